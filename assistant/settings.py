@@ -1,0 +1,66 @@
+"""Typed settings in one place. Every field can be set from the environment as ASSISTANT_<NAME>."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Offline by default: no telemetry, no analytics, no model-hub look-ups.
+for _var, _value in {
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+}.items():
+    os.environ.setdefault(_var, _value)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class EmbedderKind(str, Enum):
+    E5_SMALL = "e5-small"
+    SENTENCE_TRANSFORMERS = "sentence-transformers"
+    OPENAI = "openai"  # any OpenAI-compatible /v1/embeddings endpoint
+
+
+class RetrieverKind(str, Enum):
+    HYBRID = "hybrid"
+    BM25 = "bm25"
+    DENSE = "dense"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+
+    embedder: EmbedderKind = EmbedderKind.E5_SMALL
+    st_model: str = ""  # local folder or model name for sentence-transformers
+    embeddings_url: str = ""  # OpenAI-compatible embeddings endpoint; selects EmbedderKind.OPENAI
+    embeddings_model: str = "e5-small"
+
+    chroma_url: str = ""  # e.g. http://127.0.0.1:8000 → Chroma HttpClient instead of PersistentClient
+
+    chunk_size: int = Field(400, ge=50, description="max characters of a chunk's own text")
+    retriever: RetrieverKind = RetrieverKind.HYBRID
+    top_k: int = 5
+    rrf_k: int = 60
+
+    max_question_chars: int = 2000
+    max_upload_mb: float = 20.0
+
+    llm_base_url: str = ""
+    llm_model: str = "qwen2.5"
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 30.0
+
+    auth: str = ""  # "user:password" for the UI when bound beyond loopback
+
+    @property
+    def effective_embedder(self) -> EmbedderKind:
+        return EmbedderKind.OPENAI if self.embeddings_url else self.embedder
