@@ -149,6 +149,18 @@ class TargetRow(BaseModel):
     is_city: bool = False
     parent_region: str = ""  # province of a city row
     source_table: str = ""
+    note: str = ""  # how a field was inferred, e.g. target year taken from the policy title
+    citation: Citation
+
+
+class StatedFigure(BaseModel):
+    """A figure the report itself states for an aggregate (e.g. 天风: 地方智算 25 年预计建设 107.1EFlops)."""
+
+    value: Decimal
+    unit: str = "EFLOPS"
+    metric: Metric = Metric.INTELLIGENT
+    target_year: int
+    scope: str = ""  # e.g. "地方" (sum of local targets)
     citation: Citation
 
 
@@ -162,3 +174,4 @@ class TotalResult(BaseModel):
     groups: dict[str, Decimal] = Field(default_factory=dict)
     caveats: list[str] = Field(default_factory=list)
     message: str = ""  # e.g. "no matching rows"
+    stated: list[StatedFigure] = Field(default_factory=list)  # the report's own figure for the same quantity

@@ -1,0 +1,124 @@
+"""The offline answerer: deterministic, no LLM. It picks the evidence units that cover the question and quotes
+them with [n] markers, or abstains — "报告中未找到…" — and offers the closest passages as related, not support.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.evidence import Coverage, Unit, must_terms, question_terms, units_of
+from assistant.glossary import has_cjk
+from assistant.models import Answer, Citation, SearchHit
+
+ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
+SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
+MAX_UNITS = 3
+
+
+def citation_for(unit: Unit) -> Citation:
+    c = unit.chunk
+    return Citation(id=f"{c.id}:{unit.start}-{unit.end}", report=c.report, section=c.section, page=c.page,
+                    start=unit.start, end=unit.end, quote=unit.text)
+
+
+MAX_CELL = 160  # long policy cells are shortened in the answer; the citation keeps the whole row
+
+
+def _render(unit: Unit) -> str:
+    """A table row reads as "header: cell" pairs; a sentence reads as itself."""
+    if unit.header:
+        cells = [v if len(v) <= MAX_CELL else v[:MAX_CELL] + "…" for v in unit.text.split("\t")]
+        pairs = [f"{h.strip()}：{v.strip()}" if h.strip() else v.strip()
+                 for h, v in zip(unit.header + [""] * len(cells), cells) if v.strip()]
+        return "；".join(pairs)
+    return unit.text
+
+
+class OfflineAnswerer:
+    def __init__(self, coverage: Coverage):
+        self.coverage = coverage
+
+    def select(self, question: str, hits: list[SearchHit], both_reports: bool = False) -> list[tuple[Unit, float]]:
+        """The units that answer the question, best first; empty when the evidence does not cover it."""
+        terms = question_terms(question)
+        must = must_terms(question)
+        scored: list[tuple[Unit, float, int]] = []
+        seen: set[str] = set()
+        for rank, hit in enumerate(hits):
+            for unit in units_of(hit.chunk):
+                if unit.text in seen:  # boilerplate such as "资料来源：…" repeats under every figure
+                    continue
+                seen.add(unit.text)
+                if all(m in unit.match_text for m in must):
+                    scored.append((unit, self.coverage.score(terms, unit), rank))
+        if not scored:
+            return []
+        # Coverage first; the retriever's rank breaks ties.
+        scored.sort(key=lambda x: (-round(x[1], 3), x[2]))
+        if scored[0][1] < ANSWERABLE_COVERAGE:
+            return []
+        chosen: list[tuple[Unit, float]] = []
+        if both_reports:  # the best unit of each report first
+            for report in dict.fromkeys(u.chunk.report for u, _, _ in scored):
+                unit, score, _ = next(x for x in scored if x[0].chunk.report == report)
+                if score >= SUPPORT_COVERAGE:
+                    chosen.append((unit, score))
+        for unit, score, _ in scored:
+            if len(chosen) >= MAX_UNITS or score < SUPPORT_COVERAGE:
+                break
+            if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in chosen):
+                chosen.append((unit, score))
+        return chosen[:max(MAX_UNITS, len(chosen))]
+
+    def run(self, question: str, hits: list[SearchHit], both_reports: bool = False) -> Answer:
+        zh = has_cjk(question)
+        chosen = self.select(question, hits, both_reports)
+        if not chosen:
+            return abstention(question, hits)
+        lines = [f"{_render(u)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
+        lead = "根据报告：" if zh else "The reports say (quoted in the original Chinese):"
+        return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
+                      citations=[citation_for(u) for u, _ in chosen])
+
+
+def abstention(question: str, hits: list[SearchHit], note: str = "") -> Answer:
+    zh = has_cjk(question)
+    text = ("报告中未找到该问题的答案。以下是最接近的段落，仅供参考，不作为依据。" if zh else
+            "The reports do not say. The closest passages are listed as related, not as support.")
+    related = []
+    for hit in hits[:3]:
+        units = units_of(hit.chunk)
+        if units:
+            related.append(citation_for(units[0]))
+    return Answer(question=question, answer=text if not note else f"{text}\n{note}", abstained=True,
+                  related=related)
+
+
+FOLLOWUP_RE = re.compile(r"^\s*(?:那|那么|那么说|还有|再问)?\s*(?P<x>.{1,20}?)\s*(?:呢|的呢)\s*[？?]?\s*$"
+                         r"|^\s*(?:and|what about|how about)\s+(?P<y>.{1,40}?)\s*[?？]?\s*$", re.IGNORECASE)
+
+
+def resolve_followup(question: str, history: list[str]) -> str:
+    """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？"."""
+    from assistant.glossary import regions_in
+
+    if not history:
+        return question
+    m = FOLLOWUP_RE.match(question)
+    if not m:
+        return question
+    previous = history[-1]
+    new = (m.group("x") or m.group("y") or "").strip()
+    new_regions, old_regions = regions_in(new), regions_in(previous)
+    if new_regions and old_regions:
+        out = previous
+        for old in old_regions:
+            out = out.replace(old, "\0")
+        out = re.sub("\0+", new_regions[0], out, count=1).replace("\0", "")
+        if not has_cjk(previous) or out == previous:
+            out = f"{previous} {new}"
+        return out
+    new_years, old_years = re.findall(r"20\d{2}", new), re.findall(r"20\d{2}", previous)
+    if new_years and old_years:
+        return previous.replace(old_years[0], new_years[0])
+    return f"{previous} {new}"

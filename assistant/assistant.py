@@ -1,0 +1,244 @@
+"""The one object the CLI and the UI are thin shells over.
+
+ask: question → (follow-up resolved) → totals tool if routed there → hybrid retrieval → answer (offline, or LLM
+with checks and fallback) → citations verified verbatim → Answer.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from assistant.answerer import OfflineAnswerer, abstention, citation_for, resolve_followup
+from assistant.citations import CITATION_ID_RE, Located, find_quote, locate, verify
+from assistant.evidence import Coverage, question_terms, units_of
+from assistant.glossary import has_cjk
+from assistant.index import Index
+from assistant.ingest import IngestSummary, Ingestor, Progress
+from assistant.models import Answer, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
+from assistant.retriever import BOTH_REPORTS_RE, HybridRetriever
+from assistant.settings import RetrieverKind, Settings
+
+ANSWER_POOL = 8
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty, too long). The message is bilingual, Chinese first."""
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    if not isinstance(question, str):
+        raise QuestionError("问题必须是文字 / the question must be text")
+    if len(question) > max_chars:
+        raise QuestionError(f"问题过长（{len(question)} 字，上限 {max_chars}）/ the question is too long "
+                            f"({len(question)} characters, limit {max_chars})")
+    cleaned = " ".join(CONTROL_RE.sub(" ", question).split())
+    if not cleaned:
+        raise QuestionError("问题为空 / the question is empty")
+    return cleaned
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, embedder=None):
+        self.settings = settings or Settings()
+        self.index = Index(self.settings, embedder)
+        self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k, mode=self.settings.retriever,
+                                         rrf_k=self.settings.rrf_k)
+        self._histories: dict[str, list[str]] = {}
+        self._ingest_lock = threading.Lock()
+        self._targets: tuple[int, list[TargetRow]] | None = None
+        self._chat_model = None
+
+    # ---- index ----------------------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], rebuild: bool = False, progress: Progress | None = None,
+               max_bytes: int | None = None) -> IngestSummary:
+        with self._ingest_lock:
+            return Ingestor(self.index, progress, max_bytes).run(list(paths), rebuild)
+
+    def ensure_index(self, progress: Progress | None = None) -> IngestSummary | None:
+        """Build the index from the corpus on first use; afterwards this is a cheap no-op."""
+        if self.index.catalog.report_ids():
+            return None
+        return self.ingest([self.settings.corpus_dir], progress=progress)
+
+    def remove(self, report_id: str, delete_file: bool = False) -> int:
+        with self._ingest_lock:
+            removed = Ingestor(self.index).remove(report_id)
+        path = (self.settings.corpus_dir / report_id).resolve()
+        if delete_file and path.parent == self.settings.corpus_dir.resolve() and path.is_file():
+            path.unlink()
+        return removed
+
+    def status(self) -> dict:
+        index_dir = self.settings.index_dir
+        size = sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file()) if index_dir.exists() else 0
+        return {"reports": self.index.catalog.report_summaries(), "chunks": self.index.catalog.chunk_count(),
+                "embedder": self.index.embedder.name, "collection": self.index.vectors.name,
+                "vectors": self.index.vectors.count(), "chroma": self.settings.chroma_url or "embedded",
+                "index_dir": str(index_dir), "index_bytes": size}
+
+    def reports(self) -> list[dict]:
+        return self.index.catalog.report_summaries()
+
+    def report_text(self, report_id: str) -> str | None:
+        return self.index.catalog.report_text(report_id)
+
+    # ---- retrieval and answers ------------------------------------------------------------
+
+    def search(self, query: str, k: int | None = None, report: str | None = None,
+               kind: ChunkKind | None = None) -> list[SearchHit]:
+        query = clean_question(query, self.settings.max_question_chars)
+        return self.retriever.search(query, k, report, kind)
+
+    def with_retriever(self, mode: RetrieverKind) -> Assistant:
+        """The same index and models, another retrieval strategy (for ablations)."""
+        other = object.__new__(Assistant)
+        other.__dict__.update(self.__dict__)
+        other.retriever = self.retriever.model_copy(update={"mode": mode})
+        return other
+
+    def ask(self, question: str, history: list[str] | None = None, report: str | None = None,
+            conversation: str | None = None) -> Answer:
+        t0 = time.perf_counter()
+        question = clean_question(question, self.settings.max_question_chars)
+        if conversation is not None:
+            history = self._histories.setdefault(conversation, [])
+        resolved = resolve_followup(question, list(history or []))
+        answer = self._totals_answer(question, resolved) or self._retrieval_answer(question, resolved, report)
+        if conversation is not None:
+            self._histories[conversation].append(resolved)
+        answer.latency_ms = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def forget(self, conversation: str) -> None:
+        self._histories.pop(conversation, None)
+
+    def _retrieval_answer(self, question: str, resolved: str, report: str | None) -> Answer:
+        # The answerer reads a few more chunks than `retrieved` reports: evidence ranked 6th still counts.
+        k = self.retriever.k
+        hits = self.retriever.search(resolved, max(k, ANSWER_POOL), report)
+        snap = self.index.snapshot()
+        both = report is None and bool(BOTH_REPORTS_RE.search(resolved))
+        offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)))
+        answer = None
+        if self.settings.llm_base_url:
+            answer = self._llm_answer(question, resolved, hits, offline)
+        if answer is None:
+            answer = offline.run(resolved, hits, both)
+        answer.question = question
+        if resolved != question:
+            answer.notes.append(f"理解为 / understood as: {resolved}")
+        answer.citations, dropped = verify(answer.citations, self.report_text)
+        answer.related, _ = verify(answer.related, self.report_text)
+        if dropped:
+            answer.notes.append(f"{len(dropped)} 条引用未通过原文核对，已删除 / {len(dropped)} citation(s) "
+                                "failed the verbatim check and were dropped")
+        if not answer.abstained and not answer.citations:
+            answer = abstention(question, hits, "\n".join(answer.notes))
+        answer.retrieved = [
+            RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,
+                             section=h.chunk.section, page=h.chunk.page, start=h.chunk.start, end=h.chunk.end)
+            for h in hits[:max(k, 2 if both else k)]
+        ]
+        return answer
+
+    def _llm_answer(self, question: str, resolved: str, hits: list[SearchHit], offline: OfflineAnswerer):
+        from assistant.llm_answerer import llm_answer, make_chat_model
+
+        s = self.settings
+        if self._chat_model is None:
+            self._chat_model = make_chat_model(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout_s)
+        terms = question_terms(resolved)
+        units = [u for h in hits for u in units_of(h.chunk)]
+        units.sort(key=lambda u: -offline.coverage.score(terms, u))
+        passages = units[:5]
+        if not passages:
+            return None
+        try:
+            text, citations = llm_answer(self._chat_model, resolved, passages)
+        except Exception as exc:  # timeout, HTTP error, failed checks: the offline answer stands
+            answer = offline.run(resolved, hits)
+            answer.notes.append(f"LLM 回答未采用，改用离线回答 / LLM answer not used, offline answer shown: "
+                                f"{type(exc).__name__}: {str(exc)[:200]}")
+            return answer
+        if "未找到" in text or "do not say" in text.lower():
+            return abstention(question, hits)
+        return Answer(question=question, answer=text, abstained=False, citations=citations,
+                      notes=[f"LLM: {s.llm_model}"])
+
+    # ---- tables, targets, totals ----------------------------------------------------------
+
+    def tables(self) -> list[Table]:
+        return self.index.catalog.tables()
+
+    def targets(self) -> list[TargetRow]:
+        from assistant.targets import extract_targets
+
+        generation = self.index.catalog.generation()
+        if self._targets is None or self._targets[0] != generation:
+            rows: list[TargetRow] = []
+            tables = self.tables()
+            for report_id in self.index.catalog.report_ids():
+                report = self.index.catalog.report(report_id)
+                rows.extend(extract_targets(report, [t for t in tables if t.report == report_id]))
+            self._targets = (generation, rows)
+        return self._targets[1]
+
+    def totals(self, query):
+        from assistant.totals import compute_totals
+
+        return compute_totals(self.targets(), query, estimates=self._estimates())
+
+    def _estimates(self):
+        from assistant.targets import find_estimates
+
+        return [e for rid in self.index.catalog.report_ids() for e in find_estimates(self.index.catalog.report(rid))]
+
+    def _totals_answer(self, question: str, resolved: str) -> Answer | None:
+        from assistant.router import format_total_answer, route
+
+        rows = self.targets()
+        query = route(resolved, sorted({r.region for r in rows}))
+        if query is None:
+            return None
+        result = self.totals(query)
+        text = format_total_answer(resolved, result)
+        citations, _ = verify([r.citation for r in result.rows], self.report_text)
+        abstained = result.value is None and not result.rows
+        return Answer(question=question, answer=text, abstained=abstained, citations=citations,
+                      tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),
+                                    result=result.model_dump(mode="json")))
+
+    # ---- citation lookup ------------------------------------------------------------------
+
+    def cite(self, citation_id: str) -> Located:
+        m = CITATION_ID_RE.match(citation_id.strip())
+        snap = self.index.snapshot()
+        chunk = snap.chunks[snap.position[m.group("chunk")]] if m and m.group("chunk") in snap.position else None
+        if chunk is None:
+            raise KeyError(f"未知的引用编号 {citation_id} / unknown citation id {citation_id}")
+        start, end = int(m.group("start")), int(m.group("end"))
+        text = self.report_text(chunk.report) or ""
+        if not (chunk.start <= start < end <= chunk.end):
+            raise KeyError(f"引用编号与原文不符 {citation_id} / citation id {citation_id} does not match its passage")
+        return locate(chunk.report, text, start, end, chunk.section, chunk.page)
+
+    def find_quote(self, quote: str, report: str | None = None) -> list[Located]:
+        found: list[Located] = []
+        for rid in [report] if report else self.index.catalog.report_ids():
+            text = self.report_text(rid)
+            span = find_quote(quote, text) if text else None
+            if span:
+                rep = self.index.catalog.report(rid)
+                section = next((c.section for c in self.index.snapshot().chunks
+                                if c.report == rid and c.start <= span[0] < c.end), "")
+                found.append(locate(rid, text, span[0], span[1], section, rep.page_at(span[0]) if rep else None))
+        return found
+
+    def language_of(self, text: str) -> str:
+        return "zh" if has_cjk(text) else "en"

@@ -1,0 +1,167 @@
+"""The catalog: one SQLite file that is the index's source of truth.
+
+It holds each report's decoded text (for citation checks), its chunks with their BM25 tokens, its tables, and the
+embedding cache. A report's chunks are swapped in one transaction, so a crash leaves either the old or the new
+version; Chroma entries the catalog does not list are ignored by search and cleaned up by the next ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from assistant.models import Chunk, ChunkKind, Page, Report, Table
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id TEXT PRIMARY KEY, path TEXT, sha256 TEXT, encoding TEXT, text TEXT, pages TEXT, tables TEXT,
+    config TEXT, ingested_at REAL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, report TEXT, ord INTEGER, start INTEGER, "end" INTEGER, kind TEXT, section TEXT,
+    caption TEXT, context TEXT, page INTEGER, text TEXT, tokens TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_report ON chunks(report);
+CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector BLOB);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        with self._tx() as db:
+            db.executescript(SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        # One connection per thread: the UI answers questions from worker threads.
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._local.db = db
+        return db
+
+    @contextmanager
+    def _tx(self):
+        db = self._db
+        with db:
+            yield db
+
+    # ---- reports and chunks -------------------------------------------------------------
+
+    def generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def report_fingerprint(self, report_id: str) -> tuple[str, str] | None:
+        row = self._db.execute("SELECT sha256, config FROM reports WHERE id=?", (report_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def replace_report(self, report: Report, config: str, chunks: list[Chunk], tokens: list[list[str]],
+                       tables: list[Table], now: float) -> list[str]:
+        """Swap a report's chunks atomically. Returns the ids of chunks it no longer has."""
+        with self._tx() as db:
+            old = {r[0] for r in db.execute("SELECT id FROM chunks WHERE report=?", (report.id,))}
+            db.execute("DELETE FROM chunks WHERE report=?", (report.id,))
+            db.executemany(
+                'INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+                [(c.id, c.report, i, c.start, c.end, c.kind.value, c.section, c.caption, c.context, c.page,
+                  c.text, " ".join(t)) for i, (c, t) in enumerate(zip(chunks, tokens))],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO reports VALUES (?,?,?,?,?,?,?,?,?)",
+                (report.id, report.path, report.sha256, report.encoding, report.text,
+                 json.dumps([p.model_dump() for p in report.pages]),
+                 json.dumps([t.model_dump(mode="json") for t in tables], ensure_ascii=False), config, now),
+            )
+            self._bump(db)
+        return sorted(old - {c.id for c in chunks})
+
+    def remove_report(self, report_id: str) -> list[str]:
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM chunks WHERE report=?", (report_id,))]
+            db.execute("DELETE FROM chunks WHERE report=?", (report_id,))
+            found = db.execute("DELETE FROM reports WHERE id=?", (report_id,)).rowcount
+            if found:
+                self._bump(db)
+        return ids if found else []
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    def report_ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT id FROM reports ORDER BY id")]
+
+    def report_summaries(self) -> list[dict]:
+        rows = self._db.execute(
+            "SELECT r.id, r.encoding, length(r.text), r.tables, r.ingested_at, "
+            "(SELECT count(*) FROM chunks c WHERE c.report = r.id) FROM reports r ORDER BY r.id"
+        ).fetchall()
+        return [
+            {"report": r[0], "encoding": r[1], "chars": r[2], "tables": len(json.loads(r[3] or "[]")),
+             "ingested_at": r[4], "chunks": r[5]}
+            for r in rows
+        ]
+
+    def report(self, report_id: str) -> Report | None:
+        row = self._db.execute(
+            "SELECT id, path, text, encoding, sha256, pages FROM reports WHERE id=?", (report_id,)
+        ).fetchone()
+        if not row:
+            return None
+        return Report(id=row[0], path=row[1], text=row[2], encoding=row[3], sha256=row[4],
+                      pages=[Page(**p) for p in json.loads(row[5] or "[]")])
+
+    def report_text(self, report_id: str) -> str | None:
+        row = self._db.execute("SELECT text FROM reports WHERE id=?", (report_id,)).fetchone()
+        return row[0] if row else None
+
+    def tables(self) -> list[Table]:
+        out: list[Table] = []
+        for (blob,) in self._db.execute("SELECT tables FROM reports ORDER BY id"):
+            out.extend(Table.model_validate(t) for t in json.loads(blob or "[]"))
+        return out
+
+    def chunks(self) -> tuple[list[Chunk], list[list[str]]]:
+        rows = self._db.execute(
+            'SELECT id, report, start, "end", kind, section, caption, context, page, text, tokens '
+            "FROM chunks ORDER BY report, ord"
+        ).fetchall()
+        chunks = [
+            Chunk(id=r[0], report=r[1], start=r[2], end=r[3], kind=ChunkKind(r[4]), section=r[5], caption=r[6],
+                  context=r[7], page=r[8], text=r[9])
+            for r in rows
+        ]
+        return chunks, [r[10].split(" ") if r[10] else [] for r in rows]
+
+    def chunk_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    # ---- embedding cache (by embedder and content hash) --------------------------------
+
+    def cached_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            q = f"SELECT key, vector FROM embeddings WHERE key IN ({','.join('?' * len(part))})"
+            out.update({k: np.frombuffer(v, dtype=np.float32) for k, v in self._db.execute(q, part)})
+        return out
+
+    def cache_vectors(self, items: dict[str, np.ndarray]) -> None:
+        with self._tx() as db:
+            db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
+                           [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()])

@@ -1,0 +1,213 @@
+"""`assistant …`: the command line, a thin shell over `Assistant`. Everything the UI does, it does too."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from assistant.settings import RetrieverKind, Settings
+
+app = typer.Typer(help="研报助手 / Report Assistant — offline Q&A with verified citations over research reports.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console()
+err = Console(stderr=True)
+
+
+@lru_cache(maxsize=4)
+def get_assistant(retriever: RetrieverKind | None = None):
+    from assistant.assistant import Assistant
+
+    settings = Settings()
+    if retriever is not None:
+        settings = settings.model_copy(update={"retriever": retriever})
+    return Assistant(settings)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]{message}[/red]")
+    raise typer.Exit(code)
+
+
+class _IngestBar:
+    """A rich progress bar fed by the ingestor's progress callback."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=err, transient=False)
+        self.task = None
+
+    def __call__(self, stage: str, report: str, done: int, total: int) -> None:
+        label = {"embed": "嵌入 / embedding", "store": "写入 / storing", "load": "读取 / loading",
+                 "commit": "提交 / committing", "done": "完成 / done", "skip": "未变 / unchanged",
+                 "error": "失败 / failed"}.get(stage, stage)
+        if self.task is None:
+            self.task = self.bar.add_task("", total=max(total, 1))
+        self.bar.update(self.task, description=f"{label} {report[:40]}", completed=done, total=max(total, 1))
+
+    def __enter__(self):
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+
+def _ensure_index(assistant) -> None:
+    if not assistant.index.catalog.report_ids():
+        err.print("首次使用，正在从 corpus/ 建立索引… / first use: building the index from corpus/…")
+        with _IngestBar() as bar:
+            assistant.ensure_index(progress=bar)
+
+
+@app.command()
+def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(help="files or folders (default: corpus/)")] = None,
+           rebuild: Annotated[bool, typer.Option(help="re-chunk every report even if unchanged")] = False) -> None:
+    """导入报告 / Ingest reports (txt, md, pdf) into the index."""
+    assistant = get_assistant()
+    with _IngestBar() as bar:
+        summary = assistant.ingest(paths or [assistant.settings.corpus_dir], rebuild=rebuild, progress=bar)
+    for name, reason in summary.failed.items():
+        err.print(f"[red]✗ {reason}[/red]")
+    console.print(
+        f"新增 added {len(summary.added)} · 更新 updated {len(summary.updated)} · 未变 unchanged "
+        f"{len(summary.unchanged)} · 失败 failed {len(summary.failed)} · 分块 chunks {summary.chunks} · "
+        f"新嵌入 embedded {summary.embedded} · {summary.seconds:.1f} s"
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def remove(report: Annotated[str, typer.Argument(help="report id (its file name)")],
+           delete_file: Annotated[bool, typer.Option(help="also delete the file from corpus/")] = False) -> None:
+    """删除报告 / Remove a report and its chunks from the index."""
+    removed = get_assistant().remove(report, delete_file=delete_file)
+    if not removed:
+        _fail(f"索引中没有报告 {report} / no report {report} in the index")
+    console.print(f"已删除 removed {report}: {removed} chunks")
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """索引状态 / Reports, chunks, embedder and index size."""
+    info = get_assistant().status()
+    if as_json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    table = RichTable("报告 report", "分块 chunks", "表格 tables", "字符 chars", "编码 encoding")
+    for r in info["reports"]:
+        table.add_row(r["report"], str(r["chunks"]), str(r["tables"]), str(r["chars"]), r["encoding"])
+    console.print(table)
+    console.print(f"chunks {info['chunks']} · vectors {info['vectors']} · embedder {info['embedder']} · "
+                  f"chroma {info['chroma']} · index {info['index_bytes'] / 1e6:.1f} MB at {info['index_dir']}")
+
+
+@app.command()
+def search(query: str, k: Annotated[int, typer.Option("-k")] = 5,
+           report: Annotated[Optional[str], typer.Option(help="only this report")] = None,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """混合检索 / Hybrid search (BM25 + dense, reciprocal-rank fusion)."""
+    from assistant.assistant import QuestionError
+
+    assistant = get_assistant()
+    _ensure_index(assistant)
+    try:
+        hits = assistant.search(query, k=k, report=report)
+    except QuestionError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps([{"chunk_id": h.chunk.id, "score": h.score, "bm25_rank": h.bm25_rank,
+                           "dense_rank": h.dense_rank, "report": h.chunk.report, "section": h.chunk.section,
+                           "page": h.chunk.page, "start": h.chunk.start, "end": h.chunk.end, "kind": h.chunk.kind.value,
+                           "text": h.chunk.text} for h in hits], ensure_ascii=False, indent=2))
+        return
+    for n, h in enumerate(hits, start=1):
+        c = h.chunk
+        console.print(f"[bold]{n}. {h.score:.4f}[/bold] {c.report} · {c.section or '—'} · p.{c.page or '—'} · "
+                      f"[{c.start}:{c.end}] · bm25 #{h.bm25_rank or '—'} dense #{h.dense_rank or '—'}")
+        console.print(c.text[:300], markup=False, highlight=False)
+        console.print()
+
+
+@app.command()
+def ask(question: str, as_json: Annotated[bool, typer.Option("--json")] = False,
+        report: Annotated[Optional[str], typer.Option(help="only this report")] = None,
+        history: Annotated[Optional[list[str]], typer.Option(help="earlier questions, oldest first")] = None) -> None:
+    """提问 / Ask a question; the answer cites verified passages, or says the reports do not hold it."""
+    from assistant.assistant import QuestionError
+
+    assistant = get_assistant()
+    _ensure_index(assistant)
+    try:
+        answer = assistant.ask(question, history=history, report=report)
+    except QuestionError as exc:
+        _fail(str(exc))
+    if as_json:
+        print(json.dumps(answer.model_dump(mode="json", exclude={"related", "notes"}) | {
+            "related": [c.model_dump(mode="json") for c in answer.related], "notes": answer.notes},
+            ensure_ascii=False, indent=2))
+        return
+    console.print(answer.answer, markup=False, highlight=False)
+    for note in answer.notes:
+        console.print(f"[dim]{note}[/dim]")
+    for title, cites in (("引用 / citations", answer.citations), ("相关段落（非依据）/ related, not support",
+                                                                 answer.related)):
+        if cites:
+            console.print(f"\n[bold]{title}[/bold]")
+        for n, c in enumerate(cites, start=1):
+            console.print(f"[{n}] {c.report} · {c.section or '—'} · p.{c.page or '—'} · [{c.start}:{c.end}] · id {c.id}",
+                          markup=False, highlight=False)
+            console.print(f"    “{c.quote[:200]}”", markup=False, highlight=False)
+    console.print(f"[dim]{answer.latency_ms:.0f} ms[/dim]")
+
+
+@app.command()
+def cite(citation_id: Annotated[Optional[str], typer.Argument(help="a citation id printed with an answer")] = None,
+         quote: Annotated[Optional[str], typer.Option("--quote", help="find where a quote comes from")] = None,
+         report: Annotated[Optional[str], typer.Option(help="only this report")] = None) -> None:
+    """查引用 / Show a cited passage in its paragraph, by citation id or by quote."""
+    assistant = get_assistant()
+    _ensure_index(assistant)
+    if bool(citation_id) == bool(quote):
+        _fail("请给出引用编号或 --quote 之一 / give either a citation id or --quote")
+    if citation_id:
+        try:
+            found = [assistant.cite(citation_id)]
+        except KeyError as exc:
+            _fail(str(exc.args[0]))
+    else:
+        found = assistant.find_quote(quote, report)
+        if not found:
+            _fail("报告中找不到这段引文 / the quote is found in no report")
+    for loc in found:
+        console.print(f"[bold]{loc.report}[/bold] · {loc.section or '—'} · p.{loc.page or '—'} · [{loc.start}:{loc.end}]")
+        console.print(loc.marked, markup=False, highlight=False)
+
+
+def _register_extensions() -> None:
+    # Commands that live beside their feature: tables/totals, eval, serve.
+    for module in ("assistant.cli_tables", "assistant.cli_eval", "assistant.cli_serve"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        if module == "assistant.cli_eval":
+            mod.register(app, lambda retriever=None: get_assistant(retriever))
+        else:
+            mod.register(app, get_assistant)
+
+
+_register_extensions()
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,130 @@
+"""Evidence units and coverage: which sentences (or table rows) of the retrieved chunks answer the question.
+
+Similarity scores cannot tell answerable from unanswerable questions here (best match ≈ .89 vs ≈ .90), so the
+answerer checks coverage instead: the question's key terms, weighted by rarity, must appear in one unit (with
+its table caption/header as context), and every region or year the question names must be among them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.glossary import has_cjk, regions_in, zh_term_groups, zh_terms
+from assistant.models import Chunk, ChunkKind
+from assistant.tokenize import normalize, tokenize
+
+SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+(?:[。！？；!?;]+[”’」』）)]*)?")
+# Words that make a question a question but are not evidence.
+QUESTION_WORDS = set(
+    "多少 什么 哪些 哪个 哪里 哪家 哪位 是否 如何 怎样 怎么 为什么 为何 几个 几 吗 呢 请问 报告 提到 提出 根据 认为 "
+    "描述 介绍 说明 给出 主要 包括 包含 有关 关于 相关 哪 谁 何时 时候 一下 情况 内容 分别 两份 各自 每份 是 有 "
+    "what which who when where how many much does did do is are the of in on for to and a an by with as about "
+    "according report reports say says said mention mentioned give list".split()
+)
+YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+@dataclass
+class Unit:
+    chunk: Chunk
+    start: int  # offsets in the report
+    end: int
+    text: str
+    match_text: str  # normalised text + table context, for term matching
+    header: list[str]
+
+
+def report_label(report_id: str) -> str:
+    """The broker's Chinese name from a file name like "tianfeng_2024-09-17_…" (through the glossary)."""
+    return " ".join(zh_terms(re.sub(r"[_\-.]+", " ", report_id)))
+
+
+SHORT_LINE = 12  # a line this short without a full stop is a label ("投资评级") that belongs to the next line
+
+
+def units_of(chunk: Chunk) -> list[Unit]:
+    """Sentences of a text chunk; rows of a table chunk (with the table's header and caption as context)."""
+    label = normalize(report_label(chunk.report))
+    context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
+    units: list[Unit] = []
+    if chunk.kind == ChunkKind.TABLE:
+        header = chunk.context.split("\n")[-1].split("\t") if chunk.context else []
+        pos = 0
+        for line in chunk.text.split("\n"):
+            s, e = pos, pos + len(line.rstrip())
+            pos += len(line) + 1
+            cells = line.rstrip().split("\t")
+            if "\t" in line and line.strip().strip("\t-") and cells != header:
+                lead = len(line) - len(line.lstrip("\t "))  # keep empty leading cells aligned with the header
+                text = chunk.text[s + lead:e]
+                units.append(Unit(chunk, chunk.start + s + lead, chunk.start + e, text,
+                                  f"{normalize(text)} {context} {label}", header[len(line[:lead].split("\t")) - 1:]))
+        return units
+    spans = []
+    for m in SENTENCE_RE.finditer(chunk.text):
+        raw = m.group(0)
+        if raw.strip():
+            off = m.start() + raw.index(raw.strip()[0])
+            spans.append((off, off + len(raw.strip())))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        prev = merged[-1] if merged else None
+        if prev and prev[1] - prev[0] <= SHORT_LINE and not chunk.text[prev[1] - 1] in "。！？；!?;":
+            merged[-1] = (prev[0], e)
+        else:
+            merged.append((s, e))
+    for s, e in merged:
+        text = chunk.text[s:e]
+        if len(text) >= 4:
+            units.append(Unit(chunk, chunk.start + s, chunk.start + e, text, f"{normalize(text)} {label}", []))
+    return units
+
+
+def question_terms(question: str) -> list[tuple[str, ...]]:
+    """Key terms of a question, each a group of alternatives (any one present counts).
+
+    Chinese: jieba tokens. English: the glossary's Chinese terms for each phrase, plus numbers and known ASCII terms.
+    """
+    groups: list[tuple[str, ...]] = []
+    if has_cjk(question):
+        groups = [(t,) for t in tokenize(question)]
+    else:
+        groups = [tuple(normalize(t) for t in g) for g in zh_term_groups(question)]
+        groups += [(t,) for t in tokenize(question)
+                   if t.isascii() and (any(c.isdigit() for c in t) or t in ASCII_TERMS)]
+    out: dict[tuple[str, ...], None] = {}
+    for g in groups:
+        g = tuple(t for t in g if t not in QUESTION_WORDS and not (len(t) == 1 and has_cjk(t)))
+        if g:
+            out.setdefault(g)
+    return list(out)
+
+
+ASCII_TERMS = {"eflops", "pflops", "ipv6", "otn", "ai", "gpu", "fpga", "idc", "fast-41", "400g"}
+
+
+def must_terms(question: str) -> list[str]:
+    """Entities an answer must contain: regions and years the question names."""
+    return [normalize(r) for r in regions_in(question)] + YEAR_RE.findall(question)
+
+
+class Coverage:
+    """Scores units against a question; term weights are IDF over the indexed chunks."""
+
+    def __init__(self, doc_freq: dict[str, int], n_docs: int):
+        self._df = doc_freq
+        self._n = max(n_docs, 1)
+
+    def weight(self, term: str) -> float:
+        df = self._df.get(term, 0)
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+
+    def score(self, groups: list[tuple[str, ...]], unit: Unit) -> float:
+        if not groups:
+            return 0.0
+        weights = [max(self.weight(t) for t in g) for g in groups]
+        got = sum(w for g, w in zip(groups, weights) if any(t in unit.match_text for t in g))
+        total = sum(weights)
+        return got / total if total else 0.0

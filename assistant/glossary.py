@@ -1,0 +1,96 @@
+"""A bilingual glossary of the domain, used to expand English questions into the reports' Chinese terms.
+
+English questions about Chinese text were the weakest case for every method measured here (BM25 hit@1 .33);
+adding the Chinese terms gives BM25 something to match and the multilingual embedder a second anchor.
+"""
+
+from __future__ import annotations
+
+import re
+
+# English phrase (lower case) → Chinese terms as the reports write them. Longer phrases are matched first.
+EN_ZH: dict[str, str] = {
+    # regions
+    "beijing": "北京", "shanghai": "上海", "guangdong": "广东", "shenzhen": "深圳", "anhui": "安徽",
+    "chongqing": "重庆", "fuzhou": "福州", "fujian": "福建", "shanxi": "山西", "henan": "河南", "gansu": "甘肃",
+    "jiangsu": "江苏", "hebei": "河北", "shaanxi": "陕西", "guizhou": "贵州", "sichuan": "四川", "hunan": "湖南",
+    "shandong": "山东", "liaoning": "辽宁", "yunnan": "云南", "zhejiang": "浙江", "jilin": "吉林",
+    "inner mongolia": "内蒙古", "chengdu": "成都", "shenyang": "沈阳", "kunming": "昆明", "guangzhou": "广州",
+    "tianjin": "天津", "hubei": "湖北", "xinjiang": "新疆", "ningxia": "宁夏", "hainan": "海南",
+    "china": "中国 国内", "united states": "美国", "us": "美国", "u.s.": "美国", "america": "美国",
+    "american": "美国", "white house": "白宫", "national": "全国",
+    # compute
+    "intelligent computing": "智算 智能算力", "ai computing": "智算 智能算力", "smart computing": "智算",
+    "computing power": "算力", "compute": "算力", "computing": "算力", "supercomputing": "超算",
+    "general-purpose computing": "通用算力", "general computing": "通用算力", "eflops": "EFLOPS",
+    "pflops": "PFLOPS", "data center": "数据中心", "datacenter": "数据中心", "data centre": "数据中心",
+    "computing center": "计算中心 智算中心", "hub node": "枢纽节点", "hub nodes": "国家枢纽节点",
+    "east data west computing": "东数西算", "eastern data western computing": "东数西算",
+    "computing network": "算力网络", "network": "网络", "latency": "时延", "ipv6": "IPv6",
+    "scheduling": "调度", "infrastructure": "基础设施",
+    # plans and policy
+    "target": "规划 目标", "targets": "规划 目标", "goal": "目标", "plan": "规划 方案 计划", "plans": "规划 方案",
+    "policy": "政策", "policies": "政策", "document": "文件", "action plan": "行动计划",
+    "task force": "特别工作组 工作组", "working group": "工作组", "department": "部门",
+    "ministry of industry": "工信部", "miit": "工信部", "ndrc": "发改委 国家发改委", "state council": "国务院",
+    "ministry of science": "科技部", "subsidies": "补助 资金补助", "funding": "资金", "loans": "贷款",
+    "tax credits": "税收抵免", "technical assistance": "技术援助", "clean energy": "清洁能源", "energy": "能源",
+    "department of energy": "能源部", "permits": "许可", "permitting": "许可",
+    # report apparatus
+    "rating": "评级", "ratings": "评级", "analyst": "分析师", "author": "作者 分析师", "risk": "风险提示 风险",
+    "risks": "风险提示 风险", "recommend": "建议关注 推荐", "recommendation": "建议关注 投资建议",
+    "recommended": "建议关注", "stocks": "标的", "companies": "公司 标的", "investment": "投资",
+    "telecom operators": "电信运营商 运营商", "operators": "运营商", "estimate": "测算 预计",
+    "year-on-year": "同比", "growth": "增长 同比", "share": "份额", "global": "全球", "scale": "规模",
+    "applications": "应用", "application": "应用", "benchmark": "标杆", "industry": "行业",
+    "report": "报告", "published": "发布", "date": "日期 时间", "2025": "2025年",
+    "2026": "2026年", "2030": "2030年", "huawei": "华为", "nvidia": "英伟达", "cambricon": "寒武纪",
+    "tianfeng": "天风证券", "guolian": "国联证券",
+}
+_PATTERN = re.compile(
+    r"(?<![a-z])(" + "|".join(re.escape(k) for k in sorted(EN_ZH, key=len, reverse=True)) + r")(?:s|es)?(?![a-z])"
+)
+
+
+def has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def zh_term_groups(text: str) -> list[list[str]]:
+    """For each glossary phrase in `text`, its Chinese alternatives: "intelligent computing" → ["智算", "智能算力"]."""
+    return [EN_ZH[m.group(1)].split() for m in _PATTERN.finditer(text.lower())]
+
+
+def zh_terms(text: str) -> list[str]:
+    """The glossary's Chinese terms for the English phrases in `text` (in order, without repeats)."""
+    seen: dict[str, None] = {}
+    for group in zh_term_groups(text):
+        for term in group:
+            seen.setdefault(term)
+    return list(seen)
+
+
+def expand_query(text: str) -> str:
+    """The question plus the Chinese terms of its English phrases; Chinese questions pass unchanged."""
+    if has_cjk(text):
+        return text
+    terms = zh_terms(text)
+    return f"{text} {' '.join(terms)}" if terms else text
+
+# Provinces and the cities these reports name, short forms: the entities a question must not lose.
+REGIONS = (
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
+    "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 福州 广州 成都 沈阳 昆明 杭州 南京 武汉 "
+    "西安 苏州 长沙 郑州 合肥 济南 青岛 厦门 宁波 大连 哈尔滨 长春 南昌 石家庄 太原 兰州 贵阳 南宁 海口 乌鲁木齐 "
+    "拉萨 银川 西宁 呼和浩特 韶关 庆阳 芜湖 张家口 和林格尔 中卫"
+).split()
+_REGION_RE = re.compile("|".join(sorted(REGIONS, key=len, reverse=True)))
+
+
+def regions_in(text: str) -> list[str]:
+    """Regions named in `text` (Chinese, or English through the glossary), in order, without repeats."""
+    found = dict.fromkeys(_REGION_RE.findall(text))
+    for term in zh_terms(text):
+        if term in REGIONS:
+            found.setdefault(term)
+    return list(found)

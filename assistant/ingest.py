@@ -1,0 +1,129 @@
+"""Ingest: files → reports → chunks (+ tables) → vectors → Chroma + catalog. Idempotent and crash-safe.
+
+Order matters for crash safety: vectors are cached and upserted into Chroma first, then the catalog swaps the
+report's chunks in one transaction (the commit point), then stale vectors are deleted. A crash before the commit
+leaves the old version answering; extra vectors in Chroma are invisible (search keeps only catalog ids) and the
+next run's reconcile step removes or completes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from assistant.chunker import Chunker
+from assistant.index import Index
+from assistant.loaders import SUPPORTED_SUFFIXES, LoadError, load_report
+from assistant.models import Chunk
+from assistant.tables import extract_tables
+from assistant.tokenize import tokenize
+
+CHUNKER_VERSION = "1"
+EMBED_BATCH = 32
+
+# progress(stage, report, done, total): stages are "load", "embed", "store", "commit", "done", "skip", "error"
+Progress = Callable[[str, str, int, int], None]
+
+
+class IngestSummary(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    failed: dict[str, str] = Field(default_factory=dict)  # file → one-line reason
+    chunks: int = 0  # chunks of the reports ingested in this run
+    embedded: int = 0  # chunks that needed a new embedding
+    seconds: float = 0.0
+
+
+def find_report_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            files.append(p)
+    return files
+
+
+class Ingestor:
+    def __init__(self, index: Index, progress: Progress | None = None, max_bytes: int | None = None):
+        self.index = index
+        self.chunker = Chunker(index.settings.chunk_size)
+        self.progress = progress or (lambda *a: None)
+        self.max_bytes = max_bytes
+        self.config = f"chunker={CHUNKER_VERSION};size={index.settings.chunk_size}"
+
+    def run(self, paths: Iterable[Path], rebuild: bool = False) -> IngestSummary:
+        t0 = time.perf_counter()
+        summary = IngestSummary()
+        self.reconcile()
+        for path in find_report_files(paths):
+            try:
+                self._ingest_file(Path(path), rebuild, summary)
+            except LoadError as exc:
+                summary.failed[Path(path).name] = str(exc)
+                self.progress("error", Path(path).name, 0, 0)
+        summary.seconds = time.perf_counter() - t0
+        return summary
+
+    def _ingest_file(self, path: Path, rebuild: bool, summary: IngestSummary) -> None:
+        catalog = self.index.catalog
+        self.progress("load", path.name, 0, 1)
+        report = load_report(path, max_bytes=self.max_bytes)
+        previous = catalog.report_fingerprint(report.id)
+        if not rebuild and previous == (report.sha256, self.config):
+            summary.unchanged.append(report.id)
+            self.progress("skip", report.id, 1, 1)
+            return
+        chunks = self.chunker.run(report)
+        vectors, embedded = self._vectors_for(chunks, report.id)
+        self.progress("store", report.id, 0, len(chunks))
+        self.index.vectors.upsert(chunks, vectors)
+        self.progress("commit", report.id, len(chunks), len(chunks))
+        stale = catalog.replace_report(report, self.config, chunks, [tokenize(c.embed_text) for c in chunks],
+                                       extract_tables(report), time.time())
+        self.index.vectors.delete(stale)
+        (summary.updated if previous else summary.added).append(report.id)
+        summary.chunks += len(chunks)
+        summary.embedded += embedded
+        self.progress("done", report.id, len(chunks), len(chunks))
+
+    def _vectors_for(self, chunks: list[Chunk], label: str) -> tuple[np.ndarray, int]:
+        """Vectors for chunks, from the cache where possible; new ones are cached batch by batch."""
+        embedder = self.index.embedder
+        keys = [f"{embedder.name}:{hashlib.sha256(c.embed_text.encode()).hexdigest()}" for c in chunks]
+        cached = self.index.catalog.cached_vectors(keys)
+        missing = [i for i, k in enumerate(keys) if k not in cached]
+        self.progress("embed", label, 0, len(missing))
+        for b in range(0, len(missing), EMBED_BATCH):
+            part = missing[b:b + EMBED_BATCH]
+            vecs = embedder.embed_passages([chunks[i].embed_text for i in part])
+            fresh = {keys[i]: v for i, v in zip(part, vecs)}
+            self.index.catalog.cache_vectors(fresh)
+            cached.update(fresh)
+            self.progress("embed", label, min(b + EMBED_BATCH, len(missing)), len(missing))
+        dim = embedder.dim
+        return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, dim), np.float32), len(missing)
+
+    def reconcile(self) -> tuple[int, int]:
+        """Bring Chroma in line with the catalog after a crash: drop orphans, add what is missing."""
+        chunks, _ = self.index.catalog.chunks()
+        wanted = {c.id for c in chunks}
+        present = self.index.vectors.ids()
+        orphans = sorted(present - wanted)
+        self.index.vectors.delete(orphans)
+        missing = [c for c in chunks if c.id not in present]
+        if missing:
+            vectors, _ = self._vectors_for(missing, "reconcile")
+            self.index.vectors.upsert(missing, vectors)
+        return len(orphans), len(missing)
+
+    def remove(self, report_id: str) -> int:
+        ids = self.index.catalog.remove_report(report_id)
+        self.index.vectors.delete(ids)
+        return len(ids)

@@ -1,0 +1,260 @@
+"""Load a report file (.txt, .md, .pdf) into a `Report`: decoded text, sha256 of the raw bytes, PDF page offsets.
+
+Every refusal is a `LoadError` with a one-line bilingual message naming the file, fit to show a user as is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from assistant.models import Page, Report
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
+
+# Share of control / replacement / private-use characters above which decoded "text" is taken for binary junk.
+_MAX_JUNK_SHARE = 0.02
+# "图 3：…", "图表7：…", "表 1 …": a line like this just above a table is its caption.
+CAPTION_RE = re.compile(r"^(?:图表|图|表)\s*\d+(?:\s*[：:.．、]|\s)")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+class LoadError(ValueError):
+    """A file that cannot be loaded. str(err) is one line: Chinese first, then English."""
+
+    def __init__(self, name: str, reason_zh: str, reason_en: str):
+        self.name, self.reason_zh, self.reason_en = name, reason_zh, reason_en
+        message = f"无法读取 {name}：{reason_zh} / cannot read {name}: {reason_en}"
+        super().__init__(" ".join(message.split()))  # one line even if the file name holds a newline
+
+
+def load_report(path: Path, report_id: str | None = None, *, max_bytes: int | None = None) -> Report:
+    path = Path(path)
+    name = path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(
+            name,
+            f"不支持的文件类型“{path.suffix or '无扩展名'}”（支持 {'、'.join(SUPPORTED_SUFFIXES)}）",
+            f"unsupported file type {path.suffix or '(no suffix)'!r} (supported: {', '.join(SUPPORTED_SUFFIXES)})",
+        )
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise LoadError(
+                name,
+                f"文件过大（{_mb(size)}，上限 {_mb(max_bytes)}）",
+                f"the file is too large ({_mb(size)}, limit {_mb(max_bytes)})",
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        raise LoadError(name, f"文件无法打开（{err.strerror or err}）", f"the file cannot be opened ({err.strerror or err})") from err
+
+    if suffix == ".pdf":
+        (text, pages), encoding = _pdf_text(data, name), "pdf"
+    else:
+        (text, encoding), pages = decode_text(data, name), []
+    return Report(
+        id=report_id or name,
+        path=str(path),
+        text=text,
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=pages,
+    )
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Decode a text file's bytes exactly; return (text with \\n line endings, encoding used)."""
+    if not data.strip():
+        raise LoadError(name, "文件为空", "the file is empty")
+    text, encoding = _decode(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise LoadError(name, "文件为空", "the file is empty")
+    junk = sum(1 for ch in text if _is_junk(ch))
+    if junk > _MAX_JUNK_SHARE * len(text):
+        raise LoadError(name, "文件看起来不是文本（含大量控制字符或乱码）", "the file does not look like text (binary data?)")
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                # utf-8-sig drops its BOM itself; the UTF-16 codecs named by byte order need it sliced off.
+                return data[len(bom) if encoding != "utf-8-sig" else 0 :].decode(encoding), encoding
+            except UnicodeDecodeError:
+                break  # a BOM followed by garbage: let the checks below judge it
+    if b"\x00" in data:  # UTF-16 without a BOM is not supported; NULs otherwise mean binary
+        raise LoadError(name, "文件看起来不是文本（含 NUL 字节）", "the file does not look like text (it holds NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # Chinese reports that are not UTF-8 are almost always GBK/GB18030. Take that when it decodes and the result
+    # is mostly GB2312 characters: Big5 or Latin-1 bytes often decode as GB18030 too, but into rare characters.
+    try:
+        text = data.decode("gb18030")
+        if _mostly_gb2312(text):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        text = None
+    from charset_normalizer import from_bytes  # imported here: only needed for the rare non-UTF-8, non-GB file
+
+    best = from_bytes(data).best()
+    if best is not None and not best.encoding.startswith(("utf_16", "utf_32")):  # BOM-less UTF-16 guesses are noise
+        return str(best), best.encoding
+    if text is not None:
+        return text, "gb18030"
+    raise LoadError(name, "无法识别文件编码（不是 UTF-8、UTF-16 或 GB18030/GBK）", "unknown text encoding (not UTF-8, UTF-16 or GB18030/GBK)")
+
+
+def _mostly_gb2312(text: str) -> bool:
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return True
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.9 * len(wide)
+
+
+def _is_junk(ch: str) -> bool:
+    if ch in "\t\n\f\v":
+        return False
+    return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+# ---- PDF ----------------------------------------------------------------------------------------------------
+
+
+def _pdf_text(data: bytes, name: str) -> tuple[str, list[Page]]:
+    # Imported here: pdfminer is slow to import and text files never need it.
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError  # also covers PDFPasswordIncorrect
+
+    if not data.strip():
+        raise LoadError(name, "文件为空", "the file is empty")
+    if b"%PDF-" not in data[:1024]:
+        raise LoadError(name, "不是 PDF 文件（缺少 %PDF 文件头）", "not a PDF file (no %PDF header)")
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            page_items = [_page_items(page) for page in pdf.pages]
+    except Exception as err:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, KeyError…) on broken files
+        # pdfplumber wraps pdfminer's error in PdfminerException(original).
+        cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else err
+        if isinstance(cause, PDFEncryptionError):
+            raise LoadError(name, "PDF 已加密", "the PDF is encrypted") from err
+        raise LoadError(name, "PDF 已损坏或无法解析", f"the PDF is corrupt or unreadable ({type(cause).__name__})") from err
+
+    _drop_running_lines(page_items)
+    text, pages = "", []
+    for number, items in enumerate(page_items, start=1):
+        page_text = _assemble(items)
+        if page_text and text:
+            text += "\n\n"
+        pages.append(Page(number=number, start=len(text), end=len(text) + len(page_text)))
+        text += page_text
+    if not text.strip():
+        raise LoadError(name, "PDF 中没有可提取的文字（可能是扫描件）", "the PDF has no extractable text (a scan?)")
+    # Fonts without a Unicode map come out as "(cid:123)": the text exists but cannot be read.
+    if len("".join(re.findall(r"\(cid:\d+\)", text))) > 0.3 * len(text):
+        raise LoadError(name, "PDF 字体缺少 Unicode 映射，文字无法解码", "the PDF's fonts lack a Unicode map; its text cannot be decoded")
+    return text, pages
+
+
+def _page_items(page) -> list[dict]:
+    """Text lines and tables of a page, top to bottom. A table is {"table": rows-as-lines, top, bottom}."""
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    # Words inside a table come out once, as the table's tab-separated rows, not also as space-joined lines.
+    body = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes)) if boxes else page
+    items = [dict(line) for line in body.extract_text_lines(return_chars=False) if line["text"].strip()]
+    for table in tables:
+        rows = ["\t".join(_cell(cell) for cell in row) for row in table.extract()]
+        rows = [row for row in rows if row.strip()]
+        if rows:
+            items.append({"table": rows, "x0": table.bbox[0], "top": table.bbox[1], "x1": table.bbox[2], "bottom": table.bbox[3]})
+    return sorted(items, key=lambda item: item["top"])
+
+
+def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
+    if "x0" not in obj or "top" not in obj:
+        return False
+    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _cell(cell: str | None) -> str:
+    lines = (cell or "").replace("\t", " ").split("\n")
+    out = ""
+    for line in (line.strip() for line in lines):
+        out = _join(out, line) if out and line else out or line
+    return out
+
+
+def _join(a: str, b: str) -> str:
+    """Undo a wrap: Latin words and numbers get their space back, Chinese characters join directly."""
+    return f"{a} {b}" if a[-1].isascii() and b[0].isascii() else a + b
+
+
+def _drop_running_lines(page_items: list[list[dict]]) -> None:
+    """Remove running headers/footers: a first or last line repeated (page numbers aside) on most pages."""
+    if len(page_items) < 3:
+        return
+    key = lambda item: re.sub(r"\d+", "#", "".join(item["text"].split()))  # noqa: E731
+    counts: dict[str, int] = {}
+    for items in page_items:
+        ends = {key(item) for item in (items[:1] + items[-1:]) if "text" in item}
+        for k in ends:
+            counts[k] = counts.get(k, 0) + 1
+    running = {k for k, n in counts.items() if n >= max(3, 0.6 * len(page_items))}
+    for items in page_items:
+        for item in [it for it in (items[:1] + items[-1:]) if "text" in it and key(it) in running]:
+            if item in items:
+                items.remove(item)
+
+
+def _assemble(items: list[dict]) -> str:
+    """Page text: wrapped lines of a paragraph joined, paragraphs and tables separated by blank lines."""
+    lines = [item for item in items if "text" in item]
+    left = min((item["x0"] for item in lines), default=0)
+    right = max((item["x1"] for item in lines), default=0)
+    text, prev = "", None
+    for item in items:
+        if "table" in item:
+            # A caption line just above keeps to its table; otherwise the table is a block of its own.
+            glue = "\n" if prev and CAPTION_RE.match(prev.get("text", "")) else "\n\n"
+            text += (glue if text else "") + "\n".join(item["table"])
+        else:
+            line = item["text"].strip()
+            if prev is None:
+                text = line
+            else:
+                height = prev["bottom"] - prev["top"]
+                new_paragraph = (
+                    "table" in prev
+                    or CAPTION_RE.match(line)
+                    or item["top"] - prev["bottom"] > 0.8 * height  # vertical gap
+                    or item["x0"] > left + 0.8 * height  # first-line indent or centred line
+                )
+                if new_paragraph:
+                    text += "\n\n" + line
+                elif prev["x1"] >= right - 1.5 * height and not CAPTION_RE.match(prev["text"]):
+                    text = _join(text, line)  # the previous line ran to the margin: a soft wrap
+                else:
+                    text += "\n" + line
+        prev = item
+    return text

@@ -1,0 +1,174 @@
+"""Deterministic routing: aggregate questions about compute targets go to the totals tool, the rest do not.
+
+A look-up ("北京的智算规划是多少？") is answered from retrieved text with citations; only totals, counts,
+largest/smallest and lists need arithmetic over the target table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .models import Metric, TotalResult
+from .targets import CITY_PARENT, NATIONAL, PROVINCES, REGION_EN
+from .totals import SEP, GroupBy, Op, TotalsQuery
+from .units import fmt
+
+# Checked in this order: "how many … in total" is a count, "which region is highest" a max.
+_OPS: list[tuple[Op, re.Pattern[str]]] = [
+    (Op.COUNT, re.compile(r"多少个|几个|多少地区|多少省|多少城市|\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
+    (Op.MAX, re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bbiggest\b|\bthe most\b|\bmaximum\b", re.I)),
+    (Op.MIN, re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bthe least\b|\bminimum\b", re.I)),
+    (Op.SUM, re.compile(r"合计|总计|一共|加起来|总和|总共|共计|累计|\btotal\b|\bsum\b|\badd(?:ed)? up\b|"
+                        r"\bcombined\b|\baltogether\b", re.I)),
+    (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
+]
+_TOPIC = re.compile(r"算力|智算|规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bcompute\b|\bcomputing\b", re.I)
+_METRICS: list[tuple[str | Metric, re.Pattern[str]]] = [
+    (Metric.HIGH_PERFORMANCE, re.compile(r"高性能|high[- ]performance", re.I)),
+    (Metric.TOTAL, re.compile(r"总算力|(?<![智超]算)算力规模|total (?:compute|computing)|overall (?:compute|computing)", re.I)),
+    (Metric.GENERAL, re.compile(r"通用|general[- ]purpose|\bgeneral\b", re.I)),
+    (Metric.SUPER, re.compile(r"超算|超级算力|supercomput", re.I)),
+    (Metric.INTELLIGENT, re.compile(r"智算|智能算力|\bAI compute|\bintelligent", re.I)),
+    # Metrics no table states: passed through so the tool abstains instead of answering for 智算.
+    ("量子", re.compile(r"量子|quantum", re.I)),
+    ("存储", re.compile(r"存储|storage", re.I)),
+    ("边缘算力", re.compile(r"边缘|\bedge\b", re.I)),
+]
+_GROUPS = [
+    (GroupBy.YEAR, re.compile(r"按年|分年|每年|各年|\bby year\b|\bper year\b|\beach year\b", re.I)),
+    (GroupBy.REGION, re.compile(r"按地区|按省|分地区|各地区分别|\bby region\b|\bper region\b", re.I)),
+    (GroupBy.METRIC, re.compile(r"按口径|按类型|分口径|\bby metric\b|\bby type\b", re.I)),
+]
+_SOURCES = [
+    (re.compile(r"图表\s*([0-9]+)"), "图表{}"),
+    (re.compile(r"图\s*([0-9]+)"), "图{}"),
+    (re.compile(r"天风|tianfeng", re.I), "tianfeng"),
+    (re.compile(r"国联|guolian", re.I), "guolian"),
+]
+_MONTHS = "january february march april may june july august september october november december".split()
+_PUBLISHED_MONTH = [
+    re.compile(r"(20[0-9]{2})\s*年\s*([0-9]{1,2})\s*月"),
+    re.compile(r"(20[0-9]{2})-([0-9]{2})\b"),
+]
+_EN_MONTH = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(20[0-9]{2})\b", re.I)
+_PUBLISHED_YEAR = [
+    re.compile(r"(20[0-9]{2})\s*年?\s*(?:发布|出台|印发|颁布)"),
+    re.compile(r"(?:发布|出台|印发|颁布)(?:于|在|时间为)?\s*(20[0-9]{2})\s*年?"),
+    re.compile(r"\b(?:published|issued|released)\s+(?:in\s+)?(20[0-9]{2})\b", re.I),
+]
+_TARGET_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2}(?=\s*年))(?![0-9])")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def _published(q: str) -> tuple[dict, str]:
+    """Publication filters, and the question with those spans blanked so their years are not read as targets."""
+    found: dict = {}
+    spans: list[tuple[int, int]] = []
+    for pattern in _PUBLISHED_MONTH:
+        for m in pattern.finditer(q):
+            if 1 <= int(m[2]) <= 12 and "published_from" not in found:
+                found["published_from"] = found["published_to"] = f"{m[1]}-{int(m[2]):02d}"
+            spans.append(m.span())
+    for m in _EN_MONTH.finditer(q):
+        month = [x[:3] for x in _MONTHS].index(m[1][:3].lower()) + 1
+        found.setdefault("published_from", f"{m[2]}-{month:02d}")
+        found.setdefault("published_to", f"{m[2]}-{month:02d}")
+        spans.append(m.span())
+    for pattern in _PUBLISHED_YEAR:
+        for m in pattern.finditer(q):
+            if "published_from" not in found:
+                found.setdefault("published_year", int(m[1]))
+            spans.append(m.span())
+    for s, e in spans:
+        q = q[:s] + " " * (e - s) + q[e:]
+    return found, q
+
+
+def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
+    names = sorted({*known_regions, *PROVINCES, *CITY_PARENT} - {NATIONAL}, key=len, reverse=True)
+    hits: list[tuple[int, str]] = []
+    taken = [False] * len(q)
+    for name in names:
+        for m in re.finditer(re.escape(name), q):
+            if not any(taken[m.start() : m.end()]):
+                hits.append((m.start(), name))
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+    lower = q.lower()
+    for en, zh in REGION_EN.items():
+        for m in re.finditer(r"\b" + re.escape(en) + r"\b", lower):
+            hits.append((m.start(), zh))
+    if re.search(r"全国(?!各)", q):
+        hits.append((q.index("全国"), NATIONAL))
+    return list(dict.fromkeys(name for _, name in sorted(hits)))
+
+
+def route(question: str, known_regions: list[str]) -> TotalsQuery | None:
+    """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval)."""
+    op = next((op for op, pattern in _OPS if pattern.search(question)), None)
+    if op is None or not _TOPIC.search(question):
+        return None
+    filters, rest = _published(question)
+    year = _TARGET_YEAR.search(rest)
+    if year:
+        filters["target_year"] = int(year[1]) if len(year[1]) == 4 else 2000 + int(year[1])
+    metric = next((m for m, pattern in _METRICS if pattern.search(question)), Metric.INTELLIGENT)
+    group_by = next((g for g, pattern in _GROUPS if pattern.search(question)), None)
+    source = next((fmt_.format(*m.groups()) for p, fmt_ in _SOURCES if (m := p.search(question))), None)
+    regions = _regions(question, known_regions)
+    return TotalsQuery(
+        op=op,
+        metric=metric,
+        regions=regions,
+        include_national=NATIONAL in regions,
+        group_by=group_by,
+        source_table=source,
+        **filters,
+    )
+
+
+# ---- answer text -----------------------------------------------------------------------------------------
+
+
+def _side(text: str, zh: bool) -> str:
+    if SEP not in text:
+        return text
+    en, cn = text.split(SEP, 1)
+    return cn if zh else en
+
+
+def format_total_answer(question: str, result: TotalResult) -> str:
+    """Figure, arithmetic, caveats and [n] markers; marker n stands for result.rows[n-1].citation."""
+    zh = has_cjk(question)
+    caveats = [_side(c, zh) for c in result.caveats]
+    if result.value is None:
+        head = "没有匹配的行：表格中没有能回答这个问题的数据。" if zh else "No matching rows: the tables hold no data that answers this."
+        return "\n".join([head, *(f"- {c}" for c in caveats)])
+    n = len(result.rows)
+    v = fmt(result.value)
+    where = "、".join(r.region for r in result.rows) if zh else ", ".join(r.region for r in result.rows)
+    head = {
+        "sum": (f"合计 {v} {result.unit}（{n} 行）。", f"Total: {v} {result.unit} over {n} rows."),
+        "count": (f"共 {v} 行。", f"Count: {v} rows."),
+        "max": (f"最大为 {v} {result.unit}（{where}）。", f"Largest: {v} {result.unit} ({where})."),
+        "min": (f"最小为 {v} {result.unit}（{where}）。", f"Smallest: {v} {result.unit} ({where})."),
+        "list": (f"共 {v} 行：", f"{v} rows:"),
+    }[result.op][0 if zh else 1]
+    lines = [head]
+    for i, r in enumerate(result.rows, start=1):
+        bound = r.qualifier
+        meta = f"{r.metric.value}，{r.document}" if zh else f"{r.metric.value}, {r.document}"
+        lines.append(f"- {r.region} {r.target_year}: {bound}{fmt(r.value)} {r.unit} ({meta}) [{i}]")
+    if result.expression:
+        lines.append(("算式：" if zh else "Arithmetic: ") + result.expression)
+    if result.groups:
+        groups = "; ".join(f"{k}: {fmt(val)}" for k, val in result.groups.items())
+        lines.append(("分组：" if zh else "By group: ") + groups)
+    if caveats:
+        lines.append("注意：" if zh else "Caveats:")
+        lines += [f"- {c}" for c in caveats]
+    return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""Tables as data: tab-separated runs of lines in Report.text, with their `图 N` / `图表N` captions.
+
+PDF tables reach us from the loader already rendered as tab-separated lines, so this one parser serves both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .models import Report, Table, TableRow
+
+CAPTION_RE = re.compile(r"^\s*(图表|图|表)\s*([0-9]+)\s*[：:]")
+_SEPARATOR_CELL = re.compile(r"^[-—–=:|+\s]*$")
+CAPTION_LOOKBACK = 4  # lines; a caption further up belongs to something else
+MAX_GAP = 1  # blank lines a table may contain (wrapped rows leave one behind)
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line, without its "\\n" or a trailing "\\r"."""
+    start = 0
+    while True:
+        nl = text.find("\n", start)
+        end = len(text) if nl < 0 else nl
+        yield start, end - 1 if end > start and text[end - 1] == "\r" else end
+        if nl < 0:
+            return
+        start = nl + 1
+
+
+def split_cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.split("\t")]
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _skip_row(cells: list[str]) -> bool:
+    """Empty rows and markdown-ish separators such as `----\t------`."""
+    if not any(cells):
+        return True
+    return all(_SEPARATOR_CELL.match(c) for c in cells) and any("-" in c or "—" in c for c in cells)
+
+
+def _runs(lines: list[tuple[int, int, str]]) -> Iterator[list[int]]:
+    """Indices of tab lines forming one table: ≥2 lines, bridging at most MAX_GAP blank lines."""
+    run: list[int] = []
+    gap = 0
+    for i, (_, _, line) in enumerate(lines):
+        if "\t" in line:
+            run.append(i)
+            gap = 0
+        elif _is_blank(line) and run and gap < MAX_GAP:
+            gap += 1
+        else:
+            if len(run) >= 2:
+                yield run
+            run, gap = [], 0
+    if len(run) >= 2:
+        yield run
+
+
+def _caption(lines: list[tuple[int, int, str]], first: int) -> str:
+    """Nearest non-blank line above the table, if it is a caption and close enough."""
+    for i in range(first - 1, max(-1, first - 1 - CAPTION_LOOKBACK), -1):
+        line = lines[i][2]
+        if _is_blank(line):
+            continue
+        return line.strip() if CAPTION_RE.match(line) and "\t" not in line else ""
+    return ""
+
+
+def _table_key(caption: str, ordinal: int) -> str:
+    m = CAPTION_RE.match(caption)
+    return f"{m[1]}{m[2]}" if m else f"table-{ordinal}"
+
+
+def extract_tables(report: Report) -> list[Table]:
+    text = report.text
+    lines = [(s, e, text[s:e]) for s, e in iter_lines(text)]
+    tables: list[Table] = []
+    seen: set[str] = set()
+    for ordinal, run in enumerate(_runs(lines), start=1):
+        rows = []
+        for i in run:
+            start, end, line = lines[i]
+            cells = split_cells(line)
+            if not _skip_row(cells):
+                rows.append(TableRow(cells=cells, start=start, end=end))
+        if len(rows) < 2:
+            continue
+        caption = _caption(lines, run[0])
+        key = _table_key(caption, ordinal)
+        table_id, n = f"{report.id}#{key}", 2
+        while table_id in seen:  # two captions with one number: keep ids unique
+            table_id, n = f"{report.id}#{key}-{n}", n + 1
+        seen.add(table_id)
+        header, body = rows[0], rows[1:]
+        tables.append(
+            Table(
+                id=table_id,
+                report=report.id,
+                caption=caption,
+                header=header.cells,
+                rows=body,
+                start=header.start,
+                end=body[-1].end,
+                page=report.page_at(header.start),
+            )
+        )
+    return tables
+
+
+def find_table(tables: list[Table], key: str) -> list[Table]:
+    """Tables matching a full id, or the part after '#' ("图3", "#图表7"), ignoring spaces."""
+    want = key.replace(" ", "")
+    exact = [t for t in tables if t.id == key]
+    return exact or [t for t in tables if t.id.split("#", 1)[-1] == want.lstrip("#")]

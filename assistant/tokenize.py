@@ -1,0 +1,42 @@
+"""Jieba tokens for BM25, with the domain's terms in a user dictionary (智算, 东数西算, 算力网, EFLOPS, …)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+USER_DICT = Path(__file__).parent / "data" / "userdict.txt"
+_TOKEN_RE = re.compile(r"\w", re.UNICODE)
+# Particles and function words carry no evidence; dropping them keeps BM25 from matching on "的".
+STOPWORDS = set("的 了 和 与 及 是 在 等 为 对 将 把 被 也 就 都 而 或 其 之 中 上 下 个 各 这 那 有 从 到 以 于 由 并 向".split()) | {
+    "the", "a", "an", "of", "to", "in", "and", "or", "is", "are", "what", "which", "how", "does", "do", "for",
+    "吗", "呢", "吧", "啊", "什么", "哪些", "哪个", "多少", "如何", "怎么", "报告", "请问",
+}
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    with _lock:
+        jieba.setLogLevel(logging.WARNING)
+        tok = jieba.Tokenizer()
+        tok.load_userdict(str(USER_DICT))
+        tok.initialize()
+        return tok
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width) and lower case, so ＥＦＬＯＰＳ, EFlops and eflops are one token."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode jieba tokens (overlapping sub-words too), normalised, without stop words and punctuation."""
+    tokens = _tokenizer().lcut_for_search(normalize(text))
+    return [t for t in (t.strip() for t in tokens) if t and _TOKEN_RE.search(t) and t not in STOPWORDS]
