@@ -12,6 +12,9 @@ from assistant.models import Answer, Citation, SearchHit
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
 SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
+# When BM25 and the dense ranker both put the same chunk in their top 2, a paraphrased question (few shared
+# words) is still answered from that chunk if its best unit covers this much.
+AGREED_TOP_COVERAGE = 0.2
 MAX_UNITS = 3
 
 
@@ -56,6 +59,10 @@ class OfflineAnswerer:
         # Coverage first; the retriever's rank breaks ties.
         scored.sort(key=lambda x: (-round(x[1], 3), x[2]))
         if scored[0][1] < ANSWERABLE_COVERAGE:
+            top = hits[0]
+            agreed = [x for x in scored if x[2] == 0 and x[1] >= AGREED_TOP_COVERAGE]
+            if agreed and (top.bm25_rank or 99) <= 2 and (top.dense_rank or 99) <= 2:
+                return [(agreed[0][0], agreed[0][1])]
             return []
         chosen: list[tuple[Unit, float]] = []
         if both_reports:  # the best unit of each report first

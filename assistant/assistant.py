@@ -12,10 +12,11 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from assistant.answerer import OfflineAnswerer, abstention, citation_for, resolve_followup
+from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+
+from assistant.answerer import OfflineAnswerer, abstention, resolve_followup
 from assistant.citations import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.evidence import Coverage, question_terms, units_of
-from assistant.glossary import has_cjk
 from assistant.index import Index
 from assistant.ingest import IngestSummary, Ingestor, Progress
 from assistant.models import Answer, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
@@ -109,7 +110,9 @@ class Assistant:
         if conversation is not None:
             history = self._histories.setdefault(conversation, [])
         resolved = resolve_followup(question, list(history or []))
-        answer = self._totals_answer(question, resolved) or self._retrieval_answer(question, resolved, report)
+        answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report})
+        if resolved != question:
+            answer.notes.append(f"理解为 / understood as: {resolved}")
         if conversation is not None:
             self._histories[conversation].append(resolved)
         answer.latency_ms = (time.perf_counter() - t0) * 1000
@@ -118,12 +121,29 @@ class Assistant:
     def forget(self, conversation: str) -> None:
         self._histories.pop(conversation, None)
 
-    def _retrieval_answer(self, question: str, resolved: str, report: str | None) -> Answer:
+    @property
+    def chain(self):
+        """The retrieval chain as LangChain runnables: {question, resolved, report} → +hits → Answer."""
+        return RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve)) | RunnableLambda(self._answer)
+
+    def _retrieve(self, x: dict) -> list[SearchHit]:
         # The answerer reads a few more chunks than `retrieved` reports: evidence ranked 6th still counts.
-        k = self.retriever.k
-        hits = self.retriever.search(resolved, max(k, ANSWER_POOL), report)
-        snap = self.index.snapshot()
+        return self.retriever.search(x["resolved"], max(self.retriever.k, ANSWER_POOL), x["report"])
+
+    def _answer(self, x: dict) -> Answer:
+        question, resolved, report, hits = x["question"], x["resolved"], x["report"], x["hits"]
         both = report is None and bool(BOTH_REPORTS_RE.search(resolved))
+        answer = self._totals_answer(question, resolved) or self._evidence_answer(question, resolved, hits, both)
+        k = self.retriever.k
+        answer.retrieved = [
+            RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,
+                             section=h.chunk.section, page=h.chunk.page, start=h.chunk.start, end=h.chunk.end)
+            for h in hits[:max(k, 2) if both else k]
+        ]
+        return answer
+
+    def _evidence_answer(self, question: str, resolved: str, hits: list[SearchHit], both: bool) -> Answer:
+        snap = self.index.snapshot()
         offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)))
         answer = None
         if self.settings.llm_base_url:
@@ -131,8 +151,6 @@ class Assistant:
         if answer is None:
             answer = offline.run(resolved, hits, both)
         answer.question = question
-        if resolved != question:
-            answer.notes.append(f"理解为 / understood as: {resolved}")
         answer.citations, dropped = verify(answer.citations, self.report_text)
         answer.related, _ = verify(answer.related, self.report_text)
         if dropped:
@@ -140,11 +158,6 @@ class Assistant:
                                 "failed the verbatim check and were dropped")
         if not answer.abstained and not answer.citations:
             answer = abstention(question, hits, "\n".join(answer.notes))
-        answer.retrieved = [
-            RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,
-                             section=h.chunk.section, page=h.chunk.page, start=h.chunk.start, end=h.chunk.end)
-            for h in hits[:max(k, 2 if both else k)]
-        ]
         return answer
 
     def _llm_answer(self, question: str, resolved: str, hits: list[SearchHit], offline: OfflineAnswerer):
@@ -239,6 +252,3 @@ class Assistant:
                                 if c.report == rid and c.start <= span[0] < c.end), "")
                 found.append(locate(rid, text, span[0], span[1], section, rep.page_at(span[0]) if rep else None))
         return found
-
-    def language_of(self, text: str) -> str:
-        return "zh" if has_cjk(text) else "en"

@@ -21,14 +21,18 @@ console = Console()
 err = Console(stderr=True)
 
 
-@lru_cache(maxsize=4)
-def get_assistant(retriever: RetrieverKind | None = None):
+@lru_cache(maxsize=1)
+def get_assistant():
     from assistant.assistant import Assistant
 
-    settings = Settings()
-    if retriever is not None:
-        settings = settings.model_copy(update={"retriever": retriever})
-    return Assistant(settings)
+    return Assistant(Settings())
+
+
+def get_ready_assistant(retriever: RetrieverKind | None = None):
+    """The assistant with its index built (first use) and, if asked, another retrieval strategy."""
+    assistant = get_assistant()
+    _ensure_index(assistant)
+    return assistant.with_retriever(retriever) if retriever else assistant
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -201,10 +205,7 @@ def _register_extensions() -> None:
             if exc.name != module:
                 raise
             continue
-        if module == "assistant.cli_eval":
-            mod.register(app, lambda retriever=None: get_assistant(retriever))
-        else:
-            mod.register(app, get_assistant)
+        mod.register(app, get_ready_assistant if module == "assistant.cli_eval" else get_assistant)
 
 
 _register_extensions()

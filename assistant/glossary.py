@@ -17,6 +17,16 @@ EN_ZH: dict[str, str] = {
     "shandong": "山东", "liaoning": "辽宁", "yunnan": "云南", "zhejiang": "浙江", "jilin": "吉林",
     "inner mongolia": "内蒙古", "chengdu": "成都", "shenyang": "沈阳", "kunming": "昆明", "guangzhou": "广州",
     "tianjin": "天津", "hubei": "湖北", "xinjiang": "新疆", "ningxia": "宁夏", "hainan": "海南",
+    # the rest of REGIONS below, so an English question never loses the region it names
+    "heilongjiang": "黑龙江", "jiangxi": "江西", "qinghai": "青海", "taiwan": "台湾", "guangxi": "广西",
+    "tibet": "西藏", "xizang": "西藏", "hong kong": "香港", "macau": "澳门", "macao": "澳门", "hangzhou": "杭州",
+    "nanjing": "南京", "wuhan": "武汉", "xi'an": "西安", "xian": "西安", "suzhou": "苏州", "changsha": "长沙",
+    "zhengzhou": "郑州", "hefei": "合肥", "jinan": "济南", "qingdao": "青岛", "xiamen": "厦门", "ningbo": "宁波",
+    "dalian": "大连", "harbin": "哈尔滨", "changchun": "长春", "nanchang": "南昌", "shijiazhuang": "石家庄",
+    "taiyuan": "太原", "lanzhou": "兰州", "guiyang": "贵阳", "nanning": "南宁", "haikou": "海口",
+    "urumqi": "乌鲁木齐", "lhasa": "拉萨", "yinchuan": "银川", "xining": "西宁", "hohhot": "呼和浩特",
+    "shaoguan": "韶关", "qingyang": "庆阳", "wuhu": "芜湖", "zhangjiakou": "张家口", "horinger": "和林格尔",
+    "helinger": "和林格尔", "zhongwei": "中卫",
     "china": "中国 国内", "united states": "美国", "us": "美国", "u.s.": "美国", "america": "美国",
     "american": "美国", "white house": "白宫", "national": "全国",
     # compute
