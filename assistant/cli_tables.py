@@ -61,7 +61,7 @@ def register(app: typer.Typer, get_assistant: Callable[[], Any]) -> None:
         show: Optional[str] = typer.Option(None, "--show", help="table id, or its '#' part such as 图3 / 图表7"),
         as_csv: bool = typer.Option(False, "--csv", help="with --show: print the table as CSV"),
     ) -> None:
-        """List the tables extracted from the reports, or show / export one."""
+        """表格 / List the tables extracted from the reports, or show / export one."""
         console = _console()
         tables = get_assistant().tables()
         if show is None:
@@ -94,14 +94,17 @@ def register(app: typer.Typer, get_assistant: Callable[[], Any]) -> None:
         group_by: Optional[GroupBy] = typer.Option(None, "--group-by"),
         as_json: bool = typer.Option(False, "--json"),
     ) -> None:
-        """Sum / count / max / min / list compute targets, showing every row used and why others were not."""
+        """合计 / Sum, count, max, min or list compute targets, with every row used and why others were not."""
         query = TotalsQuery(
             op=op, target_year=year, regions=region, metric=metric, source_table=source,
             include_national=national, group_by=group_by, **_published_filters(published),
         )
         assistant = get_assistant()
-        estimates = assistant.estimates() if hasattr(assistant, "estimates") else []
-        result = compute_totals(assistant.targets(), query, estimates)
+        if hasattr(assistant, "totals"):  # the Assistant brings the reports' own estimates along
+            result = assistant.totals(query)
+        else:
+            estimates = assistant.estimates() if hasattr(assistant, "estimates") else []
+            result = compute_totals(assistant.targets(), query, estimates)
         if as_json:
             typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
             return

@@ -23,7 +23,10 @@ _OPS: list[tuple[Op, re.Pattern[str]]] = [
                         r"\bcombined\b|\baltogether\b", re.I)),
     (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
 ]
-_TOPIC = re.compile(r"算力|智算|规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bcompute\b|\bcomputing\b", re.I)
+_TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
+# Enough with an arithmetic word ("智算算力合计"), not with a bare "哪些" ("哪些部门领导智算中心").
+_WEAK_TOPIC = re.compile(r"算力|智算|超算|\bcompute\b|\bcomputing\b", re.I)
+_NATIONAL = re.compile(r"全国(?!各)|工信部|工业和信息化部|国务院|\bMIIT\b|\bState Council\b|\bnational\b|\bnationwide\b", re.I)
 _METRICS: list[tuple[str | Metric, re.Pattern[str]]] = [
     (Metric.HIGH_PERFORMANCE, re.compile(r"高性能|high[- ]performance", re.I)),
     (Metric.TOTAL, re.compile(r"总算力|(?<![智超]算)算力规模|total (?:compute|computing)|overall (?:compute|computing)", re.I)),
@@ -51,7 +54,7 @@ _PUBLISHED_MONTH = [
     re.compile(r"(20[0-9]{2})\s*年\s*([0-9]{1,2})\s*月"),
     re.compile(r"(20[0-9]{2})-([0-9]{2})\b"),
 ]
-_EN_MONTH = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\.?\s+(20[0-9]{2})\b", re.I)
+_EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS + [m[:3] for m in _MONTHS]) + r")\b\.?\s+(20[0-9]{2})\b", re.I)
 _PUBLISHED_YEAR = [
     re.compile(r"(20[0-9]{2})\s*年?\s*(?:发布|出台|印发|颁布)"),
     re.compile(r"(?:发布|出台|印发|颁布)(?:于|在|时间为)?\s*(20[0-9]{2})\s*年?"),
@@ -102,15 +105,17 @@ def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
     for en, zh in REGION_EN.items():
         for m in re.finditer(r"\b" + re.escape(en) + r"\b", lower):
             hits.append((m.start(), zh))
-    if re.search(r"全国(?!各)", q):
-        hits.append((q.index("全国"), NATIONAL))
+    for m in _NATIONAL.finditer(q):
+        hits.append((m.start(), NATIONAL))
     return list(dict.fromkeys(name for _, name in sorted(hits)))
 
 
 def route(question: str, known_regions: list[str]) -> TotalsQuery | None:
     """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval)."""
     op = next((op for op, pattern in _OPS if pattern.search(question)), None)
-    if op is None or not _TOPIC.search(question):
+    if op is None:
+        return None
+    if not (_TOPIC.search(question) or (op is not Op.LIST and _WEAK_TOPIC.search(question))):
         return None
     filters, rest = _published(question)
     year = _TARGET_YEAR.search(rest)
@@ -160,9 +165,9 @@ def format_total_answer(question: str, result: TotalResult) -> str:
     }[result.op][0 if zh else 1]
     lines = [head]
     for i, r in enumerate(result.rows, start=1):
-        bound = r.qualifier
-        meta = f"{r.metric.value}，{r.document}" if zh else f"{r.metric.value}, {r.document}"
-        lines.append(f"- {r.region} {r.target_year}: {bound}{fmt(r.value)} {r.unit} ({meta}) [{i}]")
+        figure = f"{r.region} {r.target_year}: {r.qualifier}{fmt(r.value)} {r.unit}"
+        meta = f"（{r.metric.value}，{r.document}）" if zh else f" ({r.metric.value}, {r.document})"
+        lines.append(f"- {figure}{meta} [{i}]")
     if result.expression:
         lines.append(("算式：" if zh else "Arithmetic: ") + result.expression)
     if result.groups:

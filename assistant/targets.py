@@ -96,7 +96,8 @@ def year_from_title(document: str) -> int | None:
     return int(m[2]) if m else None
 
 
-def metric_of(clause: str) -> Metric | None:
+def metric_of(clause: str, generic: bool = True) -> Metric | None:
+    """Metric named in a clause; a bare "算力" counts as 总算力 only when `generic`."""
     ai = re.search(r"智算|智能算力", clause)
     hpc = re.search(r"超算|超级算力", clause)
     if "高性能" in clause or (ai and hpc):  # the reports call 智算 + 超算 together 高性能算力
@@ -107,7 +108,7 @@ def metric_of(clause: str) -> Metric | None:
         return Metric.SUPER
     if "通用" in clause:
         return Metric.GENERAL
-    if "算力" in clause or "计算力" in clause:
+    if re.search(r"总算力|算力总规模|算力规模|计算力", clause) or (generic and "算力" in clause):
         return Metric.TOTAL
     return None
 
@@ -134,7 +135,8 @@ def _metrics_for(text: str, values: list[ParsedValue], fallback: Metric | None) 
         if "分别" in prefix and len(words) == len(same) > 1:
             metrics.append(_word_metric(words[same.index(value)]))
         else:
-            metrics.append(metric_of(_clause_before(text, value.start)) or fallback)
+            clause = _clause_before(text, value.start)  # a bare "算力" defers to the column's metric
+            metrics.append(metric_of(clause, generic=False) or fallback or metric_of(clause))
     return metrics
 
 
@@ -172,8 +174,9 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def _row_targets(report: Report, table: Table, row: TableRow, ident: dict[str, str]) -> Iterator[TargetRow]:
-    cols = _columns(table.header)
+def _row_targets(
+    report: Report, table: Table, row: TableRow, cols: dict[str, int], ident: dict[str, str]
+) -> Iterator[TargetRow]:
     cells = row.cells + [""] * (len(table.header) - len(row.cells))
     region_name = ident.get("region") or ""
     if not region_name and _NATIONAL_ISSUER.search(ident.get("issuer", "")):
@@ -231,7 +234,7 @@ def _table_targets(report: Report, table: Table) -> Iterator[TargetRow]:
             ident = {**current, "region": ident.get("region", "")}  # same region, next policy
         else:
             ident = current
-        yield from _row_targets(report, table, row, ident)
+        yield from _row_targets(report, table, row, cols, ident)
 
 
 # ---- targets from prose --------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from .models import Metric, StatedFigure, TargetRow, TotalResult
 from .targets import NATIONAL, REGION_EN, normalise_region
-from .units import UNIT, fmt
+from .units import UNIT, fmt, tidy
 
 NO_ROWS = "no matching rows / 没有匹配的行"
 SEP = " / "  # caveats are "English / 中文"; format_total_answer picks one side
@@ -166,10 +166,12 @@ def _expression(op: Op, rows: Sequence[TargetRow], value: Decimal, winners: Sequ
 
 
 def _group_key(row: TargetRow, by: GroupBy) -> str:
-    return {GroupBy.YEAR: str(row.target_year), GroupBy.REGION: row.region, GroupBy.METRIC: row.metric.value}[by]
+    return {GroupBy.YEAR: str(row.target_year), GroupBy.REGION: row.region, GroupBy.METRIC: row.metric.value}[
+        GroupBy(by)
+    ]
 
 
-def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow], value: Decimal) -> list[str]:
+def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow]) -> list[str]:
     out: list[str] = []
     bounds = [r for r in used if r.qualifier]
     if bounds:
@@ -219,7 +221,7 @@ def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow], value: Decimal) 
 
 def _stated(q: TotalsQuery, used: Sequence[TargetRow], estimates: Iterable[StatedFigure]) -> list[StatedFigure]:
     """The report's own figure for exactly this quantity: an all-region sum of one metric and year."""
-    if q.op is not Op.SUM or q.regions or q.target_year is None or q.group_by is not None:
+    if Op(q.op) is not Op.SUM or q.regions or q.target_year is None or q.group_by is not None:
         return []
     metric = _metric_name(q.metric)
     reports = {r.citation.report for r in used}
@@ -255,12 +257,12 @@ def compute_totals(
             excluded.append((row, reason))
         else:
             used.append(row)
-    op = query.op
+    op = Op(query.op)  # tolerate model_copy(update={"op": "sum"}), which skips validation
     unit = UNIT if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
     if not used:
         return TotalResult(op=op.value, value=None, unit=unit, excluded=excluded, message=NO_ROWS,
                            caveats=_no_rows_caveats(ordered, query))
-    value = _aggregate(op, used)
+    value = tidy(_aggregate(op, used))
     winners = [r for r in used if r.value == value] if op in (Op.MAX, Op.MIN) else used
     groups: dict[str, Decimal] = {}
     if query.group_by is not None:
@@ -268,7 +270,7 @@ def compute_totals(
         for r in used:
             buckets.setdefault(_group_key(r, query.group_by), []).append(r)
         groups = {k: _aggregate(op, rs) for k, rs in sorted(buckets.items())}
-    caveats = _caveats(op, query, used, value)
+    caveats = _caveats(op, query, used)
     stated = _stated(query, used, estimates)
     for e in stated:
         diff = fmt(abs(value - e.value))

@@ -1,0 +1,124 @@
+import hashlib
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from assistant.models import Metric, Report
+from assistant.router import format_total_answer, has_cjk, route
+from assistant.targets import TargetStore
+from assistant.totals import GroupBy, Op, compute_totals
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def load(path: Path) -> Report:
+    text = path.read_text(encoding="utf-8")
+    return Report(id=path.name, path=str(path), text=text, encoding="utf-8",
+                  sha256=hashlib.sha256(text.encode()).hexdigest())
+
+
+@pytest.fixture(scope="module")
+def store():
+    return TargetStore(load(p) for p in sorted(CORPUS.glob("*.txt")))
+
+
+@pytest.fixture(scope="module")
+def known(store):
+    return sorted({r.region for r in store.targets()})
+
+
+I = Metric.INTELLIGENT
+AGGREGATE = [
+    # question, expected non-default fields of the TotalsQuery
+    ("2025年各地智算规划合计多少？", dict(op=Op.SUM, target_year=2025, metric=I)),
+    ("2025 年的智算算力规划一共是多少 EFlops？", dict(op=Op.SUM, target_year=2025)),
+    ("2024年3月发布的智算规划加起来是多少？", dict(published_from="2024-03", published_to="2024-03", target_year=None)),
+    ("2024年发布、以2025年为目标的智算规划总和", dict(published_year=2024, target_year=2025)),
+    ("有多少个地区的智算规划以2026年为目标？", dict(op=Op.COUNT, target_year=2026)),
+    ("哪个地区的智算规划最大？", dict(op=Op.MAX, target_year=None)),
+    ("2025年智算规划最少的是哪个地区？", dict(op=Op.MIN, target_year=2025)),
+    ("列出2026年的智算算力规划", dict(op=Op.LIST, target_year=2026)),
+    ("北京和上海的智算规划总和是多少？", dict(op=Op.SUM, regions=["北京", "上海"])),
+    ("天风报告图3中25年的智算目标总计多少", dict(target_year=2025, source_table="图3")),
+    ("各地通用算力规划合计多少？", dict(metric=Metric.GENERAL)),
+    ("全国算力规模目标合计", dict(regions=["全国"], include_national=True, metric=Metric.TOTAL)),
+    ("按年份汇总各地智算规划合计", dict(group_by=GroupBy.YEAR)),
+    ("What is the total of the 2025 intelligent compute targets?", dict(op=Op.SUM, target_year=2025, metric=I)),
+    ("How many regions have compute targets for 2026?", dict(op=Op.COUNT, target_year=2026)),
+    ("Which region has the highest AI compute target?", dict(op=Op.MAX)),
+    ("Which region has the lowest compute target for 2025?", dict(op=Op.MIN, target_year=2025)),
+    ("List the compute targets published in April 2024.", dict(op=Op.LIST, published_from="2024-04")),
+    ("Sum of targets for Beijing and Shenzhen", dict(op=Op.SUM, regions=["北京", "深圳"])),
+    ("What is the total compute target of Guizhou and Tibet?", dict(regions=["贵州", "西藏"], metric=Metric.TOTAL)),
+    ("Add up the supercomputing targets in the Guolian report", dict(metric=Metric.SUPER, source_table="guolian")),
+    ("What total computing power target did MIIT set for 2025?", dict(regions=["全国"], metric=Metric.TOTAL)),
+    ("2025年各地智算算力合计多少？", dict(target_year=2025)),  # no 规划/目标, but an arithmetic word
+]
+
+
+@pytest.mark.parametrize("question,expected", AGGREGATE)
+def test_aggregate_questions_reach_the_tool(question, expected, known):
+    query = route(question, known)
+    assert query is not None
+    for field, value in expected.items():
+        assert getattr(query, field) == value, field
+
+
+LOOKUPS = [
+    "北京的智算规划是多少？",
+    "天风证券的评级是什么？",
+    "What is Beijing's target?",
+    "深圳的智算规划文件是什么？",
+    "国联证券的分析师是谁？",
+    "What rating does Guolian give the sector?",
+    "上海2025年的智算目标是多少EFlops？",
+    "贵州的通用算力目标是什么？",
+    "Who wrote the Tianfeng report?",
+    "美国智算中心基础设施特别工作组由哪些部门领导？",  # 哪些 about 智算, but not about targets
+]
+
+
+@pytest.mark.parametrize("question", LOOKUPS)
+def test_lookups_do_not_reach_the_tool(question, known):
+    assert route(question, known) is None
+
+
+def answer(store, known, question):
+    query = route(question, known)
+    assert query is not None
+    result = compute_totals(store.targets(), query, store.estimates())
+    return result, format_total_answer(question, result)
+
+
+def test_chinese_answer_with_markers_formula_and_caveats(store, known):
+    result, text = answer(store, known, "天风报告图3中2025年各地智算规划合计多少？")
+    assert result.value == Decimal("152.68")
+    assert text.startswith("合计 152.68 EFLOPS（10 行）")
+    assert re.findall(r"\[(\d+)\]", text) == [str(n) for n in range(1, 11)]
+    assert "12 + 4 + 25 + 0.28 + 3.15 + 19 + 2 + 30 + 45 + 12.25 = 152.68 EFLOPS" in text
+    assert "深圳属于广东" in text and "107.1" in text and "不同" in text
+    assert " / " not in text  # only the Chinese half of each caveat
+
+
+def test_national_target_answer(store, known):
+    result, text = answer(store, known, "What total computing power target did MIIT set for 2025?")
+    assert result.value == 300 and "超过" in text and "lower bound" in text
+
+
+def test_english_answer(store, known):
+    result, text = answer(store, known, "Which region has the highest AI compute target?")
+    assert result.value == 45 and text.startswith("Largest: 45 EFLOPS (北京)")
+    assert "[1]" in text and "[2]" not in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["西藏的智算规划合计是多少？", "量子算力规划合计多少", "What is the total compute target of Tibet?",
+     "2040年各地智算规划合计多少？"],
+)
+def test_missing_region_or_metric_abstains(store, known, question):
+    result, text = answer(store, known, question)
+    assert result.value is None
+    assert text.startswith("没有匹配的行" if has_cjk(question) else "No matching rows")

@@ -1,0 +1,147 @@
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+import typer
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from assistant.cli_tables import register
+from assistant.models import Report
+from assistant.tables import extract_tables, find_table, split_cells
+from assistant.targets import TargetStore
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
+GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
+
+
+def report_of(text: str, name: str = "r.txt") -> Report:
+    return Report(id=name, path=name, text=text, encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
+
+
+def load(name: str) -> Report:
+    return report_of((CORPUS / name).read_text(encoding="utf-8"), name)
+
+
+@pytest.fixture(scope="module")
+def reports():
+    return {name: load(name) for name in (TIANFENG, GUOLIAN)}
+
+
+def assert_offsets_exact(report: Report, tables):
+    for table in tables:
+        assert table.report == report.id
+        for row in table.rows:
+            line = report.text[row.start : row.end]
+            assert "\n" not in line
+            assert split_cells(line) == row.cells
+        assert report.text[table.start : table.end].split("\n")[0].split("\t")[0].strip() == table.header[0]
+
+
+def test_tianfeng_figure3(reports):
+    report = reports[TIANFENG]
+    [table] = find_table(extract_tables(report), "图3")
+    assert table.id == f"{TIANFENG}#图3"
+    assert table.caption == "图 3：各地智算规划多以 25 年为目标"
+    assert table.header == ["地区", "时间", "文件", "智算算力规划"]
+    assert len(table.rows) == 13
+    assert [r.cells[0] for r in table.rows] == [
+        "安徽", "重庆", "深圳", "福建省福州市", "山西", "广东", "河南", "上海", "北京", "甘肃", "江苏", "河北", "陕西",
+    ]
+    assert table.rows[0].cells[3] == "2025年12EFlops"
+    assert report.text[table.rows[0].start : table.rows[0].end].startswith("安徽\t2023年12月\t")
+
+
+def test_guolian_policy_tables(reports):
+    report = reports[GUOLIAN]
+    tables = extract_tables(report)
+    ids = [t.id.split("#")[1] for t in tables]
+    assert {f"图表{n}" for n in range(2, 10)} <= set(ids)
+    assert len(ids) == len(set(ids))
+    [t3] = find_table(tables, "#图表3")
+    assert not any(set("".join(r.cells)) <= set("-") for r in t3.rows)  # `----\t------` skipped
+    [t7] = find_table(tables, "图表 7")
+    assert t7.caption == "图表7：部分省市算力基建相关政策"
+    assert t7.header == ["省市", "时间", "政策名称", "重点内容"]
+    continuation = [r for r in t7.rows if r.cells[0] == ""]  # second policy of 四川/湖南/河南 keeps its own row
+    assert len(continuation) == 3
+    # the table of contents has tabs but no caption: it falls back to a numbered id
+    toc = [t for t in tables if not t.caption]
+    assert toc and all("#table-" in t.id for t in toc)
+
+
+def test_all_corpus_offsets_exact(reports):
+    for report in reports.values():
+        assert_offsets_exact(report, extract_tables(report))
+
+
+def test_caption_rules():
+    near = "图表 5：测试\n\n年\t值\n2025\t1\n"
+    far = "图 1：远处\n一\n二\n三\n四\n年\t值\n2025\t1\n"
+    [t] = extract_tables(report_of(near))
+    assert t.id == "r.txt#图表5" and t.caption == "图表 5：测试"
+    [t] = extract_tables(report_of(far))
+    assert t.caption == "" and t.id == "r.txt#table-1"
+
+
+def test_blank_line_inside_table_and_crlf():
+    text = "图 2：x\r\na\tb\r\n1\t2\r\n\r\n3\t4\r\n\r\n\r\n5\t6\r\n7\t8\r\n"
+    first, second = extract_tables(report_of(text))
+    assert [r.cells for r in first.rows] == [["1", "2"], ["3", "4"]]
+    assert first.id.endswith("#图2")
+    assert second.header == ["5", "6"]
+    assert_offsets_exact(report_of(text), [first, second])
+
+
+def test_single_tab_line_is_not_a_table():
+    assert extract_tables(report_of("图 1：x\na\tb\n正文\n")) == []
+
+
+LINE_PIECES = st.sampled_from(["\t", "\t", "\n", "\r\n", " ", "图 3：", "图表12：", "表1:", "----", "—", "a", "北京", "2025年12EFlops", ""])
+
+
+@given(st.lists(LINE_PIECES, max_size=80).map("".join) | st.text(max_size=200))
+def test_table_parser_fuzz(text):
+    report = report_of(text)
+    tables = extract_tables(report)
+    assert len({t.id for t in tables}) == len(tables)
+    for t in tables:
+        assert t.rows and t.start <= t.end
+    assert_offsets_exact(report, tables)
+
+
+# ---- CLI -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli(reports):
+    app = typer.Typer()
+    store = TargetStore(reports.values())
+    register(app, lambda: store)
+    return app
+
+
+def test_cli_lists_tables(cli):
+    result = CliRunner().invoke(cli, ["tables"])
+    assert result.exit_code == 0, result.output
+    assert "图3" in result.output and "图表7" in result.output
+
+
+def test_cli_show_and_csv(cli):
+    shown = CliRunner().invoke(cli, ["tables", "--show", "图3"])
+    assert shown.exit_code == 0, shown.output
+    assert "北京" in shown.output and "13 rows" in shown.output
+    exported = CliRunner().invoke(cli, ["tables", "--show", f"{TIANFENG}#图3", "--csv"])
+    assert exported.exit_code == 0
+    rows = list(csv.reader(io.StringIO(exported.output)))
+    assert rows[0] == ["地区", "时间", "文件", "智算算力规划"]
+    assert len(rows) == 14 and rows[9][0] == "北京" and rows[9][3] == "2025年45EFlops"
+
+
+def test_cli_unknown_table(cli):
+    result = CliRunner().invoke(cli, ["tables", "--show", "图99"])
+    assert result.exit_code == 1

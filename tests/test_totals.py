@@ -1,0 +1,276 @@
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import typer
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from assistant.cli_tables import register
+from assistant.models import Citation, Metric, Report, TargetRow
+from assistant.targets import TargetStore
+from assistant.totals import NO_ROWS, TotalsQuery, compute_totals, make_totals_tool
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
+FIG3 = f"{TIANFENG}#图3"
+
+
+def load(name: str) -> Report:
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    return Report(id=name, path=name, text=text, encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
+
+
+@pytest.fixture(scope="module")
+def store():
+    return TargetStore(load(p.name) for p in sorted(CORPUS.glob("*.txt")))
+
+
+def total(store, **query):
+    return compute_totals(store.targets(), TotalsQuery(**query), store.estimates())
+
+
+# ---- figures checked by hand against 图 3 -------------------------------------------------------------------
+
+
+def test_sum_2025_figure3(store):
+    r = total(store, target_year=2025, source_table="图3")
+    # 安徽 12 + 重庆 4 + 深圳 25 + 福州 0.28 + 山西 3.15 + 广东 19 + 河南 2 + 上海 30 + 北京 45 + 河北 12.25
+    assert r.value == Decimal("152.68")
+    assert len(r.rows) == 10
+    assert r.expression == "12 + 4 + 25 + 0.28 + 3.15 + 19 + 2 + 30 + 45 + 12.25 = 152.68 EFLOPS"
+    assert sum(x.value for x in r.rows) == r.value
+    assert [x.region for x in r.rows] == ["安徽", "重庆", "深圳", "福州", "山西", "广东", "河南", "上海", "北京", "河北"]
+
+
+def test_sum_2026_and_2030(store):
+    r = total(store, target_year=2026)  # 甘肃 15 + 陕西 3
+    assert (r.value, len(r.rows)) == (Decimal(18), 2)
+    assert r.expression == "15 + 3 = 18 EFLOPS"
+    assert total(store, target_year=2030).value == Decimal("22.5")  # 江苏 only
+
+
+def test_published_month_and_year(store):
+    r = total(store, published_from="2024-03", published_to="2024-03")  # 广东 19 + 河南 2 + 上海 30
+    assert r.value == Decimal(51) and [x.region for x in r.rows] == ["广东", "河南", "上海"]
+    r = total(store, published_from="2023-12", published_to="2023-12", source_table="tianfeng")
+    assert r.value == Decimal("41.28")  # 12 + 4 + 25 + 0.28
+    r = total(store, published_year=2024, target_year=2025)  # 山西 3.15 + 广东 19 + 河南 2 + 上海 30 + 北京 45 + 河北 12.25
+    assert r.value == Decimal("111.4") and len(r.rows) == 6
+    r = total(store, published_from="2024-04", published_to="2024-05")  # 北京 45 + 甘肃 15 + 江苏 22.5 + 河北 12.25 + 陕西 3
+    assert r.value == Decimal("97.75")
+
+
+def test_counts(store):
+    assert total(store, op="count", target_year=2025, source_table="图3").value == 10
+    assert total(store, op="count", source_table="图3").value == 13
+    assert total(store, op="count", target_year=2026).value == 2
+
+
+def test_max_min(store):
+    r = total(store, op="max")
+    assert r.value == 45 and [x.region for x in r.rows] == ["北京"]
+    r = total(store, op="min", target_year=2025)
+    assert r.value == Decimal("0.28") and [x.region for x in r.rows] == ["福州"]
+    r = total(store, op="max", target_year=2026)
+    assert r.value == 15 and r.rows[0].region == "甘肃"
+
+
+def test_list(store):
+    r = total(store, op="list", target_year=2026)
+    assert [x.region for x in r.rows] == ["甘肃", "陕西"]
+    assert r.value == 2 and r.unit == "rows"
+
+
+def test_group_by_year(store):
+    r = total(store, source_table="tianfeng", group_by="year")
+    assert r.groups == {"2025": Decimal("152.68"), "2026": Decimal(18), "2030": Decimal("22.5")}
+    assert r.value == Decimal("193.18")  # 152.68 + 18 + 22.5
+    assert any("different years" in c for c in r.caveats)
+
+
+# ---- the whole store: both reports ------------------------------------------------------------------------
+
+
+def test_default_2025_sum_spans_both_reports(store):
+    # 天风 图3 152.68 + 国联 图表7 贵州 智算 5 = 157.68; said out loud, never silently
+    r = total(store, target_year=2025)
+    assert r.value == Decimal("157.68") and len(r.rows) == 11
+    assert any("2 sources" in c and "152.68" in c for c in r.caveats)
+    reasons = {x.region: why for x, why in r.excluded}
+    assert reasons["全国"].startswith("national")
+    assert reasons["湖南"].startswith("other metric")
+    assert reasons["甘肃"] == "other year: 2026"
+
+
+def test_other_metrics_are_separate(store):
+    assert total(store, metric="通用").value == 2  # 贵州 通用 2 EFLOPS
+    assert total(store, metric="超算").value == 10  # 贵州 超算 10 EFLOPS
+    r = total(store, metric="总算力", target_year=2025)  # 湖南 10 + 山东 超过12; 全国 300 left out
+    assert r.value == 22 and {x.region for x in r.rows} == {"湖南", "山东"}
+    assert any("lower bound" in c and "山东" in c for c in r.caveats)
+    r = total(store, metric="总算力", target_year=2025, include_national=True)
+    assert r.value == 322 and any("national" in c for c in r.caveats)
+    r = total(store, metric="高性能")
+    assert r.value == 2 and r.rows[0].value_as_written == "超过2000P FLOPS"
+
+
+def test_national_only_when_asked(store):
+    r = total(store, regions=["全国"], metric="总算力")
+    assert r.value == 300 and r.rows[0].qualifier == "超过"
+
+
+def test_caveats_city_and_estimate(store):
+    r = total(store, target_year=2025, source_table="图3")
+    text = "\n".join(r.caveats)
+    assert "深圳 is a city within 广东" in text
+    assert "福州" in text and "City rows are included beside provinces" in text
+    [stated] = r.stated
+    assert stated.value == Decimal("107.1")
+    assert "107.1" in text and "differs" in text and "45.58" in text  # 152.68 - 107.1
+    assert stated.citation.quote in text
+
+
+def test_no_double_count_flag_without_the_province(store):
+    r = total(store, target_year=2025, regions=["深圳", "北京"])
+    assert r.value == 70  # 25 + 45
+    assert not any("within" in c for c in r.caveats)
+    assert not r.stated  # a two-region sum is not the report's all-region estimate
+
+
+@pytest.mark.parametrize(
+    "query",
+    [dict(regions=["西藏"]), dict(target_year=2040), dict(metric="量子"), dict(regions=["Tibet"]),
+     dict(published_year=2019), dict(source_table="图99")],
+)
+def test_no_matching_rows_is_none_not_zero(store, query):
+    r = total(store, **query)
+    assert r.value is None and r.message == NO_ROWS and r.rows == []
+
+
+def test_partial_region_match_is_flagged(store):
+    r = total(store, regions=["北京", "西藏"])
+    assert r.value == 45 and any("西藏" in c for c in r.caveats)
+
+
+def test_region_names_normalised():
+    q = TotalsQuery(regions=["北京市", "Shenzhen", "福建省福州市"], metric="intelligent")
+    assert q.regions == ["北京", "深圳", "福州"] and q.metric is Metric.INTELLIGENT
+    assert TotalsQuery(metric="all").metric is None
+
+
+def test_tool(store):
+    tool = make_totals_tool(store.targets(), store.estimates())
+    assert tool.args_schema is TotalsQuery
+    out = tool.invoke({"op": "sum", "target_year": 2025, "source_table": "图3"})
+    assert Decimal(out["value"]) == Decimal("152.68") and len(out["rows"]) == 10
+    assert out["rows"][0]["citation"]["quote"].startswith("安徽\t")
+    assert tool.invoke({"regions": ["西藏"]})["value"] is None
+
+
+# ---- properties --------------------------------------------------------------------------------------------
+
+REGIONS = ["北京", "上海", "广东", "深圳", "福州", "河南"]
+
+
+@st.composite
+def target_rows(draw):
+    n = draw(st.integers(0, 12))
+    rows = []
+    for i in range(n):
+        region = draw(st.sampled_from(REGIONS))
+        city = region in ("深圳", "福州")
+        rows.append(
+            TargetRow(
+                region=region,
+                published=draw(st.sampled_from(["2023-12", "2024-03", "2024-04", "2024"])),
+                document="《x》",
+                target_year=draw(st.integers(2024, 2027)),
+                value=draw(st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False)),
+                unit="EFLOPS",
+                value_as_written="x",
+                metric=draw(st.sampled_from(list(Metric))),
+                qualifier=draw(st.sampled_from(["", "", "超过"])),
+                is_city=city,
+                parent_region={"深圳": "广东", "福州": "福建"}.get(region, ""),
+                source_table="r#图1",
+                citation=Citation(id=f"c{i}", report="r", start=i * 10, end=i * 10 + 5, quote="x"),
+            )
+        )
+    return rows
+
+
+queries = st.builds(
+    TotalsQuery,
+    op=st.sampled_from(["sum", "count", "max", "min", "list"]),
+    target_year=st.none() | st.integers(2024, 2027),
+    regions=st.lists(st.sampled_from(REGIONS), max_size=2),
+    metric=st.none() | st.sampled_from(list(Metric)),
+)
+
+
+@given(target_rows(), queries)
+def test_sum_equals_sum_of_listed_rows(rows, query):
+    query = query.model_copy(update={"op": "sum"})
+    r = compute_totals(rows, query)
+    if r.value is None:
+        assert r.rows == [] and r.message == NO_ROWS
+    else:
+        assert r.value == sum((x.value for x in r.rows), Decimal(0))
+        assert len(r.rows) + len(r.excluded) == len(rows)
+        assert r.expression.endswith(" EFLOPS")
+
+
+@given(st.data(), target_rows(), queries)
+def test_row_order_never_changes_a_result(data, rows, query):
+    shuffled = data.draw(st.permutations(rows))
+    assert compute_totals(rows, query) == compute_totals(shuffled, query)
+
+
+@given(target_rows(), queries)
+def test_max_min_count_agree_with_rows(rows, query):
+    base = compute_totals(rows, query.model_copy(update={"op": "list"}))
+    if base.value is None:
+        return
+    values = [x.value for x in base.rows]
+    assert compute_totals(rows, query.model_copy(update={"op": "count"})).value == len(values)
+    assert compute_totals(rows, query.model_copy(update={"op": "max"})).value == max(values)
+    assert compute_totals(rows, query.model_copy(update={"op": "min"})).value == min(values)
+
+
+@given(target_rows(), queries, st.text(min_size=1, max_size=5).filter(lambda s: s.strip() not in REGIONS))
+def test_unknown_region_gives_no_matching_rows(rows, query, name):
+    r = compute_totals(rows, query.model_copy(update={"regions": [f"未知{name.strip()}"]}))
+    assert r.value is None and r.message == NO_ROWS
+
+
+# ---- CLI ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli(store):
+    app = typer.Typer()
+    register(app, lambda: store)
+    return app
+
+
+def test_cli_totals_json(cli):
+    result = CliRunner().invoke(cli, ["totals", "--year", "2025", "--source", "图3", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert Decimal(data["value"]) == Decimal("152.68") and len(data["rows"]) == 10
+
+
+def test_cli_totals_table(cli):
+    result = CliRunner().invoke(cli, ["totals", "--published", "2024-03"])
+    assert result.exit_code == 0, result.output
+    assert "51 EFLOPS" in result.output and "19 + 2 + 30 = 51 EFLOPS" in result.output
+    result = CliRunner().invoke(cli, ["totals", "--op", "count", "--region", "北京", "--region", "上海", "--year", "2025"])
+    assert result.exit_code == 0 and "2 rows" in result.output
+    result = CliRunner().invoke(cli, ["totals", "--region", "西藏"])
+    assert result.exit_code == 0 and "no matching rows" in result.output
+    result = CliRunner().invoke(cli, ["totals", "--source", "tianfeng", "--group-by", "year"])
+    assert "2026: 18" in result.output
