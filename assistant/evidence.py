@@ -105,9 +105,38 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
 ASCII_TERMS = {"eflops", "pflops", "ipv6", "otn", "ai", "gpu", "fpga", "idc", "fast-41", "400g"}
 
 
+DATE_RE = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(20\d{2})"  # September 12, 2024
+    r"|(20\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", re.IGNORECASE)                      # 2024年9月12日
+
+
 def must_terms(question: str) -> list[str]:
-    """Entities an answer must contain: regions and years the question names."""
-    return [normalize(r) for r in regions_in(question)] + YEAR_RE.findall(question)
+    """Entities an answer must contain: regions and years the question names (a year inside a full date is
+    only when something happened, not what is asked about)."""
+    dated = {y for m in DATE_RE.finditer(question) for y in m.groups() if y}
+    return [normalize(r) for r in regions_in(question)] + [y for y in YEAR_RE.findall(question) if y not in dated]
+
+
+def mentions(unit: Unit, term: str) -> bool:
+    """Whether a unit names a must-term; a year also matches the reports' short form "25 年" for 2025."""
+    if term in unit.match_text:
+        return True
+    return bool(YEAR_RE.fullmatch(term)) and re.search(rf"(?<!\d){term[2:]}\s*年", unit.match_text) is not None
+
+
+ANSWER_TYPE_BONUS = 0.1
+
+
+def answer_type_bonus(question: str, unit: Unit) -> float:
+    """A small bonus for units holding the kind of thing asked for: a number for 多少/how many, a list for 哪些."""
+    q = question.lower()
+    wants_number = re.search(r"多少|几个|几倍|几|比例|占比|how (much|many)|what share|percentage", q)
+    wants_list = re.search(r"哪些|哪几|which .*s\b|what are", q)
+    if wants_number and re.search(r"\d", unit.text):
+        return ANSWER_TYPE_BONUS
+    if wants_list and ("、" in unit.text or "，" in unit.text):
+        return ANSWER_TYPE_BONUS
+    return 0.0
 
 
 class Coverage:

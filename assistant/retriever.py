@@ -58,12 +58,12 @@ class HybridRetriever(BaseRetriever):
         return self._search(query, k, report, kind)
 
     def _per_report(self, query: str, k: int, reports: list[str], kind: ChunkKind | None) -> list[SearchHit]:
-        # Interleave each report's best hits so every report has evidence in the top k.
+        # Each report's best hit is guaranteed a place; the rest of the top k go by fused score.
         per = [self._search(query, k, r, kind) for r in reports]
-        merged: list[SearchHit] = []
-        for rank in range(k):
-            merged.extend(hits[rank] for hits in per if rank < len(hits))
-        return merged[:max(k, len(reports))]
+        chosen = [hits[0] for hits in per if hits]
+        rest = sorted((h for hits in per for h in hits[1:]), key=lambda h: -h.score)
+        merged = chosen + rest[:max(k - len(chosen), 0)]
+        return sorted(merged, key=lambda h: -h.score)
 
     def _search(self, query: str, k: int, report: str | None, kind: ChunkKind | None) -> list[SearchHit]:
         index: Index = self.index
