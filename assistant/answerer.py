@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence import Coverage, Unit, must_terms, question_terms, units_of
+from assistant.evidence import SENTENCE_RE, Coverage, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
 from assistant.glossary import has_cjk
+from assistant.tokenize import normalize
 from assistant.models import Answer, Citation, SearchHit
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
@@ -27,10 +28,27 @@ def citation_for(unit: Unit) -> Citation:
 MAX_CELL = 160  # long policy cells are shortened in the answer; the citation keeps the whole row
 
 
-def _render(unit: Unit) -> str:
+def _shorten(cell: str, terms: list[tuple[str, ...]]) -> str:
+    """A long cell keeps the sentences that hold the most question terms (in their order), not just its head."""
+    if len(cell) <= MAX_CELL:
+        return cell
+    sentences = [m.group(0) for m in SENTENCE_RE.finditer(cell) if m.group(0).strip()]
+    folded = [normalize(x) for x in sentences]
+    hits = [sum(any(t in f for t in g) for g in terms) for f in folded]
+    keep: set[int] = set()
+    for i in sorted(range(len(sentences)), key=lambda i: -hits[i]):
+        if hits[i] == 0 or sum(len(sentences[j]) for j in keep) + len(sentences[i]) > MAX_CELL * 1.5:
+            break
+        keep.add(i)
+    if not keep:
+        return cell[:MAX_CELL] + "…"
+    return "…".join(sentences[i].strip() for i in sorted(keep)) + ("…" if max(keep) < len(sentences) - 1 else "")
+
+
+def _render(unit: Unit, terms: list[tuple[str, ...]]) -> str:
     """A table row reads as "header: cell" pairs; a sentence reads as itself."""
     if unit.header:
-        cells = [v if len(v) <= MAX_CELL else v[:MAX_CELL] + "…" for v in unit.text.split("\t")]
+        cells = [_shorten(v, terms) for v in unit.text.split("\t")]
         pairs = [f"{h.strip()}：{v.strip()}" if h.strip() else v.strip()
                  for h, v in zip(unit.header + [""] * len(cells), cells) if v.strip()]
         return "；".join(pairs)
@@ -52,12 +70,12 @@ class OfflineAnswerer:
                 if unit.text in seen:  # boilerplate such as "资料来源：…" repeats under every figure
                     continue
                 seen.add(unit.text)
-                if all(m in unit.match_text for m in must):
+                if all(mentions(unit, m) for m in must):
                     scored.append((unit, self.coverage.score(terms, unit), rank))
-        if not scored:
+        if not scored or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
-        # Coverage first; the retriever's rank breaks ties.
-        scored.sort(key=lambda x: (-round(x[1], 3), x[2]))
+        # Coverage first (plus a small bonus for holding the kind of thing asked for); retriever rank breaks ties.
+        scored.sort(key=lambda x: (-round(x[1] + (answer_type_bonus(question, x[0]) if x[1] else 0), 3), x[2]))
         if scored[0][1] < ANSWERABLE_COVERAGE:
             top = hits[0]
             agreed = [x for x in scored if x[2] == 0 and x[1] >= AGREED_TOP_COVERAGE]
@@ -82,7 +100,8 @@ class OfflineAnswerer:
         chosen = self.select(question, hits, both_reports)
         if not chosen:
             return abstention(question, hits)
-        lines = [f"{_render(u)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
+        terms = question_terms(question)
+        lines = [f"{_render(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
         lead = "根据报告：" if zh else "The reports say (quoted in the original Chinese):"
         return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
                       citations=[citation_for(u) for u, _ in chosen])
@@ -105,18 +124,33 @@ FOLLOWUP_RE = re.compile(r"^\s*(?:那|那么|那么说|还有|再问)?\s*(?P<x>.
                          r"|^\s*(?:and|what about|how about)\s+(?P<y>.{1,40}?)\s*[?？]?\s*$", re.IGNORECASE)
 
 
+POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上述|\b(?:this|that|these|those|it|they)\b", re.IGNORECASE)
+
+
 def resolve_followup(question: str, history: list[str]) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？"."""
-    from assistant.glossary import regions_in
+    from assistant.glossary import en_region_spans, regions_in
 
     if not history:
         return question
     m = FOLLOWUP_RE.match(question)
     if not m:
-        return question
+        # "这个目标出自哪份文件？": a pronoun points back, so the earlier question supplies the subject.
+        return f"{history[-1]} {question}" if POINTER_RE.search(question) else question
     previous = history[-1]
     new = (m.group("x") or m.group("y") or "").strip()
     new_regions, old_regions = regions_in(new), regions_in(previous)
+    old_spans, new_spans = en_region_spans(previous), en_region_spans(new)
+    if new_regions and old_regions and old_spans and new_spans:
+        # English: "What is Beijing's target?" + "And Guangdong?" → "What is Guangdong's target?"
+        names = [new[s:e] for s, e in new_spans]
+        olds = [regions_in(previous[s:e])[0] for s, e in old_spans]
+        order = list(dict.fromkeys(olds))  # the n-th region named before becomes the n-th named now
+        out = previous
+        for (s, e), old in reversed(list(zip(old_spans, olds))):
+            i = order.index(old)
+            out = out[:s] + (names[i] if i < len(names) else "") + out[e:]
+        return out
     if new_regions and old_regions:
         out = previous
         for old in old_regions:

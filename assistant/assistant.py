@@ -24,7 +24,8 @@ from assistant.retriever import BOTH_REPORTS_RE, HybridRetriever
 from assistant.settings import RetrieverKind, Settings
 
 ANSWER_POOL = 8
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+# Control and format characters, and lone surrogates (JSON "\ud800" decodes to one; encoders reject them).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff\ud800-\udfff]")
 
 
 class QuestionError(ValueError):

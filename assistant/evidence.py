@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.glossary import has_cjk, regions_in, zh_term_groups, zh_terms
 from assistant.models import Chunk, ChunkKind
-from assistant.tokenize import normalize, tokenize
+from assistant.tokenize import normalize, term_groups, tokenize
 
 SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+(?:[。！？；!?;]+[”’」』）)]*)?")
 # Words that make a question a question but are not evidence.
@@ -69,12 +69,14 @@ def units_of(chunk: Chunk) -> list[Unit]:
             off = m.start() + raw.index(raw.strip()[0])
             spans.append((off, off + len(raw.strip())))
     merged: list[tuple[int, int]] = []
+    label_open = False  # the last span is a lone short label waiting for its value
     for s, e in spans:
-        prev = merged[-1] if merged else None
-        if prev and prev[1] - prev[0] <= SHORT_LINE and not chunk.text[prev[1] - 1] in "。！？；!?;":
-            merged[-1] = (prev[0], e)
-        else:
-            merged.append((s, e))
+        if label_open:
+            merged[-1] = (merged[-1][0], e)
+            label_open = False
+            continue
+        merged.append((s, e))
+        label_open = e - s <= SHORT_LINE and chunk.text[e - 1] not in "。！？；!?;"
     for s, e in merged:
         text = chunk.text[s:e]
         if len(text) >= 4:
@@ -89,13 +91,15 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
     """
     groups: list[tuple[str, ...]] = []
     if has_cjk(question):
-        groups = [(t,) for t in tokenize(question)]
+        groups = term_groups(question)
     else:
         groups = [tuple(normalize(t) for t in g) for g in zh_term_groups(question)]
         groups += [(t,) for t in tokenize(question)
                    if t.isascii() and (any(c.isdigit() for c in t) or t in ASCII_TERMS)]
     out: dict[tuple[str, ...], None] = {}
     for g in groups:
+        if g[0] in QUESTION_WORDS:
+            continue
         g = tuple(t for t in g if t not in QUESTION_WORDS and not (len(t) == 1 and has_cjk(t)))
         if g:
             out.setdefault(g)
@@ -117,11 +121,16 @@ def must_terms(question: str) -> list[str]:
     return [normalize(r) for r in regions_in(question)] + [y for y in YEAR_RE.findall(question) if y not in dated]
 
 
+TITLE_RE = re.compile(r"《[^》]*》")
+
+
 def mentions(unit: Unit, term: str) -> bool:
-    """Whether a unit names a must-term; a year also matches the reports' short form "25 年" for 2025."""
-    if term in unit.match_text:
-        return True
-    return bool(YEAR_RE.fullmatch(term)) and re.search(rf"(?<!\d){term[2:]}\s*年", unit.match_text) is not None
+    """Whether a unit names a must-term. A year must be stated, not just part of a document's title
+    (《…（2024—2027年）》 says nothing about 2027); it also matches the short form "25 年" for 2025."""
+    if not YEAR_RE.fullmatch(term):
+        return term in unit.match_text
+    text = TITLE_RE.sub("", unit.match_text)
+    return term in text or re.search(rf"(?<!\d){term[2:]}\s*年", text) is not None
 
 
 ANSWER_TYPE_BONUS = 0.1

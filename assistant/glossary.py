@@ -34,27 +34,30 @@ EN_ZH: dict[str, str] = {
     "computing power": "算力", "compute": "算力", "computing": "算力", "supercomputing": "超算",
     "general-purpose computing": "通用算力", "general computing": "通用算力", "eflops": "EFLOPS",
     "pflops": "PFLOPS", "data center": "数据中心", "datacenter": "数据中心", "data centre": "数据中心",
-    "computing center": "计算中心 智算中心", "hub node": "枢纽节点", "hub nodes": "国家枢纽节点",
+    "computing center": "计算中心 智算中心", "hub node": "枢纽节点 国家枢纽节点",
     "east data west computing": "东数西算", "eastern data western computing": "东数西算",
     "computing network": "算力网络", "network": "网络", "latency": "时延", "ipv6": "IPv6",
     "scheduling": "调度", "infrastructure": "基础设施",
     # plans and policy
-    "target": "规划 目标", "targets": "规划 目标", "goal": "目标", "plan": "规划 方案 计划", "plans": "规划 方案",
-    "policy": "政策", "policies": "政策", "document": "文件", "action plan": "行动计划",
+    "target": "规划 目标", "goal": "目标", "plan": "规划 方案 计划",
+    "policy": "政策", "document": "文件", "action plan": "行动计划",
     "task force": "特别工作组 工作组", "working group": "工作组", "department": "部门",
     "ministry of industry": "工信部", "miit": "工信部", "ndrc": "发改委 国家发改委", "state council": "国务院",
     "ministry of science": "科技部", "subsidies": "补助 资金补助", "funding": "资金", "loans": "贷款",
     "tax credits": "税收抵免", "technical assistance": "技术援助", "clean energy": "清洁能源", "energy": "能源",
     "department of energy": "能源部", "permits": "许可", "permitting": "许可",
     # report apparatus
-    "rating": "评级", "ratings": "评级", "analyst": "分析师", "author": "作者 分析师", "risk": "风险提示 风险",
+    "rating": "评级", "analyst": "分析师", "author": "作者 分析师", "risk": "风险提示 风险",
     "risks": "风险提示 风险", "recommend": "建议关注 推荐", "recommendation": "建议关注 投资建议",
     "recommended": "建议关注", "stocks": "标的", "companies": "公司 标的", "investment": "投资",
     "telecom operators": "电信运营商 运营商", "operators": "运营商", "estimate": "测算 预计",
-    "year-on-year": "同比", "growth": "增长 同比", "share": "份额", "global": "全球", "scale": "规模",
-    "applications": "应用", "application": "应用", "benchmark": "标杆", "industry": "行业",
+    "year-on-year": "同比", "growth": "增长 同比", "share": "份额 占比 占", "hub": "枢纽", "region": "地区", "body": "机构 工作组", "global": "全球", "scale": "规模",
+    "application": "应用", "benchmark": "标杆", "industry": "行业",
     "report": "报告", "published": "发布", "date": "日期 时间", "2025": "2025年",
     "2026": "2026年", "2030": "2030年", "huawei": "华为", "nvidia": "英伟达", "cambricon": "寒武纪",
+    "revenue": "营收 营业收入", "profit": "利润 净利润", "net profit": "净利润", "earnings": "盈利 利润",
+    "price": "价格 股价", "target price": "目标价", "stock price": "股价", "budget": "预算",
+    "market share": "市场份额", "valuation": "估值", "dividend": "分红 股息",
     "tianfeng": "天风证券", "guolian": "国联证券",
 }
 _PATTERN = re.compile(
@@ -104,3 +107,11 @@ def regions_in(text: str) -> list[str]:
         if term in REGIONS:
             found.setdefault(term)
     return list(found)
+
+
+def en_region_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names a region in English ("Beijing's target" → [(0, 7)]); offsets into `text`."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters change length when lower-cased; offsets would drift
+        return []
+    return [m.span(1) for m in _PATTERN.finditer(lower) if EN_ZH[m.group(1)] in REGIONS]

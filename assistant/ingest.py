@@ -44,7 +44,9 @@ def find_report_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES))
+            # A folder's README and hidden files describe the corpus; they are not reports.
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                                and not f.name.startswith(".") and f.stem.upper() != "README"))
         else:
             files.append(p)
     return files

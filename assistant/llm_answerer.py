@@ -24,6 +24,7 @@ SYSTEM_PROMPT = (
 )
 MARKER_RE = re.compile(r"\[(\d+)\]")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+NOT_FOUND_RE = re.compile(r"未找到|do(?:es)? not say", re.IGNORECASE)
 
 
 class LLMCheckFailed(ValueError):
@@ -37,9 +38,17 @@ def make_chat_model(base_url: str, model: str, api_key: str, timeout_s: float):
                       temperature=0)
 
 
+PASSAGE_TAG_RE = re.compile(r"<(\s*/?\s*passage)", re.IGNORECASE)
+
+
+def _as_data(text: str) -> str:
+    """A report's own "<passage>"/"</passage>" would end the passage early and read as an instruction: defuse it."""
+    return PASSAGE_TAG_RE.sub(r"＜\1", text)
+
+
 def build_messages(question: str, passages: list[Unit]) -> list:
     numbered = "\n\n".join(
-        f"[{n}] （{u.chunk.report}｜{u.chunk.section or '—'}）\n<passage>\n{u.text}\n</passage>"
+        f"[{n}] （{u.chunk.report}｜{u.chunk.section or '—'}）\n<passage>\n{_as_data(u.text)}\n</passage>"
         for n, u in enumerate(passages, start=1)
     )
     return [SystemMessage(SYSTEM_PROMPT), HumanMessage(f"段落 / Passages:\n\n{numbered}\n\n问题 / Question: {question}")]
@@ -78,6 +87,8 @@ def llm_answer(chat_model, question: str, passages: list[Unit]) -> tuple[str, li
 
     reply = chat_model.invoke(build_messages(question, passages))
     text = str(reply.content).strip()
+    if not MARKER_RE.search(text) and NOT_FOUND_RE.search(text):
+        return text, []  # the model abstains, as the prompt tells it to: nothing to check, the caller abstains
     cited = check(text, passages)
     renumber = {old: new for new, old in enumerate(cited, start=1)}
     text = MARKER_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", text)

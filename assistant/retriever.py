@@ -71,9 +71,9 @@ class HybridRetriever(BaseRetriever):
         if not snap.chunks:
             return []
         expanded = expand_query(query)
-        # English questions: the e5 vector of the glossary's Chinese terms finds Chinese tables that the English
-        # question's own vector ranks low, so both vectors vote.
-        dense_queries = [query] + ([" ".join(zh_terms(query))] if expanded != query else [])
+        # English questions: the e5 vector of the glossary's Chinese terms finds the Chinese passages that the
+        # English question's own vector ranks low (cross-lingual e5-small is weak here), so it votes instead.
+        dense_queries = [" ".join(zh_terms(query))] if expanded != query else [query]
         bm25_ranking: list[str] = []
         dense_rankings: list[list[str]] = []
         if self.mode in (RetrieverKind.HYBRID, RetrieverKind.BM25):

@@ -40,3 +40,15 @@ def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens (overlapping sub-words too), normalised, without stop words and punctuation."""
     tokens = _tokenizer().lcut_for_search(normalize(text))
     return [t for t in (t.strip() for t in tokens) if t and _TOKEN_RE.search(t) and t not in STOPWORDS]
+
+
+def term_groups(text: str) -> list[tuple[str, ...]]:
+    """One group per word (precise mode) holding the word and its search-mode sub-words, so 寒武纪 counts once,
+    not three times as 寒武纪 + 寒武 + 武纪."""
+    search = tokenize(text)
+    groups: list[tuple[str, ...]] = []
+    for word in (w.strip() for w in _tokenizer().lcut(normalize(text))):
+        if not word or not _TOKEN_RE.search(word) or word in STOPWORDS:
+            continue
+        groups.append((word, *(t for t in search if t != word and t in word)))
+    return groups

@@ -1,0 +1,1 @@
+"""Answer tests: questions, citations, the LLM path, injection, bad questions."""
