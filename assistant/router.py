@@ -44,6 +44,7 @@ _GROUPS = [
     (GroupBy.METRIC, re.compile(r"按口径|按类型|分口径|\bby metric\b|\bby type\b", re.I)),
 ]
 _SOURCES = [
+    (re.compile(r"两份报告|两篇报告|两家|所有来源|所有报告|全部报告|both reports|all (?:the )?(?:reports|sources)", re.I), "all"),
     (re.compile(r"图表\s*([0-9]+)"), "图表{}"),
     (re.compile(r"图\s*([0-9]+)"), "图{}"),
     (re.compile(r"天风|tianfeng", re.I), "tianfeng"),

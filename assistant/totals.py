@@ -58,7 +58,9 @@ class TotalsQuery(BaseModel):
     metric: Metric | str | None = Field(
         Metric.INTELLIGENT, description="智算 (default), 通用, 超算, 总算力 or 高性能; null = every metric"
     )
-    source_table: str | None = Field(None, description="table id, its '#' part (图3) or a report id/prefix")
+    source_table: str | None = Field(
+        None, description="table id, its '#' part (图3), a report id/prefix, or 'all' to combine sources; by default "
+                          "the source with the most matching rows is used and the others are reported beside it")
     include_national: bool = Field(False, description="include national (全国) targets")
     group_by: GroupBy | None = Field(None, description="year, region or metric")
 
@@ -112,6 +114,34 @@ def _source_matches(row: TargetRow, source: str) -> bool:
     return s in (table, table.split("#", 1)[-1], "#" + table.split("#", 1)[-1]) or row.citation.report.startswith(s)
 
 
+ALL_SOURCES = "all"
+
+
+def _source_of(row: TargetRow) -> str:
+    return row.citation.report
+
+
+def _primary_source(used: list[TargetRow], excluded: list[tuple[TargetRow, str]], op: Op) -> tuple[list, list, str]:
+    """Keep the report with the most matching rows; rows of other reports are excluded and reported, so two
+    reports' figures are never added up silently (天风 图3 is a target table; 国联 states targets in passing)."""
+    counts: dict[str, int] = {}
+    for r in used:
+        counts[_source_of(r)] = counts.get(_source_of(r), 0) + 1
+    if len(counts) < 2:
+        return used, excluded, ""
+    primary = max(counts, key=lambda k: counts[k])  # ties: the first in row order
+    others = [r for r in used if _source_of(r) != primary]
+    combined = tidy(_aggregate(op, used))
+    unit = UNIT if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
+    listed = "; ".join(f"{r.region} {fmt(r.value)} {r.unit} ({_short_source(r)})" for r in others)
+    caveat = bi(f"Other sources also state matching targets, not included: {listed}; all sources together "
+                f"({op.value}): {fmt(combined)} {unit} (ask with source 'all' to combine)",
+                f"其他来源也有符合条件的目标，未计入：{listed}；所有来源合并（{op.value}）为 {fmt(combined)} {unit}"
+                f"（来源选“all”可合并）")
+    return ([r for r in used if _source_of(r) == primary],
+            excluded + [(r, f"other source: {_source_of(r)}") for r in others], caveat)
+
+
 def _wants_national(q: TotalsQuery) -> bool:
     return q.include_national or NATIONAL in q.regions
 
@@ -120,7 +150,7 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> str:
     """Why a row is left out, or "" when it counts."""
     if row.region == NATIONAL and not _wants_national(q):
         return "national target (全国)"
-    if q.source_table and not _source_matches(row, q.source_table):
+    if q.source_table and q.source_table != ALL_SOURCES and not _source_matches(row, q.source_table):
         return f"other source: {row.source_table or row.citation.report}"
     metric = _metric_name(q.metric)
     if metric is not None and row.metric.value != metric:
@@ -262,6 +292,9 @@ def compute_totals(
     if not used:
         return TotalResult(op=op.value, value=None, unit=unit, excluded=excluded, message=NO_ROWS,
                            caveats=_no_rows_caveats(ordered, query))
+    source_caveat = ""
+    if not query.source_table:
+        used, excluded, source_caveat = _primary_source(used, excluded, op)
     value = tidy(_aggregate(op, used))
     winners = [r for r in used if r.value == value] if op in (Op.MAX, Op.MIN) else used
     groups: dict[str, Decimal] = {}
@@ -270,7 +303,7 @@ def compute_totals(
         for r in used:
             buckets.setdefault(_group_key(r, query.group_by), []).append(r)
         groups = {k: _aggregate(op, rs) for k, rs in sorted(buckets.items())}
-    caveats = _caveats(op, query, used)
+    caveats = _caveats(op, query, used) + ([source_caveat] if source_caveat else [])
     stated = _stated(query, used, estimates)
     for e in stated:
         diff = fmt(abs(value - e.value))

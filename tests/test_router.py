@@ -42,6 +42,8 @@ AGGREGATE = [
     ("列出2026年的智算算力规划", dict(op=Op.LIST, target_year=2026)),
     ("北京和上海的智算规划总和是多少？", dict(op=Op.SUM, regions=["北京", "上海"])),
     ("天风报告图3中25年的智算目标总计多少", dict(target_year=2025, source_table="图3")),
+    ("两份报告中2025年的智算规划合计是多少？", dict(target_year=2025, source_table="all")),
+    ("What is the total 2025 intelligent computing target across both reports?", dict(target_year=2025, source_table="all")),
     ("各地通用算力规划合计多少？", dict(metric=Metric.GENERAL)),
     ("全国算力规模目标合计", dict(regions=["全国"], include_national=True, metric=Metric.TOTAL)),
     ("按年份汇总各地智算规划合计", dict(group_by=GroupBy.YEAR)),

@@ -95,9 +95,19 @@ def test_group_by_year(store):
 # ---- the whole store: both reports ------------------------------------------------------------------------
 
 
-def test_default_2025_sum_spans_both_reports(store):
-    # 天风 图3 152.68 + 国联 图表7 贵州 智算 5 = 157.68; said out loud, never silently
+def test_default_2025_sum_keeps_one_source_and_reports_the_other(store):
+    # 天风 图3 has 10 matching rows, 国联 图表7 one (贵州 智算 5): the default sums the larger source,
+    # 12 + 4 + 25 + 0.28 + 3.15 + 19 + 2 + 30 + 45 + 12.25 = 152.68, and names the other with the combined 157.68
     r = total(store, target_year=2025)
+    assert r.value == Decimal("152.68") and len(r.rows) == 10
+    assert any("贵州 5" in c and "157.68" in c for c in r.caveats)
+    assert [why for x, why in r.excluded if x.region == "贵州" and x.metric.value == "智算"] == [
+        "other source: guolian_2024-04_compute-policy-overview.txt"]
+
+
+def test_all_sources_combine_when_asked(store):
+    # 天风 图3 152.68 + 国联 图表7 贵州 智算 5 = 157.68; said out loud, never silently
+    r = total(store, target_year=2025, source_table="all")
     assert r.value == Decimal("157.68") and len(r.rows) == 11
     assert any("2 sources" in c and "152.68" in c for c in r.caveats)
     reasons = {x.region: why for x, why in r.excluded}
