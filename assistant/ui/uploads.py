@@ -1,0 +1,161 @@
+"""Uploads: a file from the browser → a sanitised name in the corpus → ingested, or refused with nothing changed.
+
+A file is checked (name, suffix, size, and a full load) in a staging folder outside the corpus before it is
+moved in; if ingesting it still fails, the corpus is put back as it was (the previous file restored, or the new
+one removed). The loader's own `LoadError` message (one bilingual line) is what the user sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from assistant.ingest import Progress, find_report_files
+from assistant.loaders import SUPPORTED_SUFFIXES, LoadError, load_report
+
+MAX_STEM_CHARS = 100
+_UNSAFE = re.compile(r"[^\w\-.]+")  # \w is Unicode-aware: Chinese names survive
+
+
+class UploadRefused(ValueError):
+    """An upload that is not accepted; str() is one bilingual line, Chinese first."""
+
+
+class UploadResult(BaseModel):
+    name: str  # the sanitised name in the corpus (or the original name when refused before that)
+    status: str  # added | updated | unchanged | refused
+    message: str
+    chunks: int = 0
+
+
+def sanitise_name(original: str) -> str:
+    """A safe file name for the corpus: base name only, no path, no leading dots, [\\w.-] only, allowed suffix."""
+    base = unicodedata.normalize("NFKC", str(original)).replace("\\", "/").split("/")[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = "." + suffix.lower() if suffix else ""
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UploadRefused(
+            f"不支持的文件类型“{suffix or '无扩展名'}”（支持 {'、'.join(SUPPORTED_SUFFIXES)}）：{base or '?'} / "
+            f"unsupported file type {suffix or '(no suffix)'!r} (supported: {', '.join(SUPPORTED_SUFFIXES)}): {base or '?'}"
+        )
+    stem = _UNSAFE.sub("_", stem)
+    stem = re.sub(r"_+", "_", stem).strip("._-")[:MAX_STEM_CHARS].strip("._-")
+    return f"{stem or 'report'}{suffix}"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _identical_in_corpus(corpus: Path, digest: str, size: int) -> Path | None:
+    for f in find_report_files([corpus]):
+        try:
+            if f.stat().st_size == size and _sha256(f) == digest:
+                return f
+        except OSError:
+            continue
+    return None
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.2f} MB"
+
+
+class Uploader:
+    """Accepts uploaded files into `assistant.settings.corpus_dir` and ingests them."""
+
+    def __init__(self, assistant, max_mb: float | None = None):
+        self.assistant = assistant
+        self.corpus = Path(assistant.settings.corpus_dir)
+        self.max_bytes = int((assistant.settings.max_upload_mb if max_mb is None else max_mb) * 1024 * 1024)
+
+    def accept(self, src: Path, original_name: str | None = None, progress: Progress | None = None) -> UploadResult:
+        name = original_name or Path(src).name
+        try:
+            return self._accept(Path(src), sanitise_name(name), progress)
+        except (UploadRefused, LoadError) as exc:
+            return UploadResult(name=name, status="refused", message=str(exc))
+
+    def _accept(self, src: Path, name: str, progress: Progress | None) -> UploadResult:
+        size = src.stat().st_size
+        if size > self.max_bytes:
+            raise LoadError(name, f"文件过大（{_mb(size)}，上限 {_mb(self.max_bytes)}）",
+                            f"the file is too large ({_mb(size)}, limit {_mb(self.max_bytes)})")
+        self.corpus.mkdir(parents=True, exist_ok=True)
+        digest = _sha256(src)
+        same = _identical_in_corpus(self.corpus, digest, size)
+        if same is not None:
+            return self._ingest_existing(same, progress)
+        with tempfile.TemporaryDirectory(prefix="assistant-upload-") as staging:
+            staged = Path(staging) / name
+            shutil.copyfile(src, staged)
+            load_report(staged, max_bytes=self.max_bytes)  # raises LoadError: nothing touched yet
+            return self._move_in_and_ingest(staged, name, progress)
+
+    def _ingest_existing(self, path: Path, progress: Progress | None) -> UploadResult:
+        summary = self.assistant.ingest([path], progress=progress, max_bytes=self.max_bytes)
+        if summary.failed:
+            raise UploadRefused(next(iter(summary.failed.values())))
+        status = "unchanged" if path.name in summary.unchanged else "added"
+        msg = (f"未变化：与已有文件 {path.name} 完全相同 / unchanged: identical to {path.name}" if status == "unchanged"
+               else f"已索引已有文件 {path.name} / indexed the existing file {path.name}")
+        return UploadResult(name=path.name, status=status, message=msg, chunks=summary.chunks)
+
+    def _move_in_and_ingest(self, staged: Path, name: str, progress: Progress | None) -> UploadResult:
+        target = (self.corpus / name).resolve()
+        if target.parent != self.corpus.resolve():
+            raise UploadRefused(f"文件名不安全：{name} / unsafe file name: {name}")
+        backup = target.read_bytes() if target.is_file() else None
+        part = self.corpus / f".{name}.part"
+        shutil.copyfile(staged, part)
+        os.replace(part, target)
+        try:
+            summary = self.assistant.ingest([target], progress=progress, max_bytes=self.max_bytes)
+        except Exception as exc:  # put the corpus back, then say why
+            self._restore(target, backup)
+            raise UploadRefused(f"索引失败，未做任何更改：{type(exc).__name__}: {exc} / "
+                                f"ingest failed, nothing was changed") from exc
+        if summary.failed:
+            self._restore(target, backup)
+            raise UploadRefused(next(iter(summary.failed.values())))
+        if name in summary.updated:
+            status, msg = "updated", f"已更新 {name}（{summary.chunks} 段） / updated {name} ({summary.chunks} chunks)"
+        elif name in summary.unchanged:
+            status, msg = "unchanged", f"未变化：{name} / unchanged: {name}"
+        else:
+            status, msg = "added", f"已添加 {name}（{summary.chunks} 段） / added {name} ({summary.chunks} chunks)"
+        return UploadResult(name=name, status=status, message=msg, chunks=summary.chunks)
+
+    @staticmethod
+    def _restore(target: Path, backup: bytes | None) -> None:
+        if backup is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(backup)
+
+
+def accept_uploads(assistant, files: list[tuple[Path, str]], progress: Progress | None = None,
+                   on_file: Callable[[int, int, str], None] | None = None) -> list[UploadResult]:
+    """Accept several files, one at a time; one refusal does not stop the others."""
+    uploader = Uploader(assistant)
+    results = []
+    for i, (path, name) in enumerate(files):
+        if on_file:
+            on_file(i, len(files), name)
+        results.append(uploader.accept(path, name, progress))
+    return results
