@@ -12,7 +12,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 spec="."
 [ -n "$extras" ] && spec=".[${extras}]"
-.venv/bin/python -m pip install -q -e "$spec"
+# Skip pip when this pyproject and these extras are already installed (a stamp per content hash).
+stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras:-base}"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q -e "$spec"
+  touch "$stamp"
+fi
 
 if [[ ",$extras," == *",dev,"* ]]; then
   # Browser tests drive Debian's Chromium (never `playwright install`); CJK fonts so Chinese is not boxes.
