@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.models import Chunk, ChunkKind, Report
 
-CAPTION_RE = re.compile(r"^\s*(图表|图|表)\s*\d+\s*[：:]")
+CAPTION_RE = re.compile(r"^\s*(图表|图|表)\s*\d+\s*[：:.．、]")
 # "1. 标题", "1.1 标题", "1、标题", "2) 标题", "► 标题" — short lines that do not end a sentence.
 HEADING_RE = re.compile(r"^\s*(?:(\d+(?:\.\d+)*)\s*[、.．)）]?\s*|►\s*)(?=\S)(?P<title>.+)$")
 SENTENCE_END_RE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)]*|$)")
@@ -128,7 +128,8 @@ def _blocks(text: str) -> list[tuple[int, _Block]]:
             continue
         para = [line]
         j = i + 1
-        while j < len(lines) and not lines[j].blank and not lines[j].is_table_row and not heading_level(lines[j].text):
+        while (j < len(lines) and not lines[j].blank and not lines[j].is_table_row
+               and not heading_level(lines[j].text) and not CAPTION_RE.match(lines[j].text)):
             para.append(lines[j])
             j += 1
         blocks.append((0, _Block(ChunkKind.TEXT, para)))

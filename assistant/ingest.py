@@ -23,7 +23,7 @@ from assistant.models import Chunk
 from assistant.tables import extract_tables
 from assistant.tokenize import tokenize
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 EMBED_BATCH = 32
 
 # progress(stage, report, done, total): stages are "load", "embed", "store", "commit", "done", "skip", "error"

