@@ -13,8 +13,8 @@ from assistant.models import Answer, Citation, SearchHit
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
 SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
-# When BM25 and the dense ranker both put the same chunk in their top 2, a paraphrased question (few shared
-# words) is still answered from that chunk if its best unit covers this much.
+# When BM25 and the dense ranker both put one of the top two chunks in their own top 2, a paraphrased question
+# (few shared words) is still answered from that chunk if its best unit covers this much.
 AGREED_TOP_COVERAGE = 0.2
 MAX_UNITS = 3
 
@@ -77,11 +77,10 @@ class OfflineAnswerer:
         # Coverage first (plus a small bonus for holding the kind of thing asked for); retriever rank breaks ties.
         scored.sort(key=lambda x: (-round(x[1] + (answer_type_bonus(question, x[0]) if x[1] else 0), 3), x[2]))
         if scored[0][1] < ANSWERABLE_COVERAGE:
-            top = hits[0]
-            agreed = [x for x in scored if x[2] == 0 and x[1] >= AGREED_TOP_COVERAGE]
-            if agreed and (top.bm25_rank or 99) <= 2 and (top.dense_rank or 99) <= 2:
-                return [(agreed[0][0], agreed[0][1])]
-            return []
+            agreed_rank = next((r for r, h in enumerate(hits[:2])
+                                if (h.bm25_rank or 99) <= 2 and (h.dense_rank or 99) <= 2), None)
+            agreed = [x for x in scored if x[2] == agreed_rank and x[1] >= AGREED_TOP_COVERAGE]
+            return [(agreed[0][0], agreed[0][1])] if agreed else []
         chosen: list[tuple[Unit, float]] = []
         if both_reports:  # the best unit of each report first
             for report in dict.fromkeys(u.chunk.report for u, _, _ in scored):

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     retriever: RetrieverKind = RetrieverKind.HYBRID
     top_k: int = 5
     rrf_k: int = 60
+    dense_weight: float = 0.5  # the dense ranker's vote in the fusion, BM25's being 1
 
     max_question_chars: int = 2000
     max_upload_mb: float = 20.0
