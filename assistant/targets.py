@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from .glossary import EN_ZH, REGIONS
 from .models import Citation, Metric, Report, StatedFigure, Table, TableRow, TargetRow
 from .tables import extract_tables, iter_lines
 from .units import ParsedValue, parse_compute_value
@@ -22,17 +23,8 @@ CITY_PARENT = {
     "呼和浩特": "内蒙古", "石家庄": "河北", "太原": "山西", "南昌": "江西", "南宁": "广西", "海口": "海南",
     "长春": "吉林", "哈尔滨": "黑龙江", "乌鲁木齐": "新疆", "银川": "宁夏", "中卫": "宁夏", "西宁": "青海",
 }
-REGION_EN = {
-    "beijing": "北京", "tianjin": "天津", "shanghai": "上海", "chongqing": "重庆", "hebei": "河北", "shanxi": "山西",
-    "liaoning": "辽宁", "jilin": "吉林", "heilongjiang": "黑龙江", "jiangsu": "江苏", "zhejiang": "浙江",
-    "anhui": "安徽", "fujian": "福建", "jiangxi": "江西", "shandong": "山东", "henan": "河南", "hubei": "湖北",
-    "hunan": "湖南", "guangdong": "广东", "hainan": "海南", "sichuan": "四川", "guizhou": "贵州", "yunnan": "云南",
-    "shaanxi": "陕西", "gansu": "甘肃", "qinghai": "青海", "taiwan": "台湾", "inner mongolia": "内蒙古",
-    "guangxi": "广西", "tibet": "西藏", "xizang": "西藏", "ningxia": "宁夏", "xinjiang": "新疆",
-    "hong kong": "香港", "macau": "澳门", "shenzhen": "深圳", "fuzhou": "福州", "guangzhou": "广州",
-    "chengdu": "成都", "hangzhou": "杭州", "nanjing": "南京", "wuhan": "武汉", "xi'an": "西安", "xian": "西安",
-    "national": "全国", "nationwide": "全国",
-}
+# English region names come from the glossary (one list for the whole package), plus the national scope.
+REGION_EN = {en: zh for en, zh in EN_ZH.items() if zh in REGIONS} | {"national": "全国", "nationwide": "全国"}
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 _NATIONAL_ISSUER = re.compile(r"全国|国务院|工信部|工业和信息化部|发改委|发展改革委|科技部|国家|中央|民政部|财政部")
 _COLUMNS = {
