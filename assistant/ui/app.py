@@ -38,6 +38,10 @@ TITLE = "研报助手 / Report Assistant"
 CONCURRENCY = 4  # questions answered at once; the Assistant is thread-safe for reads
 DEFAULT_QA = PROJECT_ROOT / "evals" / "qa.jsonl"
 ALL = "全部 / all"
+# Sources: by default the totals tool sums the report with the most matching rows and lists the others beside
+# it; "all sources" adds every report's rows together.
+MAIN_SOURCE = "主要报告（其余另列）/ main report (others listed)"
+ALL_SOURCES = "全部来源合并 / all sources combined"
 DEFAULT_METRIC = "智算"  # adding different metrics is rarely meaningful; "all" is one click away
 EXAMPLES = [
     "北京的智算算力规划是多少？",
@@ -223,7 +227,7 @@ def filter_targets(rows: list[TargetRow], year: str, regions: list[str], metric:
                 and (year in ("", ALL, None) or str(r.target_year) == str(year))
                 and (not regions or r.region in regions)
                 and (metric in ("", ALL, None) or r.metric.value == metric)
-                and (source in ("", ALL, None) or source_of(r) == source)
+                and (source in ("", ALL, MAIN_SOURCE, ALL_SOURCES, None) or source_of(r) == source)
                 and (pub_from in ("", ALL, None) or (len(month) == 7 and month >= pub_from))
                 and (pub_to in ("", ALL, None) or (len(month) == 7 and month <= pub_to)))
 
@@ -240,7 +244,7 @@ def totals_html(assistant: Assistant, op: str, year: str, regions: list[str], me
         query = TotalsQuery(
             op=op, target_year=None if year in ("", ALL, None) else int(year), regions=list(regions or []),
             metric=None if metric in ("", ALL, None) else metric, include_national=bool(national),
-            source_table=None if source in ("", ALL, None) else source,
+            source_table="all" if source == ALL_SOURCES else None if source in ("", ALL, MAIN_SOURCE, None) else source,
             published_from=None if pub_from in ("", ALL, None) else pub_from,
             published_to=None if pub_to in ("", ALL, None) else pub_to)
         result = assistant.totals(query)
@@ -288,7 +292,8 @@ def targets_tab(assistant: Assistant) -> gr.Tab:
                                   elem_id="f-regions")
             metric = gr.Dropdown([ALL, DEFAULT_METRIC], value=DEFAULT_METRIC, label="口径 / Metric",
                                  elem_id="f-metric")
-            source = gr.Dropdown([ALL], value=ALL, label="来源 / Source", elem_id="f-source")
+            source = gr.Dropdown([MAIN_SOURCE, ALL_SOURCES], value=MAIN_SOURCE, label="来源 / Source",
+                                 elem_id="f-source")
             pub_from = gr.Dropdown([ALL], value=ALL, label="发布起 / Published from", elem_id="f-from")
             pub_to = gr.Dropdown([ALL], value=ALL, label="发布止 / Published to", elem_id="f-to")
         with gr.Row():
@@ -318,7 +323,8 @@ def targets_tab(assistant: Assistant) -> gr.Tab:
         return (gr.update(choices=[ALL, *sorted({str(r.target_year) for r in rows})]),
                 gr.update(choices=sorted({r.region for r in rows})),
                 gr.update(choices=[ALL, *sorted({r.metric.value for r in rows})]),
-                gr.update(choices=[(ALL, ALL), *sorted({(short_source(r), source_of(r)) for r in rows})]),
+                gr.update(choices=[(MAIN_SOURCE, MAIN_SOURCE), (ALL_SOURCES, ALL_SOURCES),
+                                   *sorted({(short_source(r), source_of(r)) for r in rows})]),
                 gr.update(choices=[ALL, *months]), gr.update(choices=[ALL, *months]))
 
     def refresh(op_: str, *filter_values) -> tuple:
