@@ -197,10 +197,12 @@ class Assistant:
         generation = self.index.catalog.generation()
         if self._targets is None or self._targets[0] != generation:
             rows: list[TargetRow] = []
-            tables = self.tables()
+            tables: dict[str, list[Table]] = {}  # by report: filtering the whole list per report was quadratic
+            for table in self.tables():
+                tables.setdefault(table.report, []).append(table)
             for report_id in self.index.catalog.report_ids():
                 report = self.index.catalog.report(report_id)
-                rows.extend(extract_targets(report, [t for t in tables if t.report == report_id]))
+                rows.extend(extract_targets(report, tables.get(report_id, [])))
             self._targets = (generation, rows)
         return self._targets[1]
 

@@ -63,6 +63,14 @@ class Catalog:
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
 
+    def flag(self, key: str) -> bool:
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return bool(row and row[0] == "1")
+
+    def set_flag(self, key: str, on: bool) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, "1" if on else "0"))
+
     def report_fingerprint(self, report_id: str) -> tuple[str, str] | None:
         row = self._db.execute("SELECT sha256, config FROM reports WHERE id=?", (report_id,)).fetchone()
         return (row[0], row[1]) if row else None
@@ -146,7 +154,10 @@ class Catalog:
                   context=r[7], page=r[8], text=r[9])
             for r in rows
         ]
-        return chunks, [r[10].split(" ") if r[10] else [] for r in rows]
+        # One str object per distinct token: ~10M tokens at 91k chunks were ~1.1 GB as separate strings, and the
+        # freed memory did not go back to the OS (bench/bench_ingest.py --scale 1000); interned, ~90 MB of lists.
+        vocab: dict[str, str] = {}
+        return chunks, [[vocab.setdefault(t, t) for t in r[10].split(" ")] if r[10] else [] for r in rows]
 
     def chunk_count(self) -> int:
         return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]

@@ -7,7 +7,7 @@ whole, committed version of every report — never a half-ingested one.
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,11 @@ from assistant.embedders import Embedder, make_embedder
 from assistant.models import Chunk, ChunkKind
 from assistant.settings import Settings
 from assistant.vector_store import VectorStore
+
+# Query vectors of the last few questions. One ask may embed the same text several times (a "both reports"
+# question searches each report); a small LRU makes that one embedding. Small on purpose: it serves repeats
+# within an ask and a question asked again right away, not a whole workload.
+QUERY_CACHE_SIZE = 32
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Index:
         self._vectors: VectorStore | None = None
         self._snapshot: Snapshot | None = None
         self._lock = threading.RLock()
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     @property
     def embedder(self) -> Embedder:
@@ -83,6 +89,19 @@ class Index:
                 )
             return self._snapshot
 
+    def query_vector(self, query: str) -> np.ndarray:
+        with self._lock:
+            vector = self._query_vectors.get(query)
+            if vector is not None:
+                self._query_vectors.move_to_end(query)
+                return vector
+        vector = self.embedder.embed_query(query)  # outside the lock: other threads keep answering
+        with self._lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > QUERY_CACHE_SIZE:
+                self._query_vectors.popitem(last=False)
+        return vector
+
     def dense(self, query: str, k: int, report: str | None = None,
               kind: ChunkKind | None = None) -> list[tuple[Chunk, float]]:
         snap = self.snapshot()
@@ -92,6 +111,6 @@ class Index:
         if len(where) > 1:
             where = {"$and": [{k_: v} for k_, v in where.items()]}
         # Over-fetch: Chroma may still hold vectors of a half-finished ingest that the catalog does not list.
-        hits = self.vectors.query(self.embedder.embed_query(query), k * 2 + 10, where or None)
+        hits = self.vectors.query(self.query_vector(query), k * 2 + 10, where or None)
         out = [(snap.chunks[snap.position[i]], s) for i, s in hits if i in snap.position]
         return out[:k]

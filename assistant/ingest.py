@@ -25,6 +25,7 @@ from assistant.tokenize import tokenize
 
 CHUNKER_VERSION = "2"
 EMBED_BATCH = 32
+RUNNING = "ingest_running"
 
 # progress(stage, report, done, total): stages are "load", "embed", "store", "commit", "done", "skip", "error"
 Progress = Callable[[str, str, int, int], None]
@@ -64,12 +65,14 @@ class Ingestor:
         t0 = time.perf_counter()
         summary = IngestSummary()
         self.reconcile()
+        self.index.catalog.set_flag(RUNNING, True)  # still set at the next start = this run was killed
         for path in find_report_files(paths):
             try:
                 self._ingest_file(Path(path), rebuild, summary)
             except LoadError as exc:
                 summary.failed[Path(path).name] = str(exc)
                 self.progress("error", Path(path).name, 0, 0)
+        self.index.catalog.set_flag(RUNNING, False)
         summary.seconds = time.perf_counter() - t0
         return summary
 
@@ -112,14 +115,20 @@ class Ingestor:
         dim = embedder.dim
         return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, dim), np.float32), len(missing)
 
-    def reconcile(self) -> tuple[int, int]:
-        """Bring Chroma in line with the catalog after a crash: drop orphans, add what is missing."""
+    def reconcile(self, repair: bool | None = None) -> tuple[int, int]:
+        """Bring Chroma in line with the catalog after a crash: drop orphans, add what is missing.
+
+        After a killed ingest (`repair`, by default read from the run flag) every vector is written again from
+        the cache: Chroma may have listed an id whose vector a SIGKILL kept out of its HNSW files.
+        """
+        if repair is None:
+            repair = self.index.catalog.flag(RUNNING)
         chunks, _ = self.index.catalog.chunks()
         wanted = {c.id for c in chunks}
         present = self.index.vectors.ids()
         orphans = sorted(present - wanted)
         self.index.vectors.delete(orphans)
-        missing = [c for c in chunks if c.id not in present]
+        missing = chunks if repair else [c for c in chunks if c.id not in present]
         if missing:
             vectors, _ = self._vectors_for(missing, "reconcile")
             self.index.vectors.upsert(missing, vectors)

