@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.settings import RetrieverKind
+
 from .conftest import GUOLIAN, PROBE_QUESTIONS, ROOT, TIANFENG, clone, index_state
 
 NEW_REPORT = "zz-new-report.txt"
@@ -96,6 +98,18 @@ def state_key(assistant) -> tuple:
     return tuple(tuple(h.chunk.id for h in assistant.search(q, k=5)) for q in QUERIES)
 
 
+def exact_key(assistant) -> tuple:
+    """What the index holds, independent of the ANN graph: the catalog's chunk ids and the BM25 rankings.
+
+    Hybrid rankings after a kill and recovery can differ from a clean build in the dense part: Chroma's HNSW
+    graph depends on its insert/delete history (seen: one chunk in or out of a top 5), though every vector is
+    present and equal.
+    """
+    bm25 = assistant.with_retriever(RetrieverKind.BM25)
+    chunk_ids = tuple(sorted(c.id for c in assistant.index.snapshot().chunks))
+    return chunk_ids, tuple(tuple(h.chunk.id for h in bm25.search(q, k=5)) for q in QUERIES)
+
+
 @pytest.fixture(scope="module")
 def kill_setup(built_index, tmp_path_factory):
     root = tmp_path_factory.mktemp("kill")
@@ -114,6 +128,7 @@ def kill_setup(built_index, tmp_path_factory):
     summary = s2.ingest([corpus])
     assert summary.updated == [TIANFENG] and summary.added == [NEW_REPORT] and not summary.failed
     states["S2"] = state_key(s2)
+    final_exact = exact_key(s2)
     assert len(set(states.values())) == 3, "the queries must tell the three states apart"
     final = index_state(s2)
 
@@ -157,7 +172,7 @@ def kill_setup(built_index, tmp_path_factory):
     reopened = clone_reopen(ref)
     assert state_key(reopened) == states["S2"]
     assert index_state(reopened)["chunks"] == final["chunks"]
-    return {"states": states, "final": final, "calls": calls, "seconds": seconds, "fresh_copy": fresh_copy,
+    return {"states": states, "final": final, "final_exact": final_exact, "calls": calls, "seconds": seconds, "fresh_copy": fresh_copy,
             "run": run, "corpus": corpus}
 
 
@@ -216,7 +231,7 @@ def test_sigkill_leaves_a_consistent_index(kill_setup, point) -> None:
     assert not summary.failed, summary.failed
     final = index_state(after_kill)
     assert final["chunks"] == kill_setup["final"]["chunks"] == final["vectors"]
-    assert state_key(after_kill) == states["S2"]
+    assert exact_key(after_kill) == kill_setup["final_exact"]
     again = clone_reopen(after_kill).ingest([after_kill.settings.corpus_dir])
     assert sorted(again.unchanged) == sorted([GUOLIAN, TIANFENG, NEW_REPORT]) and again.embedded == 0
 
