@@ -175,33 +175,41 @@ def _row_targets(
         region_name = NATIONAL
     if not region_name:
         return
-    region, parent, is_city = normalise_region(region_name)
     document = ident.get("doc", "")
+    citation = cite(report, row.start, row.end, table.id, table.caption)
     for i, cell in enumerate(cells):
         if i in cols.values():
             continue
-        values = parse_compute_value(cell)
         header_metric = metric_of(table.header[i]) if i < len(table.header) else None
-        for value, metric in zip(values, _metrics_for(cell, values, header_metric)):
-            year, note = _target_year(cell, value, document)
-            if year is None or metric is None:
-                continue  # not a dated target (e.g. a project-size threshold) or unclassifiable
-            yield TargetRow(
-                region=region,
-                published=parse_published(ident.get("time", "")),
-                document=document,
-                target_year=year,
-                value=value.value,
-                unit=value.unit,
-                value_as_written=value.text,
-                metric=metric,
-                qualifier=value.qualifier,
-                is_city=is_city,
-                parent_region=parent,
-                source_table=table.id,
-                note=note,
-                citation=cite(report, row.start, row.end, table.id, table.caption),
-            )
+        yield from _dated_targets(cell, region_name, document, parse_published(ident.get("time", "")),
+                                  header_metric, citation, source_table=table.id)
+
+
+def _dated_targets(text: str, region_name: str, document: str, published: str, header_metric: Metric | None,
+                   citation: Citation, source_table: str = "") -> Iterator[TargetRow]:
+    """Every compute value in `text` that has a target year and a metric, attributed to one region."""
+    region, parent, is_city = normalise_region(region_name)
+    values = parse_compute_value(text)
+    for value, metric in zip(values, _metrics_for(text, values, header_metric)):
+        year, note = _target_year(text, value, document)
+        if year is None or metric is None:
+            continue  # not a dated target (e.g. a project-size threshold) or unclassifiable
+        yield TargetRow(
+            region=region,
+            published=published,
+            document=document,
+            target_year=year,
+            value=value.value,
+            unit=value.unit,
+            value_as_written=value.text,
+            metric=metric,
+            qualifier=value.qualifier,
+            is_city=is_city,
+            parent_region=parent,
+            source_table=source_table,
+            note=note,
+            citation=citation,
+        )
 
 
 def _target_year(text: str, value: ParsedValue, document: str) -> tuple[int | None, str]:
@@ -248,28 +256,10 @@ def _prose_targets(report: Report, known: list[TargetRow]) -> Iterator[TargetRow
                 names = [NATIONAL]
             if len(names) != 1:
                 continue  # no region, or several: not safe to attribute
-            region, parent, is_city = normalise_region(names[0])
             doc = re.search(r"《[^》]*》", sentence)
             document = doc.group(0) if doc else ""
-            for value, metric in zip(values, _metrics_for(sentence, values, None)):
-                year, note = _target_year(sentence, value, document)
-                if year is None or metric is None:
-                    continue
-                yield TargetRow(
-                    region=region,
-                    published=published.get((region, document.replace(" ", "")), ""),
-                    document=document,
-                    target_year=year,
-                    value=value.value,
-                    unit=value.unit,
-                    value_as_written=value.text,
-                    metric=metric,
-                    qualifier=value.qualifier,
-                    is_city=is_city,
-                    parent_region=parent,
-                    note=note,
-                    citation=cite(report, s, e, report.id),
-                )
+            known_date = published.get((normalise_region(names[0])[0], document.replace(" ", "")), "")
+            yield from _dated_targets(sentence, names[0], document, known_date, None, cite(report, s, e, report.id))
 
 
 def extract_targets(report: Report, tables: list[Table]) -> list[TargetRow]:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,8 @@ from assistant.assistant import Assistant
 from assistant.models import ChunkKind
 from assistant.settings import Settings
 from assistant.vector_store import VectorStoreUnavailable
+
+from tests.processes import ChromaProcess, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
@@ -28,48 +27,14 @@ QUERY = "各地智算规划 2025年 EFlops"
 QUERIES = [QUERY, "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点", "贵州 通用算力 智能算力 超算 EFLOPS"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def heartbeat(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
     """A `chroma run` server on a free loopback port, with its data in a temp dir; stopped afterwards."""
-    exe = Path(sys.executable).parent / "chroma"
-    if not exe.exists():
-        pytest.fail(f"no `chroma` executable next to {sys.executable}: install chromadb into this environment")
-    root = tmp_path_factory.mktemp("chroma_server")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(root / "server.log", "wb") as log:
-        proc = subprocess.Popen([str(exe), "run", "--path", str(root / "data"), "--host", "127.0.0.1",
-                                 "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
+    server = ChromaProcess(tmp_path_factory.mktemp("chroma_server") / "data").start()
     try:
-        deadline = time.monotonic() + 60
-        while not heartbeat(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"chroma server did not come up (rc {proc.poll()}):\n"
-                            + (root / "server.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.2)
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="module")

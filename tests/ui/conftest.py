@@ -8,7 +8,6 @@ Nothing is mocked. Screenshots go to test-output/ui/ (git-ignored).
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,18 +16,14 @@ import pytest
 from assistant import Settings
 from assistant.assistant import Assistant
 
+from tests.processes import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-output" / "ui"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 UPLOAD_LIMIT_MB = 0.2  # small, so the oversized-upload test stays quick
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

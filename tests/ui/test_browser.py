@@ -18,7 +18,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.ui.conftest import REPO, free_port
+from tests.processes import free_port
+from tests.ui.conftest import REPO
 
 
 def ask(page, question: str) -> None:

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from assistant.cli_serve import register
 from assistant.ui.safety import UnsafeBindError, check_bind, is_loopback, parse_auth
-from tests.ui.conftest import REPO, free_port
+from tests.processes import free_port
+from tests.ui.conftest import REPO
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"])
