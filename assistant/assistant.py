@@ -6,6 +6,7 @@ with checks and fallback) → citations verified verbatim → Answer.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -53,6 +54,7 @@ class Assistant:
         self._histories: dict[str, list[str]] = {}
         self._ingest_lock = threading.Lock()
         self._targets: tuple[int, list[TargetRow]] | None = None
+        self._regions: tuple[list[TargetRow], list[str]] | None = None
         self._estimates_cache: tuple[int, list] | None = None
         self._chat_model = None
 
@@ -206,6 +208,12 @@ class Assistant:
             self._targets = (generation, rows)
         return self._targets[1]
 
+    def _target_regions(self) -> list[str]:
+        rows = self.targets()  # a new list object whenever the catalog changed
+        if self._regions is None or self._regions[0] is not rows:
+            self._regions = (rows, sorted({r.region for r in rows}))
+        return self._regions[1]
+
     def totals(self, query):
         from assistant.totals import compute_totals
 
@@ -224,18 +232,19 @@ class Assistant:
 
     def _totals_answer(self, question: str, resolved: str) -> Answer | None:
         from assistant.router import format_total_answer, route
+        from assistant.totals import brief
 
-        rows = self.targets()
-        query = route(resolved, sorted({r.region for r in rows}))
+        query = route(resolved, self._target_regions())
         if query is None:
             return None
         result = self.totals(query)
         text = format_total_answer(resolved, result)
-        citations, _ = verify([r.citation for r in result.rows], self.report_text)
+        # one read per report, not per row: a total over a large corpus cites thousands of rows
+        citations, _ = verify([r.citation for r in result.rows], functools.cache(self.report_text))
         abstained = result.value is None and not result.rows
         return Answer(question=question, answer=text, abstained=abstained, citations=citations,
                       tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),
-                                    result=result.model_dump(mode="json")))
+                                    result=brief(result).model_dump(mode="json")))
 
     # ---- citation lookup ------------------------------------------------------------------
 

@@ -170,6 +170,7 @@ class TotalResult(BaseModel):
     unit: str = "EFLOPS"
     rows: list[TargetRow] = Field(default_factory=list)
     excluded: list[tuple[TargetRow, str]] = Field(default_factory=list)
+    excluded_count: int = 0  # all excluded rows, also when `excluded` lists only some (totals.brief)
     expression: str = ""
     groups: dict[str, Decimal] = Field(default_factory=dict)
     caveats: list[str] = Field(default_factory=list)

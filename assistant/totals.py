@@ -153,7 +153,7 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> str:
     if q.source_table and q.source_table != ALL_SOURCES and not _source_matches(row, q.source_table):
         return f"other source: {row.source_table or row.citation.report}"
     metric = _metric_name(q.metric)
-    if metric is not None and row.metric.value != metric:
+    if metric is not None and row.metric != metric:  # a str enum: no .value lookup in this hot loop
         return f"other metric: {row.metric.value}"
     if q.target_year is not None and row.target_year != q.target_year:
         return f"other year: {row.target_year}"
@@ -290,8 +290,8 @@ def compute_totals(
     op = Op(query.op)  # tolerate model_copy(update={"op": "sum"}), which skips validation
     unit = UNIT if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
     if not used:
-        return TotalResult(op=op.value, value=None, unit=unit, excluded=excluded, message=NO_ROWS,
-                           caveats=_no_rows_caveats(ordered, query))
+        return TotalResult(op=op.value, value=None, unit=unit, excluded=excluded, excluded_count=len(excluded),
+                           message=NO_ROWS, caveats=_no_rows_caveats(ordered, query))
     source_caveat = ""
     if not query.source_table:
         used, excluded, source_caveat = _primary_source(used, excluded, op)
@@ -320,11 +320,22 @@ def compute_totals(
         unit=unit,
         rows=winners,
         excluded=excluded,
+        excluded_count=len(excluded),
         expression=_expression(op, used, value, winners),
         groups=groups,
         caveats=caveats,
         stated=stated,
     )
+
+
+def brief(result: TotalResult, max_excluded: int = 100) -> TotalResult:
+    """The result as answers and the LLM tool carry it: every row used, but at most `max_excluded` excluded rows,
+    those left out only for their source first (the ones a reader may want added). Over 2,000 reports a total
+    excludes ~20,000 rows; shipping them all cost ~0.2 s and megabytes per answer. excluded_count keeps the total."""
+    if len(result.excluded) <= max_excluded:
+        return result
+    ranked = sorted(result.excluded, key=lambda item: not item[1].startswith("other source"))  # stable
+    return result.model_copy(update={"excluded": ranked[:max_excluded]})
 
 
 TOOL_DESCRIPTION = (
@@ -339,7 +350,7 @@ def make_totals_tool(rows: Iterable[TargetRow], estimates: Iterable[StatedFigure
     rows, estimates = list(rows), list(estimates)
 
     def compute_target_totals(**kwargs: Any) -> dict[str, Any]:
-        return compute_totals(rows, TotalsQuery(**kwargs), estimates).model_dump(mode="json")
+        return brief(compute_totals(rows, TotalsQuery(**kwargs), estimates)).model_dump(mode="json")
 
     return StructuredTool.from_function(
         func=compute_target_totals,

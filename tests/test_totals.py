@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from assistant.cli_tables import register
 from assistant.models import Citation, Metric, Report, TargetRow
 from assistant.targets import TargetStore
-from assistant.totals import NO_ROWS, TotalsQuery, compute_totals, make_totals_tool
+from assistant.totals import NO_ROWS, TotalsQuery, brief, compute_totals, make_totals_tool
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
@@ -114,6 +114,16 @@ def test_all_sources_combine_when_asked(store):
     assert reasons["全国"].startswith("national")
     assert reasons["湖南"].startswith("other metric")
     assert reasons["甘肃"] == "other year: 2026"
+
+
+def test_brief_keeps_rows_used_and_the_other_source_rows_first(store):
+    r = total(store, target_year=2025)
+    assert r.excluded_count == len(r.excluded) > 3
+    short = brief(r, max_excluded=3)
+    assert short.rows == r.rows and short.value == r.value and short.excluded_count == r.excluded_count
+    assert len(short.excluded) == 3
+    assert short.excluded[0][1].startswith("other source")  # 贵州 5 of 国联: the row a reader may want added
+    assert brief(r, max_excluded=len(r.excluded)) == r
 
 
 def test_other_metrics_are_separate(store):
@@ -230,7 +240,7 @@ def test_sum_equals_sum_of_listed_rows(rows, query):
         assert r.rows == [] and r.message == NO_ROWS
     else:
         assert r.value == sum((x.value for x in r.rows), Decimal(0))
-        assert len(r.rows) + len(r.excluded) == len(rows)
+        assert len(r.rows) + len(r.excluded) == len(rows) == len(r.rows) + r.excluded_count
         assert r.expression.endswith(" EFLOPS")
 
 
