@@ -67,6 +67,12 @@ def load_report(path: Path, report_id: str | None = None, *, max_bytes: int | No
     )
 
 
+def file_sha256(path: Path) -> str:
+    """The fingerprint load_report gives a file (sha256 of its raw bytes), without decoding it."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """Decode a text file's bytes exactly; return (text with \\n line endings, encoding used)."""
     if not data.strip():

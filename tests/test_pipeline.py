@@ -134,6 +134,22 @@ def test_unchanged_reingest_embeds_nothing_and_changes_nothing(index_copy, e5) -
     assert results(a) == before
 
 
+def test_unchanged_files_are_recognised_without_decoding(index_copy, monkeypatch) -> None:
+    import assistant.ingest
+
+    def refuse(path, **kw):
+        raise AssertionError(f"decoded {path}")
+
+    a = Assistant(index_copy.settings, embedder=index_copy.assistant.index.embedder)
+    monkeypatch.setattr(assistant.ingest, "load_report", refuse)
+    summary = a.ingest([index_copy.corpus_dir])
+    assert sorted(summary.unchanged) == sorted([GUOLIAN, TIANFENG]) and not summary.failed
+
+    (index_copy.corpus_dir / GUOLIAN).write_bytes((index_copy.corpus_dir / GUOLIAN).read_bytes() + b"\n")
+    with pytest.raises(AssertionError, match="decoded"):  # changed bytes are decoded (and then re-chunked)
+        a.ingest([index_copy.corpus_dir])
+
+
 def test_changed_report_replaces_its_old_chunks(index_copy, e5) -> None:
     a = Assistant(index_copy.settings, embedder=CountingEmbedder(e5))
     old_t, old_g = set(catalog_ids(a, TIANFENG)), catalog_ids(a, GUOLIAN)
