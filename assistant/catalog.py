@@ -159,6 +159,9 @@ class Catalog:
         vocab: dict[str, str] = {}
         return chunks, [[vocab.setdefault(t, t) for t in r[10].split(" ")] if r[10] else [] for r in rows]
 
+    def chunk_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+
     def chunk_count(self) -> int:
         return self._db.execute("SELECT count(*) FROM chunks").fetchone()[0]
 

@@ -131,12 +131,12 @@ class Ingestor:
         """
         if repair is None:
             repair = self.index.catalog.flag(RUNNING)
-        chunks, _ = self.index.catalog.chunks()
-        wanted = {c.id for c in chunks}
+        wanted = self.index.catalog.chunk_ids()  # ids only: loading 91k chunks with tokens took 8.6 s
         present = self.index.vectors.ids()
         orphans = sorted(present - wanted)
         self.index.vectors.delete(orphans)
-        missing = chunks if repair else [c for c in chunks if c.id not in present]
+        missing_ids = wanted if repair else wanted - present
+        missing = [c for c in self.index.catalog.chunks()[0] if c.id in missing_ids] if missing_ids else []
         if missing:
             vectors, _ = self._vectors_for(missing, "reconcile")
             self.index.vectors.upsert(missing, vectors)
