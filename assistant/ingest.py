@@ -80,7 +80,7 @@ class Ingestor:
         catalog = self.index.catalog
         self.progress("load", path.name, 0, 1)
         previous = catalog.report_fingerprint(path.name)  # a report's id is its file name
-        # Unchanged bytes are known before decoding: re-ingesting 2,000 unchanged files took 15 s decoding them.
+        # Unchanged bytes are known before decoding (decoding 2,000 unchanged files cost ~5 s of a 15 s re-ingest).
         if not rebuild and previous is not None and previous == (self._fingerprint(path), self.config):
             summary.unchanged.append(path.name)
             self.progress("skip", path.name, 1, 1)
