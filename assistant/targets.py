@@ -181,15 +181,14 @@ def _row_targets(
         if i in cols.values():
             continue
         header_metric = metric_of(table.header[i]) if i < len(table.header) else None
-        yield from _dated_targets(cell, region_name, document, parse_published(ident.get("time", "")),
-                                  header_metric, citation, source_table=table.id)
+        yield from _dated_targets(cell, parse_compute_value(cell), region_name, document,
+                                  parse_published(ident.get("time", "")), header_metric, citation, table.id)
 
 
-def _dated_targets(text: str, region_name: str, document: str, published: str, header_metric: Metric | None,
-                   citation: Citation, source_table: str = "") -> Iterator[TargetRow]:
-    """Every compute value in `text` that has a target year and a metric, attributed to one region."""
+def _dated_targets(text: str, values: list[ParsedValue], region_name: str, document: str, published: str,
+                   header_metric: Metric | None, citation: Citation, source_table: str = "") -> Iterator[TargetRow]:
+    """The values parsed from `text` that have a target year and a metric, attributed to one region."""
     region, parent, is_city = normalise_region(region_name)
-    values = parse_compute_value(text)
     for value, metric in zip(values, _metrics_for(text, values, header_metric)):
         year, note = _target_year(text, value, document)
         if year is None or metric is None:
@@ -259,7 +258,8 @@ def _prose_targets(report: Report, known: list[TargetRow]) -> Iterator[TargetRow
             doc = re.search(r"《[^》]*》", sentence)
             document = doc.group(0) if doc else ""
             known_date = published.get((normalise_region(names[0])[0], document.replace(" ", "")), "")
-            yield from _dated_targets(sentence, names[0], document, known_date, None, cite(report, s, e, report.id))
+            yield from _dated_targets(sentence, values, names[0], document, known_date, None,
+                                      cite(report, s, e, report.id))
 
 
 def extract_targets(report: Report, tables: list[Table]) -> list[TargetRow]:
