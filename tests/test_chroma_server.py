@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.models import ChunkKind
-from assistant.settings import Settings
-from assistant.vector_store import VectorStoreUnavailable
+from assistant.facade import Assistant
+from assistant.core.models import ChunkKind
+from assistant.core.settings import Settings
+from assistant.ingest.store.vectors import VectorStoreUnavailable
 
 from tests.processes import ChromaProcess, free_port
 

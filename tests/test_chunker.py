@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunker import Chunker
-from assistant.models import Chunk, ChunkKind, Report
+from assistant.ingest.chunk import Chunker
+from assistant.core.models import Chunk, ChunkKind, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
@@ -277,7 +277,7 @@ FIG3_HEADER = "地区\t时间\t文件\t智算算力规划"
 
 
 def real(name: str) -> Report:
-    from assistant.loaders import load_report
+    from assistant.ingest.load import load_report
 
     return load_report(CORPUS / name)
 

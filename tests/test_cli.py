@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant import cli
+from assistant.cli import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.embedders import E5SmallEmbedder, SentenceTransformerEmbedder, make_embedder
-from assistant.settings import EmbedderKind, Settings
-from assistant.vector_store import VectorStore
+from assistant.facade import Assistant
+from assistant.ingest.embed import E5SmallEmbedder, SentenceTransformerEmbedder, make_embedder
+from assistant.core.settings import EmbedderKind, Settings
+from assistant.ingest.store.vectors import VectorStore
 
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
 GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.loaders import SUPPORTED_SUFFIXES, LoadError, decode_text, load_report
-from assistant.models import Report
+from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, decode_text, load_report
+from assistant.core.models import Report
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.embedders import E5SmallEmbedder
-from assistant.ingest import Ingestor
-from assistant.models import ChunkKind
+from assistant.facade import Assistant
+from assistant.ingest.embed import E5SmallEmbedder
+from assistant.ingest.pipeline import Ingestor
+from assistant.core.models import ChunkKind
 
 ROOT = Path(__file__).resolve().parent.parent
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
@@ -135,7 +135,7 @@ def test_unchanged_reingest_embeds_nothing_and_changes_nothing(index_copy, e5) -
 
 
 def test_unchanged_files_are_recognised_without_decoding(index_copy, monkeypatch) -> None:
-    import assistant.ingest
+    import assistant.ingest.pipeline
 
     def refuse(path, **kw):
         raise AssertionError(f"decoded {path}")
@@ -201,8 +201,8 @@ def test_removing_a_report_removes_its_chunks_everywhere(index_copy, e5) -> None
 CRASHING_INGEST = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
+    from assistant.facade import Assistant
+    from assistant.core.settings import Settings
 
     index_dir, corpus_dir, stage = sys.argv[1:4]
     seen = []
@@ -221,8 +221,8 @@ CRASHING_INGEST = textwrap.dedent("""
 
 
 def chunk_ids_of(path: Path, settings) -> set[str]:
-    from assistant.chunker import Chunker
-    from assistant.loaders import load_report
+    from assistant.ingest.chunk import Chunker
+    from assistant.ingest.load import load_report
 
     return {c.id for c in Chunker(settings.chunk_size).run(load_report(path))}
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import Metric, Report
-from assistant.router import format_total_answer, has_cjk, route
-from assistant.targets import TargetStore
-from assistant.totals import GroupBy, Op, compute_totals
+from assistant.core.models import Metric, Report
+from assistant.answer.route import format_total_answer, has_cjk, route
+from assistant.targets.extract import TargetStore
+from assistant.targets.totals import GroupBy, Op, compute_totals
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from assistant.cli_tables import register
-from assistant.models import Report
-from assistant.tables import extract_tables, find_table, split_cells
-from assistant.targets import TargetStore
+from assistant.cli.tables import register
+from assistant.core.models import Report
+from assistant.targets.tables import extract_tables, find_table, split_cells
+from assistant.targets.extract import TargetStore
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"

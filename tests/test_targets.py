@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import Metric, Report
-from assistant.tables import extract_tables
-from assistant.targets import extract_targets, find_estimates, normalise_region, parse_published, year_from_title
+from assistant.core.models import Metric, Report
+from assistant.targets.tables import extract_tables
+from assistant.targets.extract import extract_targets, find_estimates, normalise_region, parse_published, year_from_title
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"

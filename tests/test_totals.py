@@ -9,10 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from assistant.cli_tables import register
-from assistant.models import Citation, Metric, Report, TargetRow
-from assistant.targets import TargetStore
-from assistant.totals import NO_ROWS, TotalsQuery, brief, compute_totals, make_totals_tool
+from assistant.cli.tables import register
+from assistant.core.models import Citation, Metric, Report, TargetRow
+from assistant.targets.extract import TargetStore
+from assistant.targets.totals import NO_ROWS, TotalsQuery, brief, compute_totals, make_totals_tool
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"

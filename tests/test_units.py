@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.units import convert, fmt, parse_compute_value
+from assistant.targets.units import convert, fmt, parse_compute_value
 
 FORMS = [
     # (text, value in EFLOPS, year, qualifier, matched text)

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from assistant.evals.report import write_comparison, write_report
 from assistant.evals.scoring import QAItem, ReportText, metric_keys, score_item, summarize_by_type
-from assistant.models import Answer
+from assistant.core.models import Answer
 
 AskFn = Callable[[str, list[str] | None], Answer]
 Progress = Callable[[int, int], None]

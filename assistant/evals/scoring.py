@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assistant.models import Answer, Citation
+from assistant.core.models import Answer, Citation
 
 QAType = Literal[
     "fact", "numeric", "table_total", "paraphrase", "cross_report", "english", "followup", "unanswerable"

@@ -2,11 +2,11 @@
 
 import typer
 
-from assistant.cli_serve import register
+from assistant.cli.serve import register
 
 
 def _get_assistant():
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     return Assistant()
 

@@ -25,9 +25,9 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.assistant import Assistant, QuestionError
-from assistant.models import TargetRow
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.facade import Assistant, QuestionError
+from assistant.core.models import TargetRow
+from assistant.core.settings import PROJECT_ROOT, Settings
 from assistant.ui import render
 from assistant.ui.safety import check_bind
 from assistant.ui.uploads import accept_uploads
@@ -219,7 +219,7 @@ def source_of(row: TargetRow) -> str:
 def filter_targets(rows: list[TargetRow], year: str, regions: list[str], metric: str, source: str, pub_from: str,
                    pub_to: str, national: bool) -> list[TargetRow]:
     """The rows the filters select; the same conditions the totals tool applies."""
-    from assistant.targets import NATIONAL
+    from assistant.targets.extract import NATIONAL
 
     def keep(r: TargetRow) -> bool:
         month = r.published[:7]
@@ -237,7 +237,7 @@ def filter_targets(rows: list[TargetRow], year: str, regions: list[str], metric:
 def totals_html(assistant: Assistant, op: str, year: str, regions: list[str], metric: str, source: str,
                 pub_from: str, pub_to: str, national: bool) -> str:
     try:
-        from assistant.totals import TotalsQuery
+        from assistant.targets.totals import TotalsQuery
     except ImportError as exc:
         return render.message_html(f"合计工具暂不可用 / the totals tool is not available: {exc}", "warn")
     try:

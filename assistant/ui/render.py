@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-from assistant.citations import Located
-from assistant.glossary import has_cjk
-from assistant.models import Answer, Citation
+from assistant.answer.cite import Located
+from assistant.core.glossary import has_cjk
+from assistant.core.models import Answer, Citation
 
 MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 # Characters Markdown gives a meaning to; a backslash before any ASCII punctuation is a literal in CommonMark.

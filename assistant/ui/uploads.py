@@ -18,8 +18,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from assistant.ingest import Progress, find_report_files
-from assistant.loaders import SUPPORTED_SUFFIXES, LoadError, load_report
+from assistant.ingest.pipeline import Progress, find_report_files
+from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, load_report
 
 MAX_STEM_CHARS = 100
 _UNSAFE = re.compile(r"[^\w\-.]+")  # \w is Unicode-aware: Chinese names survive

@@ -29,7 +29,7 @@ def assert_verbatim(assistant, answer) -> None:
 
 def clone(built_index, dest: Path):
     """A file copy of the built index and its corpus, opened by a new Assistant (same embedder)."""
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     shutil.copytree(built_index.index_dir, dest / "index")
     shutil.copytree(built_index.corpus_dir, dest / "corpus")

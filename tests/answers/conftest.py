@@ -33,7 +33,7 @@ def stub(stub_server):
 @pytest.fixture(scope="session")
 def llm_assistant(built_index, stub_server):
     """The same index and embedder, with answers from the stub LLM (timeout LLM_TIMEOUT_S)."""
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     settings = built_index.settings.model_copy(update={
         "llm_base_url": stub_server.base_url, "llm_model": "stub", "llm_api_key": "not-needed",

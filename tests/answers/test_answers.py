@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from answers.answer_helpers import EN_ABSTAIN, ZH_ABSTAIN, assert_verbatim, squash
 
-from assistant.glossary import has_cjk
+from assistant.core.glossary import has_cjk
 
 TF = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
 GL = "guolian_2024-04_compute-policy-overview.txt"
@@ -237,6 +237,6 @@ def test_conversations_are_separate_and_forgettable(assistant):
     ([], "那上海呢？", "那上海呢？"),
 ])
 def test_resolve_followup(history, question, resolved):
-    from assistant.answerer import resolve_followup
+    from assistant.answer.offline import resolve_followup
 
     assert resolve_followup(question, history) == resolved

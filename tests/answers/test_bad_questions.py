@@ -8,8 +8,8 @@ from answers.answer_helpers import BILINGUAL_RE, assert_verbatim
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.assistant import QuestionError
-from assistant.models import Answer
+from assistant.facade import QuestionError
+from assistant.core.models import Answer
 
 
 def ask_or_refuse(assistant, question):

@@ -10,8 +10,8 @@ from answers.answer_helpers import assert_verbatim
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.citations import find_quote, verify
-from assistant.models import Citation
+from assistant.answer.cite import find_quote, verify
+from assistant.core.models import Citation
 
 TF = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
 GL = "guolian_2024-04_compute-policy-overview.txt"

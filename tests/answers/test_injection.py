@@ -76,7 +76,7 @@ def test_followup_unchanged(assistant, injected):
 def test_llm_sees_injection_only_as_a_passage(built_index, injected, stub):
     """Asked about the injected text, the LLM path sends it inside <passage> tags, after the system rule; the
     report's own "</passage>" cannot close a passage early."""
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     settings = injected.settings.model_copy(update={"llm_base_url": stub.base_url, "llm_model": "stub",
                                                      "llm_timeout_s": 2.0})

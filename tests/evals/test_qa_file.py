@@ -62,7 +62,7 @@ def test_table_totals_add_up():
 def test_oracle_answers_score_perfectly(tmp_path):
     """An oracle that answers with the gold answer and cites the gold passages gets every metric at 1."""
     from assistant.evals.runner import run_eval
-    from assistant.models import Answer, Citation, RetrievedPassage
+    from assistant.core.models import Answer, Citation, RetrievedPassage
 
     by_question = {(item.question, tuple(item.history)): item for item in ITEMS}
 

@@ -9,9 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from assistant.cli_eval import register
+from assistant.cli.evals import register
 from assistant.evals.runner import compare, fail_under, load_qa, parse_bounds, run_eval
-from assistant.models import Answer, Citation, RetrievedPassage
+from assistant.core.models import Answer, Citation, RetrievedPassage
 
 REPORT = "demo.txt"
 TEXT = (

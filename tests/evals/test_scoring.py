@@ -16,7 +16,7 @@ from assistant.evals.scoring import (
     score_item,
     summarize,
 )
-from assistant.models import Answer, Citation, RetrievedPassage
+from assistant.core.models import Answer, Citation, RetrievedPassage
 
 REPORT = "r.txt"
 TEXT = "前言。北京\t2024年4月\t2025年45EFlops\n上海\t2024年3月\t2025年30EFlops\n合计 152.68 EFlops。"

@@ -50,7 +50,7 @@ def index_state(assistant) -> dict:
 
 def clone(built, dest: Path, corpus: bool = True):
     """A file copy of `built` (a tests/conftest.py BuiltIndex) opened by a new Assistant sharing its embedder."""
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     shutil.copytree(built.index_dir, dest / "index")
     if corpus:

@@ -119,7 +119,7 @@ def test_refused_file_has_a_clear_reason_and_changes_nothing(shared_copy, before
 def test_all_refused_files_in_one_run_beside_the_good_ones(shared_copy, before, bad_dir, built_index) -> None:
     # The real reports sit beside the junk: they are unchanged, the junk is refused, the run completes.
     # (A folder is scanned for .txt/.md/.pdf only: the .docx and the file without a suffix are not picked up.)
-    from assistant.loaders import SUPPORTED_SUFFIXES
+    from assistant.ingest.load import SUPPORTED_SUFFIXES
 
     summary = shared_copy.ingest([bad_dir, built_index.corpus_dir])
     expected = [n for n in refused_files() if Path(n).suffix in SUPPORTED_SUFFIXES]

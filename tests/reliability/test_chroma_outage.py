@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.settings import Settings
-from assistant.vector_store import VectorStoreUnavailable
+from assistant.facade import Assistant
+from assistant.core.settings import Settings
+from assistant.ingest.store.vectors import VectorStoreUnavailable
 
 from tests.processes import ChromaProcess
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunker import Chunker
-from assistant.loaders import LoadError, decode_text, load_report
-from assistant.models import ChunkKind, Report
-from assistant.tables import extract_tables, split_cells
-from assistant.units import convert, fmt, parse_compute_value
+from assistant.ingest.chunk import Chunker
+from assistant.ingest.load import LoadError, decode_text, load_report
+from assistant.core.models import ChunkKind, Report
+from assistant.targets.tables import extract_tables, split_cells
+from assistant.targets.units import convert, fmt, parse_compute_value
 
 from .conftest import GUOLIAN, ROOT, TIANFENG
 

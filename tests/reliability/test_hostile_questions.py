@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.assistant import QuestionError
-from assistant.models import Answer
+from assistant.facade import QuestionError
+from assistant.core.models import Answer
 
 from .conftest import PROBE_QUESTIONS, answer_key, index_state
 

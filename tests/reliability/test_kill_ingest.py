@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.settings import RetrieverKind
+from assistant.core.settings import RetrieverKind
 
 from .conftest import GUOLIAN, PROBE_QUESTIONS, ROOT, TIANFENG, clone, index_state
 
@@ -44,8 +44,8 @@ RUNNER = textwrap.dedent("""
     import os, signal, sys, time
     sys.path.insert(0, {root!r})
     from pathlib import Path
-    from assistant.assistant import Assistant
-    from assistant.settings import Settings
+    from assistant.facade import Assistant
+    from assistant.core.settings import Settings
 
     index_dir, corpus, kill_at = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     count = 0
@@ -78,8 +78,8 @@ def new_report() -> str:
 
 
 def keys_of(assistant, path: Path) -> set[str]:
-    from assistant.chunker import Chunker
-    from assistant.loaders import load_report
+    from assistant.ingest.chunk import Chunker
+    from assistant.ingest.load import load_report
 
     name = assistant.index.embedder.name
     chunks = Chunker(assistant.settings.chunk_size).run(load_report(path))
@@ -178,7 +178,7 @@ def kill_setup(built_index, tmp_path_factory):
 
 def clone_reopen(assistant):
     """A new Assistant on the same folders (what the next process would open)."""
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     return Assistant(assistant.settings, embedder=assistant.index.embedder)
 
@@ -195,7 +195,7 @@ ATTEMPTED: list[int] = []
 
 @pytest.mark.parametrize("point", range(len(kill_points())), ids=lambda i: f"{kill_points()[i][0]}-{i}")
 def test_sigkill_leaves_a_consistent_index(kill_setup, point) -> None:
-    from assistant.ingest import Ingestor
+    from assistant.ingest.pipeline import Ingestor
 
     how, u = kill_points()[point]
     states, calls = kill_setup["states"], kill_setup["calls"]

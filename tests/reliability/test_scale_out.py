@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.assistant import Assistant
-from assistant.embedders import OpenAIEmbedder, make_embedder
-from assistant.settings import Settings
+from assistant.facade import Assistant
+from assistant.ingest.embed import OpenAIEmbedder, make_embedder
+from assistant.core.settings import Settings
 
 from tests.processes import ChromaProcess, free_port
 
@@ -165,7 +165,7 @@ def test_pipeline_with_embedding_and_chroma_servers(servers, built_index, tmp_pa
         db = sqlite3.connect(built_index.index_dir / "catalog.sqlite3")
         rows = db.execute("SELECT key, vector FROM embeddings").fetchall()
         db.close()
-        from assistant.catalog import Catalog
+        from assistant.ingest.store.catalog import Catalog
 
         seeded = {f"{embedder.name}:{k.split(':', 1)[1]}": np.frombuffer(v, dtype=np.float32)
                   for i, (k, v) in enumerate(rows) if i % 8}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-import assistant.targets as targets_mod
-from assistant.retriever import MAX_QUOTA_REPORTS, HybridRetriever
+import assistant.targets.extract as targets_mod
+from assistant.search.retriever import MAX_QUOTA_REPORTS, HybridRetriever
 
 from .conftest import GUOLIAN, ROOT, clone
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Settings
-from assistant.assistant import Assistant
+from assistant.facade import Assistant
 
 from tests.processes import free_port
 

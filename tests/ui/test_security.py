@@ -13,7 +13,7 @@ import typer
 from gradio_client import Client
 from typer.testing import CliRunner
 
-from assistant.cli_serve import register
+from assistant.cli.serve import register
 from assistant.ui.safety import UnsafeBindError, check_bind, is_loopback, parse_auth
 from tests.processes import free_port
 from tests.ui.conftest import REPO
@@ -112,7 +112,7 @@ def test_authenticated_client_gets_answers(authed):
 
 
 def test_answer_markup_is_escaped():
-    from assistant.models import Answer, Citation
+    from assistant.core.models import Answer, Citation
     from assistant.ui.render import answer_markdown, sources_html
 
     cite = Citation(id="abcdef12:0-5", report="r_2024_x.txt", section="<b>s</b>", start=0, end=5,
@@ -129,7 +129,7 @@ def test_answer_markup_is_escaped():
 
 
 def test_passage_is_escaped_and_marks_the_cited_occurrence():
-    from assistant.citations import locate
+    from assistant.answer.cite import locate
     from assistant.ui.render import passage_html
 
     text = "前言\n\n北京 <i>45</i> 北京 <i>45</i>\n\n后记"

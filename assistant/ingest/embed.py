@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.settings import EmbedderKind, Settings
+from assistant.core.settings import EmbedderKind, Settings
 
 
 class Embedder(Protocol):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from assistant.models import Citation
+from assistant.core.models import Citation
 
 ReportText = Callable[[str], "str | None"]
 

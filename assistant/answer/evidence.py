@@ -11,9 +11,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.glossary import has_cjk, regions_in, zh_term_groups, zh_terms
-from assistant.models import Chunk, ChunkKind
-from assistant.tokenize import normalize, term_groups, tokenize
+from assistant.core.glossary import has_cjk, regions_in, zh_term_groups, zh_terms
+from assistant.core.models import Chunk, ChunkKind
+from assistant.core.tokenize import normalize, term_groups, tokenize
 
 SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+(?:[。！？；!?;]+[”’」』）)]*)?")
 # Words that make a question a question but are not evidence.

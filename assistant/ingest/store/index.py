@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.bm25_index import BM25Index
-from assistant.catalog import Catalog
-from assistant.embedders import Embedder, make_embedder
-from assistant.models import Chunk, ChunkKind
-from assistant.settings import Settings
-from assistant.vector_store import VectorStore
+from assistant.ingest.store.bm25 import BM25Index
+from assistant.ingest.store.catalog import Catalog
+from assistant.ingest.embed import Embedder, make_embedder
+from assistant.core.models import Chunk, ChunkKind
+from assistant.core.settings import Settings
+from assistant.ingest.store.vectors import VectorStore
 
 # Query vectors of the last few questions. One ask may embed the same text several times (a "both reports"
 # question searches each report); a small LRU makes that one embedding. Small on purpose: it serves repeats

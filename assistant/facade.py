@@ -15,14 +15,14 @@ from pathlib import Path
 
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
-from assistant.answerer import OfflineAnswerer, abstention, resolve_followup
-from assistant.citations import CITATION_ID_RE, Located, find_quote, locate, verify
-from assistant.evidence import Coverage, question_terms, units_of
-from assistant.index import Index
-from assistant.ingest import IngestSummary, Ingestor, Progress
-from assistant.models import Answer, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
-from assistant.retriever import BOTH_REPORTS_RE, HybridRetriever
-from assistant.settings import RetrieverKind, Settings
+from assistant.answer.offline import OfflineAnswerer, abstention, resolve_followup
+from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
+from assistant.answer.evidence import Coverage, question_terms, units_of
+from assistant.ingest.store.index import Index
+from assistant.ingest.pipeline import IngestSummary, Ingestor, Progress
+from assistant.core.models import Answer, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
+from assistant.search.retriever import BOTH_REPORTS_RE, HybridRetriever
+from assistant.core.settings import RetrieverKind, Settings
 
 ANSWER_POOL = 8
 # Control and format characters, and lone surrogates (JSON "\ud800" decodes to one; encoders reject them).
@@ -165,7 +165,7 @@ class Assistant:
         return answer
 
     def _llm_answer(self, question: str, resolved: str, hits: list[SearchHit], offline: OfflineAnswerer):
-        from assistant.llm_answerer import llm_answer, make_chat_model
+        from assistant.answer.llm import llm_answer, make_chat_model
 
         s = self.settings
         if self._chat_model is None:
@@ -194,7 +194,7 @@ class Assistant:
         return self.index.catalog.tables()
 
     def targets(self) -> list[TargetRow]:
-        from assistant.targets import extract_targets
+        from assistant.targets.extract import extract_targets
 
         generation = self.index.catalog.generation()
         if self._targets is None or self._targets[0] != generation:
@@ -215,12 +215,12 @@ class Assistant:
         return self._regions[1]
 
     def totals(self, query):
-        from assistant.totals import compute_totals
+        from assistant.targets.totals import compute_totals
 
         return compute_totals(self.targets(), query, estimates=self._estimates())
 
     def _estimates(self):
-        from assistant.targets import find_estimates
+        from assistant.targets.extract import find_estimates
 
         # Cached per catalog generation, like targets(): scanning every report's text per totals question cost
         # ~0.5 s at 200 reports and ~5 s at 2,000 (bench/bench_query.py --profile).
@@ -231,8 +231,8 @@ class Assistant:
         return self._estimates_cache[1]
 
     def _totals_answer(self, question: str, resolved: str) -> Answer | None:
-        from assistant.router import format_total_answer, route
-        from assistant.totals import brief
+        from assistant.answer.route import format_total_answer, route
+        from assistant.targets.totals import brief
 
         query = route(resolved, self._target_regions())
         if query is None:

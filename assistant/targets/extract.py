@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from .glossary import EN_ZH, REGIONS
-from .models import Citation, Metric, Report, StatedFigure, Table, TableRow, TargetRow
-from .tables import extract_tables, iter_lines
-from .units import ParsedValue, parse_compute_value
+from assistant.core.glossary import EN_ZH, REGIONS
+from assistant.core.models import Citation, Metric, Report, StatedFigure, Table, TableRow, TargetRow
+from assistant.targets.tables import extract_tables, iter_lines
+from assistant.targets.units import ParsedValue, parse_compute_value
 
 NATIONAL = "全国"
 PROVINCES = (

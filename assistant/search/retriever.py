@@ -15,11 +15,11 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.glossary import expand_query, zh_terms
-from assistant.index import Index
-from assistant.models import ChunkKind, SearchHit
-from assistant.settings import RetrieverKind
-from assistant.tokenize import tokenize
+from assistant.core.glossary import expand_query, zh_terms
+from assistant.ingest.store.index import Index
+from assistant.core.models import ChunkKind, SearchHit
+from assistant.core.settings import RetrieverKind
+from assistant.core.tokenize import tokenize
 
 CANDIDATES = 30  # per ranker, before fusion
 # "Both/each report" questions search each report separately. With many reports that would be one search per

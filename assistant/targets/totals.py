@@ -15,9 +15,9 @@ from typing import Any
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field, field_validator
 
-from .models import Metric, StatedFigure, TargetRow, TotalResult
-from .targets import NATIONAL, REGION_EN, normalise_region
-from .units import UNIT, fmt, tidy
+from assistant.core.models import Metric, StatedFigure, TargetRow, TotalResult
+from assistant.targets.extract import NATIONAL, REGION_EN, normalise_region
+from assistant.targets.units import UNIT, fmt, tidy
 
 NO_ROWS = "no matching rows / 没有匹配的行"
 SEP = " / "  # caveats are "English / 中文"; format_total_answer picks one side

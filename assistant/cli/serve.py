@@ -24,7 +24,7 @@ def register(app: typer.Typer, get_assistant: Callable[..., Any]) -> None:
                                                   show_default=False)] = None,
     ) -> None:
         """启动网页界面 / Start the web UI (chat, targets, reports, evals)."""
-        from assistant.settings import Settings
+        from assistant.core.settings import Settings
         from assistant.ui.safety import UnsafeBindError, check_bind
 
         try:  # refuse before loading the index or Gradio

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from assistant.settings import RetrieverKind, Settings
+from assistant.core.settings import RetrieverKind, Settings
 
 app = typer.Typer(help="研报助手 / Report Assistant — offline Q&A with verified citations over research reports.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -23,7 +23,7 @@ err = Console(stderr=True)
 
 @lru_cache(maxsize=1)
 def get_assistant():
-    from assistant.assistant import Assistant
+    from assistant.facade import Assistant
 
     return Assistant(Settings())
 
@@ -119,7 +119,7 @@ def search(query: str, k: Annotated[int, typer.Option("-k")] = 5,
            report: Annotated[Optional[str], typer.Option(help="only this report")] = None,
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """混合检索 / Hybrid search (BM25 + dense, reciprocal-rank fusion)."""
-    from assistant.assistant import QuestionError
+    from assistant.facade import QuestionError
 
     assistant = get_assistant()
     _ensure_index(assistant)
@@ -146,7 +146,7 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json")] = False,
         report: Annotated[Optional[str], typer.Option(help="only this report")] = None,
         history: Annotated[Optional[list[str]], typer.Option(help="earlier questions, oldest first")] = None) -> None:
     """提问 / Ask a question; the answer cites verified passages, or says the reports do not hold it."""
-    from assistant.assistant import QuestionError
+    from assistant.facade import QuestionError
 
     assistant = get_assistant()
     _ensure_index(assistant)
@@ -198,14 +198,14 @@ def cite(citation_id: Annotated[Optional[str], typer.Argument(help="a citation i
 
 def _register_extensions() -> None:
     # Commands that live beside their feature: tables/totals, eval, serve.
-    for module in ("assistant.cli_tables", "assistant.cli_eval", "assistant.cli_serve"):
+    for module in ("assistant.cli.tables", "assistant.cli.evals", "assistant.cli.serve"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
             continue
-        mod.register(app, get_ready_assistant if module == "assistant.cli_eval" else get_assistant)
+        mod.register(app, get_ready_assistant if module == "assistant.cli.evals" else get_assistant)
 
 
 _register_extensions()

@@ -12,7 +12,7 @@ import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
-from assistant.models import Chunk
+from assistant.core.models import Chunk
 
 
 class VectorStoreUnavailable(RuntimeError):

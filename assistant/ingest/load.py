@@ -11,7 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from assistant.models import Page, Report
+from assistant.core.models import Page, Report
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 

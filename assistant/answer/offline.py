@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence import SENTENCE_RE, Coverage, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
-from assistant.glossary import has_cjk
-from assistant.tokenize import normalize
-from assistant.models import Answer, Citation, SearchHit
+from assistant.answer.evidence import SENTENCE_RE, Coverage, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
+from assistant.core.glossary import has_cjk
+from assistant.core.tokenize import normalize
+from assistant.core.models import Answer, Citation, SearchHit
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
 SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
@@ -128,7 +128,7 @@ POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上�
 
 def resolve_followup(question: str, history: list[str]) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？"."""
-    from assistant.glossary import en_region_spans, regions_in
+    from assistant.core.glossary import en_region_spans, regions_in
 
     if not history:
         return question

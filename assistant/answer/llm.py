@@ -12,8 +12,8 @@ import unicodedata
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.evidence import Unit
-from assistant.models import Citation
+from assistant.answer.evidence import Unit
+from assistant.core.models import Citation
 
 SYSTEM_PROMPT = (
     "你是研报助手。只根据下面编号的段落回答问题，用问题的语言作答，简洁直接。"
@@ -83,7 +83,7 @@ def check(answer: str, passages: list[Unit]) -> list[int]:
 
 def llm_answer(chat_model, question: str, passages: list[Unit]) -> tuple[str, list[Citation]]:
     """(answer text renumbered to its citations, citations). Raises on any failure; the caller falls back."""
-    from assistant.answerer import citation_for
+    from assistant.answer.offline import citation_for
 
     reply = chat_model.invoke(build_messages(question, passages))
     text = str(reply.content).strip()

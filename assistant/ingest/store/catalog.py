@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.models import Chunk, ChunkKind, Page, Report, Table
+from assistant.core.models import Chunk, ChunkKind, Page, Report, Table
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (

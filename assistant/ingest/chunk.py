@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from assistant.models import Chunk, ChunkKind, Report
+from assistant.core.models import Chunk, ChunkKind, Report
 
 CAPTION_RE = re.compile(r"^\s*(图表|图|表)\s*\d+\s*[：:.．、]")
 # "1. 标题", "1.1 标题", "1、标题", "2) 标题", "► 标题" — short lines that do not end a sentence.

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from assistant.settings import PROJECT_ROOT, RetrieverKind
+from assistant.core.settings import PROJECT_ROOT, RetrieverKind
 
 DEFAULT_QA = PROJECT_ROOT / "evals" / "qa.jsonl"
 DEFAULT_OUT = PROJECT_ROOT / "evals" / "results"

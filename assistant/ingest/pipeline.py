@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.chunker import Chunker
-from assistant.index import Index
-from assistant.loaders import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_report
-from assistant.models import Chunk
-from assistant.tables import extract_tables
-from assistant.tokenize import tokenize
+from assistant.ingest.chunk import Chunker
+from assistant.ingest.store.index import Index
+from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_report
+from assistant.core.models import Chunk
+from assistant.targets.tables import extract_tables
+from assistant.core.tokenize import tokenize
 
 CHUNKER_VERSION = "2"
 EMBED_BATCH = 32

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .models import Report, Table, TableRow
+from assistant.core.models import Report, Table, TableRow
 
 CAPTION_RE = re.compile(r"^\s*(图表|图|表)\s*([0-9]+)\s*[：:]")
 _SEPARATOR_CELL = re.compile(r"^[-—–=:|+\s]*$")

@@ -23,7 +23,7 @@ for _var, _value in {
 }.items():
     os.environ.setdefault(_var, _value)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 class EmbedderKind(str, Enum):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .models import Metric, TotalResult
-from .targets import CITY_PARENT, NATIONAL, PROVINCES, REGION_EN
-from .totals import SEP, GroupBy, Op, TotalsQuery
-from .units import fmt
+from assistant.core.models import Metric, TotalResult
+from assistant.targets.extract import CITY_PARENT, NATIONAL, PROVINCES, REGION_EN
+from assistant.targets.totals import SEP, GroupBy, Op, TotalsQuery
+from assistant.targets.units import fmt
 
 # Checked in this order: "how many … in total" is a count, "which region is highest" a max.
 _OPS: list[tuple[Op, re.Pattern[str]]] = [

@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .models import Table
-from .tables import find_table
-from .totals import GroupBy, Op, TotalsQuery, compute_totals
-from .units import fmt
+from assistant.core.models import Table
+from assistant.targets.tables import find_table
+from assistant.targets.totals import GroupBy, Op, TotalsQuery, compute_totals
+from assistant.targets.units import fmt
 
 
 def _console() -> Console:

@@ -1,0 +1,1 @@
+"""Answer: question analysis → evidence → answer (offline or LLM) → cite (verbatim check)."""

@@ -1,0 +1,1 @@
+"""Contracts (pydantic models), settings and the text rules every stage shares."""

@@ -1,0 +1,1 @@
+"""Ingest: load → structure → chunk → embed → store. `pipeline.Ingestor` runs the stages."""

@@ -1,0 +1,1 @@
+"""Where ingest writes and search reads: the SQLite catalog (source of truth), Chroma vectors, BM25, and `Index`, a snapshot per catalog generation."""

@@ -1,0 +1,1 @@
+"""Search: hybrid retrieval (BM25 ⊕ dense) over the index, as a LangChain retriever."""

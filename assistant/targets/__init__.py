@@ -1,0 +1,1 @@
+"""Targets beside the pipeline: tables → units → target rows → totals (deterministic, cited)."""
