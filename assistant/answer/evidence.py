@@ -11,11 +11,11 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.core.glossary import has_cjk, regions_in, zh_term_groups, zh_terms
+from assistant.core.glossary import regions_in, zh_term_groups, zh_terms
+from assistant.core.text import SENTENCE_RE, has_cjk
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import normalize, term_groups, tokenize
 
-SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+(?:[。！？；!?;]+[”’」』）)]*)?")
 # Words that make a question a question but are not evidence.
 QUESTION_WORDS = set(
     "多少 什么 哪些 哪个 哪里 哪家 哪位 是否 如何 怎样 怎么 为什么 为何 几个 几 吗 呢 请问 报告 提到 提出 根据 认为 "

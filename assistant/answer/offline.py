@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import SENTENCE_RE, Coverage, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
-from assistant.core.glossary import has_cjk
+from assistant.answer.evidence import Coverage, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
+from assistant.core.text import SENTENCE_RE, has_cjk
 from assistant.core.tokenize import normalize
 from assistant.core.models import Answer, Citation, SearchHit
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.core.models import Metric, TotalResult
+from assistant.core.text import has_cjk
 from assistant.targets.extract import CITY_PARENT, NATIONAL, PROVINCES, REGION_EN
 from assistant.targets.totals import SEP, GroupBy, Op, TotalsQuery
 from assistant.targets.units import fmt
@@ -62,11 +63,6 @@ _PUBLISHED_YEAR = [
     re.compile(r"\b(?:published|issued|released)\s+(?:in\s+)?(20[0-9]{2})\b", re.I),
 ]
 _TARGET_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2}(?=\s*年))(?![0-9])")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
 
 
 def _published(q: str) -> tuple[dict, str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.core.text import has_cjk
+
 # English phrase (lower case) → Chinese terms as the reports write them. Longer phrases are matched first.
 EN_ZH: dict[str, str] = {
     # regions
@@ -65,8 +67,6 @@ _PATTERN = re.compile(
 )
 
 
-def has_cjk(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def zh_term_groups(text: str) -> list[list[str]]:

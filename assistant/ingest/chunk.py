@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.core.models import Chunk, ChunkKind, Report
+from assistant.core.text import CAPTION_RE, sentence_spans
 
-CAPTION_RE = re.compile(r"^\s*(图表|图|表)\s*\d+\s*[：:.．、]")
 # "1. 标题", "1.1 标题", "1、标题", "2) 标题", "► 标题" — short lines that do not end a sentence.
 HEADING_RE = re.compile(r"^\s*(?:(\d+(?:\.\d+)*)\s*[、.．)）]?\s*|►\s*)(?=\S)(?P<title>.+)$")
-SENTENCE_END_RE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)]*|$)")
 MAX_HEADING_CHARS = 60
 # Unnumbered section titles that broker reports share (disclaimers, ratings, contents).
 NAMED_HEADINGS = {"分析师声明", "一般声明", "特别声明", "投资评级声明", "免责声明", "正文目录", "图表目录",
@@ -146,11 +145,7 @@ def _header(rows: list[_Line]) -> list[_Line]:
 
 
 def _sentences(text: str, base: int) -> list[tuple[int, int]]:
-    spans = []
-    for m in SENTENCE_END_RE.finditer(text):
-        if m.end() > m.start():
-            spans.append((base + m.start(), base + m.end()))
-    return spans
+    return [(base + s, base + e) for s, e in sentence_spans(text)]
 
 
 def _hard_split(start: int, end: int, size: int) -> list[tuple[int, int]]:

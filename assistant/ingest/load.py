@@ -12,13 +12,13 @@ import unicodedata
 from pathlib import Path
 
 from assistant.core.models import Page, Report
+from assistant.core.text import CAPTION_RE
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 
 # Share of control / replacement / private-use characters above which decoded "text" is taken for binary junk.
 _MAX_JUNK_SHARE = 0.02
 # "图 3：…", "图表7：…", "表 1 …": a line like this just above a table is its caption.
-CAPTION_RE = re.compile(r"^(?:图表|图|表)\s*\d+(?:\s*[：:.．、]|\s)")
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 

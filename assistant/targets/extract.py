@@ -7,7 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from assistant.core.glossary import EN_ZH, REGIONS
 from assistant.core.models import Citation, Metric, Report, StatedFigure, Table, TableRow, TargetRow
-from assistant.targets.tables import extract_tables, iter_lines
+from assistant.core.text import iter_lines, sentence_spans
+from assistant.targets.tables import extract_tables
 from assistant.targets.units import ParsedValue, parse_compute_value
 
 NATIONAL = "全国"
@@ -37,8 +38,6 @@ _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _SHORT_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2})\s*年")
 _TITLE_RANGE = re.compile(r"(20[0-9]{2})\s*[-—–~至]\s*(20[0-9]{2})")
 _CLAUSE_END = re.compile(r"[，,；;。！!？?：:\n]")
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 _METRIC_WORD = re.compile(r"通用|智算|智能算力|超算|超级算力|高性能|总算力")
 _ESTIMATE_WORD = re.compile(r"预计|预测|测算|估计")
 
@@ -117,11 +116,10 @@ def _clause_before(text: str, pos: int) -> str:
 def _metrics_for(text: str, values: list[ParsedValue], fallback: Metric | None) -> list[Metric | None]:
     """Metric of each value; "通用、智算、超算…分别达 2、5、10" pairs the words with the values in order."""
     metrics: list[Metric | None] = []
+    spans = sentence_spans(text)
     for value in values:
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, value.start)]
-        start = ends[-1] if ends else 0
-        nxt = _SENTENCE_END.search(text, value.end)
-        same = [v for v in values if v.start >= start and (nxt is None or v.end <= nxt.start())]
+        start, end = next(((s, e) for s, e in spans if s <= value.start < e), (value.start, value.end))
+        same = [v for v in values if v.start >= start and v.end <= end] or [value]
         prefix = _clause_before(text, same[0].start)
         words = _METRIC_WORD.findall(prefix)
         if "分别" in prefix and len(words) == len(same) > 1:
@@ -133,12 +131,7 @@ def _metrics_for(text: str, values: list[ParsedValue], fallback: Metric | None) 
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    for m in _SENTENCE.finditer(text, start, end):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        if s < e:
-            yield s, e
+    yield from sentence_spans(text, start, end)
 
 
 def cite(report: Report, start: int, end: int, prefix: str, section: str = "") -> Citation:

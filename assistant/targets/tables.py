@@ -9,23 +9,11 @@ import re
 from collections.abc import Iterator
 
 from assistant.core.models import Report, Table, TableRow
+from assistant.core.text import caption_key, is_caption, iter_lines
 
-CAPTION_RE = re.compile(r"^\s*(图表|图|表)\s*([0-9]+)\s*[：:]")
 _SEPARATOR_CELL = re.compile(r"^[-—–=:|+\s]*$")
 CAPTION_LOOKBACK = 4  # lines; a caption further up belongs to something else
 MAX_GAP = 1  # blank lines a table may contain (wrapped rows leave one behind)
-
-
-def iter_lines(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of every line, without its "\\n" or a trailing "\\r"."""
-    start = 0
-    while True:
-        nl = text.find("\n", start)
-        end = len(text) if nl < 0 else nl
-        yield start, end - 1 if end > start and text[end - 1] == "\r" else end
-        if nl < 0:
-            return
-        start = nl + 1
 
 
 def split_cells(line: str) -> list[str]:
@@ -67,13 +55,12 @@ def _caption(lines: list[tuple[int, int, str]], first: int) -> str:
         line = lines[i][2]
         if _is_blank(line):
             continue
-        return line.strip() if CAPTION_RE.match(line) and "\t" not in line else ""
+        return line.strip() if is_caption(line) else ""
     return ""
 
 
 def _table_key(caption: str, ordinal: int) -> str:
-    m = CAPTION_RE.match(caption)
-    return f"{m[1]}{m[2]}" if m else f"table-{ordinal}"
+    return caption_key(caption) or f"table-{ordinal}"
 
 
 def extract_tables(report: Report) -> list[Table]:

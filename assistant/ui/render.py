@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from assistant.answer.cite import Located
-from assistant.core.glossary import has_cjk
+from assistant.core.text import has_cjk
 from assistant.core.models import Answer, Citation
 
 MARKER_RE = re.compile(r"\[(\d{1,3})\]")
