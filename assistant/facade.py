@@ -19,9 +19,20 @@ from assistant.answer.offline import OfflineAnswerer, abstention, resolve_follow
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.answer.evidence import Coverage, question_terms, units_of
 from assistant.ingest.store.index import Index
-from assistant.ingest.pipeline import IngestSummary, Ingestor, Progress
+from assistant.core.models import IngestSummary
+from assistant.ingest.pipeline import Ingestor, Progress
 from assistant.core.models import Answer, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
 from assistant.search.retriever import BOTH_REPORTS_RE, HybridRetriever
+from assistant.ingest.structure import find_table
+from assistant.ingest.upload import UploadRefused, accept_uploads
+from assistant.targets.extract import NATIONAL
+from assistant.targets.totals import GroupBy, Op, TotalsQuery
+from assistant.targets.units import fmt
+
+# What the shells (cli/, ui/) may use besides Assistant: contracts and formatting, re-exported here so that a
+# shell imports only the facade and core (the import-linter contract in pyproject.toml).
+__all__ = ["Assistant", "QuestionError", "clean_question", "TotalsQuery", "Op", "GroupBy", "fmt", "NATIONAL",
+           "UploadRefused"]
 from assistant.core.settings import RetrieverKind, Settings
 
 ANSWER_POOL = 8
@@ -90,6 +101,10 @@ class Assistant:
     def reports(self) -> list[dict]:
         return self.index.catalog.report_summaries()
 
+    def upload(self, files: list[tuple[Path, str]], progress: Progress | None = None, on_file=None) -> list:
+        """Accept uploaded files (path, original name) into the corpus and index them; one refusal stops none."""
+        return accept_uploads(self, files, progress=progress, on_file=on_file)
+
     def report_text(self, report_id: str) -> str | None:
         return self.index.catalog.report_text(report_id)
 
@@ -103,7 +118,7 @@ class Assistant:
     def with_retriever(self, mode: RetrieverKind) -> Assistant:
         """The same index and models, another retrieval strategy (for ablations)."""
         other = object.__new__(Assistant)
-        other.__dict__.update(self.__dict__)
+        other.__dict__.update({k: v for k, v in self.__dict__.items() if k != "chain"})  # its chain is its own
         other.retriever = self.retriever.model_copy(update={"mode": mode})
         return other
 
@@ -125,10 +140,15 @@ class Assistant:
     def forget(self, conversation: str) -> None:
         self._histories.pop(conversation, None)
 
-    @property
+    @functools.cached_property
     def chain(self):
-        """The retrieval chain as LangChain runnables: {question, resolved, report} → +hits → Answer."""
-        return RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve)) | RunnableLambda(self._answer)
+        """The retrieval chain as LangChain runnables, built once: {question, resolved, report} → +hits → Answer.
+
+        A Runnable others can compose (`invoke`, `batch`, `stream`, config); `ask` is this chain plus the
+        conversation bookkeeping and latency.
+        """
+        return (RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve, name="retrieve"))
+                | RunnableLambda(self._answer, name="answer")).with_config(run_name="ask")
 
     def _retrieve(self, x: dict) -> list[SearchHit]:
         # The answerer reads a few more chunks than `retrieved` reports: evidence ranked 6th still counts.
@@ -192,6 +212,10 @@ class Assistant:
 
     def tables(self) -> list[Table]:
         return self.index.catalog.tables()
+
+    def find_table(self, key: str) -> list[Table]:
+        """Tables matching a full id or its '#' part (图3, 图表7), ignoring spaces."""
+        return find_table(self.tables(), key)
 
     def targets(self) -> list[TargetRow]:
         from assistant.targets.extract import extract_targets

@@ -141,7 +141,7 @@ def test_unchanged_files_are_recognised_without_decoding(index_copy, monkeypatch
         raise AssertionError(f"decoded {path}")
 
     a = Assistant(index_copy.settings, embedder=index_copy.assistant.index.embedder)
-    monkeypatch.setattr(assistant.ingest, "load_report", refuse)
+    monkeypatch.setattr(assistant.ingest.pipeline, "load_report", refuse)
     summary = a.ingest([index_copy.corpus_dir])
     assert sorted(summary.unchanged) == sorted([GUOLIAN, TIANFENG]) and not summary.failed
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.models import Metric, Report
-from assistant.targets.tables import extract_tables
+from assistant.ingest.structure import extract_tables
 from assistant.targets.extract import extract_targets, find_estimates, normalise_region, parse_published, year_from_title
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

@@ -6,9 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from pydantic import BaseModel
-
-from assistant.core.models import Citation
+from assistant.core.models import Citation, Located
 
 ReportText = Callable[[str], "str | None"]
 
@@ -21,19 +19,6 @@ def verify(citations: list[Citation], report_text: ReportText) -> tuple[list[Cit
         (ok if text is not None and 0 <= c.start < c.end <= len(text) and text[c.start:c.end] == c.quote
          else dropped).append(c)
     return ok, dropped
-
-
-class Located(BaseModel):
-    """A passage in its surrounding paragraph, the quote marked with 【】."""
-
-    report: str
-    section: str = ""
-    page: int | None = None
-    start: int
-    end: int
-    quote: str
-    paragraph: str
-    marked: str
 
 
 def paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -14,9 +14,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from assistant.core.models import Table
-from assistant.targets.tables import find_table
-from assistant.targets.totals import GroupBy, Op, TotalsQuery, compute_totals
-from assistant.targets.units import fmt
+from assistant.facade import GroupBy, Op, TotalsQuery, fmt
 
 
 def _console() -> Console:
@@ -72,7 +70,7 @@ def register(app: typer.Typer, get_assistant: Callable[[], Any]) -> None:
                 view.add_row(*_cells(t.id, t.caption, str(len(t.rows)), " | ".join(t.header)))
             console.print(view)
             return
-        matches = find_table(tables, show)
+        matches = get_assistant().find_table(show)
         if len(matches) != 1:
             ids = ", ".join(t.id for t in matches) or "none"
             typer.echo(f"{'ambiguous' if matches else 'unknown'} table {show!r} (matches: {ids})", err=True)
@@ -99,12 +97,7 @@ def register(app: typer.Typer, get_assistant: Callable[[], Any]) -> None:
             op=op, target_year=year, regions=region, metric=metric, source_table=source,
             include_national=national, group_by=group_by, **_published_filters(published),
         )
-        assistant = get_assistant()
-        if hasattr(assistant, "totals"):  # the Assistant brings the reports' own estimates along
-            result = assistant.totals(query)
-        else:
-            estimates = assistant.estimates() if hasattr(assistant, "estimates") else []
-            result = compute_totals(assistant.targets(), query, estimates)
+        result = get_assistant().totals(query)
         if as_json:
             typer.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
             return

@@ -77,6 +77,36 @@ class Citation(BaseModel):
     quote: str
 
 
+class Located(BaseModel):
+    """A passage in its surrounding paragraph, the quote marked with 【】."""
+
+    report: str
+    section: str = ""
+    page: int | None = None
+    start: int
+    end: int
+    quote: str
+    paragraph: str
+    marked: str
+
+
+class IngestSummary(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    failed: dict[str, str] = Field(default_factory=dict)  # file → one-line reason
+    chunks: int = 0  # chunks of the reports ingested in this run
+    embedded: int = 0  # chunks that needed a new embedding
+    seconds: float = 0.0
+
+
+class UploadResult(BaseModel):
+    name: str  # the sanitised name in the corpus (or the original name when refused before that)
+    status: str  # added | updated | unchanged | refused
+    message: str
+    chunks: int = 0
+
+
 class ToolCall(BaseModel):
     name: str
     arguments: dict[str, Any]

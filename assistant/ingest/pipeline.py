@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, Field
+
 
 from assistant.ingest.chunk import Chunker
 from assistant.ingest.store.index import Index
 from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_report
-from assistant.core.models import Chunk
-from assistant.targets.tables import extract_tables
+from assistant.core.models import Chunk, IngestSummary
+from assistant.ingest.structure import extract_tables
 from assistant.core.tokenize import tokenize
 
 CHUNKER_VERSION = "2"
@@ -29,16 +29,6 @@ RUNNING = "ingest_running"
 
 # progress(stage, report, done, total): stages are "load", "embed", "store", "commit", "done", "skip", "error"
 Progress = Callable[[str, str, int, int], None]
-
-
-class IngestSummary(BaseModel):
-    added: list[str] = Field(default_factory=list)
-    updated: list[str] = Field(default_factory=list)
-    unchanged: list[str] = Field(default_factory=list)
-    failed: dict[str, str] = Field(default_factory=dict)  # file → one-line reason
-    chunks: int = 0  # chunks of the reports ingested in this run
-    embedded: int = 0  # chunks that needed a new embedding
-    seconds: float = 0.0
 
 
 def find_report_files(paths: Iterable[Path]) -> list[Path]:

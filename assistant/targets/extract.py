@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from assistant.core.glossary import EN_ZH, REGIONS
 from assistant.core.models import Citation, Metric, Report, StatedFigure, Table, TableRow, TargetRow
 from assistant.core.text import iter_lines, sentence_spans
-from assistant.targets.tables import extract_tables
+from assistant.ingest.structure import extract_tables, find_table
 from assistant.targets.units import ParsedValue, parse_compute_value
 
 NATIONAL = "全国"
@@ -295,7 +295,8 @@ def find_estimates(report: Report) -> list[StatedFigure]:
 
 
 class TargetStore:
-    """Tables, targets and stated estimates of a set of reports: the `.tables()/.targets()` the CLI needs."""
+    """Tables, targets and stated estimates of a set of reports held in memory, with the facade's table and totals
+    methods (`tables`, `find_table`, `targets`, `totals`): the CLI's tests and tools run on it without an index."""
 
     def __init__(self, reports: Iterable[Report]):
         self._tables: list[Table] = []
@@ -315,3 +316,11 @@ class TargetStore:
 
     def estimates(self) -> list[StatedFigure]:
         return list(self._estimates)
+
+    def find_table(self, key: str) -> list[Table]:
+        return find_table(self._tables, key)
+
+    def totals(self, query):
+        from assistant.targets.totals import compute_totals  # totals imports this module
+
+        return compute_totals(self._targets, query, self._estimates)

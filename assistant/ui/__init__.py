@@ -7,7 +7,7 @@ __all__ = ["build_app", "serve"]
 
 
 def __getattr__(name: str):
-    # Lazy: importing Gradio takes seconds; `assistant.ui.safety` and `assistant.ui.uploads` should not pay for it.
+    # Lazy: importing Gradio takes seconds; `assistant.ui.safety` should not pay for it.
     if name in __all__:
         from assistant.ui import app
 

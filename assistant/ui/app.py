@@ -25,12 +25,11 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from assistant.facade import Assistant, QuestionError
+from assistant.facade import NATIONAL, Assistant, QuestionError, TotalsQuery
 from assistant.core.models import TargetRow
 from assistant.core.settings import PROJECT_ROOT, Settings
 from assistant.ui import render
 from assistant.ui.safety import check_bind
-from assistant.ui.uploads import accept_uploads
 
 log = logging.getLogger(__name__)
 
@@ -219,8 +218,6 @@ def source_of(row: TargetRow) -> str:
 def filter_targets(rows: list[TargetRow], year: str, regions: list[str], metric: str, source: str, pub_from: str,
                    pub_to: str, national: bool) -> list[TargetRow]:
     """The rows the filters select; the same conditions the totals tool applies."""
-    from assistant.targets.extract import NATIONAL
-
     def keep(r: TargetRow) -> bool:
         month = r.published[:7]
         return ((national or r.region != NATIONAL)
@@ -236,10 +233,6 @@ def filter_targets(rows: list[TargetRow], year: str, regions: list[str], metric:
 
 def totals_html(assistant: Assistant, op: str, year: str, regions: list[str], metric: str, source: str,
                 pub_from: str, pub_to: str, national: bool) -> str:
-    try:
-        from assistant.targets.totals import TotalsQuery
-    except ImportError as exc:
-        return render.message_html(f"合计工具暂不可用 / the totals tool is not available: {exc}", "warn")
     try:
         query = TotalsQuery(
             op=op, target_year=None if year in ("", ALL, None) else int(year), regions=list(regions or []),
@@ -405,7 +398,7 @@ def reports_tab(assistant: Assistant, settings: Settings) -> gr.Tab:
         def on_progress(stage: str, report: str, done: int, total: int) -> None:
             progress((done, total) if total else None, desc=f"{stage} · {report}")
 
-        results = accept_uploads(assistant, items, progress=on_progress,
+        results = assistant.upload(items, progress=on_progress,
                                  on_file=lambda i, n, name: progress((i, n), desc=f"load · {name}"))
         for r in results:
             if r.status == "refused":

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-from assistant.answer.cite import Located
+from assistant.core.models import Located
 from assistant.core.text import has_cjk
 from assistant.core.models import Answer, Citation
 

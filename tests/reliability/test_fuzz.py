@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from assistant.ingest.chunk import Chunker
 from assistant.ingest.load import LoadError, decode_text, load_report
 from assistant.core.models import ChunkKind, Report
-from assistant.targets.tables import extract_tables, split_cells
+from assistant.ingest.structure import extract_tables, split_cells
 from assistant.targets.units import convert, fmt, parse_compute_value
 
 from .conftest import GUOLIAN, ROOT, TIANFENG

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ui.uploads import UploadRefused, Uploader, sanitise_name
+from assistant.ingest.upload import UploadRefused, Uploader, sanitise_name
 from tests.ui.conftest import UPLOAD_LIMIT_MB
 
 PROBE = "北京的智算算力规划是多少？"

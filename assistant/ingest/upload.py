@@ -7,7 +7,6 @@ one removed). The loader's own `LoadError` message (one bilingual line) is what 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -16,10 +15,9 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from assistant.ingest.pipeline import Progress, find_report_files
-from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, load_report
+from assistant.core.models import UploadResult
+from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_report
 
 MAX_STEM_CHARS = 100
 _UNSAFE = re.compile(r"[^\w\-.]+")  # \w is Unicode-aware: Chinese names survive
@@ -27,13 +25,6 @@ _UNSAFE = re.compile(r"[^\w\-.]+")  # \w is Unicode-aware: Chinese names survive
 
 class UploadRefused(ValueError):
     """An upload that is not accepted; str() is one bilingual line, Chinese first."""
-
-
-class UploadResult(BaseModel):
-    name: str  # the sanitised name in the corpus (or the original name when refused before that)
-    status: str  # added | updated | unchanged | refused
-    message: str
-    chunks: int = 0
 
 
 def sanitise_name(original: str) -> str:
@@ -54,18 +45,10 @@ def sanitise_name(original: str) -> str:
     return f"{stem or 'report'}{suffix}"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _identical_in_corpus(corpus: Path, digest: str, size: int) -> Path | None:
     for f in find_report_files([corpus]):
         try:
-            if f.stat().st_size == size and _sha256(f) == digest:
+            if f.stat().st_size == size and file_sha256(f) == digest:
                 return f
         except OSError:
             continue
@@ -97,7 +80,7 @@ class Uploader:
             raise LoadError(name, f"文件过大（{_mb(size)}，上限 {_mb(self.max_bytes)}）",
                             f"the file is too large ({_mb(size)}, limit {_mb(self.max_bytes)})")
         self.corpus.mkdir(parents=True, exist_ok=True)
-        digest = _sha256(src)
+        digest = file_sha256(src)
         same = _identical_in_corpus(self.corpus, digest, size)
         if same is not None:
             return self._ingest_existing(same, progress)
@@ -120,6 +103,10 @@ class Uploader:
         target = (self.corpus / name).resolve()
         if target.parent != self.corpus.resolve():
             raise UploadRefused(f"文件名不安全：{name} / unsafe file name: {name}")
+        if target.exists() and target.name not in {r["report"] for r in self.assistant.reports()}:
+            # e.g. corpus/README.md: a file that is not an indexed report is never replaced by an upload
+            raise UploadRefused(f"语料中已有同名的非报告文件：{name} / a file that is not a report already has "
+                                f"this name in the corpus: {name}")
         backup = target.read_bytes() if target.is_file() else None
         part = self.corpus / f".{name}.part"
         shutil.copyfile(staged, part)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from assistant.cli.tables import register
 from assistant.core.models import Report
-from assistant.targets.tables import extract_tables, find_table, split_cells
+from assistant.ingest.structure import extract_tables, find_table, split_cells
 from assistant.targets.extract import TargetStore
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

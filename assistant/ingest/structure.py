@@ -1,4 +1,4 @@
-"""Tables as data: tab-separated runs of lines in Report.text, with their `图 N` / `图表N` captions.
+"""Structure: tables as data — tab-separated runs of lines in Report.text, with their captions (core.text rule).
 
 PDF tables reach us from the loader already rendered as tab-separated lines, so this one parser serves both.
 """
