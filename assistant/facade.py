@@ -21,8 +21,11 @@ from assistant.answer.evidence import Coverage, question_terms, units_of
 from assistant.ingest.store.index import Index
 from assistant.core.models import IngestSummary
 from assistant.ingest.pipeline import Ingestor, Progress
-from assistant.core.models import Answer, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
-from assistant.search.retriever import BOTH_REPORTS_RE, HybridRetriever
+from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
+from assistant.answer.analysis import Intent, QuestionAnalysis, analyse
+from assistant.answer.card import card_answer
+from assistant.ingest.card import extract_card
+from assistant.search.retriever import HybridRetriever
 from assistant.ingest.structure import find_table
 from assistant.ingest.upload import UploadRefused, accept_uploads
 from assistant.targets.extract import NATIONAL
@@ -61,12 +64,11 @@ class Assistant:
         self.settings = settings or Settings()
         self.index = Index(self.settings, embedder)
         self.retriever = HybridRetriever(index=self.index, k=self.settings.top_k, mode=self.settings.retriever,
-                                         rrf_k=self.settings.rrf_k, dense_weight=self.settings.dense_weight)
+                                         rrf_k=self.settings.rrf_k, dense_weight=self.settings.dense_weight,
+                                         dense_weight_en=self.settings.dense_weight_en)
         self._histories: dict[str, list[str]] = {}
         self._ingest_lock = threading.Lock()
-        self._targets: tuple[int, list[TargetRow]] | None = None
-        self._regions: tuple[list[TargetRow], list[str]] | None = None
-        self._estimates_cache: tuple[int, list] | None = None
+        self._derived: dict[str, tuple[int, object]] = {}  # name → (catalog generation, value)
         self._chat_model = None
 
     # ---- index ----------------------------------------------------------------------------
@@ -147,17 +149,31 @@ class Assistant:
         A Runnable others can compose (`invoke`, `batch`, `stream`, config); `ask` is this chain plus the
         conversation bookkeeping and latency.
         """
-        return (RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve, name="retrieve"))
+        return (RunnablePassthrough.assign(analysis=RunnableLambda(self._analyse, name="analyse"))
+                | RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve, name="retrieve"))
                 | RunnableLambda(self._answer, name="answer")).with_config(run_name="ask")
+
+    def _analyse(self, x: dict) -> QuestionAnalysis:
+        return analyse(x["resolved"], self.cards())
 
     def _retrieve(self, x: dict) -> list[SearchHit]:
         # The answerer reads a few more chunks than `retrieved` reports: evidence ranked 6th still counts.
-        return self.retriever.search(x["resolved"], max(self.retriever.k, ANSWER_POOL), x["report"])
+        k = max(self.retriever.k, ANSWER_POOL)
+        scope = [x["report"]] if x["report"] else x["analysis"].scope
+        if len(scope) > 1:  # two named reports: each one's best passages
+            return self.retriever.search_reports(x["resolved"], k, scope)
+        return self.retriever.search(x["resolved"], k, scope[0] if scope else None)
 
     def _answer(self, x: dict) -> Answer:
         question, resolved, report, hits = x["question"], x["resolved"], x["report"], x["hits"]
-        both = report is None and bool(BOTH_REPORTS_RE.search(resolved))
-        answer = self._totals_answer(question, resolved) or self._evidence_answer(question, resolved, hits, both)
+        analysis: QuestionAnalysis = x["analysis"]
+        both = report is None and analysis.both
+        answer = None
+        if analysis.intent is Intent.REPORT_META:
+            answer = self._card_answer(question, analysis, report, hits)
+        elif analysis.intent is Intent.AGGREGATE:
+            answer = self._totals_answer(question, resolved)
+        answer = answer or self._evidence_answer(question, resolved, hits, both)
         k = self.retriever.k
         answer.retrieved = [
             RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,
@@ -217,26 +233,38 @@ class Assistant:
         """Tables matching a full id or its '#' part (图3, 图表7), ignoring spaces."""
         return find_table(self.tables(), key)
 
+    def _per_generation(self, name: str, compute):
+        """What is derived from the reports (targets, estimates, regions, cards), recomputed only when the catalog
+        changed: scanning every report per question cost ~0.5 s at 200 reports (bench/bench_query.py --profile)."""
+        generation = self.index.catalog.generation()
+        cached = self._derived.get(name)
+        if cached is None or cached[0] != generation:
+            cached = (generation, compute())
+            self._derived[name] = cached
+        return cached[1]
+
+    def cards(self) -> list[ReportCard]:
+        """Each report's card (broker, title, date, analysts, rating), read from its front matter."""
+        return self._per_generation("cards", lambda: [
+            extract_card(r) for rid in self.index.catalog.report_ids() if (r := self.index.catalog.report(rid))])
+
     def targets(self) -> list[TargetRow]:
+        return self._per_generation("targets", self._extract_targets)
+
+    def _extract_targets(self) -> list[TargetRow]:
         from assistant.targets.extract import extract_targets
 
-        generation = self.index.catalog.generation()
-        if self._targets is None or self._targets[0] != generation:
-            rows: list[TargetRow] = []
-            tables: dict[str, list[Table]] = {}  # by report: filtering the whole list per report was quadratic
-            for table in self.tables():
-                tables.setdefault(table.report, []).append(table)
-            for report_id in self.index.catalog.report_ids():
-                report = self.index.catalog.report(report_id)
-                rows.extend(extract_targets(report, tables.get(report_id, [])))
-            self._targets = (generation, rows)
-        return self._targets[1]
+        rows: list[TargetRow] = []
+        tables: dict[str, list[Table]] = {}  # by report: filtering the whole list per report was quadratic
+        for table in self.tables():
+            tables.setdefault(table.report, []).append(table)
+        for report_id in self.index.catalog.report_ids():
+            report = self.index.catalog.report(report_id)
+            rows.extend(extract_targets(report, tables.get(report_id, [])))
+        return rows
 
     def _target_regions(self) -> list[str]:
-        rows = self.targets()  # a new list object whenever the catalog changed
-        if self._regions is None or self._regions[0] is not rows:
-            self._regions = (rows, sorted({r.region for r in rows}))
-        return self._regions[1]
+        return self._per_generation("regions", lambda: sorted({r.region for r in self.targets()}))
 
     def totals(self, query):
         from assistant.targets.totals import compute_totals
@@ -246,13 +274,8 @@ class Assistant:
     def _estimates(self):
         from assistant.targets.extract import find_estimates
 
-        # Cached per catalog generation, like targets(): scanning every report's text per totals question cost
-        # ~0.5 s at 200 reports and ~5 s at 2,000 (bench/bench_query.py --profile).
-        generation = self.index.catalog.generation()
-        if self._estimates_cache is None or self._estimates_cache[0] != generation:
-            self._estimates_cache = (generation, [e for rid in self.index.catalog.report_ids()
-                                                  for e in find_estimates(self.index.catalog.report(rid))])
-        return self._estimates_cache[1]
+        return self._per_generation("estimates", lambda: [
+            e for rid in self.index.catalog.report_ids() for e in find_estimates(self.index.catalog.report(rid))])
 
     def _totals_answer(self, question: str, resolved: str) -> Answer | None:
         from assistant.answer.route import format_total_answer, route
@@ -265,10 +288,34 @@ class Assistant:
         text = format_total_answer(resolved, result)
         # one read per report, not per row: a total over a large corpus cites thousands of rows
         citations, _ = verify([r.citation for r in result.rows], functools.cache(self.report_text))
-        abstained = result.value is None and not result.rows
+        if result.value is None and not result.rows:
+            return None  # the tool has no rows for this: retrieval answers instead
+        abstained = False
         return Answer(question=question, answer=text, abstained=abstained, citations=citations,
                       tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),
                                     result=brief(result).model_dump(mode="json")))
+
+    def _card_answer(self, question: str, analysis: QuestionAnalysis, report: str | None,
+                     hits: list[SearchHit]) -> Answer | None:
+        cards = {c.report: c for c in self.cards()}
+        # the reports named, else the one the retrieval ranks first (a question in a one-report context)
+        wanted = [report] if report else analysis.scope or [h.chunk.report for h in hits[:1]]
+        answer = card_answer(analysis, [cards[r] for r in wanted if r in cards], self._cite_span)
+        if answer is not None:
+            answer.question = question
+            answer.citations, _ = verify(answer.citations, self.report_text)
+        return answer if answer is not None and answer.citations else None
+
+    def _cite_span(self, report: str, start: int, end: int) -> Citation | None:
+        """A citation for report[start:end], clamped to the chunk that holds its start."""
+        snap = self.index.snapshot()
+        chunk = next((c for c in snap.chunks if c.report == report and c.start <= start < c.end), None)
+        text = self.report_text(report)
+        if chunk is None or text is None:
+            return None
+        end = min(end, chunk.end)
+        return Citation(id=f"{chunk.id}:{start}-{end}", report=report, section=chunk.section, page=chunk.page,
+                        start=start, end=end, quote=text[start:end])
 
     # ---- citation lookup ------------------------------------------------------------------
 

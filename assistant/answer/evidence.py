@@ -41,6 +41,19 @@ def report_label(report_id: str) -> str:
     return " ".join(zh_terms(re.sub(r"[_\-.]+", " ", report_id)))
 
 
+# Text every broker report carries that never answers a question about the report's subject: legal notices,
+# rating definitions, contents pages, source lines under figures. Recognised by section and by form, not by file.
+_BOILERPLATE_SECTION = re.compile(r"声明|免责|评级说明|评级标准|评级定义|评级体系|法律|版权|重要提示|特别提示|目录|联系方式")
+_BOILERPLATE_TEXT = re.compile(
+    r"^(?:资料来源|数据来源|来源|注)\s*[:：]|(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*\d+\s*$|本报告|本公司|版权|不构成.{0,20}建议|"
+    r"投资者应|不承担.{0,10}责任|未经.{0,10}许可|证券研究报告$")
+
+
+def is_boilerplate(unit: Unit) -> bool:
+    section = unit.chunk.section.split(" > ")[0] if unit.chunk.section else ""
+    return bool(_BOILERPLATE_SECTION.search(section) or _BOILERPLATE_TEXT.search(unit.text.strip()))
+
+
 SHORT_LINE = 12  # a line this short without a full stop is a label ("投资评级") that belongs to the next line
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import Coverage, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
+from assistant.answer.evidence import Coverage, is_boilerplate, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
 from assistant.core.text import SENTENCE_RE, has_cjk
 from assistant.core.tokenize import normalize
 from assistant.core.models import Answer, Citation, SearchHit
@@ -67,7 +67,7 @@ class OfflineAnswerer:
         seen: set[str] = set()
         for rank, hit in enumerate(hits):
             for unit in units_of(hit.chunk):
-                if unit.text in seen:  # boilerplate such as "资料来源：…" repeats under every figure
+                if unit.text in seen or is_boilerplate(unit):  # "资料来源：…" repeats under every figure
                     continue
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must):

@@ -69,6 +69,11 @@ def register(app: typer.Typer, get_assistant: Callable[..., Any]) -> None:
             list[RetrieverKind] | None,
             typer.Option("--retriever", "-r", help="Repeat for an ablation across retrievers."),
         ] = None,
+        reports: Annotated[
+            list[Path] | None,
+            typer.Option("--reports", help="Also index these files/folders before evaluating (e.g. evals/reports); "
+                                           "use with --index so the app's index stays as it is."),
+        ] = None,
         fail_under: Annotated[
             list[str] | None,
             typer.Option("--fail-under", help="METRIC=VALUE or TYPE.METRIC=VALUE; latencies (*_ms) are upper bounds."),
@@ -85,6 +90,10 @@ def register(app: typer.Typer, get_assistant: Callable[..., Any]) -> None:
         except (OSError, ValueError) as exc:
             raise typer.BadParameter(str(exc)) from exc
         kinds = list(dict.fromkeys(retriever or [RetrieverKind.HYBRID]))
+        if reports:
+            summary = get_assistant().ingest(reports)
+            if summary.failed:
+                raise typer.BadParameter("; ".join(summary.failed.values()))
 
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("evaluating", total=n * len(kinds))

@@ -21,6 +21,22 @@ console = Console()
 err = Console(stderr=True)
 
 
+@app.callback()
+def _where(
+    corpus: Annotated[Optional[Path], typer.Option("--corpus", help="Reports folder (else ASSISTANT_CORPUS_DIR).")] = None,
+    index: Annotated[Optional[Path], typer.Option("--index", help="Index folder (else ASSISTANT_INDEX_DIR).")] = None,
+) -> None:
+    """研报助手 / Report Assistant — offline Q&A with verified citations over research reports."""
+    import os
+
+    # Settings read the environment; the flags win over it for this process.
+    if corpus is not None:
+        os.environ["ASSISTANT_CORPUS_DIR"] = str(corpus.resolve())
+    if index is not None:
+        os.environ["ASSISTANT_INDEX_DIR"] = str(index.resolve())
+    get_assistant.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def get_assistant():
     from assistant.facade import Assistant

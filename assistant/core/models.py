@@ -107,6 +107,30 @@ class UploadResult(BaseModel):
     chunks: int = 0
 
 
+class CardField(BaseModel):
+    """One field of a report card, with the offsets of the text it was read from (a citable span)."""
+
+    value: str
+    start: int
+    end: int
+
+
+class ReportCard(BaseModel):
+    """Who wrote a report, when, about what, with which rating — read from its front matter at ingest."""
+
+    report: str
+    broker: CardField | None = None
+    title: CardField | None = None
+    date: CardField | None = None
+    analysts: list[CardField] = Field(default_factory=list)
+    rating: CardField | None = None
+
+    @property
+    def broker_short(self) -> str:
+        """"东岳证券" → "东岳": the name analysts type."""
+        return self.broker.value.removesuffix("证券") if self.broker else ""
+
+
 class ToolCall(BaseModel):
     name: str
     arguments: dict[str, Any]

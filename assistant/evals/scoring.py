@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from assistant.core.models import Answer, Citation
 
 QAType = Literal[
-    "fact", "numeric", "table_total", "paraphrase", "cross_report", "english", "followup", "unanswerable"
+    "fact", "numeric", "table_total", "paraphrase", "cross_report", "english", "followup", "unanswerable",
+    "report_meta",
 ]
 QA_TYPES: tuple[str, ...] = QAType.__args__  # type: ignore[attr-defined]
 
@@ -27,9 +28,9 @@ _WS = re.compile(r"\s+")
 
 
 class QAItem(BaseModel):
-    """One line of evals/qa.jsonl."""
+    """One line of a QA file. Unknown fields (a user's annotations: `calc`, `note`, `reports`…) are kept."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="allow")
 
     id: str = Field(min_length=1)
     question: str = Field(min_length=1)

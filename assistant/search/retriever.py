@@ -19,6 +19,7 @@ from assistant.core.glossary import expand_query, zh_terms
 from assistant.ingest.store.index import Index
 from assistant.core.models import ChunkKind, SearchHit
 from assistant.core.settings import RetrieverKind
+from assistant.core.text import has_cjk
 from assistant.core.tokenize import tokenize
 
 CANDIDATES = 30  # per ranker, before fusion
@@ -47,6 +48,7 @@ class HybridRetriever(BaseRetriever):
     k: int = 5
     mode: RetrieverKind = RetrieverKind.HYBRID
     rrf_k: int = 60
+    dense_weight_en: float = 0.5  # for questions without CJK (set from settings)
     dense_weight: float = 0.5  # BM25's vote counts 1; measured on evals/qa.jsonl: MRR .743 at 1.0 → .79 at 0.5
     report: str | None = None
     kind: ChunkKind | None = None
@@ -64,6 +66,10 @@ class HybridRetriever(BaseRetriever):
                 reports = list(dict.fromkeys(h.chunk.report for h in ranked))[:MAX_QUOTA_REPORTS]
             return self._per_report(query, k, reports, kind)
         return self._search(query, k, report, kind)
+
+    def search_reports(self, query: str, k: int, reports: list[str], kind: ChunkKind | None = None) -> list[SearchHit]:
+        """Hits from these reports only, each report's best hit guaranteed a place."""
+        return self._per_report(query, k, reports, kind)
 
     def _per_report(self, query: str, k: int, reports: list[str], kind: ChunkKind | None) -> list[SearchHit]:
         # Each report's best hit is guaranteed a place; the rest of the top k go by fused score.
@@ -90,7 +96,9 @@ class HybridRetriever(BaseRetriever):
         if self.mode in (RetrieverKind.HYBRID, RetrieverKind.DENSE):
             dense_rankings = [[c.id for c, _ in index.dense(q, CANDIDATES, report, kind)] for q in dense_queries]
         dense_ranking = dense_rankings[0] if dense_rankings else []
-        pairs = [(r, w) for r, w in ((bm25_ranking, 1.0), *((d, self.dense_weight) for d in dense_rankings)) if r]
+        # English questions over Chinese reports: BM25 matches only numbers and Latin terms, so the dense vote leads
+        dense_weight = self.dense_weight if has_cjk(query) else self.dense_weight_en
+        pairs = [(r, w) for r, w in ((bm25_ranking, 1.0), *((d, dense_weight) for d in dense_rankings)) if r]
         fused = rrf([r for r, _ in pairs], self.rrf_k, [w for _, w in pairs])
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         return [

@@ -1,0 +1,93 @@
+"""Question analysis: one typed step before retrieval — language, which reports are named, what is asked.
+
+The router, the retriever's report filter and the card answers all read this one `QuestionAnalysis`, instead of
+each scanning the question with its own patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+from assistant.core.models import ReportCard
+from assistant.core.text import has_cjk
+
+
+class Intent(str, Enum):
+    LOOKUP = "lookup"  # a fact, a figure, a list: answered from retrieved passages
+    AGGREGATE = "aggregate"  # a sum/count/max/min over target rows: the totals tool
+    REPORT_META = "report_meta"  # who wrote a report, when, its title or rating: the report card
+
+
+class MetaField(str, Enum):
+    BROKER = "broker"
+    TITLE = "title"
+    DATE = "date"
+    ANALYSTS = "analysts"
+    RATING = "rating"
+
+
+class QuestionAnalysis(BaseModel):
+    question: str
+    lang: str  # "zh" | "en"
+    scope: list[str] = Field(default_factory=list)  # report ids the question names (by broker or file name)
+    intent: Intent = Intent.LOOKUP
+    meta: list[MetaField] = Field(default_factory=list)
+    both: bool = False  # asks about two or more reports at once
+
+
+_META: list[tuple[MetaField, re.Pattern]] = [
+    (MetaField.ANALYSTS, re.compile(r"分析师|作者|研究员|执业证书|证书编号|\bSAC\b|\banalysts?\b|\bauthors?\b|who wrote", re.I)),
+    (MetaField.RATING, re.compile(r"评级|\bratings?\b|\brated\b", re.I)),
+    (MetaField.BROKER, re.compile(r"哪家券商|哪个券商|哪家机构|哪家证券|谁(?:发布|出具|撰写)|\bwhich (?:broker|firm|house)\b|"
+                                  r"\bbroker\b|\bpublished by\b", re.I)),
+    (MetaField.DATE, re.compile(r"(?:报告|研报).{0,6}(?:日期|哪天|何时|什么时候)(?:发布|出具)?|发布(?:日期|时间)|"
+                                r"\bwhen (?:was|is) (?:it|the report|this report)\b|\bpublication date\b|\bdated\b", re.I)),
+    (MetaField.TITLE, re.compile(r"标题|题目|\btitled?\b", re.I)),
+]
+# A rating asked of something other than the report's industry view (a bank, a stock) is a lookup in the text.
+_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|哪些.{0,10}(?:买入|增持)|目标价", re.I)
+_BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
+_AGG_OP = re.compile(r"合计|总计|一共|加起来|总和|总共|共计|多少个|几个|最大|最高|最多|最小|最低|最少|"
+                     r"\btotal\b|\bsum\b|\badd(?:ed)? up\b|\bhow many\b|\bnumber of\b|\bcount\b|\blargest\b|"
+                     r"\bhighest\b|\bbiggest\b|\bmaximum\b|\bsmallest\b|\blowest\b|\bminimum\b", re.I)
+_AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b", re.I)
+# The target table the totals tool reads holds compute targets; a question about another quantity is no
+# aggregate over it, whatever counting word it uses.
+_COMPUTE = re.compile(r"算力|智算|超算|flops|\bcompute\b|\bcomputing\b", re.I)
+_OTHER_QUANTITY = re.compile(r"储能|光伏|装机|GW|万千瓦|亿元|万元|贷款|营收|收入|产能|销售额|\bstorage\b|\bsolar\b|\bPV\b|"
+                             r"\brevenue\b|\bloans?\b|\bcapacity\b", re.I)
+
+
+def aliases(card: ReportCard) -> list[str]:
+    """How a question may name a report: its broker (东岳证券, 东岳) or the first word of its file name (dongyue)."""
+    names = []
+    if card.broker:
+        names += [card.broker.value, card.broker_short]
+    stem = re.split(r"[_\-. ]", card.report, maxsplit=1)[0]
+    if stem.isascii() and len(stem) >= 3:
+        names.append(stem)
+    return [n for n in names if n]
+
+
+def _named(question: str, name: str) -> bool:
+    if name.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", question, re.I) is not None
+    return name in question
+
+
+def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
+    scope = [c.report for c in cards if any(_named(question, n) for n in aliases(c))]
+    meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
+    if meta:
+        intent = Intent.REPORT_META
+    elif (_AGG_OP.search(question) and _AGG_OVER.search(question) and _COMPUTE.search(question)
+          and not _OTHER_QUANTITY.search(question)):
+        intent = Intent.AGGREGATE
+    else:
+        intent = Intent.LOOKUP
+    return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,
+                            meta=meta, both=len(scope) > 1 or bool(_BOTH.search(question)))

@@ -1,0 +1,106 @@
+"""Report card: broker, title, date, analysts (with SAC numbers) and rating, read from a broker report's front matter.
+
+General patterns, not one file's layout: the broker is the "X证券" the report names most often (its disclaimers
+repeat it), analysts are the names beside SAC certificate numbers (S + 13 digits, the format every Chinese broker
+prints), the rating is the first rating word in the front matter (the rating definitions come at the end).
+Every field keeps its offsets in the report text, so an answer from the card is cited and verified like any quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from assistant.core.models import CardField, Report, ReportCard
+from assistant.core.text import iter_lines
+
+FRONT_CHARS = 2500  # front matter: the first page of a report
+_BROKER_RE = re.compile(r"([\u4e00-\u9fff]{2,4})证券")
+_NOT_BROKER = {"中国", "有价", "相关", "投资", "其他", "发行", "上市", "本公司", "该", "海外", "证券"}
+_SAC_RE = re.compile(r"S\d{13}")
+# "分析师：张宁", "| 分析师 | 许明澈（SAC…", or "缪欣君 分析师" (name first)
+_NAME_AFTER_RE = re.compile(r"(?:分析师|作者|研究员|联系人)\s*[|｜:：]?\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])")
+_NAME_BEFORE_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})\s*(?:分析师|（SAC|\(SAC|\s+SAC)")
+_RATING_RE = re.compile(
+    r"(?:评级|投资建议|建议)\s*[|｜:：]?\s*(?P<r>强于大市|优于大市|同步大市|弱于大市|跑赢行业|跑输行业|买入|增持|推荐|谨慎推荐|"
+    r"看好|中性|减持|卖出|超配|标配|低配)(?:\s*[（(](?:维持|首次|上调|下调)[^）)]{0,6}[）)])?|"
+    r"^(?P<r2>强于大市|优于大市|买入|增持|推荐|看好|中性|减持)\s*[（(](?:维持|首次|上调|下调)[^）)]{0,6}[）)]", re.M)
+_DATE_RE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(20\d{2})-(\d{2})-(\d{2})")
+_BULLET_RE = re.compile(r"[|｜]|^[►■●•◆▶\-*]|^\d+(?:\.\d+)*\s*[、.．)）]|^[一二三四五六七八九十]+、")
+_LABEL_RE = re.compile(r"报告|行业|评级|分析师|日期|作者|证书|邮箱|电话|研究所|SECURITIES|RESEARCH|[|｜]|"
+                       r"^\W*$|^[►■●•◆▶\-*]|^\d+(?:\.\d+)*\s*[、.．)）]|^[一二三四五六七八九十]+、", re.I)
+
+
+def _field(text: str, start: int, end: int) -> CardField:
+    return CardField(value=text[start:end].strip(), start=start, end=end)
+
+
+def broker_of(text: str) -> CardField | None:
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for m in _BROKER_RE.finditer(text):
+        name = m.group(1)
+        for n in range(2, len(name) + 1):  # every suffix: "由天风" counts for "天风" too
+            suffix = name[-n:]
+            counts[suffix] += 1
+            first.setdefault(suffix, m.start(1) + len(name) - n)
+    two = [(c, s) for s, c in counts.items() if len(s) == 2 and s not in _NOT_BROKER]
+    if not two:
+        return None
+    top_count, top = max(two)
+    # the longest name that ends with the top two characters and is (nearly) as frequent: 中信建投, not 建投
+    best = max((s for s, c in counts.items() if s.endswith(top) and c >= 0.8 * top_count), key=len)
+    at = first[best]
+    return CardField(value=f"{best}证券", start=at, end=at + len(best) + 2)
+
+
+def analysts_of(text: str) -> list[CardField]:
+    lines = [(s, e) for s, e in iter_lines(text)]
+    found: list[CardField] = []
+    for i, (s, e) in enumerate(lines):
+        sac = _SAC_RE.search(text, s, e)
+        if not sac:
+            continue
+        for j in range(i, max(-1, i - 3), -1):  # the name is on this line or just above
+            ls, le = lines[j]
+            m = _NAME_AFTER_RE.search(text, ls, le) or _NAME_BEFORE_RE.search(text, ls, le)
+            if m and not m.group(1).endswith(("证券", "证书", "编号")):
+                name = m.group(1)
+                if all(f.value.split()[0] != name for f in found):
+                    # the cited span runs from the label (or name) to the certificate number
+                    found.append(CardField(value=f"{name} {sac.group(0)}", start=min(m.start(), m.start(1)), end=sac.end()))
+                break
+    return found
+
+
+def rating_of(text: str) -> CardField | None:
+    m = _RATING_RE.search(text, 0, min(len(text), FRONT_CHARS * 2))
+    if not m:
+        return None
+    at = m.start("r") if m.group("r") else m.start("r2")
+    return _field(text, at, m.end())
+
+
+def date_of(text: str) -> CardField | None:
+    m = _DATE_RE.search(text, 0, min(len(text), FRONT_CHARS))
+    return _field(text, m.start(), m.end()) if m else None
+
+
+def title_of(text: str) -> CardField | None:
+    """The first line of the front matter that reads like a title (not a label, a date, a bullet or a sentence)."""
+    for n, (s, e) in enumerate(iter_lines(text)):
+        if n > 25 or s > FRONT_CHARS:
+            break
+        line = text[s:e].strip().strip("#").strip()
+        label = _LABEL_RE.search(line) if len(line) < 20 else _BULLET_RE.search(line)  # "银行业…" can be a title
+        if not (8 <= len(line) <= 60) or label or _DATE_RE.search(line) or line.endswith("。"):
+            continue
+        off = text.index(line, s)
+        return CardField(value=line, start=off, end=off + len(line))
+    return None
+
+
+def extract_card(report: Report) -> ReportCard:
+    text = report.text
+    return ReportCard(report=report.id, broker=broker_of(text), title=title_of(text), date=date_of(text),
+                      analysts=analysts_of(text), rating=rating_of(text))

@@ -1,0 +1,42 @@
+"""answer/analysis.py: intent and scope of a question, with cards built in memory."""
+
+import pytest
+
+from assistant.answer.analysis import Intent, MetaField, analyse
+from assistant.core.models import CardField, ReportCard
+
+
+def card(report: str, broker: str) -> ReportCard:
+    return ReportCard(report=report, broker=CardField(value=broker, start=0, end=len(broker)))
+
+
+CARDS = [card("beichen_2024-03_byd.txt", "北辰证券"), card("nanling_2024-02_insurance.md", "南岭证券")]
+
+
+@pytest.mark.parametrize("question, scope", [
+    ("北辰证券对比亚迪的评级？", ["beichen_2024-03_byd.txt"]),
+    ("南岭那篇保险报告说了什么", ["nanling_2024-02_insurance.md"]),
+    ("What does Beichen say about exports?", ["beichen_2024-03_byd.txt"]),
+    ("北辰和南岭各自的观点", ["beichen_2024-03_byd.txt", "nanling_2024-02_insurance.md"]),
+    ("比亚迪海外销量是多少？", []),
+])
+def test_scope_from_broker_names(question, scope):
+    assert analyse(question, CARDS).scope == scope
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("2025年各地智算规划合计多少EFLOPS？", Intent.AGGREGATE),
+    ("What is the total 2025 computing power target across provinces?", Intent.AGGREGATE),
+    ("美国智算中心特别工作组由哪几个部门牵头？", Intent.LOOKUP),  # a counting word, no aggregate over targets
+    ("各省2025年新型储能目标合计多少万千瓦？", Intent.LOOKUP),  # another quantity than the compute table
+    ("北辰证券那篇报告的分析师是谁？", Intent.REPORT_META),
+    ("星垣给了买入评级的银行有哪些？", Intent.LOOKUP),  # a rating of stocks in the text, not the report's
+])
+def test_intent(question, intent):
+    assert analyse(question, CARDS).intent is intent
+
+
+def test_meta_fields_and_language():
+    a = analyse("Who are the analysts and what rating does Nanling give?", CARDS)
+    assert a.lang == "en" and set(a.meta) == {MetaField.ANALYSTS, MetaField.RATING}
+    assert a.both is False and analyse("两份报告的评级分别是什么", CARDS).both
