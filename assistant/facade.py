@@ -101,7 +101,10 @@ class Assistant:
                 "index_dir": str(index_dir), "index_bytes": size}
 
     def reports(self) -> list[dict]:
-        return self.index.catalog.report_summaries()
+        """Each indexed report: id, chunks, tables, chars, encoding, ingested_at, pages (0 for text files)."""
+        pages = self._per_generation("pages", lambda: {
+            rid: len(r.pages) if (r := self.index.catalog.report(rid)) else 0 for rid in self.index.catalog.report_ids()})
+        return [s | {"pages": pages.get(s["report"], 0)} for s in self.index.catalog.report_summaries()]
 
     def upload(self, files: list[tuple[Path, str]], progress: Progress | None = None, on_file=None) -> list:
         """Accept uploaded files (path, original name) into the corpus and index them; one refusal stops none."""
@@ -331,14 +334,17 @@ class Assistant:
             raise KeyError(f"引用编号与原文不符 {citation_id} / citation id {citation_id} does not match its passage")
         return locate(chunk.report, text, start, end, chunk.section, chunk.page)
 
-    def find_quote(self, quote: str, report: str | None = None) -> list[Located]:
+    def find_quote(self, quote: str, report: str | None = None, limit: int = 50) -> list[Located]:
+        """Every place `quote` occurs (whitespace and full/half width ignored), in report order, at most `limit`."""
         found: list[Located] = []
         for rid in [report] if report else self.index.catalog.report_ids():
-            text = self.report_text(rid)
-            span = find_quote(quote, text) if text else None
-            if span:
-                rep = self.index.catalog.report(rid)
+            text = self.report_text(rid) or ""
+            rep, pos = None, 0
+            while len(found) < limit and (span := find_quote(quote, text[pos:])):
+                start, end = span[0] + pos, span[1] + pos
+                rep = rep or self.index.catalog.report(rid)
                 section = next((c.section for c in self.index.snapshot().chunks
-                                if c.report == rid and c.start <= span[0] < c.end), "")
-                found.append(locate(rid, text, span[0], span[1], section, rep.page_at(span[0]) if rep else None))
+                                if c.report == rid and c.start <= start < c.end), "")
+                found.append(locate(rid, text, start, end, section, rep.page_at(start) if rep else None))
+                pos = end
         return found

@@ -24,6 +24,22 @@ for _var, _value in {
     os.environ.setdefault(_var, _value)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+APP_NAME = "report-assistant"
+
+
+def is_checkout() -> bool:
+    """Running from a source checkout (pyproject.toml beside the package), not from an installed package."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def default_data_dir(name: str) -> Path:
+    """Default home of corpus/ and index/: the checkout's root in a checkout; otherwise the per-user data dir
+    (an installed package must not write into site-packages, nor share one index between all its users)."""
+    if is_checkout():
+        return PROJECT_ROOT / name
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / name
 
 
 class EmbedderKind(str, Enum):
@@ -41,8 +57,8 @@ class RetrieverKind(str, Enum):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
 
-    corpus_dir: Path = PROJECT_ROOT / "corpus"
-    index_dir: Path = PROJECT_ROOT / "index"
+    corpus_dir: Path = Field(default_factory=lambda: default_data_dir("corpus"))
+    index_dir: Path = Field(default_factory=lambda: default_data_dir("index"))
 
     embedder: EmbedderKind = EmbedderKind.E5_SMALL
     st_model: str = ""  # local folder or model name for sentence-transformers
