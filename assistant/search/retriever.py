@@ -110,9 +110,12 @@ class HybridRetriever(BaseRetriever):
             for i in best
         ]
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None, report: str | None = None,
+                                kind: ChunkKind | None = None) -> list[Document]:
+        # LangChain passes invoke(q, k=1) keyword arguments through here; the standard suite expects exactly k.
         return [
             Document(page_content=h.chunk.text, id=h.chunk.id,
                      metadata={**h.chunk.model_dump(exclude={"text"}, mode="json"), "score": h.score})
-            for h in self.search(query)
+            for h in self.search(query, k, report, kind)
         ]
