@@ -6,6 +6,7 @@ with checks and fallback) → citations verified verbatim → Answer.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import threading
@@ -175,7 +176,7 @@ class Assistant:
         if analysis.intent is Intent.REPORT_META:
             answer = self._card_answer(question, analysis, report, hits)
         elif analysis.intent is Intent.AGGREGATE:
-            answer = self._totals_answer(question, resolved)
+            answer = self._totals_answer(question, resolved, [report] if report else analysis.scope)
         answer = answer or self._evidence_answer(question, resolved, hits, both)
         k = self.retriever.k
         answer.retrieved = [
@@ -263,8 +264,13 @@ class Assistant:
             tables.setdefault(table.report, []).append(table)
         for report_id in self.index.catalog.report_ids():
             report = self.index.catalog.report(report_id)
-            rows.extend(extract_targets(report, tables.get(report_id, [])))
+            rows.extend(r.model_copy(update={"citation": self._chunk_citation(r.citation, report.text)})
+                        for r in extract_targets(report, tables.get(report_id, [])))
         return rows
+
+    def _chunk_citation(self, citation: Citation, text: str | None = None) -> Citation:
+        """The same span under the one citation id scheme (`<chunk id>:<start>-<end>`), so `cite` opens it."""
+        return self._cite_span(citation.report, citation.start, citation.end, text) or citation
 
     def _target_regions(self) -> list[str]:
         return self._per_generation("regions", lambda: sorted({r.region for r in self.targets()}))
@@ -277,14 +283,21 @@ class Assistant:
     def _estimates(self):
         from assistant.targets.extract import find_estimates
 
-        return self._per_generation("estimates", lambda: [
-            e for rid in self.index.catalog.report_ids() for e in find_estimates(self.index.catalog.report(rid))])
+        def estimates():
+            found = []
+            for rid in self.index.catalog.report_ids():
+                report = self.index.catalog.report(rid)
+                found += [e.model_copy(update={"citation": self._chunk_citation(e.citation, report.text)})
+                          for e in find_estimates(report)]
+            return found
 
-    def _totals_answer(self, question: str, resolved: str) -> Answer | None:
+        return self._per_generation("estimates", estimates)
+
+    def _totals_answer(self, question: str, resolved: str, scope: list[str]) -> Answer | None:
         from assistant.answer.route import format_total_answer, route
         from assistant.targets.totals import brief
 
-        query = route(resolved, self._target_regions())
+        query = route(resolved, self._target_regions(), scope)
         if query is None:
             return None
         result = self.totals(query)
@@ -309,11 +322,24 @@ class Assistant:
             answer.citations, _ = verify(answer.citations, self.report_text)
         return answer if answer is not None and answer.citations else None
 
-    def _cite_span(self, report: str, start: int, end: int) -> Citation | None:
+    def _chunks_by_report(self) -> dict[str, tuple[list[int], list]]:
+        """Each report's chunks in text order with their starts: the chunk holding an offset is a bisect away
+        (every target row is cited through it; scanning all chunks per row was quadratic)."""
+        def build():
+            by_report: dict[str, list] = {}
+            for c in self.index.snapshot().chunks:
+                by_report.setdefault(c.report, []).append(c)
+            ordered = {r: sorted(cs, key=lambda c: c.start) for r, cs in by_report.items()}
+            return {r: ([c.start for c in cs], cs) for r, cs in ordered.items()}
+
+        return self._per_generation("chunks_by_report", build)
+
+    def _cite_span(self, report: str, start: int, end: int, text: str | None = None) -> Citation | None:
         """A citation for report[start:end], clamped to the chunk that holds its start."""
-        snap = self.index.snapshot()
-        chunk = next((c for c in snap.chunks if c.report == report and c.start <= start < c.end), None)
-        text = self.report_text(report)
+        starts, chunks = self._chunks_by_report().get(report, ([], []))
+        i = bisect.bisect_right(starts, start) - 1
+        chunk = chunks[i] if i >= 0 and start < chunks[i].end else None
+        text = self.report_text(report) if text is None else text
         if chunk is None or text is None:
             return None
         end = min(end, chunk.end)

@@ -54,7 +54,7 @@ AGGREGATE = [
     ("List the compute targets published in April 2024.", dict(op=Op.LIST, published_from="2024-04")),
     ("Sum of targets for Beijing and Shenzhen", dict(op=Op.SUM, regions=["北京", "深圳"])),
     ("What is the total compute target of Guizhou and Tibet?", dict(regions=["贵州", "西藏"], metric=Metric.TOTAL)),
-    ("Add up the supercomputing targets in the Guolian report", dict(metric=Metric.SUPER, source_table="guolian")),
+    ("Add up the supercomputing targets in the Guolian report", dict(metric=Metric.SUPER, source_table=None)),
     ("What total computing power target did MIIT set for 2025?", dict(regions=["全国"], metric=Metric.TOTAL)),
     ("2025年各地智算算力合计多少？", dict(target_year=2025)),  # no 规划/目标, but an arithmetic word
 ]
@@ -66,6 +66,24 @@ def test_aggregate_questions_reach_the_tool(question, expected, known):
     assert query is not None
     for field, value in expected.items():
         assert getattr(query, field) == value, field
+
+
+def test_scope_from_the_question_analysis_restricts_rows(store, known):
+    # the report a question names comes from QuestionAnalysis.scope (report cards), not from patterns in route.py
+    guolian = "guolian_2024-04_compute-policy-overview.txt"
+    query = route("Add up the supercomputing targets in the Guolian report", known, scope=[guolian])
+    assert query.reports == [guolian]
+    result = compute_totals(store.targets(), query, store.estimates())
+    assert result.value == 10 and {r.citation.report for r in result.rows} == {guolian}
+    query = route("2025年各地智算规划合计多少？", known, scope=[guolian])
+    assert compute_totals(store.targets(), query).value == 5  # 贵州 5 only: 天风's 152.68 is another report
+
+
+def test_other_quantities_reach_the_tool(known):
+    query = route("2025年各省储能装机规划合计多少？", known)
+    assert query is not None and query.metric == "储能装机" and query.target_year == 2025
+    assert route("各地充电桩目标一共多少个？", known).metric == "充电桩"
+    assert route("2025年新增光伏装机目标合计", known).metric == "光伏新增装机"
 
 
 LOOKUPS = [

@@ -55,7 +55,7 @@ def test_figure3_rows(tianfeng):
     got = [(r.region, r.published, r.target_year, r.value, r.value_as_written) for r in rows]
     assert got == [(a, b, c, Decimal(d), e) for a, b, c, d, e in FIGURE3]
     for r in rows:
-        assert r.unit == "EFLOPS" and r.metric is Metric.INTELLIGENT and r.qualifier == ""
+        assert r.unit == "EFLOPS" and r.metric == Metric.INTELLIGENT and r.qualifier == ""
         assert r.source_table == f"{TIANFENG}#图3"
         assert r.document.startswith("《")
 
@@ -77,7 +77,7 @@ def test_city_rows(tianfeng):
 
 
 def test_guolian_targets(guolian):
-    got = {(r.region, r.metric.value, r.target_year, r.value, r.qualifier, r.published) for r in targets_of(guolian)}
+    got = {(r.region, r.metric, r.target_year, r.value, r.qualifier, r.published) for r in targets_of(guolian)}
     assert got == {
         # 图表3: 工信部《算力基础设施高质量发展行动计划》到 2025 年算力规模超过 300 EFLOPS
         ("全国", "总算力", 2025, Decimal(300), "超过", "2023-10"),
@@ -93,6 +93,8 @@ def test_guolian_targets(guolian):
         ("山东", "总算力", 2025, Decimal(12), "超过", "2021-10"),
         # 图表7: 河南 到2025年智算和超算算力规模超过2000P FLOPS = 2 EFLOPS
         ("河南", "高性能", 2025, Decimal(2), "超过", "2023-07"),
+        # 图表7: 山东 到2025年 在用标准机架数达到45万个以上 (a count target; 湖南's "建成和在建…51个" is status)
+        ("山东", "机架", 2025, Decimal(450000), "以上", "2021-10"),
     }
     hunan = next(r for r in targets_of(guolian) if r.region == "湖南")
     assert "title" in hunan.note
@@ -112,6 +114,7 @@ def test_prose_target_cites_its_sentence():
     report = report_of(text)
     [row] = targets_of(report)
     assert (row.region, row.target_year, row.value, row.metric) == ("西藏", 2026, Decimal("1.5"), Metric.INTELLIGENT)
+    assert row.family.value == "flops"
     assert row.citation.quote == report.text[row.citation.start : row.citation.end]
     assert row.citation.quote.startswith("西藏在") and row.citation.quote.endswith("。")
     assert row.source_table == ""
@@ -124,7 +127,7 @@ def test_prose_with_two_regions_is_not_attributed():
 def test_estimate_found_and_cited(tianfeng):
     [estimate] = find_estimates(tianfeng)
     assert estimate.value == Decimal("107.1") and estimate.target_year == 2025
-    assert estimate.metric is Metric.INTELLIGENT and estimate.scope == "地方"
+    assert estimate.metric == Metric.INTELLIGENT and estimate.scope == "地方"
     c = estimate.citation
     assert c.quote == tianfeng.text[c.start : c.end]
     assert "107.1EFlops" in c.quote and "预计" in c.quote

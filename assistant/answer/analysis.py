@@ -54,12 +54,9 @@ _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不
 _AGG_OP = re.compile(r"合计|总计|一共|加起来|总和|总共|共计|多少个|几个|最大|最高|最多|最小|最低|最少|"
                      r"\btotal\b|\bsum\b|\badd(?:ed)? up\b|\bhow many\b|\bnumber of\b|\bcount\b|\blargest\b|"
                      r"\bhighest\b|\bbiggest\b|\bmaximum\b|\bsmallest\b|\blowest\b|\bminimum\b", re.I)
+# An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
+# rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
 _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b", re.I)
-# The target table the totals tool reads holds compute targets; a question about another quantity is no
-# aggregate over it, whatever counting word it uses.
-_COMPUTE = re.compile(r"算力|智算|超算|flops|\bcompute\b|\bcomputing\b", re.I)
-_OTHER_QUANTITY = re.compile(r"储能|光伏|装机|GW|万千瓦|亿元|万元|贷款|营收|收入|产能|销售额|\bstorage\b|\bsolar\b|\bPV\b|"
-                             r"\brevenue\b|\bloans?\b|\bcapacity\b", re.I)
 
 
 def aliases(card: ReportCard) -> list[str]:
@@ -84,8 +81,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
-    elif (_AGG_OP.search(question) and _AGG_OVER.search(question) and _COMPUTE.search(question)
-          and not _OTHER_QUANTITY.search(question)):
+    elif _AGG_OP.search(question) and _AGG_OVER.search(question):
         intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP

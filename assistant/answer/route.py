@@ -1,7 +1,8 @@
-"""Deterministic routing: aggregate questions about compute targets go to the totals tool, the rest do not.
+"""Deterministic routing: aggregate questions about targets go to the totals tool, the rest do not.
 
 A look-up ("北京的智算规划是多少？") is answered from retrieved text with citations; only totals, counts,
-largest/smallest and lists need arithmetic over the target table.
+largest/smallest and lists need arithmetic over the target rows. Which reports a question names comes from the
+question analysis (report cards), not from patterns here.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.core.models import Metric, TotalResult
+from assistant.core.models import GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk
-from assistant.targets.extract import CITY_PARENT, NATIONAL, PROVINCES, REGION_EN
-from assistant.targets.totals import SEP, GroupBy, Op, TotalsQuery
+from assistant.targets.kinds import KINDS
+from assistant.targets.regions import NATIONAL, REGION_EN, regions_in
+from assistant.targets.totals import TotalsQuery
 from assistant.targets.units import fmt
 
 # Checked in this order: "how many … in total" is a count, "which region is highest" a max.
@@ -25,8 +27,8 @@ _OPS: list[tuple[Op, re.Pattern[str]]] = [
     (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
 ]
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
-# Enough with an arithmetic word ("智算算力合计"), not with a bare "哪些" ("哪些部门领导智算中心").
-_WEAK_TOPIC = re.compile(r"算力|智算|超算|\bcompute\b|\bcomputing\b", re.I)
+# Enough with an arithmetic word ("智算算力合计", "储能装机合计"), not with a bare "哪些" ("哪些部门领导智算中心").
+_COMPUTE_TOPIC = re.compile(r"算力|智算|超算|flops|\bcompute\b|\bcomputing\b", re.I)
 _NATIONAL = re.compile(r"全国(?!各)|工信部|工业和信息化部|国务院|\bMIIT\b|\bState Council\b|\bnational\b|\bnationwide\b", re.I)
 _METRICS: list[tuple[str | Metric, re.Pattern[str]]] = [
     (Metric.HIGH_PERFORMANCE, re.compile(r"高性能|high[- ]performance", re.I)),
@@ -34,6 +36,7 @@ _METRICS: list[tuple[str | Metric, re.Pattern[str]]] = [
     (Metric.GENERAL, re.compile(r"通用|general[- ]purpose|\bgeneral\b", re.I)),
     (Metric.SUPER, re.compile(r"超算|超级算力|supercomput", re.I)),
     (Metric.INTELLIGENT, re.compile(r"智算|智能算力|\bAI compute|\bintelligent", re.I)),
+    *((kind, words) for kind, _, words in KINDS),  # 储能装机, 光伏装机, 产业规模, 充电桩…
     # Metrics no table states: passed through so the tool abstains instead of answering for 智算.
     ("量子", re.compile(r"量子|quantum", re.I)),
     ("存储", re.compile(r"存储|storage", re.I)),
@@ -48,8 +51,6 @@ _SOURCES = [
     (re.compile(r"两份报告|两篇报告|两家|所有来源|所有报告|全部报告|both reports|all (?:the )?(?:reports|sources)", re.I), "all"),
     (re.compile(r"图表\s*([0-9]+)"), "图表{}"),
     (re.compile(r"图\s*([0-9]+)"), "图{}"),
-    (re.compile(r"天风|tianfeng", re.I), "tianfeng"),
-    (re.compile(r"国联|guolian", re.I), "guolian"),
 ]
 _MONTHS = "january february march april may june july august september october november december".split()
 _PUBLISHED_MONTH = [
@@ -90,14 +91,18 @@ def _published(q: str) -> tuple[dict, str]:
 
 
 def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
-    names = sorted({*known_regions, *PROVINCES, *CITY_PARENT} - {NATIONAL}, key=len, reverse=True)
+    """Regions the question names: those of the target rows, any place the hierarchy knows, English names, 全国."""
     hits: list[tuple[int, str]] = []
     taken = [False] * len(q)
-    for name in names:
+    for name in sorted(set(known_regions) - {NATIONAL}, key=len, reverse=True):
         for m in re.finditer(re.escape(name), q):
             if not any(taken[m.start() : m.end()]):
                 hits.append((m.start(), name))
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+    for name in regions_in(q):
+        at = q.find(name)
+        if at >= 0 and not any(taken[at : at + len(name)]):
+            hits.append((at, name))
     lower = q.lower()
     for en, zh in REGION_EN.items():
         for m in re.finditer(r"\b" + re.escape(en) + r"\b", lower):
@@ -107,18 +112,27 @@ def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(hits)))
 
 
-def route(question: str, known_regions: list[str]) -> TotalsQuery | None:
-    """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval)."""
+def _named_kind(question: str) -> str | Metric | None:
+    """The metric kind the question names; compute questions default to 智算 (the kind most tables state)."""
+    named = next((m for m, pattern in _METRICS if pattern.search(question)), None)
+    if named is None and _COMPUTE_TOPIC.search(question):
+        return Metric.INTELLIGENT
+    return named
+
+
+def route(question: str, known_regions: list[str], scope: Sequence[str] = ()) -> TotalsQuery | None:
+    """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval). `scope`: the report
+    ids the question names (QuestionAnalysis.scope); rows of other reports are left out."""
     op = next((op for op, pattern in _OPS if pattern.search(question)), None)
     if op is None:
         return None
-    if not (_TOPIC.search(question) or (op is not Op.LIST and _WEAK_TOPIC.search(question))):
+    metric = _named_kind(question)
+    if not (_TOPIC.search(question) or (op is not Op.LIST and metric is not None)):
         return None
     filters, rest = _published(question)
     year = _TARGET_YEAR.search(rest)
     if year:
         filters["target_year"] = int(year[1]) if len(year[1]) == 4 else 2000 + int(year[1])
-    metric = next((m for m, pattern in _METRICS if pattern.search(question)), Metric.INTELLIGENT)
     group_by = next((g for g, pattern in _GROUPS if pattern.search(question)), None)
     source = next((fmt_.format(*m.groups()) for p, fmt_ in _SOURCES if (m := p.search(question))), None)
     regions = _regions(question, known_regions)
@@ -129,6 +143,7 @@ def route(question: str, known_regions: list[str]) -> TotalsQuery | None:
         include_national=NATIONAL in regions,
         group_by=group_by,
         source_table=source,
+        reports=list(scope),
         **filters,
     )
 
@@ -136,17 +151,10 @@ def route(question: str, known_regions: list[str]) -> TotalsQuery | None:
 # ---- answer text -----------------------------------------------------------------------------------------
 
 
-def _side(text: str, zh: bool) -> str:
-    if SEP not in text:
-        return text
-    en, cn = text.split(SEP, 1)
-    return cn if zh else en
-
-
 def format_total_answer(question: str, result: TotalResult) -> str:
     """Figure, arithmetic, caveats and [n] markers; marker n stands for result.rows[n-1].citation."""
     zh = has_cjk(question)
-    caveats = [_side(c, zh) for c in result.caveats]
+    caveats = [c.text(zh) for c in result.caveats]
     if result.value is None:
         head = "没有匹配的行：表格中没有能回答这个问题的数据。" if zh else "No matching rows: the tables hold no data that answers this."
         return "\n".join([head, *(f"- {c}" for c in caveats)])
@@ -163,7 +171,7 @@ def format_total_answer(question: str, result: TotalResult) -> str:
     lines = [head]
     for i, r in enumerate(result.rows, start=1):
         figure = f"{r.region} {r.target_year}: {r.qualifier}{fmt(r.value)} {r.unit}"
-        meta = f"（{r.metric.value}，{r.document}）" if zh else f" ({r.metric.value}, {r.document})"
+        meta = f"（{r.metric}，{r.document}）" if zh else f" ({r.metric}, {r.document})"
         lines.append(f"- {figure}{meta} [{i}]")
     if result.expression:
         lines.append(("算式：" if zh else "Arithmetic: ") + result.expression)

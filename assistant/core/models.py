@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_serializer, model_validator
 
 
 class ChunkKind(str, Enum):
@@ -183,6 +183,9 @@ class Table(BaseModel):
 
 
 class Metric(str, Enum):
+    """The compute metric kinds (FLOPS). Other families have open-ended kinds (储能装机, 充电桩…), so a row's
+    `metric` is a MetricKind string; these members compare equal to it."""
+
     INTELLIGENT = "智算"
     GENERAL = "通用"
     SUPER = "超算"
@@ -190,20 +193,68 @@ class Metric(str, Enum):
     HIGH_PERFORMANCE = "高性能"
 
 
+class MetricKind(str):
+    """What a target measures: 智算, 通用, 储能装机, 产业规模, 充电桩… A plain string; `.value` is kept so code written
+    for the Metric enum (`row.metric.value`, e.g. the UI) reads it unchanged."""
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+    @classmethod
+    def _make(cls, value: Any) -> MetricKind:
+        return cls(value.value if isinstance(value, Enum) else value)  # str(Metric.X) would be "Metric.X"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(
+            cls._make, core_schema.is_instance_schema(cls),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+            json_schema_input_schema=core_schema.str_schema())
+
+
+class Family(str, Enum):
+    """Unit families: values convert within a family (PFLOPS → EFLOPS), never across."""
+
+    FLOPS = "flops"  # canonical EFLOPS
+    POWER = "power"  # canonical GW
+    ENERGY = "energy"  # canonical GWh
+    MONEY = "money"  # canonical 亿元
+    COUNT = "count"  # each counter (个, 座, 台…) is its own unit
+
+
+class Op(str, Enum):
+    SUM = "sum"
+    COUNT = "count"
+    MAX = "max"
+    MIN = "min"
+    LIST = "list"
+
+
+class GroupBy(str, Enum):
+    YEAR = "year"
+    REGION = "region"
+    METRIC = "metric"
+
+
 class TargetRow(BaseModel):
     region: str
-    published: str  # "YYYY-MM" (or "YYYY")
+    published: str  # "YYYY-MM", "YYYY" when the source gives only a year, "" when it gives none
     document: str
     target_year: int
-    value: Decimal
-    unit: str  # normalised, "EFLOPS"
+    value: Decimal  # in `unit`, the family's canonical unit
+    unit: str  # canonical: EFLOPS, GW, GWh, 亿元, or the counter (个, 座…)
     value_as_written: str  # e.g. "2025年12EFlops"
-    metric: Metric = Metric.INTELLIGENT
-    qualifier: str = ""  # "超过"/"以上": the value is a lower bound
+    metric: MetricKind = MetricKind("智算")
+    family: Family = Family.FLOPS
+    qualifier: str = ""  # "超过"/"以上" (a lower bound), "约"/"左右" (approximate)
     is_city: bool = False
-    parent_region: str = ""  # province of a city row
+    parent_region: str = ""  # province of a city (or county) row
     source_table: str = ""
     note: str = ""  # how a field was inferred, e.g. target year taken from the policy title
+    extra: dict[str, str] = Field(default_factory=dict)  # the row's cells in columns of no known role, by header
     citation: Citation
 
 
@@ -212,21 +263,71 @@ class StatedFigure(BaseModel):
 
     value: Decimal
     unit: str = "EFLOPS"
-    metric: Metric = Metric.INTELLIGENT
+    metric: MetricKind = MetricKind("智算")
     target_year: int
-    scope: str = ""  # e.g. "地方" (sum of local targets)
+    scope: str = ""  # e.g. "地方" (sum of local targets), "全国" (a national figure, never a sum of the rows)
     citation: Citation
 
 
+class Caveat(BaseModel):
+    """Something that makes a figure less than a clean sum, in both languages. On the wire it stays the one string
+    "English / 中文" the shells have always read (their renderers split it)."""
+
+    zh: str
+    en: str
+
+    SEP: ClassVar[str] = " / "
+
+    def __str__(self) -> str:
+        return f"{self.en}{self.SEP}{self.zh}"
+
+    def text(self, zh: bool) -> str:
+        return self.zh if zh else self.en
+
+    @model_serializer
+    def _as_string(self) -> str:
+        return str(self)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            en, _, zh = value.partition(cls.SEP)
+            return {"en": en, "zh": zh or en}
+        return value
+
+
+class ExclusionReason(str, Enum):
+    NATIONAL = "national"  # a national (全国) target, left out unless asked for
+    OTHER_REPORT = "other_report"  # the question is scoped to other reports
+    OTHER_SOURCE = "other_source"  # another table/report than the one used
+    OTHER_METRIC = "other_metric"
+    OTHER_UNIT = "other_unit"  # same kind, another unit that does not convert (个 vs 座)
+    OTHER_YEAR = "other_year"
+    PUBLISHED = "published"  # published outside the period asked for
+    PUBLISHED_UNKNOWN = "published_unknown"  # no publication date, or too coarse for the period
+    OTHER_REGION = "other_region"
+    CITY = "city"  # a city row, left out on request
+
+
+class Exclusion(BaseModel):
+    reason: ExclusionReason
+    detail: str = ""  # e.g. the other year, source or metric
+
+    def __str__(self) -> str:
+        return f"{self.reason.value}: {self.detail}" if self.detail else self.reason.value
+
+
 class TotalResult(BaseModel):
-    op: str
+    op: Op
     value: Decimal | None  # None when no rows match
-    unit: str = "EFLOPS"
+    unit: str = "EFLOPS"  # canonical unit of the rows added, "rows" for count/list
+    metric: str = ""  # the one metric kind the figure is over ("" when several are counted/listed)
     rows: list[TargetRow] = Field(default_factory=list)
-    excluded: list[tuple[TargetRow, str]] = Field(default_factory=list)
+    excluded: list[tuple[TargetRow, Exclusion]] = Field(default_factory=list)
     excluded_count: int = 0  # all excluded rows, also when `excluded` lists only some (totals.brief)
     expression: str = ""
     groups: dict[str, Decimal] = Field(default_factory=dict)
-    caveats: list[str] = Field(default_factory=list)
+    caveats: list[Caveat] = Field(default_factory=list)
     message: str = ""  # e.g. "no matching rows"
     stated: list[StatedFigure] = Field(default_factory=list)  # the report's own figure for the same quantity

@@ -1,6 +1,7 @@
-"""Structure: tables as data — tab-separated runs of lines in Report.text, with their captions (core.text rule).
+"""Structure: tables as data — runs of table lines in Report.text, with their captions (core.text rule).
 
-PDF tables reach us from the loader already rendered as tab-separated lines, so this one parser serves both.
+A table line is tab-separated cells, or a Markdown pipe row (`| 省份 | 目标 |`). PDF tables reach us from the
+loader already rendered as tab-separated lines, so this one parser serves text, Markdown and PDF alike.
 """
 
 from __future__ import annotations
@@ -16,7 +17,21 @@ CAPTION_LOOKBACK = 4  # lines; a caption further up belongs to something else
 MAX_GAP = 1  # blank lines a table may contain (wrapped rows leave one behind)
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def is_pipe_row(line: str) -> bool:
+    """A Markdown table row: starts and ends with "|" and has at least two cells."""
+    return bool(_PIPE_ROW.match(line)) and line.count("|") >= 3
+
+
+def is_table_line(line: str) -> bool:
+    return "\t" in line or is_pipe_row(line)
+
+
 def split_cells(line: str) -> list[str]:
+    if "\t" not in line and is_pipe_row(line):
+        return [cell.strip() for cell in line.strip()[1:-1].split("|")]
     return [cell.strip() for cell in line.split("\t")]
 
 
@@ -32,11 +47,11 @@ def _skip_row(cells: list[str]) -> bool:
 
 
 def _runs(lines: list[tuple[int, int, str]]) -> Iterator[list[int]]:
-    """Indices of tab lines forming one table: ≥2 lines, bridging at most MAX_GAP blank lines."""
+    """Indices of table lines forming one table: ≥2 lines, bridging at most MAX_GAP blank lines."""
     run: list[int] = []
     gap = 0
     for i, (_, _, line) in enumerate(lines):
-        if "\t" in line:
+        if is_table_line(line):
             run.append(i)
             gap = 0
         elif _is_blank(line) and run and gap < MAX_GAP:

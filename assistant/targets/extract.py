@@ -1,78 +1,42 @@
-"""Compute targets (region, year, value, metric…) read from report tables and prose, each with its citation."""
+"""Targets (region, year, value with unit, metric kind…) read from report tables and prose, each with its citation.
+
+Tables: the columns' roles (columns.py) say where the region, document, dates, kind and values are, whatever the
+layout. Prose: a sentence naming one region, a year and a value of a known kind ("到2025年……达到 X EFLOPS").
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
 
-from assistant.core.glossary import EN_ZH, REGIONS
-from assistant.core.models import Citation, Metric, Report, StatedFigure, Table, TableRow, TargetRow
+from assistant.core.models import Citation, Family, Report, StatedFigure, Table, TableRow, TargetRow
 from assistant.core.text import iter_lines, sentence_spans
 from assistant.ingest.structure import extract_tables, find_table
-from assistant.targets.units import ParsedValue, parse_compute_value
+from assistant.targets.columns import Column, Layout, Role, kind_cell, layout, region_cell
+from assistant.targets.kinds import compute_words, kind_of, metric_of
+from assistant.targets.regions import NATIONAL, REGION_EN, normalise_region, regions_in
+from assistant.targets.units import ParsedValue, parse_bare, parse_values
 
-NATIONAL = "全国"
-PROVINCES = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
-    "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
-).split()
-CITY_PARENT = {
-    "深圳": "广东", "广州": "广东", "韶关": "广东", "福州": "福建", "厦门": "福建", "成都": "四川",
-    "昆明": "云南", "沈阳": "辽宁", "大连": "辽宁", "郑州": "河南", "洛阳": "河南", "杭州": "浙江",
-    "宁波": "浙江", "南京": "江苏", "苏州": "江苏", "武汉": "湖北", "长沙": "湖南", "西安": "陕西",
-    "济南": "山东", "青岛": "山东", "合肥": "安徽", "贵阳": "贵州", "兰州": "甘肃", "庆阳": "甘肃",
-    "呼和浩特": "内蒙古", "石家庄": "河北", "太原": "山西", "南昌": "江西", "南宁": "广西", "海口": "海南",
-    "长春": "吉林", "哈尔滨": "黑龙江", "乌鲁木齐": "新疆", "银川": "宁夏", "中卫": "宁夏", "西宁": "青海",
-}
-# English region names come from the glossary (one list for the whole package), plus the national scope.
-REGION_EN = {en: zh for en, zh in EN_ZH.items() if zh in REGIONS} | {"national": "全国", "nationwide": "全国"}
-_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+__all__ = ["NATIONAL", "REGION_EN", "TargetStore", "extract_targets", "find_estimates", "normalise_region",
+           "parse_published", "year_from_title"]
+
 _NATIONAL_ISSUER = re.compile(r"全国|国务院|工信部|工业和信息化部|发改委|发展改革委|科技部|国家|中央|民政部|财政部")
-_COLUMNS = {
-    "region": re.compile(r"地区|省市|省份|城市|地方|region", re.I),
-    "time": re.compile(r"时间|日期|date", re.I),
-    "doc": re.compile(r"文件|政策|document|policy", re.I),
-    "issuer": re.compile(r"发布单位|部门|issuer", re.I),
-}
 _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _SHORT_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2})\s*年")
 _TITLE_RANGE = re.compile(r"(20[0-9]{2})\s*[-—–~至]\s*(20[0-9]{2})")
 _CLAUSE_END = re.compile(r"[，,；;。！!？?：:\n]")
-_METRIC_WORD = re.compile(r"通用|智算|智能算力|超算|超级算力|高性能|总算力")
-_ESTIMATE_WORD = re.compile(r"预计|预测|测算|估计")
+# A forecast or a sum is no region's own target; in prose such a figure is a stated estimate (find_estimates).
+_ESTIMATE_WORD = re.compile(r"预计|预测|测算|估计|有望")
+_AGGREGATE_WORD = re.compile(r"合计|总计|加总|共计")
+# What exists already is no target, whatever plan it is written in ("建成和在建……数据中心51个").
+_STATUS_WORD = re.compile(r"已建成|建成和在建|已有|现有|截至|截止|目前")
 
 
 # ---- small parsers ------------------------------------------------------------------------------------
 
 
-def _strip_suffix(name: str) -> str:
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            return name[: -len(suffix)]
-    return name
-
-
-def normalise_region(name: str) -> tuple[str, str, bool]:
-    """(region, parent province, is_city): "福建省福州市" → ("福州", "福建", True); "北京市" → ("北京", "", False)."""
-    name = name.strip()
-    m = re.match(r"^(.+?(?:省|自治区))(.+?市)$", name)
-    if m:
-        return _strip_suffix(m[2]), _strip_suffix(m[1]), True
-    base = _strip_suffix(name)
-    if base in CITY_PARENT:
-        return base, CITY_PARENT[base], True
-    return base, "", False
-
-
-def regions_in(text: str) -> list[str]:
-    """Provinces and known cities named in `text`, in order of appearance, without repeats."""
-    names = [*PROVINCES, *CITY_PARENT]
-    hits = sorted((m.start(), n) for n in names for m in re.finditer(re.escape(n), text))
-    return list(dict.fromkeys(n for _, n in hits))
-
-
 def parse_published(cell: str) -> str:
-    """ "2023年12月" / "2023. 3" / "2023.10" → "YYYY-MM"; a month out of range ("2023.20") keeps only the year."""
+    """ "2023年12月" / "2023. 3" / "2024-03-15" → "YYYY-MM"; "2023年" → "2023"; a month out of range keeps the year."""
     m = re.search(r"(20[0-9]{2})(?:\s*(?:年|[.\-/])\s*([0-9]{1,2}))?", cell)
     if not m:
         return ""
@@ -87,172 +51,158 @@ def year_from_title(document: str) -> int | None:
     return int(m[2]) if m else None
 
 
-def metric_of(clause: str, generic: bool = True) -> Metric | None:
-    """Metric named in a clause; a bare "算力" counts as 总算力 only when `generic`."""
-    ai = re.search(r"智算|智能算力", clause)
-    hpc = re.search(r"超算|超级算力", clause)
-    if "高性能" in clause or (ai and hpc):  # the reports call 智算 + 超算 together 高性能算力
-        return Metric.HIGH_PERFORMANCE
-    if ai:
-        return Metric.INTELLIGENT
-    if hpc:
-        return Metric.SUPER
-    if "通用" in clause:
-        return Metric.GENERAL
-    if re.search(r"总算力|算力总规模|算力规模|计算力", clause) or (generic and "算力" in clause):
-        return Metric.TOTAL
-    return None
-
-
-def _word_metric(word: str) -> Metric:
-    return metric_of(word) or Metric.TOTAL
-
-
 def _clause_before(text: str, pos: int) -> str:
     ends = [m.end() for m in _CLAUSE_END.finditer(text, 0, pos)]
     return text[ends[-1] if ends else 0 : pos]
 
 
-def _metrics_for(text: str, values: list[ParsedValue], fallback: Metric | None) -> list[Metric | None]:
-    """Metric of each value; "通用、智算、超算…分别达 2、5、10" pairs the words with the values in order."""
-    metrics: list[Metric | None] = []
+def _kinds_for(text: str, values: list[ParsedValue], fallback: dict[Family, str | None]) -> list[str | None]:
+    """The metric kind of each value: named in its clause, else `fallback` (the column's, header's or caption's).
+    "通用、智算、超算…分别达 2、5、10" pairs the words with the values in order."""
+    kinds: list[str | None] = []
     spans = sentence_spans(text)
     for value in values:
-        start, end = next(((s, e) for s, e in spans if s <= value.start < e), (value.start, value.end))
-        same = [v for v in values if v.start >= start and v.end <= end] or [value]
-        prefix = _clause_before(text, same[0].start)
-        words = _METRIC_WORD.findall(prefix)
-        if "分别" in prefix and len(words) == len(same) > 1:
-            metrics.append(_word_metric(words[same.index(value)]))
+        clause = _clause_before(text, value.start)
+        if value.family is Family.FLOPS:
+            start, end = next(((s, e) for s, e in spans if s <= value.start < e), (value.start, value.end))
+            same = [v for v in values if v.start >= start and v.end <= end and v.family is Family.FLOPS] or [value]
+            prefix = _clause_before(text, same[0].start)
+            words = compute_words(prefix)
+            if "分别" in prefix and len(words) == len(same) > 1:
+                kinds.append(metric_of(words[same.index(value)]).value)
+                continue
+            # a bare "算力" defers to the column's kind; only without one is it 总算力
+            named = metric_of(clause, generic=False)
+            kinds.append(named.value if named else fallback.get(Family.FLOPS) or kind_of(clause, Family.FLOPS))
         else:
-            clause = _clause_before(text, value.start)  # a bare "算力" defers to the column's metric
-            metrics.append(metric_of(clause, generic=False) or fallback or metric_of(clause))
-    return metrics
+            kinds.append(kind_of(clause, value.family) or fallback.get(value.family))
+    return kinds
 
 
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    yield from sentence_spans(text, start, end)
-
-
-def cite(report: Report, start: int, end: int, prefix: str, section: str = "") -> Citation:
-    return Citation(
-        id=f"{prefix}:{start}-{end}",
-        report=report.id,
-        section=section,
-        page=report.page_at(start),
-        start=start,
-        end=end,
-        quote=report.text[start:end],
-    )
-
-
-# ---- targets from tables -------------------------------------------------------------------------------
-
-
-def _columns(header: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for role, pattern in _COLUMNS.items():
-        for i, name in enumerate(header):
-            if pattern.search(name) and i not in found.values():
-                found[role] = i
-                break
-    return found
-
-
-def _row_targets(
-    report: Report, table: Table, row: TableRow, cols: dict[str, int], ident: dict[str, str]
-) -> Iterator[TargetRow]:
-    cells = row.cells + [""] * (len(table.header) - len(row.cells))
-    region_name = ident.get("region") or ""
-    if not region_name and _NATIONAL_ISSUER.search(ident.get("issuer", "")):
-        region_name = NATIONAL
-    if not region_name:
-        return
-    document = ident.get("doc", "")
-    citation = cite(report, row.start, row.end, table.id, table.caption)
-    for i, cell in enumerate(cells):
-        if i in cols.values():
-            continue
-        header_metric = metric_of(table.header[i]) if i < len(table.header) else None
-        yield from _dated_targets(cell, parse_compute_value(cell), region_name, document,
-                                  parse_published(ident.get("time", "")), header_metric, citation, table.id)
-
-
-def _dated_targets(text: str, values: list[ParsedValue], region_name: str, document: str, published: str,
-                   header_metric: Metric | None, citation: Citation, source_table: str = "") -> Iterator[TargetRow]:
-    """The values parsed from `text` that have a target year and a metric, attributed to one region."""
-    region, parent, is_city = normalise_region(region_name)
-    for value, metric in zip(values, _metrics_for(text, values, header_metric)):
-        year, note = _target_year(text, value, document)
-        if year is None or metric is None:
-            continue  # not a dated target (e.g. a project-size threshold) or unclassifiable
-        yield TargetRow(
-            region=region,
-            published=published,
-            document=document,
-            target_year=year,
-            value=value.value,
-            unit=value.unit,
-            value_as_written=value.text,
-            metric=metric,
-            qualifier=value.qualifier,
-            is_city=is_city,
-            parent_region=parent,
-            source_table=source_table,
-            note=note,
-            citation=citation,
-        )
-
-
-def _target_year(text: str, value: ParsedValue, document: str) -> tuple[int | None, str]:
+def _target_year(text: str, value: ParsedValue, column_year: int | None, document: str) -> tuple[int | None, str]:
+    """The value's own "2025年…", else the last year written before it, else the column's, else the plan title's."""
     if value.year:
         return value.year, ""
     years = _YEAR.findall(text[: value.start])
     if years:
         return int(years[-1]), ""
+    if column_year:
+        return column_year, ""
     year = year_from_title(document)
     return year, ("target year from the policy title" if year else "")
 
 
+def cite(report: Report, start: int, end: int, prefix: str, section: str = "") -> Citation:
+    return Citation(id=f"{prefix}:{start}-{end}", report=report.id, section=section, page=report.page_at(start),
+                    start=start, end=end, quote=report.text[start:end])
+
+
+def _row(region_name: str, value: ParsedValue, kind: str, year: int, **fields) -> TargetRow:
+    """One TargetRow: region normalised through the hierarchy, value as parsed."""
+    region, parent, is_city = normalise_region(region_name)
+    return TargetRow(region=region, parent_region=parent, is_city=is_city, target_year=year, value=value.value,
+                     unit=value.unit, family=value.family, value_as_written=value.text, metric=kind,
+                     qualifier=value.qualifier, **fields)
+
+
+# ---- targets from tables -------------------------------------------------------------------------------
+
+
+def _cell(row: TableRow, col: Column | None) -> str:
+    return row.cells[col.index].strip() if col is not None and col.index < len(row.cells) else ""
+
+
+def _values(cell: str, col: Column) -> list[ParsedValue]:
+    values = parse_values(cell)
+    if not values and col.unit is not None:  # a bare number; the header states the unit
+        bare = parse_bare(cell, col.unit, col.unit_as_written)
+        values = [bare] if bare else []
+    return values
+
+
 def _table_targets(report: Report, table: Table) -> Iterator[TargetRow]:
-    cols = _columns(table.header)
-    ident: dict[str, str] = {}
+    lay: Layout = layout(table)
+    if not lay.is_target_table:
+        return
+    ident_cols = [lay.first(r) for r in (Role.REGION, Role.ISSUER, Role.DOCUMENT, Role.PUBLISHED, Role.TARGET_YEAR)]
+    kind_col, other_cols = lay.first(Role.KIND), lay.of(Role.OTHER) + lay.of(Role.PARENT)
+    caption_kinds = {f: kind_of(table.caption, f, generic=False) for f in Family}
+    ident: dict[Role, str] = {}
     for row in table.rows:
-        cells = row.cells + [""] * len(table.header)
-        current = {role: cells[i] for role, i in cols.items()}
+        current = {col.role: _cell(row, col) for col in ident_cols if col is not None}
         if not any(current.values()):
             pass  # a wrapped row: keep everything from the row above
-        elif not current.get("region") and "region" in cols:
-            ident = {**current, "region": ident.get("region", "")}  # same region, next policy
+        elif not current.get(Role.REGION) and lay.first(Role.REGION) is not None:
+            ident = {**current, Role.REGION: ident.get(Role.REGION, "")}  # same region, next policy
         else:
             ident = current
-        yield from _row_targets(report, table, row, cols, ident)
+        region = region_cell(ident.get(Role.REGION, ""))
+        if not region and _NATIONAL_ISSUER.search(ident.get(Role.ISSUER, "")):
+            region = NATIONAL
+        if not region:
+            continue
+        document = ident.get(Role.DOCUMENT, "")
+        year_cell = _YEAR.search(ident.get(Role.TARGET_YEAR, "") + "年")
+        row_kind = kind_cell(_cell(row, kind_col)) if kind_col is not None and _cell(row, kind_col) else None
+        extra = {col.header or f"#{col.index + 1}": _cell(row, col) for col in other_cols if _cell(row, col)}
+        citation = cite(report, row.start, row.end, table.id, table.caption)
+        for col in lay.of(Role.VALUE):
+            cell = _cell(row, col)
+            values = _values(cell, col)
+            if not values:
+                continue
+            # the kind column names the row's kind; else the cell's words, the header's, the caption's
+            fallback = {f: kind_of(col.header, f, generic=False) or caption_kinds[f] for f in Family}
+            for value, kind in zip(values, _kinds_for(cell, values, fallback)):
+                kind = row_kind or kind
+                year, note = _target_year(cell, value, col.year or (int(year_cell[1]) if year_cell else None),
+                                          document)
+                if year is None or kind is None or _STATUS_WORD.search(_clause_before(cell, value.start)):
+                    continue  # not a dated target (a project-size threshold, a status) or of no known kind
+                yield _row(region, value, kind, year, published=parse_published(ident.get(Role.PUBLISHED, "")),
+                           document=document, source_table=table.id, note=note, extra=extra, citation=citation)
 
 
 # ---- targets from prose --------------------------------------------------------------------------------
 
 
+def _prose_sentences(report: Report) -> Iterator[tuple[int, int]]:
+    """Sentences outside tables (table lines are read as tables)."""
+    text = report.text
+    for line_start, line_end in iter_lines(text):
+        line = text[line_start:line_end]
+        if "\t" in line or line.lstrip().startswith("|"):
+            continue
+        yield from sentence_spans(text, line_start, line_end)
+
+
 def _prose_targets(report: Report, known: list[TargetRow]) -> Iterator[TargetRow]:
     text = report.text
     published = {(t.region, t.document.replace(" ", "")): t.published for t in known}
-    for line_start, line_end in iter_lines(text):
-        if "\t" in text[line_start:line_end]:
+    for s, e in _prose_sentences(report):
+        sentence = text[s:e]
+        values = parse_values(sentence)
+        if not values:
             continue
-        for s, e in _sentences(text, line_start, line_end):
-            sentence = text[s:e]
-            values = parse_compute_value(sentence)
-            if not values:
+        names = regions_in(sentence)
+        if _NATIONAL_ISSUER.search(sentence[: values[0].start]) and not names:
+            names = [NATIONAL]
+        if len(names) != 1:
+            continue  # no region, or several: not safe to attribute
+        doc = re.search(r"《[^》]*》", sentence)
+        document = doc.group(0) if doc else ""
+        known_date = published.get((normalise_region(names[0])[0], document.replace(" ", "")), "")
+        for value, kind in zip(values, _kinds_for(sentence, values, {})):
+            before = sentence[: value.start]
+            clause = _clause_before(sentence, value.start)
+            if kind is None or _ESTIMATE_WORD.search(before) or _AGGREGATE_WORD.search(clause) \
+                    or _STATUS_WORD.search(clause):
                 continue
-            names = regions_in(sentence)
-            if _NATIONAL_ISSUER.search(sentence[: values[0].start]) and not names:
-                names = [NATIONAL]
-            if len(names) != 1:
-                continue  # no region, or several: not safe to attribute
-            doc = re.search(r"《[^》]*》", sentence)
-            document = doc.group(0) if doc else ""
-            known_date = published.get((normalise_region(names[0])[0], document.replace(" ", "")), "")
-            yield from _dated_targets(sentence, values, names[0], document, known_date, None,
-                                      cite(report, s, e, report.id))
+            year, note = _target_year(sentence, value, None, document)
+            if year is None:
+                continue
+            yield _row(names[0], value, kind, year, published=known_date, document=document, note=note,
+                       citation=cite(report, s, e, report.id))
 
 
 def extract_targets(report: Report, tables: list[Table]) -> list[TargetRow]:
@@ -260,37 +210,27 @@ def extract_targets(report: Report, tables: list[Table]) -> list[TargetRow]:
     from_tables = [t for table in tables if table.report == report.id for t in _table_targets(report, table)]
     rows: dict[tuple, TargetRow] = {}
     for row in [*from_tables, *_prose_targets(report, from_tables)]:
-        rows.setdefault((row.region, row.metric, row.target_year, row.value), row)
+        rows.setdefault((row.region, row.metric, row.target_year, row.value, row.unit), row)
     return list(rows.values())
 
 
 def find_estimates(report: Report) -> list[StatedFigure]:
-    """Aggregates the report states itself, e.g. "预计地方智算 25 年建设 107.1EFlops"."""
+    """Aggregates the report states itself, e.g. "预计地方智算 25 年建设 107.1EFlops", "我们测算……合计约9.8 EFLOPS";
+    a national forecast ("全国…有望达到35 EFLOPS") is kept with scope 全国 — neither a row nor a sum of rows."""
     text, found = report.text, {}
-    for line_start, line_end in iter_lines(text):
-        if "\t" in text[line_start:line_end]:
-            continue
-        for s, e in _sentences(text, line_start, line_end):
-            sentence = text[s:e]
-            for value in parse_compute_value(sentence):
-                before = sentence[: value.start]
-                years = _SHORT_YEAR.findall(before)
-                metric = metric_of(_clause_before(sentence, value.start))
-                if not _ESTIMATE_WORD.search(before) or not years or metric is None:
-                    continue
-                year = int(years[-1]) if len(years[-1]) == 4 else 2000 + int(years[-1])
-                key = (value.value, year, metric)
-                found.setdefault(
-                    key,
-                    StatedFigure(
-                        value=value.value,
-                        unit=value.unit,
-                        metric=metric,
-                        target_year=year,
-                        scope="地方" if "地方" in before else "",
-                        citation=cite(report, s, e, report.id),
-                    ),
-                )
+    for s, e in _prose_sentences(report):
+        sentence = text[s:e]
+        for value in parse_values(sentence):
+            before = sentence[: value.start]
+            years = _SHORT_YEAR.findall(before)
+            kind = kind_of(_clause_before(sentence, value.start), value.family)
+            if not _ESTIMATE_WORD.search(before) or not years or kind is None:
+                continue
+            year = int(years[-1]) if len(years[-1]) == 4 else 2000 + int(years[-1])
+            scope = NATIONAL if NATIONAL in before else "地方" if "地方" in before else ""
+            found.setdefault((value.value, value.unit, year, kind), StatedFigure(
+                value=value.value, unit=value.unit, metric=kind, target_year=year, scope=scope,
+                citation=cite(report, s, e, report.id)))
     return list(found.values())
 
 

@@ -1,26 +1,31 @@
-"""Totals over compute targets: one deterministic function, also exposed as a LangChain tool.
+"""Totals over targets: one deterministic function, also exposed as a LangChain tool.
 
 Every figure comes with the rows behind it (each cited), the rows left out and why, the arithmetic written
-out, and caveats for whatever makes the figure less than a clean sum (lower bounds, a city beside its
-province, mixed years or sources, a different figure stated by the report itself).
+out, and caveats for whatever makes the figure less than a clean sum (lower bounds, approximate values, a city
+beside its province, mixed years or sources, a different figure stated by the report itself). A sum, max or min
+is over one metric kind in one unit: values of different kinds or unit families are never added or compared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, Field, field_validator
 
-from assistant.core.models import Metric, StatedFigure, TargetRow, TotalResult
-from assistant.targets.extract import NATIONAL, REGION_EN, normalise_region
-from assistant.targets.units import UNIT, fmt, tidy
+from assistant.core.models import (Caveat, Exclusion, ExclusionReason, GroupBy, Metric, Op, StatedFigure, TargetRow,
+                                   TotalResult)
+from assistant.targets.kinds import kind_of
+from assistant.targets.regions import NATIONAL, REGION_EN, ancestors, normalise_region
+from assistant.targets.units import fmt, qualifier_kind, tidy
+
+__all__ = ["ALL_SOURCES", "GroupBy", "NO_ROWS", "Op", "TotalsQuery", "brief", "compute_totals", "make_totals_tool"]
 
 NO_ROWS = "no matching rows / 没有匹配的行"
-SEP = " / "  # caveats are "English / 中文"; format_total_answer picks one side
+ALL_SOURCES = "all"
+R = ExclusionReason
 
 _METRIC_ALIASES = {
     "intelligent": Metric.INTELLIGENT, "ai": Metric.INTELLIGENT, "智能算力": Metric.INTELLIGENT,
@@ -32,22 +37,8 @@ _METRIC_ALIASES = {
 }
 
 
-class Op(str, Enum):
-    SUM = "sum"
-    COUNT = "count"
-    MAX = "max"
-    MIN = "min"
-    LIST = "list"
-
-
-class GroupBy(str, Enum):
-    YEAR = "year"
-    REGION = "region"
-    METRIC = "metric"
-
-
 class TotalsQuery(BaseModel):
-    """Which compute targets (算力规划) to aggregate, and how."""
+    """Which targets (规划目标: compute, power, money, counts…) to aggregate, and how."""
 
     op: Op = Field(Op.SUM, description="sum, count, max, min or list")
     target_year: int | None = Field(None, description="year the target is for, e.g. 2025")
@@ -55,9 +46,13 @@ class TotalsQuery(BaseModel):
     published_from: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM, inclusive")
     published_to: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM, inclusive")
     regions: list[str] = Field(default_factory=list, description="regions such as 北京, 深圳; empty = all")
+    province: str | None = Field(None, description="only rows inside this province: its own row and its cities")
+    include_cities: bool = Field(True, description="false leaves out city rows (a city's target is usually part "
+                                                   "of its province's)")
     metric: Metric | str | None = Field(
-        Metric.INTELLIGENT, description="智算 (default), 通用, 超算, 总算力 or 高性能; null = every metric"
-    )
+        None, description="metric kind: 智算, 通用, 超算, 总算力, 高性能, 储能装机, 光伏装机, 产业规模, 充电桩…; null = "
+                          "any (a sum then takes the kind with the most rows and names the others)")
+    reports: list[str] = Field(default_factory=list, description="report ids to restrict to; empty = all reports")
     source_table: str | None = Field(
         None, description="table id, its '#' part (图3), a report id/prefix, or 'all' to combine sources; by default "
                           "the source with the most matching rows is used and the others are reported beside it")
@@ -67,14 +62,14 @@ class TotalsQuery(BaseModel):
     @field_validator("metric", mode="before")
     @classmethod
     def _metric(cls, value: Any) -> Any:
-        if isinstance(value, str):
+        if isinstance(value, str) and not isinstance(value, Metric):
             key = value.strip()
             if key.lower() in ("", "all", "any", "*", "全部"):
                 return None
             try:
                 return Metric(key)
-            except ValueError:
-                return _METRIC_ALIASES.get(key.lower(), key)  # an unknown metric simply matches no row
+            except ValueError:  # an alias, a word of a known kind (储能 → 储能装机), else as given (matches no row)
+                return _METRIC_ALIASES.get(key.lower()) or kind_of(key) or key
         return value
 
     @field_validator("regions", mode="before")
@@ -87,19 +82,23 @@ class TotalsQuery(BaseModel):
             return [normalise_region(n)[0] for n in names if n]
         return value
 
+    @field_validator("province", mode="before")
+    @classmethod
+    def _province(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            return normalise_region(REGION_EN.get(value.strip().lower(), value.strip()))[0]
+        return value or None
 
-def bi(en: str, zh: str) -> str:
-    return f"{en}{SEP}{zh}"
+
+def bi(en: str, zh: str) -> Caveat:
+    return Caveat(en=en, zh=zh)
 
 
 def _order(row: TargetRow) -> tuple:
     """Source order, so a result never depends on the order rows are passed in."""
     c = row.citation
-    return (c.report, c.start, c.end, row.region, row.metric.value, row.target_year, row.value, row.qualifier)
-
-
-def _metric_name(metric: Metric | str | None) -> str | None:
-    return metric.value if isinstance(metric, Metric) else metric
+    return (c.report, c.start, c.end, row.region, str(row.metric), row.target_year, row.value, row.unit,
+            row.qualifier)
 
 
 def _short_source(row: TargetRow) -> str:
@@ -114,62 +113,43 @@ def _source_matches(row: TargetRow, source: str) -> bool:
     return s in (table, table.split("#", 1)[-1], "#" + table.split("#", 1)[-1]) or row.citation.report.startswith(s)
 
 
-ALL_SOURCES = "all"
-
-
-def _source_of(row: TargetRow) -> str:
-    return row.citation.report
-
-
-def _primary_source(used: list[TargetRow], excluded: list[tuple[TargetRow, str]], op: Op) -> tuple[list, list, str]:
-    """Keep the report with the most matching rows; rows of other reports are excluded and reported, so two
-    reports' figures are never added up silently (天风 图3 is a target table; 国联 states targets in passing)."""
-    counts: dict[str, int] = {}
-    for r in used:
-        counts[_source_of(r)] = counts.get(_source_of(r), 0) + 1
-    if len(counts) < 2:
-        return used, excluded, ""
-    primary = max(counts, key=lambda k: counts[k])  # ties: the first in row order
-    others = [r for r in used if _source_of(r) != primary]
-    combined = tidy(_aggregate(op, used))
-    unit = UNIT if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
-    listed = "; ".join(f"{r.region} {fmt(r.value)} {r.unit} ({_short_source(r)})" for r in others)
-    caveat = bi(f"Other sources also state matching targets, not included: {listed}; all sources together "
-                f"({op.value}): {fmt(combined)} {unit} (ask with source 'all' to combine)",
-                f"其他来源也有符合条件的目标，未计入：{listed}；所有来源合并（{op.value}）为 {fmt(combined)} {unit}"
-                f"（来源选“all”可合并）")
-    return ([r for r in used if _source_of(r) == primary],
-            excluded + [(r, f"other source: {_source_of(r)}") for r in others], caveat)
-
-
 def _wants_national(q: TotalsQuery) -> bool:
     return q.include_national or NATIONAL in q.regions
 
 
-def _exclusion(row: TargetRow, q: TotalsQuery) -> str:
-    """Why a row is left out, or "" when it counts."""
+def _in_period(published: str, start: str | None, end: str | None) -> bool:
+    """A "YYYY-MM" date, or a year-only "YYYY" when the whole year lies inside the period."""
+    lo, hi = (published, published) if len(published) == 7 else (f"{published}-01", f"{published}-12")
+    return not ((start and lo < start) or (end and hi > end))
+
+
+def _exclusion(row: TargetRow, q: TotalsQuery) -> Exclusion | None:
+    """Why a row is left out, or None when it counts."""
     if row.region == NATIONAL and not _wants_national(q):
-        return "national target (全国)"
+        return Exclusion(reason=R.NATIONAL, detail="全国")
+    if q.reports and row.citation.report not in q.reports:
+        return Exclusion(reason=R.OTHER_REPORT, detail=row.citation.report)
     if q.source_table and q.source_table != ALL_SOURCES and not _source_matches(row, q.source_table):
-        return f"other source: {row.source_table or row.citation.report}"
-    metric = _metric_name(q.metric)
-    if metric is not None and row.metric != metric:  # a str enum: no .value lookup in this hot loop
-        return f"other metric: {row.metric.value}"
+        return Exclusion(reason=R.OTHER_SOURCE, detail=row.source_table or row.citation.report)
+    if q.metric is not None and row.metric != q.metric:  # MetricKind and Metric are both str: compare as text
+        return Exclusion(reason=R.OTHER_METRIC, detail=str(row.metric))
     if q.target_year is not None and row.target_year != q.target_year:
-        return f"other year: {row.target_year}"
+        return Exclusion(reason=R.OTHER_YEAR, detail=str(row.target_year))
     if q.published_year is not None and not row.published.startswith(str(q.published_year)):
-        return f"published {row.published or 'unknown'}, not {q.published_year}"
+        return Exclusion(reason=R.PUBLISHED, detail=row.published or "unknown")
     if q.published_from or q.published_to:
-        month = row.published[:7]
-        if len(month) != 7:
-            return f"publication month unknown ({row.published or 'no date'})"
-        if (q.published_from and month < q.published_from) or (q.published_to and month > q.published_to):
-            return f"published {month}, outside {q.published_from or '…'}..{q.published_to or '…'}"
+        if len(row.published) not in (4, 7):
+            return Exclusion(reason=R.PUBLISHED_UNKNOWN, detail=row.published or "no date")
+        if not _in_period(row.published, q.published_from, q.published_to):
+            return Exclusion(reason=R.PUBLISHED, detail=f"{row.published}, outside "
+                                                        f"{q.published_from or '…'}..{q.published_to or '…'}")
     if q.regions and row.region not in q.regions:
-        return "other region"
-    if row.unit != UNIT:
-        return f"other unit: {row.unit}"
-    return ""
+        return Exclusion(reason=R.OTHER_REGION, detail=row.region)
+    if q.province and q.province != row.region and q.province not in ancestors(row.region):
+        return Exclusion(reason=R.OTHER_REGION, detail=f"{row.region}, not in {q.province}")
+    if not q.include_cities and row.is_city:
+        return Exclusion(reason=R.CITY, detail=f"{row.region} ({row.parent_region})")
+    return None
 
 
 def _aggregate(op: Op, rows: Sequence[TargetRow]) -> Decimal:
@@ -183,39 +163,89 @@ def _aggregate(op: Op, rows: Sequence[TargetRow]) -> Decimal:
     return Decimal(len(rows))  # count, list
 
 
+def _one_quantity(used: list[TargetRow], excluded: list, op: Op) -> tuple[list, list, list[Caveat]]:
+    """A sum, max or min is over one metric kind in one unit: keep the (kind, unit) with the most rows (ties: the
+    first in source order) and name the others with their own figure, never adding them in."""
+    groups: dict[tuple[str, str], list[TargetRow]] = {}
+    for r in used:
+        groups.setdefault((str(r.metric), r.unit), []).append(r)
+    if len(groups) < 2 or op not in (Op.SUM, Op.MAX, Op.MIN):
+        return used, excluded, []
+    keep = max(groups, key=lambda k: len(groups[k]))
+    others = [(k, rs) for k, rs in groups.items() if k != keep]
+    listed = "; ".join(f"{kind} ({unit}): {len(rs)} rows, {op.value} {fmt(tidy(_aggregate(op, rs)))} {unit}"
+                       for (kind, unit), rs in others)
+    listed_zh = "；".join(f"{kind}（{unit}）：{len(rs)} 行，{op.value} {fmt(tidy(_aggregate(op, rs)))} {unit}"
+                          for (kind, unit), rs in others)
+    caveat = bi(f"Only {keep[0]} ({keep[1]}) is used; other metric kinds or units match too and are never added "
+                f"together: {listed} (ask for one metric to see it)",
+                f"仅计入{keep[0]}（{keep[1]}）；其他口径或单位也符合条件，不能相加：{listed_zh}（指定口径可单独查看）")
+    dropped = [(r, Exclusion(reason=R.OTHER_METRIC if str(r.metric) != keep[0] else R.OTHER_UNIT,
+                             detail=f"{r.metric} ({r.unit})")) for (_, rs) in others for r in rs]
+    return groups[keep], excluded + dropped, [caveat]
+
+
+def _primary_source(used: list[TargetRow], excluded: list, op: Op, unit: str) -> tuple[list, list, list[Caveat]]:
+    """Keep the report with the most matching rows; rows of other reports are excluded and reported, so two
+    reports' figures are never added up silently (天风 图3 is a target table; 国联 states targets in passing)."""
+    counts: dict[str, int] = {}
+    for r in used:
+        counts[r.citation.report] = counts.get(r.citation.report, 0) + 1
+    if len(counts) < 2:
+        return used, excluded, []
+    primary = max(counts, key=lambda k: counts[k])  # ties: the first in row order
+    others = [r for r in used if r.citation.report != primary]
+    combined = tidy(_aggregate(op, used))
+    listed = "; ".join(f"{r.region} {fmt(r.value)} {r.unit} ({_short_source(r)})" for r in others)
+    caveat = bi(f"Other sources also state matching targets, not included: {listed}; all sources together "
+                f"({op.value}): {fmt(combined)} {unit} (ask with source 'all' to combine)",
+                f"其他来源也有符合条件的目标，未计入：{listed}；所有来源合并（{op.value}）为 {fmt(combined)} {unit}"
+                f"（来源选“all”可合并）")
+    return ([r for r in used if r.citation.report == primary],
+            excluded + [(r, Exclusion(reason=R.OTHER_SOURCE, detail=r.citation.report)) for r in others], [caveat])
+
+
 def _expression(op: Op, rows: Sequence[TargetRow], value: Decimal, winners: Sequence[TargetRow]) -> str:
     nums = [fmt(r.value) for r in rows]
+    unit = rows[0].unit
     if op is Op.SUM:
-        return f"{' + '.join(nums)} = {fmt(value)} {UNIT}"
+        return f"{' + '.join(nums)} = {fmt(value)} {unit}"
     if op in (Op.MAX, Op.MIN):
         where = ", ".join(r.region for r in winners)
-        return f"{op.value}({', '.join(nums)}) = {fmt(value)} {UNIT} ({where})"
+        return f"{op.value}({', '.join(nums)}) = {fmt(value)} {unit} ({where})"
     if op is Op.COUNT:
         return f"count({', '.join(r.region for r in rows)}) = {len(rows)}"
-    return "; ".join(f"{r.region} {r.target_year} {r.qualifier}{fmt(r.value)} {UNIT}" for r in rows)
+    return "; ".join(f"{r.region} {r.target_year} {r.qualifier}{fmt(r.value)} {r.unit}" for r in rows)
 
 
 def _group_key(row: TargetRow, by: GroupBy) -> str:
-    return {GroupBy.YEAR: str(row.target_year), GroupBy.REGION: row.region, GroupBy.METRIC: row.metric.value}[
-        GroupBy(by)
-    ]
+    return {GroupBy.YEAR: str(row.target_year), GroupBy.REGION: row.region, GroupBy.METRIC: str(row.metric)}[
+        GroupBy(by)]
 
 
-def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow]) -> list[str]:
-    out: list[str] = []
-    bounds = [r for r in used if r.qualifier]
+def _nested(used: Sequence[TargetRow]) -> list[tuple[TargetRow, str]]:
+    """(row, the region it lies in) for each row whose province (or city) is also a row: the hierarchy decides."""
+    present = {r.region for r in used}
+    return [(r, outer) for r in used for outer in ancestors(r.region) if outer in present]
+
+
+def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow]) -> list[Caveat]:
+    out: list[Caveat] = []
+    bounds = [r for r in used if qualifier_kind(r.qualifier) == "lower_bound"]
     if bounds:
         listed = "、".join(f"{r.region} “{r.value_as_written}”" for r in bounds)
         out.append(bi(f"Lower bounds (the target is “more than”): {listed}; the figure is a lower bound",
                       f"含下限值（“超过/以上”）：{listed}；结果应视为下限"))
+    approx = [r for r in used if qualifier_kind(r.qualifier) == "approximate"]
+    if approx:
+        listed = "、".join(f"{r.region} “{r.value_as_written}”" for r in approx)
+        out.append(bi(f"Approximate values (“about”): {listed}; the figure is approximate",
+                      f"含约数（“约/左右”）：{listed}；结果为近似值"))
     if op in (Op.SUM, Op.COUNT, Op.LIST):
-        regions = {r.region for r in used}
+        for city, outer in _nested(used):
+            out.append(bi(f"{city.region} is a city within {outer}; both rows are included, so part of the figure "
+                          "may be counted twice", f"{city.region}属于{outer}，两行同时计入，可能重复计算"))
         cities = [r for r in used if r.is_city]
-        for city in cities:
-            if city.parent_region in regions:
-                out.append(bi(f"{city.region} is a city within {city.parent_region}; both rows are included, "
-                              "so part of the figure may be counted twice",
-                              f"{city.region}属于{city.parent_region}，两行同时计入，可能重复计算"))
         if cities and any(not r.is_city for r in used):
             listed = "、".join(f"{c.region}（{c.parent_region}）" for c in cities)
             out.append(bi(f"City rows are included beside provinces: {listed}",
@@ -226,15 +256,16 @@ def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow]) -> list[str]:
             listed = ", ".join(map(str, years))
             out.append(bi(f"Targets for different years are added together: {listed}",
                           f"不同目标年份的规划被加在一起：{listed}"))
-        metrics = sorted({r.metric.value for r in used})
-        if len(metrics) > 1:
-            out.append(bi(f"Different metrics are added together: {', '.join(metrics)}",
-                          f"不同口径的算力被加在一起：{'、'.join(metrics)}"))
+    else:
+        kinds = list(dict.fromkeys(f"{r.metric} ({r.unit})" for r in used))
+        if len(kinds) > 1:  # counted or listed side by side, never added
+            out.append(bi(f"Rows of {len(kinds)} metric kinds: {', '.join(kinds)}",
+                          f"包含 {len(kinds)} 种口径：{'、'.join(kinds)}"))
     sources: dict[str, list[TargetRow]] = {}
     for r in used:
         sources.setdefault(_short_source(r), []).append(r)
     if len(sources) > 1:
-        parts = [f"{name}: {len(rs)}" + (f", {fmt(sum((r.value for r in rs), Decimal(0)))} {UNIT}"
+        parts = [f"{name}: {len(rs)}" + (f", {fmt(sum((r.value for r in rs), Decimal(0)))} {rs[0].unit}"
                                          if op is Op.SUM else "") for name, rs in sources.items()]
         out.append(bi(f"Rows come from {len(sources)} sources ({'; '.join(parts)})",
                       f"数据来自 {len(sources)} 个来源（{'；'.join(parts)}）"))
@@ -250,26 +281,25 @@ def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow]) -> list[str]:
 
 
 def _stated(q: TotalsQuery, used: Sequence[TargetRow], estimates: Iterable[StatedFigure]) -> list[StatedFigure]:
-    """The report's own figure for exactly this quantity: an all-region sum of one metric and year."""
-    if Op(q.op) is not Op.SUM or q.regions or q.target_year is None or q.group_by is not None:
+    """The report's own figure for exactly this quantity: an all-region sum of one kind, unit and year. A national
+    forecast is no sum of the rows and is compared only when national targets are asked for."""
+    if q.op is not Op.SUM or q.regions or q.province or q.target_year is None or q.group_by is not None:
         return []
-    metric = _metric_name(q.metric)
     reports = {r.citation.report for r in used}
-    return [
-        e for e in estimates
-        if e.metric.value == metric and e.target_year == q.target_year and e.citation.report in reports
-    ]
+    kind, unit = str(used[0].metric), used[0].unit
+    return [e for e in estimates
+            if str(e.metric) == kind and e.unit == unit and e.target_year == q.target_year
+            and e.citation.report in reports and (e.scope != NATIONAL or _wants_national(q))]
 
 
-def _no_rows_caveats(rows: Sequence[TargetRow], q: TotalsQuery) -> list[str]:
+def _no_rows_caveats(rows: Sequence[TargetRow], q: TotalsQuery) -> list[Caveat]:
     out = []
     known = {r.region for r in rows}
     unknown = [name for name in q.regions if name not in known]
     if unknown:
         out.append(bi(f"No row at all for: {', '.join(unknown)}", f"没有以下地区的数据：{'、'.join(unknown)}"))
-    metric = _metric_name(q.metric)
-    if metric is not None and metric not in {r.metric.value for r in rows}:
-        out.append(bi(f"No row has the metric {metric}", f"没有口径为{metric}的数据"))
+    if q.metric is not None and q.metric not in {str(r.metric) for r in rows}:
+        out.append(bi(f"No row has the metric {q.metric}", f"没有口径为{q.metric}的数据"))
     if q.target_year is not None and q.target_year not in {r.target_year for r in rows}:
         out.append(bi(f"No row targets the year {q.target_year}", f"没有以 {q.target_year} 年为目标的数据"))
     return out
@@ -278,23 +308,25 @@ def _no_rows_caveats(rows: Sequence[TargetRow], q: TotalsQuery) -> list[str]:
 def compute_totals(
     rows: Iterable[TargetRow], query: TotalsQuery, estimates: Iterable[StatedFigure] = ()
 ) -> TotalResult:
+    query = query.model_copy(update={"op": Op(query.op)})  # tolerate model_copy(update={"op": "sum"}) (no validation)
+    op = query.op
     ordered = sorted(rows, key=_order)
     used: list[TargetRow] = []
-    excluded: list[tuple[TargetRow, str]] = []
+    excluded: list[tuple[TargetRow, Exclusion]] = []
     for row in ordered:
         reason = _exclusion(row, query)
-        if reason:
+        if reason is not None:
             excluded.append((row, reason))
         else:
             used.append(row)
-    op = Op(query.op)  # tolerate model_copy(update={"op": "sum"}), which skips validation
-    unit = UNIT if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
     if not used:
-        return TotalResult(op=op.value, value=None, unit=unit, excluded=excluded, excluded_count=len(excluded),
-                           message=NO_ROWS, caveats=_no_rows_caveats(ordered, query))
-    source_caveat = ""
+        return TotalResult(op=op, value=None, unit="rows" if op in (Op.COUNT, Op.LIST) else "", excluded=excluded,
+                           excluded_count=len(excluded), message=NO_ROWS, caveats=_no_rows_caveats(ordered, query))
+    used, excluded, caveats = _one_quantity(used, excluded, op)
+    unit = used[0].unit if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
     if not query.source_table:
-        used, excluded, source_caveat = _primary_source(used, excluded, op)
+        used, excluded, source_caveats = _primary_source(used, excluded, op, unit)
+        caveats += source_caveats
     value = tidy(_aggregate(op, used))
     winners = [r for r in used if r.value == value] if op in (Op.MAX, Op.MIN) else used
     groups: dict[str, Decimal] = {}
@@ -303,21 +335,23 @@ def compute_totals(
         for r in used:
             buckets.setdefault(_group_key(r, query.group_by), []).append(r)
         groups = {k: _aggregate(op, rs) for k, rs in sorted(buckets.items())}
-    caveats = _caveats(op, query, used) + ([source_caveat] if source_caveat else [])
+    caveats = _caveats(op, query, used) + caveats
     stated = _stated(query, used, estimates)
     for e in stated:
         diff = fmt(abs(value - e.value))
         verb = ("differs from", "不同") if value != e.value else ("matches", "一致")
         caveats.append(bi(
             f"The report states its own figure for this: {fmt(e.value)} {e.unit} (“{e.citation.quote}”); "
-            f"the computed sum {fmt(value)} {UNIT} {verb[0]} it (difference {diff} {UNIT})",
+            f"the computed sum {fmt(value)} {unit} {verb[0]} it (difference {diff} {unit})",
             f"报告自身给出的数字为 {fmt(e.value)} {e.unit}（“{e.citation.quote}”），"
-            f"与按表加总的 {fmt(value)} {UNIT} {verb[1]}（相差 {diff} {UNIT}）",
+            f"与按表加总的 {fmt(value)} {unit} {verb[1]}（相差 {diff} {unit}）",
         ))
+    kinds = {str(r.metric) for r in used}
     return TotalResult(
-        op=op.value,
+        op=op,
         value=value,
         unit=unit,
+        metric=kinds.pop() if len(kinds) == 1 else "",
         rows=winners,
         excluded=excluded,
         excluded_count=len(excluded),
@@ -334,13 +368,14 @@ def brief(result: TotalResult, max_excluded: int = 100) -> TotalResult:
     excludes ~20,000 rows; shipping them all cost ~0.2 s and megabytes per answer. excluded_count keeps the total."""
     if len(result.excluded) <= max_excluded:
         return result
-    ranked = sorted(result.excluded, key=lambda item: not item[1].startswith("other source"))  # stable
+    ranked = sorted(result.excluded, key=lambda item: item[1].reason is not R.OTHER_SOURCE)  # stable
     return result.model_copy(update={"excluded": ranked[:max_excluded]})
 
 
 TOOL_DESCRIPTION = (
-    "Sum, count, max, min or list the regional compute targets (算力规划, in EFLOPS) read from the reports' "
-    "tables. Use it for totals (合计/一共), counts (多少个), largest/smallest (最大/最小) and lists of targets. "
+    "Sum, count, max, min or list the regional targets read from the reports' tables and text: compute "
+    "(算力规划, EFLOPS), power (GW), energy (GWh), money (亿元) and counts (个, 座, 台…), each with its metric kind. "
+    "Use it for totals (合计/一共), counts (多少个), largest/smallest (最大/最小) and lists of targets. "
     "Returns the figure, the rows used with citations, rows excluded and why, the arithmetic and caveats; "
     "value null means no matching rows (do not answer 0)."
 )

@@ -28,7 +28,7 @@ def test_scope_from_broker_names(question, scope):
     ("2025年各地智算规划合计多少EFLOPS？", Intent.AGGREGATE),
     ("What is the total 2025 computing power target across provinces?", Intent.AGGREGATE),
     ("美国智算中心特别工作组由哪几个部门牵头？", Intent.LOOKUP),  # a counting word, no aggregate over targets
-    ("各省2025年新型储能目标合计多少万千瓦？", Intent.LOOKUP),  # another quantity than the compute table
+    ("各省2025年新型储能目标合计多少万千瓦？", Intent.AGGREGATE),  # targets of any quantity are totals rows
     ("北辰证券那篇报告的分析师是谁？", Intent.REPORT_META),
     ("星垣给了买入评级的银行有哪些？", Intent.LOOKUP),  # a rating of stocks in the text, not the report's
 ])

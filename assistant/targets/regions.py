@@ -1,0 +1,136 @@
+"""Regions and their hierarchy from one maintained source: jionlp's China administrative divisions (offline).
+
+苏州 → 江苏 / 苏州; 和林格尔 → 内蒙古 / 呼和浩特 / 和林格尔; 北京 is a province-level city, not a city inside one.
+Regions are kept in their short form (广东, 深圳, 内蒙古), as the reports and questions write them. English names
+come from the glossary (one list for the package). jionlp loads its dictionary on first use (~0.3 s, imported
+lazily), then each lookup is cached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.core.glossary import EN_ZH, REGIONS
+
+NATIONAL = "全国"
+_NATIONAL_WORDS = ("全国", "中国", "国内", "national", "nationwide")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # short form: 广东, 深圳, 和林格尔
+    province: str  # short form of its province (itself for a province)
+    path: tuple[str, ...]  # short forms from the province down: ("江苏", "苏州")
+
+    @property
+    def is_city(self) -> bool:
+        """Below province level (a city or a county); 北京/上海/重庆/天津 are provinces here."""
+        return len(self.path) > 1
+
+
+def _jio():
+    import logging
+
+    logging.getLogger("jionlp").setLevel(logging.WARNING)
+    import jionlp
+
+    return jionlp
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> dict[str, str]:
+    """Full name → short alias for every province and prefecture city (广东省 → 广东, 深圳市 → 深圳)."""
+    names: dict[str, str] = {}
+    for prov, cities in _jio().china_location_loader().items():
+        names[prov] = cities["_alias"]
+        for city, info in cities.items():
+            if not city.startswith("_"):
+                alias = info["_alias"]
+                names[city] = alias[0] if isinstance(alias, list) else alias
+    return names
+
+
+def _short(full: str | None) -> str:
+    if not full:
+        return ""
+    return _short_names().get(full) or re.sub(r"(?:维吾尔|壮族|回族)?(?:自治区|自治州|特别行政区|省|市|县|区)$", "", full) or full
+
+
+@lru_cache(maxsize=8192)
+def place(name: str) -> Place | None:
+    """The place `name` is — only when the whole name is one ("福建省福州市", "深圳"), not a place inside a text."""
+    name = name.strip()
+    if not name or len(name) > 20 or re.search(r"[0-9《》，,。；;：:]", name):
+        return None
+    found = _jio().parse_location(name)
+    if found.get("detail") or not found.get("province"):
+        return None  # text remains that is no place name, or no place at all
+    path = [_short(found["province"])]
+    for level in ("city", "county"):
+        short = _short(found.get(level))
+        if short and short not in path:
+            path.append(short)
+    return Place(name=path[-1], province=path[0], path=tuple(path))
+
+
+def normalise_region(name: str) -> tuple[str, str, bool]:
+    """(region, parent province, is_city): "福建省福州市" → ("福州", "福建", True); "北京市" → ("北京", "", False).
+    A name jionlp does not know is kept as written."""
+    if name.strip() in _NATIONAL_WORDS:
+        return NATIONAL, "", False
+    found = place(name)
+    if found is None:
+        return name.strip(), "", False
+    return found.name, found.province if found.is_city else "", found.is_city
+
+
+def ancestors(name: str) -> tuple[str, ...]:
+    """The regions `name` lies inside, province first: 苏州 → (江苏,); 和林格尔 → (内蒙古, 呼和浩特); 江苏 → ()."""
+    found = place(name)
+    return found.path[:-1] if found is not None else ()
+
+
+def contains(outer: str, inner: str) -> bool:
+    """Whether region `inner` lies inside region `outer` (江苏 ⊃ 苏州; 内蒙古 ⊃ 和林格尔), by the hierarchy."""
+    return normalise_region(outer)[0] in ancestors(inner)
+
+
+@lru_cache(maxsize=1)
+def _prose_names() -> re.Pattern[str]:
+    """Provinces and prefecture cities, short and full forms, longest first."""
+    names = set(_short_names()) | set(_short_names().values())
+    return re.compile("|".join(sorted((re.escape(n) for n in names if len(n) >= 2), key=len, reverse=True)))
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """A city's short name counts in running text only as a word of its own (jieba's cut), so 大同小异 and 来宾
+    (guests) name no place; provinces and full names (苏州市) always count."""
+    found = place(text[start:end])
+    if found is None or not found.is_city or text[start:end] != found.name:
+        return found is not None
+    from assistant.core.tokenize import _tokenizer  # the package's one jieba, with its domain dictionary
+
+    left = max(0, start - 8)
+    pos = left
+    for word in _tokenizer().lcut(text[left : end + 8]):
+        if pos == start:
+            return word in (found.name, found.name + "市")
+        if pos > start:
+            return False
+        pos += len(word)
+    return False
+
+
+def regions_in(text: str) -> list[str]:
+    """Provinces and cities named in `text`, in order of appearance, without repeats (short forms)."""
+    found: list[str] = []
+    for m in _prose_names().finditer(text):
+        if _standalone(text, m.start(), m.end()):
+            found.append(place(m[0]).name)
+    return list(dict.fromkeys(found))
+
+
+# English region names, from the glossary, plus the national scope.
+REGION_EN = {en: zh for en, zh in EN_ZH.items() if zh in REGIONS} | {"national": NATIONAL, "nationwide": NATIONAL}
