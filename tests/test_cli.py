@@ -114,3 +114,35 @@ def test_search_json_in_a_fresh_process_builds_the_index_on_first_use(tmp_path, 
     assert any(h["kind"] == "table" and h["report"] == TIANFENG for h in hits)
     assert "first use" in proc.stderr
     assert (index_dir / "catalog.sqlite3").exists() and (index_dir / "chroma").is_dir()
+
+
+def test_status_prints_cards_and_the_dirs_in_use(cli_env) -> None:
+    invoke("ingest")
+    out = invoke("status").stdout
+    assert "券商 broker" in out and "评级 rating" in out
+    assert "报告目录 corpus:" in out and "索引目录 index:" in out and "ASSISTANT_INDEX_DIR" in out
+    info = status_json()
+    assert info["corpus_dir"] == str(cli_env / "corpus")
+    assert info["dirs_from"] == {"corpus": "ASSISTANT_CORPUS_DIR", "index": "ASSISTANT_INDEX_DIR"}
+    brokers = {c["report"]: (c["broker"] or {}).get("value") for c in info["cards"]}
+    assert set(brokers) == set(REPORTS) and all(brokers.values())
+
+    # flags win over the environment, and status says so
+    other = cli_env / "other-index"
+    info = json.loads(invoke("--index", str(other), "status", "--json").stdout)
+    assert info["index_dir"] == str(other) and info["dirs_from"]["index"] == "--index"
+
+
+def test_default_dirs_checkout_and_installed(monkeypatch, tmp_path) -> None:
+    from assistant.core import settings
+
+    monkeypatch.delenv("ASSISTANT_CORPUS_DIR", raising=False)
+    monkeypatch.delenv("ASSISTANT_INDEX_DIR", raising=False)
+    assert settings.is_checkout()  # these tests run from the checkout
+    assert settings.Settings().corpus_dir == ROOT / "corpus" and settings.Settings().index_dir == ROOT / "index"
+    # installed: no pyproject.toml beside the package → the per-user data dir, not site-packages
+    monkeypatch.setattr(settings, "PROJECT_ROOT", tmp_path / "site-packages")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert not settings.is_checkout()
+    assert settings.Settings().index_dir == tmp_path / "data" / "report-assistant" / "index"
+    assert settings.Settings().corpus_dir == tmp_path / "data" / "report-assistant" / "corpus"

@@ -11,9 +11,8 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table as RichTable
 
-from assistant.core.settings import RetrieverKind, Settings
+from assistant.core.settings import RetrieverKind, Settings, is_checkout
 
 app = typer.Typer(help="研报助手 / Report Assistant — offline Q&A with verified citations over research reports.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -30,11 +29,18 @@ def _where(
     import os
 
     # Settings read the environment; the flags win over it for this process.
-    if corpus is not None:
-        os.environ["ASSISTANT_CORPUS_DIR"] = str(corpus.resolve())
-    if index is not None:
-        os.environ["ASSISTANT_INDEX_DIR"] = str(index.resolve())
+    for name, flag, value in (("corpus", "--corpus", corpus), ("index", "--index", index)):
+        var = f"ASSISTANT_{name.upper()}_DIR"
+        if value is not None:
+            os.environ[var] = str(value.resolve())
+            _DIRS_FROM[name] = flag
+        else:
+            _DIRS_FROM[name] = (var if os.environ.get(var) else
+                                "checkout" if is_checkout() else "per-user data dir (platformdirs)")
     get_assistant.cache_clear()
+
+
+_DIRS_FROM: dict[str, str] = {}  # corpus/index → what chose the folder: a flag, the env var, or the default
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +88,8 @@ class _IngestBar:
 
 def _ensure_index(assistant) -> None:
     if not assistant.index.catalog.report_ids():
-        err.print("首次使用，正在从 corpus/ 建立索引… / first use: building the index from corpus/…")
+        err.print(f"首次使用，正在从 {assistant.settings.corpus_dir} 建立索引… / first use: building the index from "
+                  f"{assistant.settings.corpus_dir}…", markup=False)
         with _IngestBar() as bar:
             assistant.ensure_index(progress=bar)
 
@@ -118,16 +125,36 @@ def remove(report: Annotated[str, typer.Argument(help="report id (its file name)
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """索引状态 / Reports, chunks, embedder and index size."""
-    info = get_assistant().status()
+    assistant = get_assistant()
+    info = assistant.status()
+    pages = {r["report"]: r.get("pages", 0) for r in assistant.reports()}
+    cards = {c.report: c for c in assistant.cards()}
+    info["corpus_dir"] = str(assistant.settings.corpus_dir)
+    info["dirs_from"] = {"corpus": _DIRS_FROM.get("corpus", "default"), "index": _DIRS_FROM.get("index", "default")}
+    info["cards"] = [c.model_dump(mode="json") for c in cards.values()]
     if as_json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return
-    table = RichTable("报告 report", "分块 chunks", "表格 tables", "字符 chars", "编码 encoding")
+
+    def value(field) -> str:
+        return field.value if field is not None else "—"
+
+    # one block per report (a ten-column table is unreadable in an 80-column terminal)
     for r in info["reports"]:
-        table.add_row(r["report"], str(r["chunks"]), str(r["tables"]), str(r["chars"]), r["encoding"])
-    console.print(table)
+        c = cards.get(r["report"])
+        analysts = "、".join(a.value for a in c.analysts) if c and c.analysts else "—"
+        lines = [r["report"],
+                 f"  标题 title: {value(c.title) if c else '—'}",
+                 f"  券商 broker: {value(c.broker) if c else '—'} · 日期 date: {value(c.date) if c else '—'} · "
+                 f"评级 rating: {value(c.rating) if c else '—'}",
+                 f"  分析师 analysts: {analysts}",
+                 f"  页 pages {pages.get(r['report']) or '—'} · 分块 chunks {r['chunks']} · 表格 tables {r['tables']} · "
+                 f"字符 chars {r['chars']} · 编码 encoding {r['encoding']}"]
+        console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
+    console.print(f"报告目录 corpus: {info['corpus_dir']} ({info['dirs_from']['corpus']})", markup=False, soft_wrap=True)
+    console.print(f"索引目录 index: {info['index_dir']} ({info['dirs_from']['index']})", markup=False, soft_wrap=True)
     console.print(f"chunks {info['chunks']} · vectors {info['vectors']} · embedder {info['embedder']} · "
-                  f"chroma {info['chroma']} · index {info['index_bytes'] / 1e6:.1f} MB at {info['index_dir']}")
+                  f"chroma {info['chroma']} · index {info['index_bytes'] / 1e6:.1f} MB")
 
 
 @app.command()

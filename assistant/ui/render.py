@@ -11,9 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
-from assistant.core.models import Located
+from assistant.core.models import Answer, Citation, Located, ReportCard
 from assistant.core.text import has_cjk
-from assistant.core.models import Answer, Citation
 
 MARKER_RE = re.compile(r"\[(\d{1,3})\]")
 # Characters Markdown gives a meaning to; a backslash before any ASCII punctuation is a literal in CommonMark.
@@ -47,25 +46,79 @@ def _line(text: str) -> str:
     return f"• {body}" if bullet else body
 
 
+def _linked_line(raw: str, answer: Answer) -> str:
+    """One line of answer text as Markdown, its [n] markers as links to the answer's citations."""
+    out, pos = [], 0
+    for m in MARKER_RE.finditer(raw):
+        n = int(m.group(1))
+        if not 1 <= n <= len(answer.citations):
+            continue
+        out.append(_line(raw[pos:m.start()]) if pos == 0 else md_escape(raw[pos:m.start()]))
+        out.append(cite_link(n, answer.citations[n - 1]))
+        pos = m.end()
+    out.append(_line(raw[pos:]) if pos == 0 else md_escape(raw[pos:]))
+    return "".join(out)
+
+
+def _totals_markdown(answer: Answer) -> str | None:
+    """A totals answer as an analyst reads it: the figure and the formula first, then the cited rows, and the
+    caveats folded below (a long list of caveats used to push the figure out of view)."""
+    if answer.tool is None or answer.tool.name != "totals":
+        return None
+    result = answer.tool.result or {}
+    if result.get("value") is None:
+        return None
+    lines = [ln for ln in answer.answer.split("\n") if ln.strip()]
+    if not lines:
+        return None
+    expression = result.get("expression") or ""
+    cited = [ln for ln in lines[1:] if MARKER_RE.search(ln)]
+    # the remaining lines (arithmetic, groups, caveats) are already shown as the formula or the folded caveats
+    groups = [ln for ln in lines[1:] if ln not in cited and not (expression and ln.endswith(expression))
+              and not ln.startswith("- ") and ln.rstrip("：:") not in ("注意", "Caveats")]
+    parts = [f"**{md_escape(lines[0])}**"]
+    if expression:
+        parts.append("公式 / Formula: `" + expression.replace("`", "'") + "`")
+    parts += [_linked_line(ln, answer) for ln in groups]
+    if cited:  # folded too: ten rows would push the figure out of view again (they are in the sources panel)
+        items = "".join(f"<li>{_linked_line_html(ln.removeprefix('- '), answer)}</li>" for ln in cited)
+        parts.append(f"<details class='rows-used'><summary>所用数据（{len(cited)} 行） / rows used ({len(cited)})"
+                     f"</summary><ul>{items}</ul></details>")
+    caveats = result.get("caveats") or []
+    if caveats:
+        parts.append(caveats_html(caveats))
+    return "\n\n".join(parts)
+
+
+def _linked_line_html(raw: str, answer: Answer) -> str:
+    """_linked_line for inside an HTML block (where Markdown escapes would show as backslashes)."""
+    out, pos = [], 0
+    for m in MARKER_RE.finditer(raw):
+        n = int(m.group(1))
+        if 1 <= n <= len(answer.citations):
+            out += [escape(raw[pos:m.start()]), cite_link(n, answer.citations[n - 1])]
+            pos = m.end()
+    return "".join(out) + escape(raw[pos:])
+
+
+def caveats_html(caveats: Sequence[str], open_: bool = False) -> str:
+    """Caveats folded under a summary line that says how many there are."""
+    n = len(caveats)
+    items = "".join(f"<li>{zh_first(c)}</li>" for c in caveats)
+    return (f"<details class='caveats'{' open' if open_ else ''}><summary>注意事项（{n} 条） / Caveats ({n})"
+            f"</summary><ul>{items}</ul></details>")
+
+
 def answer_markdown(answer: Answer, text: str | None = None) -> str:
     """The chat message for an answer: escaped text, [n] markers as links to their citations, formula, notes.
 
     `text` (a prefix of answer.answer) is used while the answer is still streaming in.
     """
     body = answer.answer if text is None else text
-    lines = []
-    for raw in body.split("\n"):
-        out, pos = [], 0
-        for m in MARKER_RE.finditer(raw):
-            n = int(m.group(1))
-            if not 1 <= n <= len(answer.citations):
-                continue
-            out.append(_line(raw[pos:m.start()]) if pos == 0 else md_escape(raw[pos:m.start()]))
-            out.append(cite_link(n, answer.citations[n - 1]))
-            pos = m.end()
-        out.append(_line(raw[pos:]) if pos == 0 else md_escape(raw[pos:]))
-        lines.append("".join(out))
-    md = "\n".join(lines)
+    if text is None and (totals := _totals_markdown(answer)) is not None:
+        md = totals
+    else:
+        md = "\n".join(_linked_line(raw, answer) for raw in body.split("\n"))
     if text is not None and text != answer.answer:
         return md + " ▌"
     extras = []
@@ -195,9 +248,107 @@ def calculation_html(result: Mapping[str, Any], show_rows: bool = True) -> str:
         parts.append(rows_table(rows))
     caveats = result.get("caveats") or []
     if caveats:
-        parts.append("<div class='caveats'><b>注意 / Caveats</b><ul>"
-                     + "".join(f"<li>{zh_first(c)}</li>" for c in caveats) + "</ul></div>")
+        parts.append(caveats_html(caveats))
     return '<div class="calculation">' + "".join(parts) + "</div>"
+
+
+# ---- report cards ----------------------------------------------------------------------------------------
+
+
+def _card_value(field) -> str:
+    return field.value if field is not None else ""
+
+
+def report_cards_html(cards: Sequence[ReportCard], summaries: Sequence[Mapping[str, Any]]) -> str:
+    """One card per indexed report: what the front matter says (broker, title, date, analysts, rating) and what
+    the index holds (pages, chunks, tables). A report without a card still gets one, from its file name."""
+    by_report = {c.report: c for c in cards}
+    out = []
+    for s in summaries:
+        card = by_report.get(s["report"])
+        title = _card_value(card.title) if card else ""
+        analysts = "、".join(a.value for a in card.analysts) if card else ""
+        rows = [("券商 / Broker", _card_value(card.broker) if card else ""),
+                ("日期 / Date", _card_value(card.date) if card else ""),
+                ("分析师 / Analysts", analysts),
+                ("评级 / Rating", _card_value(card.rating) if card else ""),
+                ("页数 / Pages", str(s.get("pages") or "—")),
+                ("段数 / Chunks", str(s.get("chunks", ""))),
+                ("表格 / Tables", str(s.get("tables", "")))]
+        dl = "".join(f"<dt>{k}</dt><dd>{escape(v) if v else '—'}</dd>" for k, v in rows)
+        out.append(f"<div class='report-card' data-report='{escape(s['report'], quote=True)}'>"
+                   f"<h4>{escape(title or short_report(s['report']))}</h4><dl>{dl}</dl>"
+                   f"<div class='file'>{escape(s['report'])}</div></div>")
+    if not out:
+        return message_html("还没有索引任何报告 / no reports indexed yet")
+    return "<div class='report-cards'>" + "".join(out) + "</div>"
+
+
+# ---- citation lookup -------------------------------------------------------------------------------------
+
+
+def lookup_html(quote: str, found: Sequence[Located]) -> str:
+    """Every place a pasted quote occurs: report, section, page, offsets, and the passage with the quote marked."""
+    if not found:
+        return message_html("报告中找不到这段引文（已忽略空白与全角/半角差异） / the quote is found in no report "
+                            "(whitespace and full/half width ignored)", "warn")
+    reports = len({loc.report for loc in found})
+    head = (f"<div class='panel-msg panel-ok' id='lookup-count'>找到 {len(found)} 处（{reports} 份报告） / "
+            f"found {len(found)} place(s) in {reports} report(s)</div>")
+    hits = []
+    for i, loc in enumerate(found, start=1):
+        para, at = loc.paragraph, quote_position(loc)
+        if at is None:
+            body = escape(para)
+        else:
+            q_end = at + len(loc.quote)
+            lo, hi = max(0, at - 300), min(len(para), q_end + 300)
+            body = (("…" if lo else "") + escape(para[lo:at]) + f"<mark>{escape(para[at:q_end])}</mark>"
+                    + escape(para[q_end:hi]) + ("…" if hi < len(para) else ""))
+        meta = (f"<b>{i}. 报告 / Report:</b> {escape(loc.report)} · <b>章节 / Section:</b> "
+                f"{escape(loc.section) if loc.section else '—'} · <b>页 / Page:</b> "
+                f"{loc.page if loc.page is not None else '—'} · <b>位置 / Offsets:</b> {loc.start}–{loc.end}")
+        hits.append(f"<div class='lookup-hit'><div class='passage-meta'>{meta}</div>"
+                    f"<div class='passage-text'>{body}</div></div>")
+    return f"<div id='lookup-results'>{head}{''.join(hits)}</div>"
+
+
+# ---- export ----------------------------------------------------------------------------------------------
+
+
+def _where(c: Citation) -> str:
+    parts = [c.report]
+    if c.section:
+        parts.append(c.section)
+    if c.page is not None:
+        parts.append(f"第 {c.page} 页 / p. {c.page}")
+    parts.append(f"字符 / chars {c.start}–{c.end}")
+    return " · ".join(parts)
+
+
+def export_markdown(answers: Sequence[Answer], title: str = "研报助手 / Report Assistant") -> str:
+    """Answers as Markdown for an analyst's notes: each [n] becomes a numbered footnote holding the quote and
+    where it is (report, section, page, offsets). Footnote numbers run on across answers, so they stay unique."""
+    lines = [f"# {title}", ""]
+    offset = 0
+    for answer in answers:
+        lines += [f"## 问 / Q: {' '.join(answer.question.split())}", ""]
+
+        def footnote(m: re.Match, base: int = offset, n_cites: int = len(answer.citations)) -> str:
+            n = int(m.group(1))
+            return f"[^{base + n}]" if 1 <= n <= n_cites else m.group(0)
+
+        lines += [MARKER_RE.sub(footnote, answer.answer), ""]
+        if answer.tool is not None and (answer.tool.result or {}).get("expression"):
+            lines += [f"公式 / Formula: `{answer.tool.result['expression']}`", ""]
+        if answer.abstained:
+            lines += ["> 报告中未找到依据 / not supported by the reports", ""]
+        for i, c in enumerate(answer.citations, start=1):
+            lines.append(f"[^{offset + i}]: “{' '.join(c.quote.split())}” — {_where(c)}")
+        if answer.citations:
+            lines.append("")
+        offset += len(answer.citations)
+    return "\n".join(lines).rstrip() + "\n"
 
 
 PASSAGE_PLACEHOLDER = message_html("点击答案中的 [n] 查看原文段落 / click a [n] marker to see the cited passage")

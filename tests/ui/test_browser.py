@@ -98,10 +98,10 @@ def test_targets_tab_table_chart_totals_csv(page, shots):
     page.screenshot(path=str(shots / "05_targets.png"), full_page=True)
     assert "45" in table.inner_text()
 
-    # filter to 2025 → the totals follow the filter
-    page.locator("#f-year input").click()
-    page.get_by_role("option", name="2025", exact=True).click()
-    page.wait_for_function("() => !document.querySelector('#targets-table').innerText.includes('2030')")
+    # one target year by default (2025): no 2030 row, no "different years added" caveat
+    assert page.locator("#f-year input").input_value() == "2025"
+    assert "2030" not in table.inner_text()
+    assert "不同目标年份" not in page.locator("#targets-totals").inner_text()
     # … and to Tianfeng's 图 3: its 2025 intelligent-computing targets add up to 152.68 EFLOPS
     page.locator("#f-source input").click()
     page.get_by_role("option", name="tianfeng#图3", exact=True).click()
@@ -117,7 +117,9 @@ def test_targets_tab_table_chart_totals_csv(page, shots):
         rows = list(csv.DictReader(fh))
     assert "北京" in {r["region"] for r in rows}
     assert {r["target_year"] for r in rows} == {"2025"}  # the filters apply to the export too
-    assert sum(float(r["value"]) for r in rows) == pytest.approx(152.68)
+    counted = [r for r in rows if r["counted"].startswith("✓")]
+    assert sum(float(r["value"]) for r in counted) == pytest.approx(152.68)  # the rows the total uses
+    assert all("✗" in r["counted"] for r in rows if r not in counted)  # the others say why not
 
 
 def test_upload_report_then_find_it_by_asking(page, shots, tmp_path, ui_assistant):
@@ -134,7 +136,7 @@ def test_upload_report_then_find_it_by_asking(page, shots, tmp_path, ui_assistan
     page.locator("#upload-btn").click()
     page.locator("#upload-status .panel-ok").wait_for(timeout=120_000)
     assert name in page.locator("#upload-status").inner_text()
-    page.wait_for_function(f"() => document.querySelector('#reports-table').innerText.includes('{name}')")
+    page.wait_for_function(f"() => document.querySelector('#report-cards').innerText.includes('{name}')")
     page.screenshot(path=str(shots / "07_upload.png"), full_page=True)
     assert name in [r["report"] for r in ui_assistant.reports()]
     assert (ui_assistant.settings.corpus_dir / name).is_file()
@@ -151,9 +153,12 @@ def test_upload_report_then_find_it_by_asking(page, shots, tmp_path, ui_assistan
     page.get_by_role("tab", name="报告 / Reports").click()
     page.locator("#remove-choice input").click()
     page.get_by_role("option", name=name, exact=True).click()
-    page.locator("#remove-btn").click()
+    page.locator("#delete-btn").click()
+    page.locator("#confirm-box").wait_for()
+    assert name in page.locator("#confirm-msg").inner_text()
+    page.locator("#confirm-btn").click()
     page.locator("#remove-status .panel-ok").wait_for()
-    page.wait_for_function(f"() => !document.querySelector('#reports-table').innerText.includes('{name}')")
+    page.wait_for_function(f"() => !document.querySelector('#report-cards').innerText.includes('{name}')")
     assert name not in [r["report"] for r in ui_assistant.reports()]
     assert not (ui_assistant.settings.corpus_dir / name).exists()
 
@@ -188,7 +193,9 @@ def test_evals_tab_runs_and_shows_results(browser, ui_assistant, ui_settings, sh
             assert qid in items
         assert "✓ 通过 pass" in items
         metrics = pg.locator("#evals-metrics").inner_text()
-        assert "overall" in metrics and "answer_accuracy" in metrics
+        assert "全部 / overall" in metrics and "准确率 / accuracy" in metrics
+        assert "answer_accuracy" not in metrics  # readable headers, not raw keys
+        assert "assistant-evals-" not in pg.locator("#evals-status").inner_text()  # no temp path
         # overall + one chart per question type
         assert pg.locator("#evals-charts img").count() >= 1 + len({"fact", "numeric", "table_total", "unanswerable"})
     finally:
