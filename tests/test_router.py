@@ -84,6 +84,9 @@ def test_other_quantities_reach_the_tool(known):
     assert query is not None and query.metric == "储能装机" and query.target_year == 2025
     assert route("各地充电桩目标一共多少个？", known).metric == "充电桩"
     assert route("2025年新增光伏装机目标合计", known).metric == "光伏新增装机"
+    # 个 is the unit of the sum here, not a count of rows
+    assert route("各省2025年充电桩目标一共多少个？", known).op is Op.SUM
+    assert route("有多少个地区的智算规划以2026年为目标？", known).op is Op.COUNT
 
 
 LOOKUPS = [

@@ -39,7 +39,7 @@ def assert_offsets_exact(report: Report, tables):
             line = report.text[row.start : row.end]
             assert "\n" not in line
             assert split_cells(line) == row.cells
-        assert report.text[table.start : table.end].split("\n")[0].split("\t")[0].strip() == table.header[0]
+        assert split_cells(report.text[table.start : table.end].split("\n")[0])[0] == table.header[0]
 
 
 def test_tianfeng_figure3(reports):
@@ -145,3 +145,15 @@ def test_cli_show_and_csv(cli):
 def test_cli_unknown_table(cli):
     result = CliRunner().invoke(cli, ["tables", "--show", "图99"])
     assert result.exit_code == 1
+
+
+def test_markdown_pipe_table_is_one_table_with_exact_offsets():
+    text = ("表3：各省光伏装机规划目标\n| 省份 | 发布日期 | 目标 |\n| --- | --- | --- |\n"
+            "| 山东 | 2023年7月 | 到2025年光伏装机达到65GW |\n| 云南 | 2024-03-15 | 到2025年光伏装机达到30GW |\n\n正文。\n")
+    report = report_of(text)
+    [table] = extract_tables(report)
+    assert table.id.endswith("#表3") and table.header == ["省份", "发布日期", "目标"]
+    assert [r.cells for r in table.rows] == [["山东", "2023年7月", "到2025年光伏装机达到65GW"],
+                                             ["云南", "2024-03-15", "到2025年光伏装机达到30GW"]]
+    assert_offsets_exact(report, [table])
+    assert split_cells("| a | b |") == ["a", "b"] and split_cells("a | b") == ["a | b"]  # prose with a bar is no row

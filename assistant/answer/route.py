@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.core.models import GroupBy, Metric, Op, TotalResult
+from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk
 from assistant.targets.kinds import KINDS
 from assistant.targets.regions import NATIONAL, REGION_EN, regions_in
@@ -42,6 +42,7 @@ _METRICS: list[tuple[str | Metric, re.Pattern[str]]] = [
     ("存储", re.compile(r"存储|storage", re.I)),
     ("边缘算力", re.compile(r"边缘|\bedge\b", re.I)),
 ]
+_COUNTED_KINDS = {kind for kind, family, _ in KINDS if family is Family.COUNT}
 _GROUPS = [
     (GroupBy.YEAR, re.compile(r"按年|分年|每年|各年|\bby year\b|\bper year\b|\beach year\b", re.I)),
     (GroupBy.REGION, re.compile(r"按地区|按省|分地区|各地区分别|\bby region\b|\bper region\b", re.I)),
@@ -129,6 +130,8 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = ()) ->
     metric = _named_kind(question)
     if not (_TOPIC.search(question) or (op is not Op.LIST and metric is not None)):
         return None
+    if op is Op.COUNT and metric in _COUNTED_KINDS and dict(_OPS)[Op.SUM].search(question):
+        op = Op.SUM  # "充电桩一共多少个": 个 is the unit of the sum, not a count of rows
     filters, rest = _published(question)
     year = _TARGET_YEAR.search(rest)
     if year:
