@@ -229,6 +229,9 @@ def zh_first(caveat: str, sep: str = " / ") -> str:
     return f"{escape(zh)}<br><span class='en'>{escape(en)}</span>"
 
 
+OP_LABELS = {"sum": "合计 / sum", "count": "计数 / count", "max": "最大 / max", "min": "最小 / min", "list": "列表 / list"}
+
+
 def calculation_html(result: Mapping[str, Any], show_rows: bool = True) -> str:
     """A totals result (TotalResult as JSON): figure, formula, rows used (unless shown elsewhere), caveats."""
     parts = ["<h4>计算 / Calculation</h4>"]
@@ -237,7 +240,8 @@ def calculation_html(result: Mapping[str, Any], show_rows: bool = True) -> str:
     else:
         unit = result.get("unit", "")
         n = len(result.get("rows") or [])
-        parts.append(f"<div class='calc-value'>{escape(result.get('op', ''))} = "
+        op = str(result.get("op", ""))
+        parts.append(f"<div class='calc-value'>{escape(OP_LABELS.get(op, op))} = "
                      f"<b>{escape(_fmt_num(result['value']))} {escape(unit)}</b>"
                      f" <span class='en'>（{n} 行 / {n} rows）</span></div>")
     if result.get("expression"):

@@ -20,7 +20,7 @@ CSS = """
 .formula code { white-space: pre-wrap; word-break: break-word; }
 .calc-value { font-size: 1.1em; margin: 4px 0; }
 .caveats .en, .calc-value .en { font-size: .85em; opacity: .75; }
-.caveats summary { cursor: pointer; font-weight: 600; }
+.caveats summary, .rows-used summary { cursor: pointer; font-weight: 600; }
 .panel-msg { opacity: .8; padding: 6px 0; }
 .panel-error { color: #c62828; opacity: 1; font-weight: 600; }
 .panel-warn { color: #b26a00; opacity: 1; }

@@ -27,8 +27,8 @@ ALL = "全部 / all"
 ALL_YEARS = "全部年份（跨年合计） / all years (summed across years)"
 # Sources: by default the totals tool sums the report with the most matching rows and lists the others beside
 # it; "all sources" adds every report's rows together.
-MAIN_SOURCE = "主要报告（其余另列） / main report (others listed)"
-ALL_SOURCES = "全部来源合并 / all sources combined"
+MAIN_SOURCE = "主要报告 / main report"  # the others are listed beside the total (see the info line)
+ALL_SOURCES = "全部来源合并 / all combined"
 DEFAULT_METRIC = "智算"  # adding different metrics is rarely meaningful; "all" is one click away
 COUNTED = "✓ 计入 / counted"
 PRIVATE = {"api_visibility": "private"}
@@ -185,11 +185,12 @@ def targets_tab(assistant: Assistant) -> gr.Tab:
             year = gr.Dropdown([ALL_YEARS], value=ALL_YEARS, label="目标年份 / Target year", elem_id="f-year",
                                min_width=150)
             regions = gr.Dropdown([], value=[], multiselect=True, label="地区（空=全部） / Regions (empty = all)",
-                                  elem_id="f-regions", min_width=180)
+                                  elem_id="f-regions", min_width=240)
             metric = gr.Dropdown([ALL, DEFAULT_METRIC], value=DEFAULT_METRIC, label="口径 / Metric",
                                  elem_id="f-metric", min_width=120)
             source = gr.Dropdown([MAIN_SOURCE, ALL_SOURCES], value=MAIN_SOURCE, label="来源 / Source",
-                                 elem_id="f-source", min_width=340, scale=2)
+                                 info="其他来源在合计旁另列 / other sources are listed beside the total",
+                                 elem_id="f-source", min_width=280, scale=2)
             pub_from = gr.Dropdown([ALL], value=ALL, label="发布起 / Published from", elem_id="f-from",
                                    min_width=130)
             pub_to = gr.Dropdown([ALL], value=ALL, label="发布止 / Published to", elem_id="f-to", min_width=130)

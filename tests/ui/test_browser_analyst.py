@@ -98,9 +98,10 @@ def test_totals_answer_figure_first_and_citation_opens(page, shots):
     text = bot.inner_text()
     assert text.lstrip().startswith("合计 152.68"), text[:200]
     assert text.index("公式 / Formula") < text.index("注意事项")  # the formula before the (folded) caveats
-    details = bot.locator("details.caveats")
-    assert details.count() == 1 and details.get_attribute("open") is None
+    for folded in ("details.rows-used", "details.caveats"):  # folded below the figure
+        assert bot.locator(folded).count() == 1 and bot.locator(folded).get_attribute("open") is None
     page.screenshot(path=str(shots / "23_totals_first.png"))
+    bot.locator("details.rows-used summary").click()
     bot.locator("a.cite-link").first.click()
     panel = page.locator("#passage-panel")
     page.wait_for_function("() => document.querySelector('#passage-panel mark')"
