@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 
 from assistant.core.glossary import regions_in, zh_term_groups, zh_terms
-from assistant.core.text import SENTENCE_RE, has_cjk
+from assistant.core.text import has_cjk
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import normalize, term_groups, tokenize
+from assistant.ingest.units import UnitSpan, header_cells, unit_spans
 
 # Words that make a question a question but are not evidence.
 QUESTION_WORDS = set(
@@ -34,6 +35,7 @@ class Unit:
     text: str
     match_text: str  # normalised text + table context, for term matching
     header: list[str]
+    span: UnitSpan | None = None  # offsets in the chunk (its vector was cached at ingest under this text)
 
 
 def report_label(report_id: str) -> str:
@@ -54,46 +56,17 @@ def is_boilerplate(unit: Unit) -> bool:
     return bool(_BOILERPLATE_SECTION.search(section) or _BOILERPLATE_TEXT.search(unit.text.strip()))
 
 
-SHORT_LINE = 12  # a line this short without a full stop is a label ("投资评级") that belongs to the next line
-
-
 def units_of(chunk: Chunk) -> list[Unit]:
     """Sentences of a text chunk; rows of a table chunk (with the table's header and caption as context)."""
     label = normalize(report_label(chunk.report))
     context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
+    header = header_cells(chunk)
     units: list[Unit] = []
-    if chunk.kind == ChunkKind.TABLE:
-        header = chunk.context.split("\n")[-1].split("\t") if chunk.context else []
-        pos = 0
-        for line in chunk.text.split("\n"):
-            s, e = pos, pos + len(line.rstrip())
-            pos += len(line) + 1
-            cells = line.rstrip().split("\t")
-            if "\t" in line and line.strip().strip("\t-") and cells != header:
-                lead = len(line) - len(line.lstrip("\t "))  # keep empty leading cells aligned with the header
-                text = chunk.text[s + lead:e]
-                units.append(Unit(chunk, chunk.start + s + lead, chunk.start + e, text,
-                                  f"{normalize(text)} {context} {label}", header[len(line[:lead].split("\t")) - 1:]))
-        return units
-    spans = []
-    for m in SENTENCE_RE.finditer(chunk.text):
-        raw = m.group(0)
-        if raw.strip():
-            off = m.start() + raw.index(raw.strip()[0])
-            spans.append((off, off + len(raw.strip())))
-    merged: list[tuple[int, int]] = []
-    label_open = False  # the last span is a lone short label waiting for its value
-    for s, e in spans:
-        if label_open:
-            merged[-1] = (merged[-1][0], e)
-            label_open = False
-            continue
-        merged.append((s, e))
-        label_open = e - s <= SHORT_LINE and chunk.text[e - 1] not in "。！？；!?;"
-    for s, e in merged:
-        text = chunk.text[s:e]
-        if len(text) >= 4:
-            units.append(Unit(chunk, chunk.start + s, chunk.start + e, text, f"{normalize(text)} {label}", []))
+    for span in unit_spans(chunk):
+        text = chunk.text[span.start:span.end]
+        units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
+                          f"{normalize(text)} {context} {label}" if context else
+                          f"{normalize(text)} {label}", header[span.lead:] if header else [], span))
     return units
 
 

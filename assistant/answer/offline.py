@@ -5,6 +5,7 @@ them with [n] markers, or abstains — "报告中未找到…" — and offers th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.answer.evidence import Coverage, is_boilerplate, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
 from assistant.core.text import SENTENCE_RE, has_cjk
@@ -55,9 +56,21 @@ def _render(unit: Unit, terms: list[tuple[str, ...]]) -> str:
     return unit.text
 
 
+# units → the question's dense similarity to each (None where no vector was cached)
+Similarity = Callable[[list[Unit]], list["float | None"]]
+
+
 class OfflineAnswerer:
-    def __init__(self, coverage: Coverage):
+    """Ranks evidence units by lexical coverage of the question's key terms plus their dense similarity to the
+    question (vectors cached at ingest), and answers with the best, or abstains."""
+
+    def __init__(self, coverage: Coverage, similarity: Similarity | None = None, sim_weight: float = 0.0,
+                 sim_answerable: float = 2.0, sim_min_coverage: float = 0.0):
         self.coverage = coverage
+        self.similarity = similarity
+        self.sim_weight = sim_weight
+        self.sim_answerable = sim_answerable  # a unit this similar counts as answering even below the coverage bar
+        self.sim_min_coverage = sim_min_coverage
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False) -> list[tuple[Unit, float]]:
         """The units that answer the question, best first; empty when the evidence does not cover it."""
@@ -74,9 +87,19 @@ class OfflineAnswerer:
                     scored.append((unit, self.coverage.score(terms, unit), rank))
         if not scored or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
-        # Coverage first (plus a small bonus for holding the kind of thing asked for); retriever rank breaks ties.
-        scored.sort(key=lambda x: (-round(x[1] + (answer_type_bonus(question, x[0]) if x[1] else 0), 3), x[2]))
-        if scored[0][1] < ANSWERABLE_COVERAGE:
+        sims = self.similarity([u for u, _, _ in scored]) if self.similarity else [None] * len(scored)
+        sim_of = {id(u): s for (u, _, _), s in zip(scored, sims)}
+
+        def key(x: tuple[Unit, float, int]) -> tuple[float, int]:
+            # coverage, a small bonus for holding the kind of thing asked for, and the dense similarity;
+            # retriever rank breaks ties
+            bonus = answer_type_bonus(question, x[0]) if x[1] else 0
+            return (-round(x[1] + bonus + self.sim_weight * (sim_of[id(x[0])] or 0.0), 3), x[2])
+
+        scored.sort(key=key)
+        top_sim = sim_of[id(scored[0][0])] or 0.0
+        semantic = top_sim >= self.sim_answerable and scored[0][1] >= self.sim_min_coverage
+        if scored[0][1] < ANSWERABLE_COVERAGE and not semantic:
             agreed_rank = next((r for r, h in enumerate(hits[:2])
                                 if (h.bm25_rank or 99) <= 2 and (h.dense_rank or 99) <= 2), None)
             agreed = [x for x in scored if x[2] == agreed_rank and x[1] >= AGREED_TOP_COVERAGE]

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     top_k: int = 5
     rrf_k: int = 60
     dense_weight: float = 0.5  # the dense ranker's vote in the fusion, BM25's being 1
+    evidence_sim_weight: float = 10.0  # question↔unit cosine beside coverage; dev: 0 → .492, 2 → .515, 10 → .531, 20 → .523
+    evidence_sim_answerable: float = 2.0  # a unit this similar answers below the coverage bar (2 = off: .93/.95 did not help on dev)
+    evidence_sim_min_coverage: float = 0.0  # …if it also holds this share of the key terms
+    unit_vectors: bool = True  # embed every evidence unit at ingest for semantic evidence ranking
     dense_weight_en: float = 0.5  # questions with no CJK; dev English (54): MRR .43 at 0.5, .34 at 1.5, .35 at 3
 
     max_question_chars: int = 2000
