@@ -74,6 +74,8 @@ watch('value', () => {
   const box = element.querySelector('.passage-text');
   const mark = box && box.querySelector('mark');
   if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3);
+  // narrow windows put the passage under the chat: bring it into view, or a click would seem to do nothing
+  if (mark && window.innerWidth <= 900) element.scrollIntoView({block: 'start', behavior: 'smooth'});
 });
 """
 
