@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
+from assistant.targets.table_calc import TABLE_REF_RE
 
 
 class Intent(str, Enum):
@@ -81,7 +82,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
-    elif _AGG_OP.search(question) and _AGG_OVER.search(question):
+    elif _AGG_OP.search(question) and (_AGG_OVER.search(question) or TABLE_REF_RE.search(question)):
         intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP

@@ -15,7 +15,8 @@ from assistant.core.text import has_cjk
 from assistant.targets.kinds import KINDS
 from assistant.targets.regions import NATIONAL, REGION_EN, regions_in
 from assistant.targets.totals import TotalsQuery
-from assistant.targets.units import fmt
+from assistant.targets.table_calc import TableTotal, asked_unit
+from assistant.targets.units import convert_unit, fmt
 
 # Checked in this order: "how many … in total" is a count, "which region is highest" a max.
 _OPS: list[tuple[Op, re.Pattern[str]]] = [
@@ -154,6 +155,35 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = ()) ->
 # ---- answer text -----------------------------------------------------------------------------------------
 
 
+def in_unit(value, unit: str, asked: str) -> str:
+    """ "（= 2460 万千瓦）" when the question asks for another unit of the same family, else ""."""
+    if not asked or not unit or asked.lower() == unit.lower():
+        return ""
+    try:
+        return f"（= {fmt(convert_unit(value, unit, asked))} {asked}）"
+    except ValueError:
+        return ""
+
+
+def format_table_total(question: str, result: TableTotal, asked: str = "") -> str:
+    """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n]."""
+    zh = has_cjk(question)
+    v, unit = fmt(result.value), result.unit
+    extra = in_unit(result.value, unit, asked) if result.op != "count" else ""
+    where = result.terms[0].label if result.op in ("max", "min") and result.terms else ""
+    head = {
+        "sum": (f"合计 {v} {unit}{extra}", f"Total: {v} {unit}{extra}"),
+        "count": (f"共 {v} 项", f"Count: {v}"),
+        "max": (f"最大为 {v} {unit}{extra}（{where}）", f"Largest: {v} {unit}{extra} ({where})"),
+        "min": (f"最小为 {v} {unit}{extra}（{where}）", f"Smallest: {v} {unit}{extra} ({where})"),
+    }[result.op][0 if zh else 1]
+    source = result.table.caption or result.table.id
+    lines = [head + (f"——{source}，{result.measure}。" if zh else f" — {source}, {result.measure}."),
+             ("算式：" if zh else "Arithmetic: ") + result.expression]
+    lines += [f"- {t.label}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=1)]
+    return "\n".join(lines)
+
+
 def format_total_answer(question: str, result: TotalResult) -> str:
     """Figure, arithmetic, caveats and [n] markers; marker n stands for result.rows[n-1].citation."""
     zh = has_cjk(question)
@@ -164,8 +194,9 @@ def format_total_answer(question: str, result: TotalResult) -> str:
     n = len(result.rows)
     v = fmt(result.value)
     where = "、".join(r.region for r in result.rows) if zh else ", ".join(r.region for r in result.rows)
+    extra = in_unit(result.value, result.unit, asked_unit(question))
     head = {
-        "sum": (f"合计 {v} {result.unit}（{n} 行）。", f"Total: {v} {result.unit} over {n} rows."),
+        "sum": (f"合计 {v} {result.unit}{extra}（{n} 行）。", f"Total: {v} {result.unit}{extra} over {n} rows."),
         "count": (f"共 {v} 行。", f"Count: {v} rows."),
         "max": (f"最大为 {v} {result.unit}（{where}）。", f"Largest: {v} {result.unit} ({where})."),
         "min": (f"最小为 {v} {result.unit}（{where}）。", f"Smallest: {v} {result.unit} ({where})."),

@@ -41,7 +41,7 @@ EN_ZH: dict[str, str] = {
     "computing network": "算力网络", "network": "网络", "latency": "时延", "ipv6": "IPv6",
     "scheduling": "调度", "infrastructure": "基础设施",
     # plans and policy
-    "target": "规划 目标", "goal": "目标", "plan": "规划 方案 计划",
+    "goal": "目标", "plan": "规划 方案 计划",
     "policy": "政策", "document": "文件", "action plan": "行动计划",
     "task force": "特别工作组 工作组", "working group": "工作组", "department": "部门",
     "ministry of industry": "工信部", "miit": "工信部", "ndrc": "发改委 国家发改委", "state council": "国务院",
@@ -60,6 +60,17 @@ EN_ZH: dict[str, str] = {
     "revenue": "营收 营业收入", "profit": "利润 净利润", "net profit": "净利润", "earnings": "盈利 利润",
     "price": "价格 股价", "target price": "目标价", "stock price": "股价", "budget": "预算",
     "market share": "市场份额", "valuation": "估值", "dividend": "分红 股息",
+    # industries and measures beyond compute (energy, semiconductors, consumer, banks)
+    "additions": "新增", "new": "新增", "installed": "装机", "installations": "装机", "capacity": "装机 产能",
+    "photovoltaic": "光伏", "solar": "光伏", "pv": "光伏", "energy storage": "储能 新型储能", "storage": "储能",
+    "wind": "风电", "power": "电力", "electricity": "电力 用电量", "sales": "销售额 销量 销售收入",
+    "market": "市场", "output": "产量", "production": "产量", "semiconductor": "半导体", "chip": "芯片",
+    "wafer": "晶圆", "foundry": "代工 晶圆代工", "equipment": "设备", "localization": "国产化",
+    "utilization": "产能利用率 利用率", "baijiu": "白酒", "liquor": "白酒", "inventory": "库存",
+    "dealers": "经销商", "bank": "银行", "banks": "银行", "loans": "贷款", "loan": "贷款", "balance": "余额",
+    "deposits": "存款", "net interest margin": "净息差", "margin": "息差 利润率", "non-performing": "不良",
+    "npl": "不良率", "provision": "拨备", "small and micro": "普惠小微 小微", "inclusive": "普惠",
+    "forecast": "预测 预计", "eps": "EPS", "pe": "PE", "target": "规划 目标",
     "tianfeng": "天风证券", "guolian": "国联证券",
 }
 _PATTERN = re.compile(

@@ -74,6 +74,17 @@ def _caption(lines: list[tuple[int, int, str]], first: int) -> str:
     return ""
 
 
+def _caption_below(lines: list[tuple[int, int, str]], last: int) -> str:
+    """A caption under the table (Markdown reports put it there), unless it introduces the next table."""
+    below = [i for i in range(last + 1, min(len(lines), last + 1 + CAPTION_LOOKBACK)) if not _is_blank(lines[i][2])]
+    if not below or not is_caption(lines[below[0]][2]):
+        return ""
+    after = next((i for i in range(below[0] + 1, len(lines)) if not _is_blank(lines[i][2])), None)
+    if after is not None and is_table_line(lines[after][2]):
+        return ""
+    return lines[below[0]][2].strip()
+
+
 def _table_key(caption: str, ordinal: int) -> str:
     return caption_key(caption) or f"table-{ordinal}"
 
@@ -92,7 +103,7 @@ def extract_tables(report: Report) -> list[Table]:
                 rows.append(TableRow(cells=cells, start=start, end=end))
         if len(rows) < 2:
             continue
-        caption = _caption(lines, run[0])
+        caption = _caption(lines, run[0]) or _caption_below(lines, run[-1])
         key = _table_key(caption, ordinal)
         table_id, n = f"{report.id}#{key}", 2
         while table_id in seen:  # two captions with one number: keep ids unique

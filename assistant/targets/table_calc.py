@@ -1,0 +1,201 @@
+"""Aggregates over any table a question names ("图表1中 2019—2023 年利润总额合计"): one column (or row) summed,
+maxed, minimised or counted over the rows (or columns) the question picks — a range of years, the labels it names,
+or all — computed in Decimal, with the formula and the row behind every term.
+
+Target tables (regions × targets) go to the totals tool; this serves the other tables reports are full of: time
+series (years as rows or as columns) and entity tables (banks, companies × measures).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from pydantic import BaseModel
+
+from assistant.core.models import Table, TableRow
+from assistant.core.glossary import zh_terms
+from assistant.core.text import CAPTION_RE
+from assistant.targets.units import fmt, parse_bare, parse_values, shift, unit_named
+
+TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
+_YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
+_RANGE_RE = re.compile(r"((?:19|20)\d{2})\s*[AE]?\s*年?\s*(?:[-—–~至到]|to|through)\s*((?:19|20)\d{2})\s*[AE]?", re.I)
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_BRACKET_RE = re.compile(r"[（(]([^（）()]{1,12})[）)]")
+_PLAIN_NUMBER_RE = re.compile(r"^\s*([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*%?\s*$")
+_OPS = {"sum": re.compile(r"合计|总计|加总|总和|一共|共计|加起来|\btotal\b|\bsum\b|\badd(?:ed)? up\b", re.I),
+        "max": re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bmaximum\b", re.I),
+        "min": re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bminimum\b", re.I),
+        "count": re.compile(r"几个|多少个|\bhow many\b|\bnumber of\b", re.I)}
+
+
+class TableTerm(BaseModel):
+    label: str  # the row (or column) label of this term
+    value: Decimal
+    as_written: str
+    row: TableRow  # the row holding the cell: its offsets are the citation
+
+
+class TableTotal(BaseModel):
+    op: str
+    value: Decimal | None
+    unit: str
+    table: Table
+    measure: str  # the column (or row) aggregated
+    terms: list[TableTerm]
+
+    @property
+    def expression(self) -> str:
+        values = [fmt(t.value) for t in self.terms]
+        head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
+                "count": f"count({', '.join(t.label for t in self.terms)})"}[self.op]
+        return f"{head} = {fmt(self.value)}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"\s+", "", text.lower())
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def _match(label: str, question: str) -> float:
+    """How well a short label matches the question: character bigrams in common, their share breaking ties; a
+    "其中：…" (of which) sub-row that matches wins over its parent row, being the more specific."""
+    sub = label.strip().startswith("其中")
+    grams = _bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label))
+    common = len(grams & _bigrams(question))
+    if not grams or not common:
+        return 0.0
+    return common + common / len(grams) + (0.5 if sub else 0.0)
+
+
+def _year(label: str) -> int | None:
+    m = _YEAR_LABEL_RE.match(label)
+    return int(m[1]) if m else None
+
+
+def _years_asked(question: str) -> tuple[int, int] | None:
+    m = _RANGE_RE.search(question)
+    if m:
+        a, b = sorted((int(m[1]), int(m[2])))
+        return a, b
+    years = sorted({int(y) for y in _YEAR_RE.findall(question)})
+    return (years[0], years[-1]) if len(years) == 1 else None
+
+
+def _unit_text(header: str, caption: str) -> str:
+    for text in (header, caption):
+        for m in _BRACKET_RE.finditer(text):
+            inner = m[1].split("，")[0].split(",")[0].strip()
+            if re.search(r"[元瓦片吨台个家座%]|GW|MW|美元|万|亿|千升", inner):
+                return inner
+    return ""
+
+
+def _value(cell: str, unit_text: str) -> tuple[Decimal, str] | None:
+    """The cell's number in the column's unit: "2.28万亿元" in a 亿元 column → 22800; "1404" → 1404."""
+    unit = unit_named(unit_text) if unit_text else None
+    if unit is not None:
+        parsed = parse_values(cell)
+        if len(parsed) == 1 and parsed[0].family == unit.family:
+            return shift(parsed[0].value, -unit.exponent), parsed[0].text  # canonical → the column's unit
+        bare = parse_bare(cell, unit, unit_text)
+        if bare is not None:
+            return shift(bare.value, -unit.exponent), bare.text
+    m = _PLAIN_NUMBER_RE.match(cell)
+    if m:
+        try:
+            return Decimal(m[1].replace(",", "")), cell.strip()
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _cell_unit(cells: list[str]) -> str:
+    """The canonical unit of the cells' family when every value-bearing cell writes a unit of one family."""
+    parsed = [v for c in cells for v in parse_values(c)[:1]]
+    families = {(v.family, v.unit) for v in parsed}
+    return parsed[0].unit if parsed and len(families) == 1 else ""
+
+
+def asked_unit(question: str) -> str:
+    """The unit a question asks its figure in ("合计多少万千瓦" → 万千瓦), if it names a known one."""
+    for m in re.finditer(r"(?:多少|几|in|按)\s*([\u4e00-\u9fffA-Za-z]{1,6})", question):
+        word = m[1]
+        for n in range(len(word), 0, -1):
+            if unit_named(word[:n]):
+                return word[:n]
+    return ""
+
+
+def find_named_tables(question: str, tables: list[Table]) -> list[Table]:
+    """The tables a question names by caption number ("图表1", "Figure 1" → 图表1 / 图1 / 表1 of the reports given)."""
+    m = TABLE_REF_RE.search(question)
+    if not m:
+        return []
+    num = m[2]
+    out = []
+    for t in tables:
+        cm = CAPTION_RE.match(t.caption or "")
+        if cm and cm["num"] == num:
+            out.append(t)
+    return out
+
+
+def op_of(question: str) -> str | None:
+    return next((op for op, pattern in _OPS.items() if pattern.search(question)), None)
+
+
+def table_total(question: str, tables: list[Table]) -> TableTotal | None:
+    """The aggregate the question asks of one named table, or None when it names none or the table does not fit."""
+    op = op_of(question)
+    named = find_named_tables(question, tables)
+    # English words match Chinese labels through the glossary's terms (a question may mix both: "sum in 亿元")
+    question = f"{question} {' '.join(zh_terms(question))}"
+    if op is None or len(named) != 1:
+        return None
+    table = named[0]
+    header = table.header
+    rows = [r for r in table.rows if r.cells and any(c.strip() for c in r.cells)]
+    if not rows or len(header) < 2:
+        return None
+    years = _years_asked(question)
+    row_years = [_year(r.cells[0]) for r in rows]
+    col_years = [_year(h) for h in header]
+    terms: list[TableTerm] = []
+    if sum(y is not None for y in row_years) >= 2:  # years down the side: pick the column, then the years
+        col = max(range(1, len(header)), key=lambda j: _match(header[j], question))
+        if _match(header[col], question) == 0:
+            return None
+        measure, unit_text = header[col], _unit_text(header[col], table.caption)
+        chosen = [(r, y) for r, y in zip(rows, row_years)
+                  if y is not None and (years is None or years[0] <= y <= years[1])]
+        cells = [(r.cells[0].strip(), r, r.cells[col] if col < len(r.cells) else "") for r, _ in chosen]
+    elif sum(y is not None for y in col_years) >= 2:  # years across the top: pick the row, then the columns
+        row = max(rows, key=lambda r: _match(r.cells[0], question))
+        if _match(row.cells[0], question) == 0:
+            return None
+        measure, unit_text = row.cells[0], _unit_text(row.cells[0], table.caption) or _unit_text(header[0], "")
+        cols = [j for j, y in enumerate(col_years) if y is not None and (years is None or years[0] <= y <= years[1])]
+        cells = [(header[j].strip(), row, row.cells[j] if j < len(row.cells) else "") for j in cols]
+    else:  # entities down the side (banks, companies): pick the column; the rows named, else all
+        col = max(range(1, len(header)), key=lambda j: _match(header[j], question))
+        if _match(header[col], question) == 0:
+            return None
+        measure, unit_text = header[col], _unit_text(header[col], table.caption)
+        named_rows = [r for r in rows if r.cells[0].strip() and r.cells[0].strip() in question]
+        cells = [(r.cells[0].strip(), r, r.cells[col] if col < len(r.cells) else "") for r in (named_rows or rows)]
+    if not unit_text:  # no unit in the header: the cells may carry theirs ("2.28万亿元", "8560亿元")
+        unit_text = _cell_unit([cell for _, _, cell in cells])
+    for label, row, cell in cells:
+        parsed = _value(cell, unit_text)
+        if parsed is not None:
+            terms.append(TableTerm(label=label, value=parsed[0], as_written=parsed[1], row=row))
+    if len(terms) < 2 and op != "count":
+        return None
+    values = [t.value for t in terms]
+    value = {"sum": lambda: sum(values, Decimal(0)), "max": lambda: max(values), "min": lambda: min(values),
+             "count": lambda: Decimal(len(values))}[op]()
+    if op in ("max", "min"):
+        terms = [t for t in terms if t.value == value] + [t for t in terms if t.value != value]
+    return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms)
