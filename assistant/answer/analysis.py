@@ -43,14 +43,15 @@ class QuestionAnalysis(BaseModel):
 _META: list[tuple[MetaField, re.Pattern]] = [
     (MetaField.ANALYSTS, re.compile(r"分析师|作者|研究员|执业证书|证书编号|\bSAC\b|\banalysts?\b|\bauthors?\b|who wrote", re.I)),
     (MetaField.RATING, re.compile(r"评级|\bratings?\b|\brated\b", re.I)),
-    (MetaField.BROKER, re.compile(r"哪家券商|哪个券商|哪家机构|哪家证券|谁(?:发布|出具|撰写)|\bwhich (?:broker|firm|house)\b|"
-                                  r"\bbroker\b|\bpublished by\b", re.I)),
+    (MetaField.BROKER, re.compile(r"哪家券商|哪个券商|哪家机构|哪家证券|谁(?:发布|出具|撰写)|"
+                                  r"\bwhich broker (?:wrote|published|issued)\b|\bpublished by\b|\bwho published\b", re.I)),
     (MetaField.DATE, re.compile(r"(?:报告|研报).{0,6}(?:日期|哪天|何时|什么时候)(?:发布|出具)?|发布(?:日期|时间)|"
                                 r"\bwhen (?:was|is) (?:it|the report|this report)\b|\bpublication date\b|\bdated\b", re.I)),
     (MetaField.TITLE, re.compile(r"标题|题目|\btitled?\b", re.I)),
 ]
 # A rating asked of something other than the report's industry view (a bank, a stock) is a lookup in the text.
-_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|哪些.{0,10}(?:买入|增持)|目标价", re.I)
+_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|哪些.{0,10}(?:买入|增持)|目标价|股价|市盈率|估值|\bEPS\b|\bPE\b|"
+                           r"\bshare price\b|\btarget price\b|\bstocks?\b|\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
 _AGG_OP = re.compile(r"合计|总计|一共|加起来|总和|总共|共计|多少个|几个|最大|最高|最多|最小|最低|最少|"
                      r"\btotal\b|\bsum\b|\badd(?:ed)? up\b|\bhow many\b|\bnumber of\b|\bcount\b|\blargest\b|"
@@ -71,6 +72,14 @@ def aliases(card: ReportCard) -> list[str]:
     return [n for n in names if n]
 
 
+def _topic_named(question: str, card: ReportCard) -> bool:
+    """A report named by its industry as a report: "白酒那篇报告", "银行报告", "储能研报"."""
+    return any(re.search(rf"{re.escape(f.value)}(?:行业)?(?:那篇|这篇|的|两篇)?(?:报告|研报|深度|点评|策略|专题)", question)
+               for f in card.industry if len(f.value) >= 2) or any(
+        re.search(rf"{re.escape(f.value)}和.{{1,8}}两篇报告|和{re.escape(f.value)}两篇报告", question)
+        for f in card.industry if len(f.value) >= 2)
+
+
 def _named(question: str, name: str) -> bool:
     if name.isascii():
         return re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", question, re.I) is not None
@@ -78,7 +87,7 @@ def _named(question: str, name: str) -> bool:
 
 
 def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
-    scope = [c.report for c in cards if any(_named(question, n) for n in aliases(c))]
+    scope = [c.report for c in cards if any(_named(question, n) for n in aliases(c)) or _topic_named(question, c)]
     meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META

@@ -72,7 +72,8 @@ class OfflineAnswerer:
         self.sim_answerable = sim_answerable  # a unit this similar counts as answering even below the coverage bar
         self.sim_min_coverage = sim_min_coverage
 
-    def select(self, question: str, hits: list[SearchHit], both_reports: bool = False) -> list[tuple[Unit, float]]:
+    def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
+               each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:
         """The units that answer the question, best first; empty when the evidence does not cover it."""
         terms = question_terms(question)
         must = must_terms(question)
@@ -105,10 +106,10 @@ class OfflineAnswerer:
             agreed = [x for x in scored if x[2] == agreed_rank and x[1] >= AGREED_TOP_COVERAGE]
             return [(agreed[0][0], agreed[0][1])] if agreed else []
         chosen: list[tuple[Unit, float]] = []
-        if both_reports:  # the best unit of each report first
+        if both_reports:  # the best unit of each report first (each_min: lower when the question names them)
             for report in dict.fromkeys(u.chunk.report for u, _, _ in scored):
                 unit, score, _ = next(x for x in scored if x[0].chunk.report == report)
-                if score >= SUPPORT_COVERAGE:
+                if score >= each_min:
                     chosen.append((unit, score))
         for unit, score, _ in scored:
             if len(chosen) >= MAX_UNITS or score < SUPPORT_COVERAGE:
@@ -117,13 +118,18 @@ class OfflineAnswerer:
                 chosen.append((unit, score))
         return chosen[:max(MAX_UNITS, len(chosen))]
 
-    def run(self, question: str, hits: list[SearchHit], both_reports: bool = False) -> Answer:
+    def run(self, question: str, hits: list[SearchHit], both_reports: bool = False,
+            each_min: float = SUPPORT_COVERAGE, labels: dict[str, str] | None = None) -> Answer:
         zh = has_cjk(question)
-        chosen = self.select(question, hits, both_reports)
+        chosen = self.select(question, hits, both_reports, each_min)
         if not chosen:
             return abstention(question, hits)
         terms = question_terms(question)
-        lines = [f"{_render(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
+        # evidence from several reports: each line says whose it is (the broker from the report card)
+        several = len({u.chunk.report for u, _ in chosen}) > 1
+        tag = (lambda u: f"{(labels or {}).get(u.chunk.report) or u.chunk.report}{'：' if zh else ': '}") if several \
+            else (lambda u: "")
+        lines = [f"{tag(u)}{_render(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
         lead = "根据报告：" if zh else "The reports say (quoted in the original Chinese):"
         return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
                       citations=[citation_for(u) for u, _ in chosen])

@@ -124,6 +124,7 @@ class ReportCard(BaseModel):
     date: CardField | None = None
     analysts: list[CardField] = Field(default_factory=list)
     rating: CardField | None = None
+    industry: list[CardField] = Field(default_factory=list)  # "食品饮料｜白酒" → 食品饮料, 白酒
 
     @property
     def broker_short(self) -> str:

@@ -100,7 +100,31 @@ def title_of(text: str) -> CardField | None:
     return None
 
 
+_SEGMENT_RE = re.compile(r"[^|｜*#\s]+")
+_NOT_INDUSTRY = re.compile(r"证券|报告|研究|深度|点评|策略|专题|周报|月报|日期|评级|分析师|\d")
+
+
+def industry_of(text: str) -> list[CardField]:
+    """The industry words of the front matter: the short segments of a "电子｜半导体" line, or a first line that is
+    one short word ("计算机")."""
+    n = 0
+    for s, e in iter_lines(text):
+        line = text[s:e]
+        if not line.strip():
+            continue
+        n += 1
+        if n > 12 or s > FRONT_CHARS:
+            break
+        segments = [m for m in _SEGMENT_RE.finditer(line) if not _NOT_INDUSTRY.search(m.group(0))]
+        if ("|" in line or "｜" in line) and segments and all(len(m.group(0)) <= 8 for m in segments):
+            return [CardField(value=m.group(0), start=s + m.start(), end=s + m.end()) for m in segments]
+        if n == 1 and 2 <= len(line.strip()) <= 6 and not _NOT_INDUSTRY.search(line):
+            off = s + line.index(line.strip())
+            return [CardField(value=line.strip(), start=off, end=off + len(line.strip()))]
+    return []
+
+
 def extract_card(report: Report) -> ReportCard:
     text = report.text
     return ReportCard(report=report.id, broker=broker_of(text), title=title_of(text), date=date_of(text),
-                      analysts=analysts_of(text), rating=rating_of(text))
+                      analysts=analysts_of(text), rating=rating_of(text), industry=industry_of(text))
