@@ -40,3 +40,17 @@ def test_meta_fields_and_language():
     a = analyse("Who are the analysts and what rating does Nanling give?", CARDS)
     assert a.lang == "en" and set(a.meta) == {MetaField.ANALYSTS, MetaField.RATING}
     assert a.both is False and analyse("两份报告的评级分别是什么", CARDS).both
+
+
+def test_a_report_named_by_its_industry_as_a_report():
+    cards = [ReportCard(report="a.txt", industry=[CardField(value="白酒", start=0, end=2)]),
+             ReportCard(report="b.md", industry=[CardField(value="银行", start=0, end=2)])]
+    assert analyse("白酒那篇报告的评级是什么？", cards).scope == ["a.txt"]
+    assert analyse("白酒和银行两篇报告的行业评级各是什么？", cards).scope == ["a.txt", "b.md"]
+    assert analyse("白酒产量是多少？", cards).scope == []  # the word alone is a subject, not a report
+
+
+@pytest.mark.parametrize("question", ["两家表里阳光电源的股价和评级各是多少？", "Which broker is more bullish on storage?",
+                                      "What target price does it give Moutai?"])
+def test_questions_about_stocks_or_views_are_not_report_card_questions(question):
+    assert analyse(question, CARDS).intent is not Intent.REPORT_META

@@ -80,3 +80,8 @@ def test_every_field_is_a_citable_span():
 def test_no_front_matter_gives_an_empty_card():
     card = extract_card(report("只有一句话，没有券商信息。"))
     assert card.broker is None and card.analysts == [] and card.rating is None
+
+
+def test_industry_from_a_segmented_line_or_a_one_word_first_line():
+    assert [f.value for f in extract_card(report(PLAIN)).industry] == ["汽车", "新能源车"]
+    assert [f.value for f in extract_card(report(NAME_FIRST)).industry] == ["银行"]
