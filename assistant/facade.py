@@ -21,7 +21,8 @@ from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, v
 from assistant.answer.evidence import Coverage, question_terms, units_of
 from assistant.ingest.store.index import Index
 from assistant.core.models import IngestSummary
-from assistant.ingest.pipeline import Ingestor, Progress
+from assistant.ingest.pipeline import Ingestor, Progress, pending_files
+from assistant.ingest.store.faults import StorageError
 from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
 from assistant.answer.analysis import Intent, QuestionAnalysis, analyse
 from assistant.answer.card import card_answer
@@ -36,7 +37,7 @@ from assistant.targets.units import fmt
 # What the shells (cli/, ui/) may use besides Assistant: contracts and formatting, re-exported here so that a
 # shell imports only the facade and core (the import-linter contract in pyproject.toml).
 __all__ = ["Assistant", "QuestionError", "clean_question", "TotalsQuery", "Op", "GroupBy", "fmt", "NATIONAL",
-           "UploadRefused"]
+           "UploadRefused", "StorageError"]
 from assistant.core.settings import RetrieverKind, Settings
 
 ANSWER_POOL = 8
@@ -99,7 +100,13 @@ class Assistant:
         return {"reports": self.index.catalog.report_summaries(), "chunks": self.index.catalog.chunk_count(),
                 "embedder": self.index.embedder.name, "collection": self.index.vectors.name,
                 "vectors": self.index.vectors.count(), "chroma": self.settings.chroma_url or "embedded",
-                "index_dir": str(index_dir), "index_bytes": size}
+                "index_dir": str(index_dir), "index_bytes": size, "read_only": self.index.read_only,
+                "storage_fault": str(self.index.catalog.fault) if self.index.catalog.fault else None,
+                "pending": self.pending()}
+
+    def pending(self) -> list[dict]:
+        """Files in the corpus not indexed as they are (an interrupted upload, a hand edit), each with the reason."""
+        return pending_files(self.index, self.settings.corpus_dir)
 
     def reports(self) -> list[dict]:
         """Each indexed report: id, chunks, tables, chars, encoding, ingested_at, pages (0 for text files)."""

@@ -14,8 +14,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from assistant.core.settings import RetrieverKind, Settings, is_checkout
 
-app = typer.Typer(help="研报助手 / Report Assistant — offline Q&A with verified citations over research reports.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+class _App(typer.Typer):
+    """A storage fault (read-only index, full disk, another writer) ends any command with its one line, not a
+    traceback; the message comes from ingest/store/faults.py."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            from assistant.facade import StorageError
+
+            if not isinstance(exc, StorageError):
+                raise
+            Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            sys.exit(1)
+
+
+app = _App(help="研报助手 / Report Assistant — offline Q&A with verified citations over research reports.",
+           no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console()
 err = Console(stderr=True)
 
@@ -155,6 +171,10 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     console.print(f"索引目录 index: {info['index_dir']} ({info['dirs_from']['index']})", markup=False, soft_wrap=True)
     console.print(f"chunks {info['chunks']} · vectors {info['vectors']} · embedder {info['embedder']} · "
                   f"chroma {info['chroma']} · index {info['index_bytes'] / 1e6:.1f} MB")
+    if info.get("storage_fault"):  # read-only folder or full disk: reads work, writes refuse with this line
+        console.print(info["storage_fault"], markup=False, soft_wrap=True)
+    for p in info.get("pending", []):
+        console.print(f"待处理 pending: {p['file']} — {p['reason']}", markup=False, soft_wrap=True)
 
 
 @app.command()

@@ -9,6 +9,7 @@ next run's reconcile step removes or completes them.
 from __future__ import annotations
 
 import hashlib
+import stat
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,15 +33,59 @@ Progress = Callable[[str, str, int, int], None]
 
 
 def find_report_files(paths: Iterable[Path]) -> list[Path]:
+    """Report files: each file named, and the regular files a folder holds (searched recursively)."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            # A folder's README and hidden files describe the corpus; they are not reports.
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not f.name.startswith(".") and f.stem.upper() != "README"))
+            files.extend(corpus_files(p))
         else:
             files.append(p)
     return files
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The reports a folder holds: regular files with a supported suffix, inside it once links are resolved.
+
+    A symlink leading out of the folder would make an outside file's text citable, and a FIFO or device would
+    hang the read, so both are left out here (load.py refuses them too when they are named directly). A folder's
+    README and hidden files describe the corpus; they are not reports.
+    """
+    root = folder.resolve()
+    out = []
+    for f in sorted(folder.rglob("*")):
+        if f.suffix.lower() not in SUPPORTED_SUFFIXES or f.name.startswith(".") or f.stem.upper() == "README":
+            continue
+        try:
+            real = f.resolve(strict=True)
+            regular = stat.S_ISREG(real.stat().st_mode)
+        except (OSError, RuntimeError):  # a dangling link or a loop
+            continue
+        if regular and real.is_relative_to(root):
+            out.append(f)
+    return out
+
+
+def pending_files(index: Index, corpus: Path) -> list[dict]:
+    """Reports in the corpus the index does not hold as they are now, each with the reason (for `status`).
+
+    A SIGKILL between an upload's move into the corpus and its commit leaves such a file; so does a file copied
+    in or edited by hand. Listing them (not indexing behind the user's back) lets them be ingested or deleted.
+    """
+    if not corpus.is_dir():
+        return []
+    out = []
+    for path in corpus_files(corpus):
+        known = index.catalog.report_fingerprint(path.name)
+        if known is None:
+            out.append({"file": path.name, "reason_code": "not_indexed",
+                        "reason": "未索引（可能是被中断的上传或手工放入的文件）；运行 assistant ingest 索引它，或删除该文件 / "
+                                  "not indexed (an interrupted upload, or copied in by hand): run `assistant ingest` "
+                                  "to index it, or delete the file"})
+        elif Ingestor._fingerprint(path) != known[0]:
+            out.append({"file": path.name, "reason_code": "changed",
+                        "reason": "文件已修改，索引中仍是旧版本；运行 assistant ingest 更新 / changed since it was "
+                                  "indexed (the index holds the old version): run `assistant ingest` to update it"})
+    return out
 
 
 class Ingestor:
@@ -54,15 +99,18 @@ class Ingestor:
     def run(self, paths: Iterable[Path], rebuild: bool = False) -> IngestSummary:
         t0 = time.perf_counter()
         summary = IngestSummary()
-        self.reconcile()
-        self.index.catalog.set_flag(RUNNING, True)  # still set at the next start = this run was killed
-        for path in find_report_files(paths):
-            try:
-                self._ingest_file(Path(path), rebuild, summary)
-            except LoadError as exc:
-                summary.failed[Path(path).name] = str(exc)
-                self.progress("error", Path(path).name, 0, 0)
-        self.index.catalog.set_flag(RUNNING, False)
+        files = find_report_files(paths)
+        with self.index.writing():  # one writer across processes; a full or read-only disk → one line
+            self.reconcile()
+            self.index.catalog.set_flag(RUNNING, True)  # still set at the next start = this run was killed
+            for path in files:
+                try:
+                    self._ingest_file(Path(path), rebuild, summary)
+                except LoadError as exc:
+                    summary.failed[Path(path).name] = str(exc)
+                    self.progress("error", Path(path).name, 0, 0)
+            # Not reached on a storage fault: the flag stays set, so the next run rewrites every vector.
+            self.index.catalog.set_flag(RUNNING, False)
         summary.seconds = time.perf_counter() - t0
         return summary
 
@@ -101,7 +149,10 @@ class Ingestor:
         embedder = self.index.embedder
         keys = [f"{embedder.name}:{hashlib.sha256(c.embed_text.encode()).hexdigest()}" for c in chunks]
         cached = self.index.catalog.cached_vectors(keys)
-        missing = [i for i, k in enumerate(keys) if k not in cached]
+        # One embedding per distinct text: a long repetitive file (or boilerplate repeated in a report) would
+        # otherwise embed the same passage once per occurrence.
+        first: dict[str, int] = {}
+        missing = [first.setdefault(k, i) for i, k in enumerate(keys) if k not in cached and k not in first]
         self.progress("embed", label, 0, len(missing))
         for b in range(0, len(missing), EMBED_BATCH):
             part = missing[b:b + EMBED_BATCH]
@@ -133,6 +184,7 @@ class Ingestor:
         return len(orphans), len(missing)
 
     def remove(self, report_id: str) -> int:
-        ids = self.index.catalog.remove_report(report_id)
-        self.index.vectors.delete(ids)
+        with self.index.writing():
+            ids = self.index.catalog.remove_report(report_id)
+            self.index.vectors.delete(ids)
         return len(ids)

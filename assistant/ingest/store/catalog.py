@@ -7,8 +7,12 @@ version; Chroma entries the catalog does not list are ignored by search and clea
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.core.models import Chunk, ChunkKind, Page, Report, Table
+from assistant.ingest.store.faults import IndexReadOnly, StorageError, storage_fault, writable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -37,17 +42,62 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._local = threading.local()
-        with self._tx() as db:
-            db.executescript(SCHEMA)
+        self._copy: Path | None = None
+        # Why this catalog can only be read, if it can: a read-only folder (a read-only mount, no write permission),
+        # or a disk too full to open it for writing. Reads still work; every write raises this one-line fault.
+        self.fault: StorageError | None = None
+        if not writable(path.parent) or (path.exists() and not os.access(path, os.W_OK)):
+            self.fault = IndexReadOnly(path.parent)
+        else:
+            try:
+                with self._tx() as db:
+                    db.executescript(SCHEMA)
+            except Exception as exc:
+                self.fault = storage_fault(exc, path.parent)
+                if self.fault is None:
+                    raise
+                self._local = threading.local()  # drop the connection that failed
+        if self.fault is not None and not path.exists():
+            raise self.fault  # nothing to read, and nothing can be built here
+
+    @property
+    def read_only(self) -> bool:
+        return self.fault is not None
+
+    def _read_only_connection(self) -> sqlite3.Connection:
+        """Without write access SQLite cannot create the WAL's -shm file. With no pending WAL the file is opened
+        immutable; commits still in the WAL (no checkpoint yet) are read from a private copy instead, since
+        immutable would skip them."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        if self._copy is None and wal.exists() and wal.stat().st_size > 0:
+            try:
+                folder = Path(tempfile.mkdtemp(prefix="assistant-ro-catalog-"))
+                atexit.register(shutil.rmtree, folder, True)
+                for f in (self.path, wal):
+                    shutil.copyfile(f, folder / f.name)
+                self._copy = folder / self.path.name
+            except OSError:
+                self._copy = None  # no room for a copy: the last checkpointed version is still whole
+        if self._copy is not None:
+            return sqlite3.connect(self._copy, timeout=30, check_same_thread=False)
+        return sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file after a write, so a later read-only open sees everything directly."""
+        if not self.read_only:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @property
     def _db(self) -> sqlite3.Connection:
         # One connection per thread: the UI answers questions from worker threads.
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
+            if self.read_only:
+                db = self._read_only_connection()
+            else:
+                db = sqlite3.connect(self.path, timeout=30)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
             self._local.db = db
         return db
 
