@@ -18,6 +18,9 @@ from assistant.core.text import CAPTION_RE, sentence_spans
 # "1. 标题", "1.1 标题", "1、标题", "2) 标题", "► 标题" — short lines that do not end a sentence.
 HEADING_RE = re.compile(r"^\s*(?:(\d+(?:\.\d+)*)\s*[、.．)）]?\s*|►\s*)(?=\S)(?P<title>.+)$")
 MAX_HEADING_CHARS = 60
+# A tab-separated line longer than this is not a table row: rows are never cut, so a 10 MB line of tabs became one
+# 10 MB chunk that tokenising and embedding could not get through. As text it is split into sentences and pieces.
+MAX_ROW_CHARS = 2000
 # Unnumbered section titles that broker reports share (disclaimers, ratings, contents).
 NAMED_HEADINGS = {"分析师声明", "一般声明", "特别声明", "投资评级声明", "免责声明", "正文目录", "图表目录",
                   "重要声明", "法律声明", "评级说明"}
@@ -35,7 +38,7 @@ class _Line:
 
     @property
     def is_table_row(self) -> bool:
-        return "\t" in self.text and bool(self.text.strip())
+        return "\t" in self.text and len(self.text) <= MAX_ROW_CHARS and bool(self.text.strip())
 
 
 @dataclass

@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
+import os
 import re
+import resource
+import stat
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -20,6 +25,11 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 _MAX_JUNK_SHARE = 0.02
 # "图 3：…", "图表7：…", "表 1 …": a line like this just above a table is its caption.
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# A PDF is parsed in a child process with this much address space beyond the parser's own, and this long: a
+# 1 MB file can hold a stream that inflates to gigabytes (a flate bomb took a server from 365 MB to 2.4 GB, and
+# 1.4 GB stayed), and a broken page tree can make a parser loop. The child's memory goes back to the OS with it.
+PDF_MEMORY_MB = 512
+PDF_TIMEOUT_S = 120
 
 
 class LoadError(ValueError):
@@ -49,7 +59,7 @@ def load_report(path: Path, report_id: str | None = None, *, max_bytes: int | No
                 f"文件过大（{_mb(size)}，上限 {_mb(max_bytes)}）",
                 f"the file is too large ({_mb(size)}, limit {_mb(max_bytes)})",
             )
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as err:
         raise LoadError(name, f"文件无法打开（{err.strerror or err}）", f"the file cannot be opened ({err.strerror or err})") from err
 
@@ -67,9 +77,27 @@ def load_report(path: Path, report_id: str | None = None, *, max_bytes: int | No
     )
 
 
+def _open_regular(path: Path) -> int:
+    """A read descriptor of a regular file; a FIFO, device or socket is refused instead of read.
+
+    O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. The check is on the
+    descriptor (fstat), so a file swapped for a FIFO after a path check is caught too.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise LoadError(Path(path).name, "不是普通文件（管道、设备或套接字）", "not a regular file (a FIFO, device or socket)")
+    return fd
+
+
+def read_regular(path: Path) -> bytes:
+    with os.fdopen(_open_regular(path), "rb") as f:
+        return f.read()
+
+
 def file_sha256(path: Path) -> str:
     """The fingerprint load_report gives a file (sha256 of its raw bytes), without decoding it."""
-    with open(path, "rb") as f:
+    with os.fdopen(_open_regular(path), "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
@@ -147,20 +175,90 @@ def _mb(n: int) -> str:
 
 
 def _pdf_text(data: bytes, name: str) -> tuple[str, list[Page]]:
-    # Imported here: pdfminer is slow to import and text files never need it.
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError  # also covers PDFPasswordIncorrect
-
     if not data.strip():
         raise LoadError(name, "文件为空", "the file is empty")
     if b"%PDF-" not in data[:1024]:
         raise LoadError(name, "不是 PDF 文件（缺少 %PDF 文件头）", "not a PDF file (no %PDF header)")
+    receive, send = _pdf_context().Pipe(duplex=False)
+    child = _pdf_context().Process(target=_pdf_child, args=(data, name, send, PDF_MEMORY_MB), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(PDF_TIMEOUT_S):
+            child.kill()
+            raise LoadError(name, f"PDF 解析超时（超过 {PDF_TIMEOUT_S} 秒），文件可能已损坏",
+                            f"parsing the PDF took longer than {PDF_TIMEOUT_S} s (a corrupt file?)")
+        try:
+            kind, *result = receive.recv()
+        except EOFError:
+            kind, result = "crashed", []
+    finally:
+        receive.close()
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+    if kind == "ok":
+        text, pages = result
+        return text, [Page(**p) for p in pages]
+    if kind == "error":
+        raise LoadError(name, *result)
+    if kind == "memory" or child.exitcode == -9:  # -9: the kernel's OOM killer, which RLIMIT_AS should pre-empt
+        raise LoadError(name, f"PDF 解压后过大（超过 {PDF_MEMORY_MB} MB 内存上限），可能是压缩炸弹",
+                        f"the PDF needs more than {PDF_MEMORY_MB} MB of memory to read (a decompression bomb?)")
+    raise LoadError(name, f"PDF 解析进程异常退出（代码 {child.exitcode}），文件可能已损坏",
+                    f"the PDF parser crashed (exit code {child.exitcode}; a corrupt file?)")
+
+
+_context_lock = threading.Lock()
+_context = None
+
+
+def _pdf_context():
+    """forkserver: a single-threaded server forks each parser (a fork of a threaded app is unsafe), with
+    pdfplumber imported once there — a child costs milliseconds, not an interpreter start."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            _context = multiprocessing.get_context("forkserver")
+            _context.set_forkserver_preload(["assistant.ingest.load", "pdfplumber"])
+        return _context
+
+
+def _pdf_child(data: bytes, name: str, send, memory_mb: int) -> None:
+    """In the child: parse under an address-space limit, send ("ok", text, pages) or ("error", zh, en)."""
+    try:
+        with open("/proc/self/statm") as f:  # the limit is on top of what the parser already maps
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + memory_mb * 2**20,) * 2)
+    except (OSError, ValueError):
+        pass  # no /proc or no permission: the timeout still bounds the child
+    try:
+        text, pages = _parse_pdf(data, name)
+        send.send(("ok", text, [p.model_dump() for p in pages]))
+    except LoadError as err:
+        send.send(("error", err.reason_zh, err.reason_en))
+    except MemoryError:
+        send.send(("memory",))
+    finally:
+        send.close()
+
+
+def _parse_pdf(data: bytes, name: str) -> tuple[str, list[Page]]:
+    # Imported here: pdfminer is slow to import and text files never need it.
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError  # also covers PDFPasswordIncorrect
+
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             page_items = [_page_items(page) for page in pdf.pages]
+            images = sum(len(page.images) for page in pdf.pages)
+    except MemoryError:
+        raise
     except Exception as err:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, KeyError…) on broken files
         # pdfplumber wraps pdfminer's error in PdfminerException(original).
         cause = err.args[0] if err.args and isinstance(err.args[0], Exception) else err
+        if isinstance(cause, MemoryError):
+            raise cause from None
         if isinstance(cause, PDFEncryptionError):
             raise LoadError(name, "PDF 已加密", "the PDF is encrypted") from err
         raise LoadError(name, "PDF 已损坏或无法解析", f"the PDF is corrupt or unreadable ({type(cause).__name__})") from err
@@ -174,7 +272,15 @@ def _pdf_text(data: bytes, name: str) -> tuple[str, list[Page]]:
         pages.append(Page(number=number, start=len(text), end=len(text) + len(page_text)))
         text += page_text
     if not text.strip():
-        raise LoadError(name, "PDF 中没有可提取的文字（可能是扫描件）", "the PDF has no extractable text (a scan?)")
+        # Say which: a scan (pages of images: needs OCR), a PDF whose page tree leads to no page (corrupt),
+        # or pages with neither text nor images.
+        if not page_items:
+            raise LoadError(name, "PDF 已损坏：找不到任何页面", "the PDF is corrupt: no page can be found")
+        if images:
+            raise LoadError(name, "PDF 中没有可提取的文字：是扫描件（只有图像），暂不支持 OCR",
+                            "the PDF has no extractable text: it is a scan (pages of images); OCR is not supported yet")
+        raise LoadError(name, "PDF 中没有可提取的文字（页面上没有文字也没有图像）",
+                        "the PDF has no extractable text (its pages hold neither text nor images)")
     # Fonts without a Unicode map come out as "(cid:123)": the text exists but cannot be read.
     if len("".join(re.findall(r"\(cid:\d+\)", text))) > 0.3 * len(text):
         raise LoadError(name, "PDF 字体缺少 Unicode 映射，文字无法解码", "the PDF's fonts lack a Unicode map; its text cannot be decoded")

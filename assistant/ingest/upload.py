@@ -18,6 +18,7 @@ from pathlib import Path
 from assistant.ingest.pipeline import Progress, find_report_files
 from assistant.core.models import UploadResult
 from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_report
+from assistant.ingest.store.faults import IndexReadOnly, StorageError
 
 MAX_STEM_CHARS = 100
 _UNSAFE = re.compile(r"[^\w\-.]+")  # \w is Unicode-aware: Chinese names survive
@@ -45,6 +46,10 @@ def sanitise_name(original: str) -> str:
     return f"{stem or 'report'}{suffix}"
 
 
+def _base_name(original: str) -> str:
+    return str(original).replace("\\", "/").split("/")[-1]
+
+
 def _identical_in_corpus(corpus: Path, digest: str, size: int) -> Path | None:
     for f in find_report_files([corpus]):
         try:
@@ -70,11 +75,11 @@ class Uploader:
     def accept(self, src: Path, original_name: str | None = None, progress: Progress | None = None) -> UploadResult:
         name = original_name or Path(src).name
         try:
-            return self._accept(Path(src), sanitise_name(name), progress)
+            return self._accept(Path(src), sanitise_name(name), progress, _base_name(name))
         except (UploadRefused, LoadError) as exc:
             return UploadResult(name=name, status="refused", message=str(exc))
 
-    def _accept(self, src: Path, name: str, progress: Progress | None) -> UploadResult:
+    def _accept(self, src: Path, name: str, progress: Progress | None, original: str) -> UploadResult:
         size = src.stat().st_size
         if size > self.max_bytes:
             raise LoadError(name, f"文件过大（{_mb(size)}，上限 {_mb(self.max_bytes)}）",
@@ -88,7 +93,7 @@ class Uploader:
             staged = Path(staging) / name
             shutil.copyfile(src, staged)
             load_report(staged, max_bytes=self.max_bytes)  # raises LoadError: nothing touched yet
-            return self._move_in_and_ingest(staged, name, progress)
+            return self._move_in_and_ingest(staged, name, progress, original)
 
     def _ingest_existing(self, path: Path, progress: Progress | None) -> UploadResult:
         summary = self.assistant.ingest([path], progress=progress, max_bytes=self.max_bytes)
@@ -99,20 +104,33 @@ class Uploader:
                else f"已索引已有文件 {path.name} / indexed the existing file {path.name}")
         return UploadResult(name=path.name, status=status, message=msg, chunks=summary.chunks)
 
-    def _move_in_and_ingest(self, staged: Path, name: str, progress: Progress | None) -> UploadResult:
+    def _move_in_and_ingest(self, staged: Path, name: str, progress: Progress | None, original: str) -> UploadResult:
+        if (self.corpus / name).is_symlink() or ((self.corpus / name).exists() and not (self.corpus / name).is_file()):
+            raise UploadRefused(f"语料中已有同名的链接或特殊文件：{name} / a link or special file already has this "
+                                f"name in the corpus: {name}")
         target = (self.corpus / name).resolve()
         if target.parent != self.corpus.resolve():
             raise UploadRefused(f"文件名不安全：{name} / unsafe file name: {name}")
+        if target.exists() and name != original:
+            # "a b.txt" and "a?b.txt" both become a_b.txt: a new version of a report must carry its exact name, so
+            # an upload of another name never replaces a report that is already there.
+            raise UploadRefused(f"语料中已有 {name}，而上传的文件名是 {original}；请改名后上传 / {name} is already "
+                                f"in the corpus and the upload is named {original!r}: rename it and upload again")
         if target.exists() and target.name not in {r["report"] for r in self.assistant.reports()}:
             # e.g. corpus/README.md: a file that is not an indexed report is never replaced by an upload
             raise UploadRefused(f"语料中已有同名的非报告文件：{name} / a file that is not a report already has "
                                 f"this name in the corpus: {name}")
+        if self.assistant.index.read_only:  # say so before the corpus is touched
+            raise UploadRefused(str(IndexReadOnly(self.assistant.settings.index_dir)))
         backup = target.read_bytes() if target.is_file() else None
         part = self.corpus / f".{name}.part"
         shutil.copyfile(staged, part)
         os.replace(part, target)
         try:
             summary = self.assistant.ingest([target], progress=progress, max_bytes=self.max_bytes)
+        except StorageError as exc:  # full disk, another writer: its own line, the corpus put back
+            self._restore(target, backup)
+            raise UploadRefused(str(exc)) from exc
         except Exception as exc:  # put the corpus back, then say why
             self._restore(target, backup)
             raise UploadRefused(f"索引失败，未做任何更改：{type(exc).__name__}: {exc} / "
