@@ -26,7 +26,11 @@ from assistant.ingest.store.faults import StorageError
 from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
 from assistant.answer.analysis import Intent, QuestionAnalysis, analyse
 from assistant.answer.card import card_answer
+from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
+from assistant.answer.route import format_table_total
+from assistant.targets.table_calc import asked_unit, find_named_tables, table_total
 from assistant.ingest.card import extract_card
+from assistant.ingest.units import unit_embed_text, unit_key
 from assistant.search.retriever import HybridRetriever
 from assistant.ingest.structure import find_table
 from assistant.ingest.upload import UploadRefused, accept_uploads
@@ -183,8 +187,14 @@ class Assistant:
         if analysis.intent is Intent.REPORT_META:
             answer = self._card_answer(question, analysis, report, hits)
         elif analysis.intent is Intent.AGGREGATE:
-            answer = self._totals_answer(question, resolved, [report] if report else analysis.scope)
-        answer = answer or self._evidence_answer(question, resolved, hits, both)
+            scope = [report] if report else analysis.scope
+            # the target tool first, unless the question names a table its rows do not come from
+            answer = self._totals_answer(question, resolved, scope)
+            named = find_named_tables(resolved, self._scoped_tables(scope))
+            if named and answer is not None and answer.tool and not self._tool_used(answer, named):
+                answer = None
+            answer = answer or self._table_total_answer(question, resolved, scope)
+        answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1)
         k = self.retriever.k
         answer.retrieved = [
             RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,
@@ -193,14 +203,21 @@ class Assistant:
         ]
         return answer
 
-    def _evidence_answer(self, question: str, resolved: str, hits: list[SearchHit], both: bool) -> Answer:
+    def _evidence_answer(self, question: str, resolved: str, hits: list[SearchHit], both: bool,
+                         named_several: bool = False) -> Answer:
         snap = self.index.snapshot()
-        offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)))
+        st = self.settings
+        offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), self._unit_similarity(resolved),
+                                  st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
+                                  st.evidence_sim_floor)
         answer = None
         if self.settings.llm_base_url:
             answer = self._llm_answer(question, resolved, hits, offline)
         if answer is None:
-            answer = offline.run(resolved, hits, both)
+            labels = {c.report: c.broker.value for c in self.cards() if c.broker}
+            # reports the question names each show their best evidence, even at a lower coverage
+            answer = offline.run(resolved, hits, both, AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE,
+                                 labels)
         answer.question = question
         answer.citations, dropped = verify(answer.citations, self.report_text)
         answer.related, _ = verify(answer.related, self.report_text)
@@ -210,6 +227,18 @@ class Assistant:
         if not answer.abstained and not answer.citations:
             answer = abstention(question, hits, "\n".join(answer.notes))
         return answer
+
+    def _unit_similarity(self, question: str):
+        """Question ↔ unit cosine from the unit vectors cached at ingest (one SQLite read per question)."""
+        index = self.index
+
+        def similarity(units):
+            q = index.query_vector(question)
+            keys = [unit_key(index.embedder.name, unit_embed_text(u.chunk, u.span)) if u.span else "" for u in units]
+            cached = index.catalog.cached_vectors([k for k in keys if k])
+            return [float(cached[k] @ q) if k in cached else None for k in keys]
+
+        return similarity
 
     def _llm_answer(self, question: str, resolved: str, hits: list[SearchHit], offline: OfflineAnswerer):
         from assistant.answer.llm import llm_answer, make_chat_model
@@ -317,6 +346,31 @@ class Assistant:
         return Answer(question=question, answer=text, abstained=abstained, citations=citations,
                       tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),
                                     result=brief(result).model_dump(mode="json")))
+
+    def _scoped_tables(self, scope: list[str]) -> list[Table]:
+        return [t for t in self.tables() if not scope or t.report in scope]
+
+    @staticmethod
+    def _tool_used(answer: Answer, tables: list[Table]) -> bool:
+        ids = {t.id for t in tables}
+        rows = (answer.tool.result or {}).get("rows") or []
+        return any(isinstance(r, dict) and r.get("source_table") in ids for r in rows)
+
+    def _table_total_answer(self, question: str, resolved: str, scope: list[str]) -> Answer | None:
+        """A sum/max/min/count over a table the question names (time series, entity tables), cited row by row."""
+        result = table_total(resolved, self._scoped_tables(scope))
+        if result is None:
+            return None
+        citations = [c for t in result.terms if (c := self._cite_span(result.table.report, t.row.start, t.row.end))]
+        citations, _ = verify(citations, self.report_text)
+        if not citations:
+            return None
+        text = format_table_total(resolved, result, asked_unit(resolved))
+        return Answer(question=question, answer=text, abstained=False, citations=citations,
+                      tool=ToolCall(name="table_total", arguments={"table": result.table.id, "op": result.op,
+                                                                   "measure": result.measure},
+                                    result={"value": str(result.value), "unit": result.unit,
+                                            "expression": result.expression}))
 
     def _card_answer(self, question: str, analysis: QuestionAnalysis, report: str | None,
                      hits: list[SearchHit]) -> Answer | None:

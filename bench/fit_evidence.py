@@ -24,9 +24,10 @@ from assistant.evals import run_eval  # noqa: E402
 from assistant.facade import Assistant  # noqa: E402
 
 GRID = {
-    "evidence_sim_weight": [0.0, 2.0, 5.0, 10.0, 20.0],
-    "evidence_sim_answerable": [2.0, 0.93, 0.95],
-    "evidence_sim_min_coverage": [0.2],
+    "evidence_sim_weight": [10.0],
+    "evidence_sim_answerable": [2.0, 0.92, 0.925, 0.93],
+    "evidence_sim_min_coverage": [0.1, 0.2],
+    "evidence_sim_floor": [0.0, 0.91, 0.915],
 }
 
 

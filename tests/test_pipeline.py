@@ -167,7 +167,10 @@ def test_changed_report_replaces_its_old_chunks(index_copy, e5) -> None:
     assert fresh <= vector_ids
     assert_consistent(a)
     # Only the new text was embedded; the unchanged chunks came from the cache.
-    assert summary.embedded == len(fresh) == a.index.embedder.passages
+    assert summary.embedded == len(fresh)
+    # …and only the evidence units of the new text (cached at ingest for the answerer)
+    assert 0 < summary.units_embedded <= 3 * len(fresh)
+    assert summary.embedded + summary.units_embedded == a.index.embedder.passages
     assert summary.chunks == len(new_t)
     assert catalog_ids(a, GUOLIAN) == old_g
     assert a.index.catalog.generation() == generation + 1

@@ -65,12 +65,13 @@ class OfflineAnswerer:
     question (vectors cached at ingest), and answers with the best, or abstains."""
 
     def __init__(self, coverage: Coverage, similarity: Similarity | None = None, sim_weight: float = 0.0,
-                 sim_answerable: float = 2.0, sim_min_coverage: float = 0.0):
+                 sim_answerable: float = 2.0, sim_min_coverage: float = 0.0, sim_floor: float = 0.0):
         self.coverage = coverage
         self.similarity = similarity
         self.sim_weight = sim_weight
         self.sim_answerable = sim_answerable  # a unit this similar counts as answering even below the coverage bar
         self.sim_min_coverage = sim_min_coverage
+        self.sim_floor = sim_floor  # …and a unit below this similarity does not answer, however many terms it holds
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
                each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:
@@ -98,9 +99,13 @@ class OfflineAnswerer:
             return (-round(x[1] + bonus + self.sim_weight * (sim_of[id(x[0])] or 0.0), 3), x[2])
 
         scored.sort(key=key)
-        top_sim = sim_of[id(scored[0][0])] or 0.0
-        semantic = top_sim >= self.sim_answerable and scored[0][1] >= self.sim_min_coverage
-        if scored[0][1] < ANSWERABLE_COVERAGE and not semantic:
+        top_sim = sim_of[id(scored[0][0])]
+        # The similarity rules hold for Chinese questions only: e5-small's cross-lingual cosines (English question,
+        # Chinese passage) sit far lower and do not separate answerable from not (dev: .76–.87 for both).
+        use_sim = top_sim is not None and has_cjk(question)
+        semantic = use_sim and top_sim >= self.sim_answerable and scored[0][1] >= self.sim_min_coverage
+        lexical = scored[0][1] >= ANSWERABLE_COVERAGE and (not use_sim or top_sim >= self.sim_floor)
+        if not lexical and not semantic:
             agreed_rank = next((r for r, h in enumerate(hits[:2])
                                 if (h.bm25_rank or 99) <= 2 and (h.dense_rank or 99) <= 2), None)
             agreed = [x for x in scored if x[2] == agreed_rank and x[1] >= AGREED_TOP_COVERAGE]

@@ -97,6 +97,7 @@ class IngestSummary(BaseModel):
     failed: dict[str, str] = Field(default_factory=dict)  # file → one-line reason
     chunks: int = 0  # chunks of the reports ingested in this run
     embedded: int = 0  # chunks that needed a new embedding
+    units_embedded: int = 0  # evidence units (rows, sentences) that needed one
     seconds: float = 0.0
 
 

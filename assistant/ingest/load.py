@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import re
 import resource
+import sys
 import stat
 import threading
 import unicodedata
@@ -219,8 +220,14 @@ def _pdf_context():
     global _context
     with _context_lock:
         if _context is None:
-            _context = multiprocessing.get_context("forkserver")
-            _context.set_forkserver_preload(["assistant.ingest.load", "pdfplumber"])
+            # The forkserver re-runs the main script by its path; a script fed on stdin ("python - < x.py") has
+            # none, so that case forks directly (such a script is no threaded server).
+            main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+            if main_file is not None and not os.path.exists(main_file):
+                _context = multiprocessing.get_context("fork")
+            else:
+                _context = multiprocessing.get_context("forkserver")
+                _context.set_forkserver_preload(["assistant.ingest.load", "pdfplumber"])
         return _context
 
 

@@ -22,6 +22,7 @@ from assistant.ingest.store.index import Index
 from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_report
 from assistant.core.models import Chunk, IngestSummary
 from assistant.ingest.structure import extract_tables
+from assistant.ingest.units import unit_embed_text, unit_key, unit_spans
 from assistant.core.tokenize import tokenize
 
 CHUNKER_VERSION = "2"
@@ -126,6 +127,8 @@ class Ingestor:
         report = load_report(path, max_bytes=self.max_bytes)
         chunks = self.chunker.run(report)
         vectors, embedded = self._vectors_for(chunks, report.id)
+        if self.index.settings.unit_vectors:
+            summary.units_embedded += self._cache_unit_vectors(chunks, report.id)
         self.progress("store", report.id, 0, len(chunks))
         self.index.vectors.upsert(chunks, vectors)
         self.progress("commit", report.id, len(chunks), len(chunks))
@@ -163,6 +166,21 @@ class Ingestor:
             self.progress("embed", label, min(b + EMBED_BATCH, len(missing)), len(missing))
         dim = embedder.dim
         return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, dim), np.float32), len(missing)
+
+    def _cache_unit_vectors(self, chunks: list[Chunk], label: str) -> int:
+        """Vectors of every evidence unit (row, sentence), cached for the answerer's semantic ranking: embedding
+        them at query time would cost seconds per question on 2 cores; here they cost one more pass of the text."""
+        embedder = self.index.embedder
+        texts = list(dict.fromkeys(unit_embed_text(c, s) for c in chunks for s in unit_spans(c)))
+        keys = [unit_key(embedder.name, t) for t in texts]
+        cached = self.index.catalog.cached_vectors(keys)
+        missing = [i for i, k in enumerate(keys) if k not in cached]
+        for b in range(0, len(missing), EMBED_BATCH):
+            self.progress("embed", f"{label} · units", b, len(missing))
+            part = missing[b:b + EMBED_BATCH]
+            vecs = embedder.embed_passages([texts[i] for i in part])
+            self.index.catalog.cache_vectors({keys[i]: v for i, v in zip(part, vecs)})
+        return len(missing)
 
     def reconcile(self, repair: bool | None = None) -> tuple[int, int]:
         """Bring Chroma in line with the catalog after a crash: drop orphans, add what is missing.
