@@ -209,15 +209,13 @@ class Assistant:
         st = self.settings
         offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), self._unit_similarity(resolved),
                                   st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
-                                  st.evidence_sim_floor)
+                                  st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker})
         answer = None
         if self.settings.llm_base_url:
             answer = self._llm_answer(question, resolved, hits, offline)
         if answer is None:
-            labels = {c.report: c.broker.value for c in self.cards() if c.broker}
             # reports the question names each show their best evidence, even at a lower coverage
-            answer = offline.run(resolved, hits, both, AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE,
-                                 labels)
+            answer = offline.run(resolved, hits, both, AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE)
         answer.question = question
         answer.citations, dropped = verify(answer.citations, self.report_text)
         answer.related, _ = verify(answer.related, self.report_text)

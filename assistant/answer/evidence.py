@@ -47,7 +47,8 @@ def report_label(report_id: str) -> str:
 # rating definitions, contents pages, source lines under figures. Recognised by section and by form, not by file.
 _BOILERPLATE_SECTION = re.compile(r"声明|免责|评级说明|评级标准|评级定义|评级体系|法律|版权|重要提示|特别提示|目录|联系方式")
 _BOILERPLATE_TEXT = re.compile(
-    r"^(?:资料来源|数据来源|来源|注)\s*[:：]|(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*\d+\s*$|本报告|本公司|版权|不构成.{0,20}建议|"
+    r"^(?:资料来源|数据来源|来源|注)\s*[:：]|(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*\d+\s*$|本报告(?:仅|中的|所载|不|的版权|版权|由.{0,12}制作)|"
+    r"本公司(?:不|对|具备|及其|可能)|版权所有|不构成.{0,20}建议|"
     r"投资者应|不承担.{0,10}责任|未经.{0,10}许可|证券研究报告$")
 
 

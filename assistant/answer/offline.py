@@ -65,13 +65,15 @@ class OfflineAnswerer:
     question (vectors cached at ingest), and answers with the best, or abstains."""
 
     def __init__(self, coverage: Coverage, similarity: Similarity | None = None, sim_weight: float = 0.0,
-                 sim_answerable: float = 2.0, sim_min_coverage: float = 0.0, sim_floor: float = 0.0):
+                 sim_answerable: float = 2.0, sim_min_coverage: float = 0.0, sim_floor: float = 0.0,
+                 labels: dict[str, str] | None = None):
         self.coverage = coverage
         self.similarity = similarity
         self.sim_weight = sim_weight
         self.sim_answerable = sim_answerable  # a unit this similar counts as answering even below the coverage bar
         self.sim_min_coverage = sim_min_coverage
         self.sim_floor = sim_floor  # …and a unit below this similarity does not answer, however many terms it holds
+        self.labels = labels or {}  # report id → broker, to label evidence from several reports
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
                each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:
@@ -124,7 +126,7 @@ class OfflineAnswerer:
         return chosen[:max(MAX_UNITS, len(chosen))]
 
     def run(self, question: str, hits: list[SearchHit], both_reports: bool = False,
-            each_min: float = SUPPORT_COVERAGE, labels: dict[str, str] | None = None) -> Answer:
+            each_min: float = SUPPORT_COVERAGE) -> Answer:
         zh = has_cjk(question)
         chosen = self.select(question, hits, both_reports, each_min)
         if not chosen:
@@ -132,7 +134,7 @@ class OfflineAnswerer:
         terms = question_terms(question)
         # evidence from several reports: each line says whose it is (the broker from the report card)
         several = len({u.chunk.report for u, _ in chosen}) > 1
-        tag = (lambda u: f"{(labels or {}).get(u.chunk.report) or u.chunk.report}{'：' if zh else ': '}") if several \
+        tag = (lambda u: f"{self.labels.get(u.chunk.report) or u.chunk.report}{'：' if zh else ': '}") if several \
             else (lambda u: "")
         lines = [f"{tag(u)}{_render(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
         lead = "根据报告：" if zh else "The reports say (quoted in the original Chinese):"

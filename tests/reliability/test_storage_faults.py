@@ -94,7 +94,7 @@ def test_read_only_index_reads_work_writes_refuse(built_index, read_only_index, 
 def test_disk_full_refuses_in_one_line_and_the_old_index_answers(built_index, tmp_path) -> None:
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    if not _mount("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)):
+    if not _mount("-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mnt)):
         pytest.skip("mounting a tmpfs is not permitted here (needs CAP_SYS_ADMIN): cannot make a full disk")
     try:
         index = mnt / "index"
