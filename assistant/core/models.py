@@ -67,8 +67,9 @@ class SearchHit(BaseModel):
     dense_rank: int | None = None
 
 
-class Citation(BaseModel):
-    id: str  # stable: "<chunk id>:<start>-<end>"
+class Quote(BaseModel):
+    """A verbatim span of a report: quote == report text[start:end]."""
+
     report: str
     section: str = ""
     page: int | None = None
@@ -77,15 +78,13 @@ class Citation(BaseModel):
     quote: str
 
 
-class Located(BaseModel):
+class Citation(Quote):
+    id: str  # stable: "<chunk id>:<start>-<end>"
+
+
+class Located(Quote):
     """A passage in its surrounding paragraph, the quote marked with 【】."""
 
-    report: str
-    section: str = ""
-    page: int | None = None
-    start: int
-    end: int
-    quote: str
     paragraph: str
     marked: str
 
