@@ -288,6 +288,15 @@ def report_cards_html(cards: Sequence[ReportCard], summaries: Sequence[Mapping[s
     return "<div class='report-cards'>" + "".join(out) + "</div>"
 
 
+def pending_html(pending: Sequence[Mapping[str, Any]]) -> str:
+    """Files in the corpus the index does not hold as they are (an interrupted upload, a hand edit), with why."""
+    if not pending:
+        return ""
+    items = "".join(f"<li><b>{escape(p['file'])}</b> — {escape(p['reason'])}</li>" for p in pending)
+    return (f"<div class='panel-msg panel-warn' id='pending-files'>待处理文件 / pending files ({len(pending)})"
+            f"<ul>{items}</ul></div>")
+
+
 # ---- citation lookup -------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,9 @@ REMOVE, DELETE = "remove", "delete"
 
 
 def cards_html(assistant: Assistant) -> str:
-    return render.report_cards_html(assistant.cards(), assistant.reports())
+    # files in the corpus not indexed as they are come first: the user can ingest or delete them
+    return (render.pending_html(assistant.pending())
+            + render.report_cards_html(assistant.cards(), assistant.reports()))
 
 
 def upload_html(results) -> str:
