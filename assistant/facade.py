@@ -355,8 +355,10 @@ class Assistant:
         return any(isinstance(r, dict) and r.get("source_table") in ids for r in rows)
 
     def _table_total_answer(self, question: str, resolved: str, scope: list[str]) -> Answer | None:
-        """A sum/max/min/count over a table the question names (time series, entity tables), cited row by row."""
-        result = table_total(resolved, self._scoped_tables(scope))
+        """A sum/max/min/count over a table the question names (time series, entity tables), cited row by row.
+        Target tables are the totals tool's: summing their column whole would ignore its year/kind/date filters."""
+        target_tables = self._per_generation("target_tables", lambda: {r.source_table for r in self.targets()})
+        result = table_total(resolved, [t for t in self._scoped_tables(scope) if t.id not in target_tables])
         if result is None:
             return None
         citations = [c for t in result.terms if (c := self._cite_span(result.table.report, t.row.start, t.row.end))]

@@ -66,7 +66,8 @@ def _match(label: str, question: str) -> float:
     common = len(grams & _bigrams(question))
     if not grams or not common:
         return 0.0
-    return common + common / len(grams) + (0.5 if sub else 0.0)
+    # a sub-row wins over its parent only on a specific match (two or more of its own bigrams)
+    return common + common / len(grams) + (0.5 if sub and common >= 2 else 0.0)
 
 
 def _year(label: str) -> int | None:

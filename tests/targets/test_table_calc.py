@@ -48,3 +48,10 @@ def test_no_named_table_or_no_aggregate_word_gives_none():
 def test_asked_unit():
     assert asked_unit("合计多少万千瓦？") == "万千瓦" and asked_unit("what is the total in 亿元?") == "亿元"
     assert asked_unit("合计多少？") == ""
+
+
+def test_an_of_which_row_wins_only_on_a_specific_match():
+    t = table("图表 4：手机出货", ["指标", "2022A", "2023A"],
+              [["出货量（亿部）", "12.1", "11.6"], ["其中：折叠屏出货量占比", "1.2", "1.6"], ["其中：中国市场出货量", "2.9", "2.7"]])
+    assert table_total("图表4中2022—2023年出货量合计多少？", [t]).measure == "出货量（亿部）"
+    assert table_total("图表4中2022—2023年中国市场出货量合计多少？", [t]).measure == "其中：中国市场出货量"
