@@ -17,9 +17,13 @@ REMOVE, DELETE = "remove", "delete"
 
 
 def cards_html(assistant: Assistant) -> str:
-    # files in the corpus not indexed as they are come first: the user can ingest or delete them
-    return (render.pending_html(assistant.pending())
-            + render.report_cards_html(assistant.cards(), assistant.reports()))
+    return render.report_cards_html(assistant.cards(), assistant.reports())
+
+
+def pending_box_html(assistant: Assistant) -> str:
+    """Files in the corpus the index does not hold as they are (an interrupted upload, a hand edit, a file removed
+    from the index but kept): shown apart from the cards, with what to do."""
+    return render.pending_html(assistant.pending())
 
 
 def upload_html(results) -> str:
@@ -43,6 +47,7 @@ def confirm_text(action: str, report_id: str) -> str:
 def reports_tab(assistant: Assistant, settings: Settings) -> gr.Tab:
     with gr.Tab("报告 / Reports", id="reports", elem_id="tab-reports") as tab:
         pending = gr.State(None)  # (action, report id) awaiting confirmation; inside the tab, not among the Tabs
+        pending_box = gr.HTML(pending_box_html(assistant), elem_id="pending-box")
         cards = gr.HTML(cards_html(assistant), label="已索引报告 / Indexed reports", elem_id="report-cards")
         with gr.Row():
             with gr.Column(min_width=300):
@@ -70,7 +75,8 @@ def reports_tab(assistant: Assistant, settings: Settings) -> gr.Tab:
 
     def upload(paths: list[str] | None, progress=gr.Progress()) -> tuple:
         if not paths:
-            return render.message_html("请先选择文件 / choose a file first", "warn"), gr.update(), gr.update(), None
+            return (render.message_html("请先选择文件 / choose a file first", "warn"), gr.update(), gr.update(),
+                    gr.update(), None)
         items = [(Path(p), Path(p).name) for p in paths]
 
         def on_progress(stage: str, report: str, done: int, total: int) -> None:
@@ -81,7 +87,7 @@ def reports_tab(assistant: Assistant, settings: Settings) -> gr.Tab:
         for r in results:
             if r.status == "refused":
                 gr.Warning(r.message)
-        return upload_html(results), cards_html(assistant), ids_update(), None
+        return upload_html(results), cards_html(assistant), pending_box_html(assistant), ids_update(), None
 
     def ask(action: str, report_id: str | None) -> tuple:
         if not report_id:
@@ -93,7 +99,7 @@ def reports_tab(assistant: Assistant, settings: Settings) -> gr.Tab:
     def confirm(todo: tuple | None) -> tuple:
         hidden = gr.update(visible=False)
         if not todo:
-            return None, hidden, gr.update(), gr.update(), gr.update()
+            return None, hidden, gr.update(), gr.update(), gr.update(), gr.update()
         action, report_id = todo
         n = assistant.remove(report_id, delete_file=action == DELETE)
         if not n:
@@ -103,16 +109,19 @@ def reports_tab(assistant: Assistant, settings: Settings) -> gr.Tab:
         else:
             msg, kind = (f"已从索引移除：{report_id}（{n} 段，文件保留） / removed {report_id} from the index "
                          f"({n} chunks; the file stays)", "ok")
-        return None, hidden, render.message_html(msg, kind), cards_html(assistant), ids_update()
+        return (None, hidden, render.message_html(msg, kind), cards_html(assistant), pending_box_html(assistant),
+                ids_update())
 
     def cancel() -> tuple:
         return None, gr.update(visible=False), render.message_html("已取消 / cancelled")
 
-    upload_btn.click(upload, [files], [result, cards, choice, files], **INGEST, **PRIVATE)
+    upload_btn.click(upload, [files], [result, cards, pending_box, choice, files], **INGEST, **PRIVATE)
     remove_btn.click(lambda r: ask(REMOVE, r), [choice], [pending, confirm_box, confirm_msg, removed], **PRIVATE)
     delete_btn.click(lambda r: ask(DELETE, r), [choice], [pending, confirm_box, confirm_msg, removed], **PRIVATE)
-    confirm_btn.click(confirm, [pending], [pending, confirm_box, removed, cards, choice], **INGEST, **PRIVATE)
+    confirm_btn.click(confirm, [pending], [pending, confirm_box, removed, cards, pending_box, choice], **INGEST,
+                      **PRIVATE)
     cancel_btn.click(cancel, None, [pending, confirm_box, removed], **PRIVATE)
     choice.change(lambda: (None, gr.update(visible=False)), None, [pending, confirm_box], **PRIVATE)
-    tab.select(lambda: (cards_html(assistant), ids_update()), None, [cards, choice], **PRIVATE)
+    tab.select(lambda: (cards_html(assistant), pending_box_html(assistant), ids_update()), None,
+               [cards, pending_box, choice], **PRIVATE)
     return tab
