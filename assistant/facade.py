@@ -24,6 +24,7 @@ from assistant.core.models import IngestSummary
 from assistant.ingest.pipeline import Ingestor, Progress, pending_files
 from assistant.ingest.store.faults import StorageError
 from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
+from assistant.core.models import ocr_confidence
 from assistant.answer.analysis import Intent, QuestionAnalysis, analyse
 from assistant.answer.card import card_answer
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
@@ -43,6 +44,7 @@ from assistant.targets.units import fmt
 __all__ = ["Assistant", "QuestionError", "clean_question", "TotalsQuery", "Op", "GroupBy", "fmt", "NATIONAL",
            "UploadRefused", "StorageError"]
 from assistant.core.settings import RetrieverKind, Settings
+from assistant.core.traditional import is_traditional
 
 ANSWER_POOL = 8
 # Control and format characters, and lone surrogates (JSON "\ud800" decodes to one; encoders reject them).
@@ -113,10 +115,16 @@ class Assistant:
         return pending_files(self.index, self.settings.corpus_dir)
 
     def reports(self) -> list[dict]:
-        """Each indexed report: id, chunks, tables, chars, encoding, ingested_at, pages (0 for text files)."""
-        pages = self._per_generation("pages", lambda: {
-            rid: len(r.pages) if (r := self.index.catalog.report(rid)) else 0 for rid in self.index.catalog.report_ids()})
-        return [s | {"pages": pages.get(s["report"], 0)} for s in self.index.catalog.report_summaries()]
+        """Each indexed report: id, chunks, tables, chars, encoding, ingested_at, pages (0 for text files),
+        ocr_pages (pages read wholly or partly by OCR), traditional (Traditional Chinese, searched as Simplified)."""
+        def facts(r) -> dict:
+            return {"pages": len(r.pages), "ocr_pages": sum(1 for p in r.pages if p.ocr),
+                    "traditional": is_traditional(r.text)}
+
+        facts_by_report = self._per_generation("pages", lambda: {
+            rid: facts(r) for rid in self.index.catalog.report_ids() if (r := self.index.catalog.report(rid))})
+        empty = {"pages": 0, "ocr_pages": 0, "traditional": False}
+        return [s | facts_by_report.get(s["report"], empty) for s in self.index.catalog.report_summaries()]
 
     def upload(self, files: list[tuple[Path, str]], progress: Progress | None = None, on_file=None) -> list:
         """Accept uploaded files (path, original name) into the corpus and index them; one refusal stops none."""
@@ -147,6 +155,7 @@ class Assistant:
             history = self._histories.setdefault(conversation, [])
         resolved = resolve_followup(question, list(history or []))
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report})
+        self._mark_ocr([*answer.citations, *answer.related])
         if resolved != question:
             answer.notes.append(f"理解为 / understood as: {resolved}")
         if conversation is not None:
@@ -419,7 +428,17 @@ class Assistant:
         text = self.report_text(chunk.report) or ""
         if not (chunk.start <= start < end <= chunk.end):
             raise KeyError(f"引用编号与原文不符 {citation_id} / citation id {citation_id} does not match its passage")
-        return locate(chunk.report, text, start, end, chunk.section, chunk.page)
+        located = locate(chunk.report, text, start, end, chunk.section, chunk.page)
+        self._mark_ocr([located])
+        return located
+
+    def _mark_ocr(self, quotes: list) -> None:
+        """Quotes read by OCR carry the recogniser's confidence, so the answer and the panel can say so."""
+        spans = self._per_generation("ocr_spans", lambda: {
+            rid: [s for p in r.pages for s in p.ocr] for rid in self.index.catalog.report_ids()
+            if (r := self.index.catalog.report(rid)) and any(p.ocr for p in r.pages)})
+        for quote in quotes:
+            quote.ocr_confidence = ocr_confidence(spans.get(quote.report, []), quote.start, quote.end)
 
     def find_quote(self, quote: str, report: str | None = None, limit: int = 50) -> list[Located]:
         """Every place `quote` occurs (whitespace and full/half width ignored), in report order, at most `limit`."""
@@ -434,4 +453,5 @@ class Assistant:
                                 if c.report == rid and c.start <= start < c.end), "")
                 found.append(locate(rid, text, start, end, section, rep.page_at(start) if rep else None))
                 pos = end
+        self._mark_ocr(found)
         return found

@@ -89,7 +89,7 @@ class _IngestBar:
     def __call__(self, stage: str, report: str, done: int, total: int) -> None:
         label = {"embed": "嵌入 / embedding", "store": "写入 / storing", "load": "读取 / loading",
                  "commit": "提交 / committing", "done": "完成 / done", "skip": "未变 / unchanged",
-                 "error": "失败 / failed"}.get(stage, stage)
+                 "error": "失败 / failed", "ocr": "OCR 识别 / OCR"}.get(stage, stage)
         if self.task is None:
             self.task = self.bar.add_task("", total=max(total, 1))
         self.bar.update(self.task, description=f"{label} {report[:40]}", completed=done, total=max(total, 1))
@@ -143,7 +143,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """索引状态 / Reports, chunks, embedder and index size."""
     assistant = get_assistant()
     info = assistant.status()
-    pages = {r["report"]: r.get("pages", 0) for r in assistant.reports()}
+    facts = {r["report"]: r for r in assistant.reports()}
+    pages = {rid: f.get("pages", 0) for rid, f in facts.items()}
     cards = {c.report: c for c in assistant.cards()}
     info["corpus_dir"] = str(assistant.settings.corpus_dir)
     info["dirs_from"] = {"corpus": _DIRS_FROM.get("corpus", "default"), "index": _DIRS_FROM.get("index", "default")}
@@ -165,7 +166,9 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                  f"评级 rating: {value(c.rating) if c else '—'}",
                  f"  分析师 analysts: {analysts}",
                  f"  页 pages {pages.get(r['report']) or '—'} · 分块 chunks {r['chunks']} · 表格 tables {r['tables']} · "
-                 f"字符 chars {r['chars']} · 编码 encoding {r['encoding']}"]
+                 f"字符 chars {r['chars']} · 编码 encoding {r['encoding']}"
+                 + (f" · OCR 页 OCR'd pages {f['ocr_pages']}" if (f := facts.get(r["report"], {})).get("ocr_pages") else "")
+                 + (" · 繁体 Traditional" if f.get("traditional") else "")]
         console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
     console.print(f"报告目录 corpus: {info['corpus_dir']} ({info['dirs_from']['corpus']})", markup=False, soft_wrap=True)
     console.print(f"索引目录 index: {info['index_dir']} ({info['dirs_from']['index']})", markup=False, soft_wrap=True)

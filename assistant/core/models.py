@@ -18,12 +18,27 @@ class ChunkKind(str, Enum):
     TABLE = "table"
 
 
+class OcrSpan(BaseModel):
+    """A stretch of Report.text read by OCR (a line, or a table's rows) and the recogniser's confidence in it."""
+
+    start: int
+    end: int
+    confidence: float  # mean of the recogniser's line scores, 0–1
+
+
+def ocr_confidence(spans: list[OcrSpan], start: int, end: int) -> float | None:
+    """The lowest OCR confidence over text[start:end]; None when no part of it was read by OCR."""
+    scores = [s.confidence for s in spans if s.start < end and start < s.end]
+    return min(scores) if scores else None
+
+
 class Page(BaseModel):
     """A page of a paged source (PDF): its number and where it lies in Report.text."""
 
     number: int
     start: int
     end: int
+    ocr: list[OcrSpan] = Field(default_factory=list)  # what of this page was read from an image (scan, image table)
 
 
 class Report(BaseModel):
@@ -41,6 +56,9 @@ class Report(BaseModel):
             if page.start <= offset < page.end:
                 return page.number
         return self.pages[-1].number if self.pages and offset >= self.pages[-1].start else None
+
+    def ocr_confidence(self, start: int, end: int) -> float | None:
+        return ocr_confidence([s for p in self.pages for s in p.ocr], start, end)
 
 
 class Chunk(BaseModel):
@@ -76,6 +94,7 @@ class Quote(BaseModel):
     start: int
     end: int
     quote: str
+    ocr_confidence: float | None = None  # set when the quote was read by OCR (from a scan or an image)
 
 
 class Citation(Quote):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jieba
 
+from assistant.core.traditional import to_simplified
+
 USER_DICT = Path(__file__).parent / "data" / "userdict.txt"
 _TOKEN_RE = re.compile(r"\w", re.UNICODE)
 # Particles and function words carry no evidence; dropping them keeps BM25 from matching on "的".
@@ -32,8 +34,9 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width → half-width) and lower case, so ＥＦＬＯＰＳ, EFlops and eflops are one token."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """NFKC (full-width → half-width), lower case and Simplified characters, so ＥＦＬＯＰＳ, EFlops and eflops are
+    one token, and so are 證券 and 证券 (a Simplified question finds a Traditional report)."""
+    return unicodedata.normalize("NFKC", to_simplified(text)).lower()
 
 
 def tokenize(text: str) -> list[str]:

@@ -14,11 +14,15 @@ import resource
 import sys
 import stat
 import threading
+import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
-from assistant.core.models import Page, Report
+from assistant.core.models import OcrSpan, Page, Report
 from assistant.core.text import CAPTION_RE
+from assistant.ingest import ocr as ocr_mod
+from assistant.ingest.ocr import OcrOptions
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 
@@ -31,6 +35,16 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff
 # 1.4 GB stayed), and a broken page tree can make a parser loop. The child's memory goes back to the OS with it.
 PDF_MEMORY_MB = 512
 PDF_TIMEOUT_S = 120
+# An embedded image at least this share of the page's width and height is read by OCR (an image table, a
+# screenshot); smaller ones are logos and icons.
+OCR_IMAGE_MIN_WIDTH = 0.3
+OCR_IMAGE_MIN_HEIGHT = 0.08
+# A page with fewer non-blank characters than this has no text layer worth the name (a scan with a stamped page
+# number): it is read by OCR.
+OCR_PAGE_MAX_CHARS = 10
+
+# on_ocr(done, total): OCR progress of one file (a page or an image each)
+OcrProgress = Callable[[int, int], None]
 
 
 class LoadError(ValueError):
@@ -42,7 +56,9 @@ class LoadError(ValueError):
         super().__init__(" ".join(message.split()))  # one line even if the file name holds a newline
 
 
-def load_report(path: Path, report_id: str | None = None, *, max_bytes: int | None = None) -> Report:
+def load_report(path: Path, report_id: str | None = None, *, max_bytes: int | None = None,
+                ocr: OcrOptions | None = None, on_ocr: OcrProgress | None = None) -> Report:
+    """`ocr`: read PDF pages without a text layer and large images by OCR (None: never; a scan is refused)."""
     path = Path(path)
     name = path.name
     suffix = path.suffix.lower()
@@ -65,7 +81,7 @@ def load_report(path: Path, report_id: str | None = None, *, max_bytes: int | No
         raise LoadError(name, f"文件无法打开（{err.strerror or err}）", f"the file cannot be opened ({err.strerror or err})") from err
 
     if suffix == ".pdf":
-        (text, pages), encoding = _pdf_text(data, name), "pdf"
+        (text, pages), encoding = _pdf_text(data, name, ocr, on_ocr), "pdf"
     else:
         (text, encoding), pages = decode_text(data, name), []
     return Report(
@@ -175,24 +191,36 @@ def _mb(n: int) -> str:
 # ---- PDF ----------------------------------------------------------------------------------------------------
 
 
-def _pdf_text(data: bytes, name: str) -> tuple[str, list[Page]]:
+def _pdf_text(data: bytes, name: str, ocr: OcrOptions | None = None,
+              on_ocr: OcrProgress | None = None) -> tuple[str, list[Page]]:
     if not data.strip():
         raise LoadError(name, "文件为空", "the file is empty")
     if b"%PDF-" not in data[:1024]:
         raise LoadError(name, "不是 PDF 文件（缺少 %PDF 文件头）", "not a PDF file (no %PDF header)")
     receive, send = _pdf_context().Pipe(duplex=False)
-    child = _pdf_context().Process(target=_pdf_child, args=(data, name, send, PDF_MEMORY_MB), daemon=True)
+    child = _pdf_context().Process(target=_pdf_child, args=(data, name, send, PDF_MEMORY_MB, ocr), daemon=True)
     child.start()
     send.close()
     try:
-        if not receive.poll(PDF_TIMEOUT_S):
-            child.kill()
-            raise LoadError(name, f"PDF 解析超时（超过 {PDF_TIMEOUT_S} 秒），文件可能已损坏",
-                            f"parsing the PDF took longer than {PDF_TIMEOUT_S} s (a corrupt file?)")
-        try:
-            kind, *result = receive.recv()
-        except EOFError:
-            kind, result = "crashed", []
+        # The parse has PDF_TIMEOUT_S; each OCR job, announced by a progress message, has its own time after that.
+        deadline, ocr_started = time.monotonic() + PDF_TIMEOUT_S, False
+        while True:
+            if not receive.poll(max(0.0, deadline - time.monotonic())):
+                child.kill()
+                if ocr_started:
+                    raise LoadError(name, f"OCR 超时（一页超过 {ocr_mod.PAGE_TIMEOUT_S} 秒）",
+                                    f"OCR took longer than {ocr_mod.PAGE_TIMEOUT_S} s for one page")
+                raise LoadError(name, f"PDF 解析超时（超过 {PDF_TIMEOUT_S} 秒），文件可能已损坏",
+                                f"parsing the PDF took longer than {PDF_TIMEOUT_S} s (a corrupt file?)")
+            try:
+                kind, *result = receive.recv()
+            except EOFError:
+                kind, result = "crashed", []
+            if kind != "progress":
+                break
+            ocr_started, deadline = True, time.monotonic() + ocr_mod.PAGE_TIMEOUT_S
+            if on_ocr is not None:
+                on_ocr(*result)
     finally:
         receive.close()
         child.join(10)
@@ -231,16 +259,20 @@ def _pdf_context():
         return _context
 
 
-def _pdf_child(data: bytes, name: str, send, memory_mb: int) -> None:
-    """In the child: parse under an address-space limit, send ("ok", text, pages) or ("error", zh, en)."""
+def _pdf_child(data: bytes, name: str, send, memory_mb: int, ocr: OcrOptions | None = None) -> None:
+    """In the child: parse under an address-space limit, send ("ok", text, pages) or ("error", zh, en), after
+    ("progress", done, total) before each OCR job. OCR may raise the soft limit to the hard one, which is higher
+    by what the OCR engine maps (ocr.MEMORY_MB) — only once the PDF is parsed, and for pixels we rendered."""
     try:
         with open("/proc/self/statm") as f:  # the limit is on top of what the parser already maps
             mapped = int(f.read().split()[0]) * resource.getpagesize()
-        resource.setrlimit(resource.RLIMIT_AS, (mapped + memory_mb * 2**20,) * 2)
+        soft = mapped + memory_mb * 2**20
+        hard = soft + (ocr_mod.MEMORY_MB * 2**20 if ocr is not None and ocr.enabled else 0)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     except (OSError, ValueError):
         pass  # no /proc or no permission: the timeout still bounds the child
     try:
-        text, pages = _parse_pdf(data, name)
+        text, pages = _parse_pdf(data, name, ocr, lambda done, total: send.send(("progress", done, total)))
         send.send(("ok", text, [p.model_dump() for p in pages]))
     except LoadError as err:
         send.send(("error", err.reason_zh, err.reason_en))
@@ -250,7 +282,8 @@ def _pdf_child(data: bytes, name: str, send, memory_mb: int) -> None:
         send.close()
 
 
-def _parse_pdf(data: bytes, name: str) -> tuple[str, list[Page]]:
+def _parse_pdf(data: bytes, name: str, ocr: OcrOptions | None = None,
+               progress: OcrProgress | None = None) -> tuple[str, list[Page]]:
     # Imported here: pdfminer is slow to import and text files never need it.
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError  # also covers PDFPasswordIncorrect
@@ -259,6 +292,7 @@ def _parse_pdf(data: bytes, name: str) -> tuple[str, list[Page]]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             page_items = [_page_items(page) for page in pdf.pages]
             images = sum(len(page.images) for page in pdf.pages)
+            jobs = _ocr_jobs(pdf.pages) if ocr is not None and ocr.enabled else []
     except MemoryError:
         raise
     except Exception as err:  # pdfminer raises many kinds (PSEOF, PDFSyntaxError, KeyError…) on broken files
@@ -270,28 +304,86 @@ def _parse_pdf(data: bytes, name: str) -> tuple[str, list[Page]]:
             raise LoadError(name, "PDF 已加密", "the PDF is encrypted") from err
         raise LoadError(name, "PDF 已损坏或无法解析", f"the PDF is corrupt or unreadable ({type(cause).__name__})") from err
 
+    ocr_done = _run_ocr(data, jobs[:ocr.max_pages], page_items, ocr, progress) if jobs else 0
     _drop_running_lines(page_items)
     text, pages = "", []
     for number, items in enumerate(page_items, start=1):
-        page_text = _assemble(items)
+        page_text, spans = _assemble(items)
         if page_text and text:
             text += "\n\n"
-        pages.append(Page(number=number, start=len(text), end=len(text) + len(page_text)))
+        base = len(text)
+        pages.append(Page(number=number, start=base, end=base + len(page_text),
+                          ocr=[OcrSpan(start=base + s, end=base + e, confidence=round(c, 4)) for s, e, c in spans]))
         text += page_text
     if not text.strip():
         # Say which: a scan (pages of images: needs OCR), a PDF whose page tree leads to no page (corrupt),
         # or pages with neither text nor images.
         if not page_items:
             raise LoadError(name, "PDF 已损坏：找不到任何页面", "the PDF is corrupt: no page can be found")
+        if images and ocr_done:
+            raise LoadError(name, "PDF 中没有可提取的文字：是扫描件（只有图像），OCR 也未识别出文字",
+                            "the PDF has no extractable text: it is a scan (pages of images) and OCR found no text in it")
         if images:
-            raise LoadError(name, "PDF 中没有可提取的文字：是扫描件（只有图像），暂不支持 OCR",
-                            "the PDF has no extractable text: it is a scan (pages of images); OCR is not supported yet")
+            raise LoadError(name, "PDF 中没有可提取的文字：是扫描件（只有图像），而 OCR 已关闭（ASSISTANT_OCR）",
+                            "the PDF has no extractable text: it is a scan (pages of images) and OCR is off "
+                            "(ASSISTANT_OCR, ASSISTANT_OCR_MAX_PAGES)")
         raise LoadError(name, "PDF 中没有可提取的文字（页面上没有文字也没有图像）",
                         "the PDF has no extractable text (its pages hold neither text nor images)")
     # Fonts without a Unicode map come out as "(cid:123)": the text exists but cannot be read.
     if len("".join(re.findall(r"\(cid:\d+\)", text))) > 0.3 * len(text):
         raise LoadError(name, "PDF 字体缺少 Unicode 映射，文字无法解码", "the PDF's fonts lack a Unicode map; its text cannot be decoded")
     return text, pages
+
+
+def _ocr_jobs(pages) -> list[tuple[int, tuple[float, float, float, float] | None]]:
+    """What to read by OCR: (page index, None) for a page without a text layer, (page index, bbox) for a large
+    image with no text over it on a page that has text. Pages with text are never read whole."""
+    jobs: list[tuple[int, tuple[float, float, float, float] | None]] = []
+    for i, page in enumerate(pages):
+        if not page.images:
+            continue
+        chars = [c for c in page.chars if c["text"].strip()]
+        if len(chars) < OCR_PAGE_MAX_CHARS:
+            jobs.append((i, None))
+            continue
+        for im in page.images:
+            box = (max(im["x0"], 0.0), max(im["top"], 0.0), min(im["x1"], page.width), min(im["bottom"], page.height))
+            if (box[2] - box[0] >= OCR_IMAGE_MIN_WIDTH * page.width
+                    and box[3] - box[1] >= OCR_IMAGE_MIN_HEIGHT * page.height
+                    and not any(_inside(c, box) for c in chars)):
+                jobs.append((i, box))
+    return jobs
+
+
+def _run_ocr(data: bytes, jobs: list, page_items: list[list[dict]], ocr: OcrOptions,
+             progress: OcrProgress | None) -> int:
+    """Render each job's page (or image region) at ocr.dpi with PDFium, read it, and put its lines and tables
+    in the page's items: instead of them for a whole page, beside them for an image."""
+    import pypdfium2 as pdfium  # pdfplumber's own renderer
+
+    try:  # the engine maps far more than the parser (ocr.MEMORY_MB); the PDF is parsed by now
+        resource.setrlimit(resource.RLIMIT_AS, (resource.getrlimit(resource.RLIMIT_AS)[1],) * 2)
+    except (OSError, ValueError):
+        pass
+    doc = pdfium.PdfDocument(data)
+    try:
+        for n, (i, box) in enumerate(jobs):
+            if progress is not None:
+                progress(n, len(jobs))
+            page = doc[i]
+            width, height = page.get_size()
+            scale = min(ocr.dpi / 72, ocr_mod.MAX_SIDE_PX / max(width, height, 1))
+            # PDFium crops (left, bottom, right, top) in points; pdfplumber's boxes are (x0, top, x1, bottom).
+            crop = (0, 0, 0, 0) if box is None else (box[0], height - box[3], width - box[2], box[1])
+            image = page.render(scale=scale, crop=crop).to_numpy()  # BGR, what the engine takes
+            boxes = ocr_mod.read_image(image, ocr.cache_dir)
+            items = ocr_mod.layout(boxes, scale, box[0] if box else 0.0, box[1] if box else 0.0)
+            page_items[i] = items if box is None else sorted(page_items[i] + items, key=lambda item: item["top"])
+        if progress is not None:
+            progress(len(jobs), len(jobs))
+    finally:
+        doc.close()
+    return len(jobs)
 
 
 def _page_items(page) -> list[dict]:
@@ -346,12 +438,13 @@ def _drop_running_lines(page_items: list[list[dict]]) -> None:
                 items.remove(item)
 
 
-def _assemble(items: list[dict]) -> str:
-    """Page text: wrapped lines of a paragraph joined, paragraphs and tables separated by blank lines."""
+def _assemble(items: list[dict]) -> tuple[str, list[tuple[int, int, float]]]:
+    """Page text: wrapped lines of a paragraph joined, paragraphs and tables separated by blank lines; and the
+    (start, end, confidence) of each piece read by OCR (items with an "ocr" score)."""
     lines = [item for item in items if "text" in item]
     left = min((item["x0"] for item in lines), default=0)
     right = max((item["x1"] for item in lines), default=0)
-    text, prev = "", None
+    text, prev, spans = "", None, []
     for item in items:
         if "table" in item:
             # A caption line just above keeps to its table; otherwise the table is a block of its own.
@@ -375,5 +468,8 @@ def _assemble(items: list[dict]) -> str:
                     text = _join(text, line)  # the previous line ran to the margin: a soft wrap
                 else:
                     text += "\n" + line
+        if "ocr" in item:
+            piece = "\n".join(item["table"]) if "table" in item else item["text"].strip()
+            spans.append((len(text) - len(piece), len(text), item["ocr"]))
         prev = item
-    return text
+    return text, spans

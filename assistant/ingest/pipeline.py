@@ -24,6 +24,8 @@ from assistant.core.models import Chunk, IngestSummary
 from assistant.ingest.structure import extract_tables
 from assistant.ingest.units import unit_embed_text, unit_key, unit_spans
 from assistant.core.tokenize import tokenize
+from assistant.core.traditional import to_simplified
+from assistant.ingest.ocr import OcrOptions
 
 CHUNKER_VERSION = "2"
 EMBED_BATCH = 32
@@ -96,6 +98,7 @@ class Ingestor:
         self.progress = progress or (lambda *a: None)
         self.max_bytes = max_bytes
         self.config = f"chunker={CHUNKER_VERSION};size={index.settings.chunk_size}"
+        self.ocr = OcrOptions.from_settings(index.settings)
 
     def run(self, paths: Iterable[Path], rebuild: bool = False) -> IngestSummary:
         t0 = time.perf_counter()
@@ -124,7 +127,8 @@ class Ingestor:
             summary.unchanged.append(path.name)
             self.progress("skip", path.name, 1, 1)
             return
-        report = load_report(path, max_bytes=self.max_bytes)
+        report = load_report(path, max_bytes=self.max_bytes, ocr=self.ocr,
+                             on_ocr=lambda done, total: self.progress("ocr", path.name, done, total))
         chunks = self.chunker.run(report)
         vectors, embedded = self._vectors_for(chunks, report.id)
         if self.index.settings.unit_vectors:
@@ -159,7 +163,8 @@ class Ingestor:
         self.progress("embed", label, 0, len(missing))
         for b in range(0, len(missing), EMBED_BATCH):
             part = missing[b:b + EMBED_BATCH]
-            vecs = embedder.embed_passages([chunks[i].embed_text for i in part])
+            # Traditional Chinese is embedded in its Simplified form (same key: the text as stored)
+            vecs = embedder.embed_passages([to_simplified(chunks[i].embed_text) for i in part])
             fresh = {keys[i]: v for i, v in zip(part, vecs)}
             self.index.catalog.cache_vectors(fresh)
             cached.update(fresh)
@@ -178,7 +183,7 @@ class Ingestor:
         for b in range(0, len(missing), EMBED_BATCH):
             self.progress("embed", f"{label} · units", b, len(missing))
             part = missing[b:b + EMBED_BATCH]
-            vecs = embedder.embed_passages([texts[i] for i in part])
+            vecs = embedder.embed_passages([to_simplified(texts[i]) for i in part])
             self.index.catalog.cache_vectors({keys[i]: v for i, v in zip(part, vecs)})
         return len(missing)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from assistant.ingest.pipeline import Progress, find_report_files
 from assistant.core.models import UploadResult
 from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_report
+from assistant.ingest.ocr import OcrOptions
 from assistant.ingest.store.faults import IndexReadOnly, StorageError
 
 MAX_STEM_CHARS = 100
@@ -92,7 +93,8 @@ class Uploader:
         with tempfile.TemporaryDirectory(prefix="assistant-upload-") as staging:
             staged = Path(staging) / name
             shutil.copyfile(src, staged)
-            load_report(staged, max_bytes=self.max_bytes)  # raises LoadError: nothing touched yet
+            # raises LoadError: nothing touched yet (OCR'd pages are cached, so the ingest below reads them again free)
+            load_report(staged, max_bytes=self.max_bytes, ocr=OcrOptions.from_settings(self.assistant.settings))
             return self._move_in_and_ingest(staged, name, progress, original)
 
     def _ingest_existing(self, path: Path, progress: Progress | None) -> UploadResult:

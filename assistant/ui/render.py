@@ -153,8 +153,15 @@ def passage_html(located: Located, context_chars: int = CONTEXT_CHARS) -> str:
         before = ("…" if lo > 0 else "") + para[lo:at]
         after = para[q_end:hi] + ("…" if hi < len(para) else "")
         body = f"{escape(before)}<mark>{escape(para[at:q_end])}</mark>{escape(after)}"
+    ocr = f'<div class="passage-meta">{escape(ocr_tag(located).strip(" ·"))}</div>' if located.ocr_confidence else ""
     return (f'<div class="passage" id="passage-view"><h4>原文 / Cited passage</h4>'
-            f'{_meta(located.report, located.section, located.page)}<div class="passage-text">{body}</div></div>')
+            f'{_meta(located.report, located.section, located.page)}{ocr}<div class="passage-text">{body}</div></div>')
+
+
+def ocr_tag(quote) -> str:
+    """" · OCR 置信度 0.97" for a quote read from an image by OCR (check it against the page), else ""."""
+    conf = getattr(quote, "ocr_confidence", None)
+    return f" · OCR 置信度 {conf:.2f}" if conf is not None else ""
 
 
 def quote_position(located: Located) -> int | None:
@@ -179,7 +186,7 @@ def _citation_items(citations: Sequence[Citation], cls: str) -> str:
     items = []
     for i, c in enumerate(citations, start=1):
         quote = c.quote if len(c.quote) <= 90 else c.quote[:89] + "…"
-        where = f"{short_report(c.report)}" + (f" · p.{c.page}" if c.page is not None else "")
+        where = f"{short_report(c.report)}" + (f" · p.{c.page}" if c.page is not None else "") + ocr_tag(c)
         items.append(f"<li>{cite_link(i, c, cls)} <span class='src-where'>{escape(where)}</span>"
                      f"<div class='src-quote'>{escape(quote)}</div></li>")
     return "<ol class='src-list'>" + "".join(items) + "</ol>"
@@ -336,7 +343,7 @@ def _where(c: Citation) -> str:
     if c.page is not None:
         parts.append(f"第 {c.page} 页 / p. {c.page}")
     parts.append(f"字符 / chars {c.start}–{c.end}")
-    return " · ".join(parts)
+    return " · ".join(parts) + ocr_tag(c)
 
 
 def export_markdown(answers: Sequence[Answer], title: str = "研报助手 / Report Assistant") -> str:

@@ -21,6 +21,7 @@ from assistant.ingest.store.catalog import Catalog
 from assistant.ingest.embed import Embedder, make_embedder
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.settings import Settings
+from assistant.core.traditional import to_simplified
 from assistant.ingest.store.faults import IndexBusy, IndexReadOnly, StorageError, storage_fault
 from assistant.ingest.store.vectors import VectorStore
 
@@ -194,7 +195,8 @@ class Index:
             if vector is not None:
                 self._query_vectors.move_to_end(query)
                 return vector
-        vector = self.embedder.embed_query(query)  # outside the lock: other threads keep answering
+        # outside the lock: other threads keep answering; Simplified, as the passages were embedded (ingest)
+        vector = self.embedder.embed_query(to_simplified(query))
         with self._lock:
             self._query_vectors[query] = vector
             while len(self._query_vectors) > QUERY_CACHE_SIZE:
