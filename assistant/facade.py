@@ -18,7 +18,7 @@ from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from assistant.answer.offline import OfflineAnswerer, abstention, resolve_followup
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
-from assistant.answer.evidence import Coverage, question_terms, units_of
+from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, units_of
 from assistant.ingest.store.index import Index
 from assistant.core.models import IngestSummary
 from assistant.ingest.pipeline import Ingestor, Progress, pending_files
@@ -148,13 +148,16 @@ class Assistant:
         return other
 
     def ask(self, question: str, history: list[str] | None = None, report: str | None = None,
-            conversation: str | None = None) -> Answer:
+            conversation: str | None = None, on_token=None) -> Answer:
+        """`on_token(text)` receives an LLM answer's tokens as they come (the UI streams them); the Answer
+        returned is the checked one, which may differ (citations attached, sentences removed, or the fallback)."""
         t0 = time.perf_counter()
         question = clean_question(question, self.settings.max_question_chars)
         if conversation is not None:
             history = self._histories.setdefault(conversation, [])
         resolved = resolve_followup(question, list(history or []))
-        answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report})
+        answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
+                                    "on_token": on_token})
         self._mark_ocr([*answer.citations, *answer.related])
         if resolved != question:
             answer.notes.append(f"理解为 / understood as: {resolved}")
@@ -203,7 +206,8 @@ class Assistant:
             if named and answer is not None and answer.tool and not self._tool_used(answer, named):
                 answer = None
             answer = answer or self._table_total_answer(question, resolved, scope)
-        answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1)
+        answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
+                                                 x.get("on_token"))
         k = self.retriever.k
         answer.retrieved = [
             RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,
@@ -213,18 +217,19 @@ class Assistant:
         return answer
 
     def _evidence_answer(self, question: str, resolved: str, hits: list[SearchHit], both: bool,
-                         named_several: bool = False) -> Answer:
+                         named_several: bool = False, on_token=None) -> Answer:
         snap = self.index.snapshot()
         st = self.settings
         offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), self._unit_similarity(resolved),
                                   st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
                                   st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker})
         answer = None
+        # reports the question names each show their best evidence, even at a lower coverage
+        each_min = AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE
         if self.settings.llm_base_url:
-            answer = self._llm_answer(question, resolved, hits, offline)
+            answer = self._llm_answer(question, resolved, hits, offline, both, each_min, on_token)
         if answer is None:
-            # reports the question names each show their best evidence, even at a lower coverage
-            answer = offline.run(resolved, hits, both, AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE)
+            answer = offline.run(resolved, hits, both, each_min)
         answer.question = question
         answer.citations, dropped = verify(answer.citations, self.report_text)
         answer.related, _ = verify(answer.related, self.report_text)
@@ -247,29 +252,47 @@ class Assistant:
 
         return similarity
 
-    def _llm_answer(self, question: str, resolved: str, hits: list[SearchHit], offline: OfflineAnswerer):
-        from assistant.answer.llm import llm_answer, make_chat_model
+    def _llm_answer(self, question: str, resolved: str, hits: list[SearchHit], offline: OfflineAnswerer,
+                    both: bool = False, each_min: float = SUPPORT_COVERAGE, on_token=None) -> Answer:
+        """The LLM's answer over the offline answerer's evidence units, checked and cited; the offline answer with
+        the reason (`llm_fallback`, notes) when it cannot be shown. Only questions the evidence covers reach the
+        model: near-miss passages invite a fluent wrong answer (aggregates never do: the tools' figures stand)."""
+        from assistant.answer.llm import LLMRejected, llm_answer, make_chat_model
+        from assistant.core.models import LLMFallback
 
         s = self.settings
         if self._chat_model is None:
-            self._chat_model = make_chat_model(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout_s)
-        terms = question_terms(resolved)
-        units = [u for h in hits for u in units_of(h.chunk)]
-        units.sort(key=lambda u: -offline.coverage.score(terms, u))
-        passages = units[:5]
-        if not passages:
-            return None
-        try:
-            text, citations = llm_answer(self._chat_model, resolved, passages)
-        except Exception as exc:  # timeout, HTTP error, failed checks: the offline answer stands
-            answer = offline.run(resolved, hits)
-            answer.notes.append(f"LLM 回答未采用，改用离线回答 / LLM answer not used, offline answer shown: "
-                                f"{type(exc).__name__}: {str(exc)[:200]}")
+            self._chat_model = make_chat_model(s.llm_base_url, s.llm_model, s.llm_api_key, s.llm_timeout_s,
+                                               s.llm_max_tokens)
+
+        def fallback(exc: LLMRejected) -> Answer:
+            answer = offline.run(resolved, hits, both, each_min)
+            answer.llm_fallback = exc.reason
+            answer.notes.append(f"LLM 回答未采用，改用离线回答 / LLM answer not used, offline answer shown: {exc}")
             return answer
-        if "未找到" in text or "do not say" in text.lower():
-            return abstention(question, hits)
-        return Answer(question=question, answer=text, abstained=False, citations=citations,
-                      notes=[f"LLM: {s.llm_model}"])
+
+        chosen = [u for u, _ in offline.select(resolved, hits, both, each_min)]
+        if not chosen:
+            return fallback(LLMRejected(LLMFallback.NO_EVIDENCE, "the evidence does not cover the question"))
+        terms = question_terms(resolved)
+        more = sorted((u for h in hits for u in units_of(h.chunk) if not is_boilerplate(u)),
+                      key=lambda u: -offline.coverage.score(terms, u))
+        passages = list(chosen)
+        for u in more:
+            if len(passages) >= max(s.llm_passages, len(chosen)):
+                break
+            if all(u.text != p.text for p in passages):
+                passages.append(u)
+        try:
+            reply = llm_answer(self._chat_model, resolved, passages, self.cards(), timeout_s=s.llm_timeout_s,
+                               max_chars=s.llm_max_answer_chars, passage_chars=s.llm_passage_chars,
+                               on_token=on_token)
+        except LLMRejected as exc:
+            return fallback(exc)
+        if reply.abstained:  # the model says "not found" although the evidence covers the question
+            return fallback(LLMRejected(LLMFallback.MODEL_ABSTAINED, reply.text[:80]))
+        return Answer(question=question, answer=reply.text, abstained=False, citations=reply.citations,
+                      notes=[f"LLM: {s.llm_model}", *reply.notes])
 
     # ---- tables, targets, totals ----------------------------------------------------------
 

@@ -168,6 +168,22 @@ class RetrievedPassage(BaseModel):
     end: int = 0
 
 
+class LLMFallback(str, Enum):
+    """Why an LLM answer was not shown (the offline answer was): one reason per answer, also in `notes`."""
+
+    EMPTY = "empty"
+    MARKER_ONLY = "marker_only"  # nothing but "[1]"
+    COPIED = "copied"  # the passages handed back
+    QUESTION_REPEATED = "question_repeated"
+    WRONG_LANGUAGE = "wrong_language"
+    TOO_LONG = "too_long"
+    UNSUPPORTED = "unsupported"  # no sentence the passages support (a figure none holds, nothing aligned)
+    MODEL_ABSTAINED = "model_abstained"  # "not found" although the offline evidence covers the question
+    NO_EVIDENCE = "no_evidence"  # the offline evidence does not cover the question: nothing to give the model
+    TIMEOUT = "timeout"
+    ERROR = "error"  # HTTP or connection error
+
+
 class Answer(BaseModel):
     """What `Assistant.ask` returns and `assistant ask --json` prints."""
 
@@ -180,6 +196,7 @@ class Answer(BaseModel):
     tool: ToolCall | None = None
     latency_ms: float = 0.0
     notes: list[str] = Field(default_factory=list)
+    llm_fallback: LLMFallback | None = None  # set when an LLM is configured and its answer was not shown
 
 
 # ---- tables → targets → totals -------------------------------------------------

@@ -90,7 +90,11 @@ class Settings(BaseSettings):
     llm_base_url: str = ""
     llm_model: str = "qwen2.5"
     llm_api_key: str = "not-needed"
-    llm_timeout_s: float = 30.0
+    llm_timeout_s: float = 30.0  # the whole answer, first token to last (a small model on 2 cores: 10–60 s)
+    llm_max_tokens: int = 200  # answers are one or two sentences; a small model otherwise rambles
+    llm_max_answer_chars: int = 600  # longer is degenerate (rambling or passages copied back)
+    llm_passages: int = 4  # passages in the prompt (short ones: small models and slow CPUs)
+    llm_passage_chars: int = 240
 
     auth: str = ""  # "user:password" for the UI when bound beyond loopback
 

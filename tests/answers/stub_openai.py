@@ -4,10 +4,15 @@
         stub.reply = "北京 2025 年 45EFlops [1]"     # or a function of the request body → str
         Settings(llm_base_url=stub.base_url, llm_model="stub", llm_timeout_s=2)
         stub.mode = "hang"                           # sleeps past any client timeout (released on close)
+        stub.mode = "slow"                           # streams the reply one piece every `slow_s` seconds
         stub.mode = "error"                          # HTTP 500 with an OpenAI-style error body
         stub.requests                                # every request body received, parsed
 
-Only POST {base}/chat/completions (and GET {base}/models) are served; anything else is a 404.
+Replies a small model really gives, for the checks: `unmarked(...)` (no [n]), `MARKER_ONLY` ("[1]"),
+`copied_back` (the passages handed back), `repeat_question`.
+
+Only POST {base}/chat/completions (and GET {base}/models) are served; anything else is a 404. A request with
+"stream": true is answered as server-sent events (chat.completion.chunk … [DONE]), as OpenAI does.
 """
 
 from __future__ import annotations
@@ -42,6 +47,24 @@ def _content(message: dict[str, Any]) -> str:
     return str(content)
 
 
+MARKER_ONLY = "[1]"
+
+
+def unmarked(text: str) -> Reply:
+    """A correct answer without any [n] marker (small models often drop them)."""
+    return text
+
+
+def copied_back(request: dict[str, Any]) -> str:
+    """Every passage it was given, numbered, as the answer."""
+    return "\n".join(f"[{n}] {text}" for n, text in sorted(passages(request).items()))
+
+
+def repeat_question(request: dict[str, Any]) -> str:
+    user = _content(next(m for m in request["messages"] if m["role"] == "user"))
+    return user.rsplit("问题 / Question:", 1)[-1].strip()
+
+
 def passage_with(request: dict[str, Any], needle: str) -> int:
     """The number of the first passage holding `needle` (AssertionError when none does)."""
     found = [n for n, text in sorted(passages(request).items()) if needle in text]
@@ -54,6 +77,7 @@ class StubOpenAI:
         self.reply: Reply = "报告中未找到"
         self.mode = "reply"  # "reply" | "hang" | "error"
         self.hang_s = 60.0
+        self.slow_s = 0.5  # seconds between streamed pieces in "slow" mode
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self._release = threading.Event()
@@ -103,7 +127,33 @@ class StubOpenAI:
                                                "code": None, "param": None}})
                 else:
                     reply = stub.reply(body) if callable(stub.reply) else stub.reply
-                    self._send(200, stub._completion(body, reply))
+                    if body.get("stream"):
+                        self._stream(body, reply, stub.slow_s if stub.mode == "slow" else 0.0)
+                    else:
+                        self._send(200, stub._completion(body, reply))
+
+            def _stream(self, body: dict[str, Any], reply: str, delay: float) -> None:
+                """Server-sent events, a few characters a chunk; the connection closes after [DONE]."""
+                self.close_connection = True
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    pieces = [reply[i:i + 4] for i in range(0, len(reply), 4)] or [""]
+                    for i, piece in enumerate(pieces):
+                        if delay and i:
+                            if stub._release.wait(delay):
+                                return
+                        event = stub._chunk(body, {"role": "assistant", "content": piece} if i == 0
+                                            else {"content": piece}, None)
+                        self.wfile.write(f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
+                        self.wfile.flush()
+                    self.wfile.write(f"data: {json.dumps(stub._chunk(body, {}, 'stop'))}\n\n".encode())
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up
+                    pass
 
         self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
@@ -129,7 +179,7 @@ class StubOpenAI:
         self._server.server_close()
 
     def reset(self) -> None:
-        self.reply, self.mode = "报告中未找到", "reply"
+        self.reply, self.mode, self.slow_s = "报告中未找到", "reply", 0.5
         self.requests.clear()
         self.paths.clear()
 
@@ -140,6 +190,12 @@ class StubOpenAI:
         self.close()
 
     # ---- protocol ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _chunk(request: dict[str, Any], delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
+        return {"id": "chatcmpl-stub-stream", "object": "chat.completion.chunk", "created": int(time.time()),
+                "model": request.get("model", "stub"),
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
 
     @staticmethod
     def _completion(request: dict[str, Any], content: str) -> dict[str, Any]:

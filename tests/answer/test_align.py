@@ -1,0 +1,123 @@
+"""Aligning LLM answer sentences to the passages they were given (no index, no server: units built by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer.align import align, figures, key_terms
+from assistant.answer.evidence import units_of
+from assistant.answer.llm import copied_back, degenerate, is_english
+from assistant.core.models import Chunk, ChunkKind, LLMFallback
+
+ROWS = "北京\t2024年4月\t《北京市算力基础设施建设实施方案》\t2025年45EFlops\n上海\t2024年1月\t《上海市智能算力行动方案》\t2025年30EFlops"
+TEXT = "该工作组将由国家经济委员会、国家安全委员会和白宫副幕僚长办公室领导。2022年美国占全球算力规模的34%，中国占33%。"
+
+
+def _units():
+    table = Chunk(id="t1", report="tianfeng.txt", text=ROWS, start=0, end=len(ROWS), kind=ChunkKind.TABLE,
+                  context="图 3：各地智算规划\n地区\t时间\t文件\t智算算力规划")
+    prose = Chunk(id="p1", report="tianfeng.txt", text=TEXT, start=500, end=500 + len(TEXT))
+    return units_of(table) + units_of(prose)
+
+
+@pytest.fixture(scope="module")
+def passages():
+    units = _units()
+    assert len(units) == 4, [u.text for u in units]
+    return units  # 1 北京 row, 2 上海 row, 3 工作组 sentence, 4 份额 sentence
+
+
+def test_figures_are_normalised():
+    assert figures("１,000 亿元 [2]，增长 12.50%") == {"1000", "12.5"}
+    assert figures("1. 北京 45EFlops") == {"45"}  # a list number is not a figure
+
+
+def test_model_markers_kept_when_they_support(passages):
+    [a] = align("北京 2025 年 45EFlops [1]。", passages)
+    assert a.cites == [1] and not a.realigned and not a.dropped
+
+
+def test_missing_marker_attached_post_hoc(passages):
+    [a] = align("北京 2025 年的目标是 45EFlops。", passages)
+    assert a.cites == [1] and a.realigned
+
+
+def test_wrong_marker_replaced(passages):
+    [a] = align("上海 2025 年的目标是 30EFlops [1]。", passages)
+    assert a.cites == [2] and a.realigned
+
+
+def test_marker_after_the_full_stop_belongs_to_the_sentence(passages):
+    aligned = align("北京为 45EFlops。[1]上海为 30EFlops。[2]", passages)
+    assert [a.cites for a in aligned] == [[1], [2]]
+    assert not any(a.realigned for a in aligned)
+
+
+def test_figures_from_two_passages(passages):
+    [a] = align("北京 45EFlops，上海 30EFlops。", passages)
+    assert sorted(a.cites) == [1, 2]
+
+
+def test_unsupported_figure_dropped(passages):
+    aligned = align("北京 45EFlops [1]。天津 77EFlops [1]。", passages)
+    assert [a.dropped for a in aligned][0] == ""
+    assert "77" in aligned[1].dropped
+
+
+def test_sentence_without_support_dropped(passages):
+    [a] = align("算力产业前景广阔，值得长期关注。", passages)
+    assert a.dropped
+
+
+def test_names_without_figures_aligned_by_terms(passages):
+    [a] = align("工作组由国家经济委员会、国家安全委员会和白宫副幕僚长办公室牵头。", passages)
+    assert a.cites == [3]
+
+
+def test_english_sentence_with_chinese_names(passages):
+    [a] = align("The US held 34% and China (中国) 33% of global computing power in 2022.", passages)
+    assert a.cites == [4]
+    assert key_terms("Beijing (北京) plans 45 EFlops")  # names in brackets and EFLOPS are terms
+
+
+def test_year_short_form():
+    text = "各地智算规划多以 25 年为目标，北京规划 45EFlops。"
+    unit = units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))
+    [a] = align("北京在 2025 年的目标为 45EFlops。", unit)
+    assert a.cites == [1]
+
+
+Q = "北京的智算算力规划是多少？"
+
+
+@pytest.mark.parametrize(("reply", "reason"), [
+    ("", LLMFallback.EMPTY), ("  [1] ", LLMFallback.MARKER_ONLY), ("[1]。[2]", LLMFallback.MARKER_ONLY),
+    ("北京的智算算力规划是多少？", LLMFallback.QUESTION_REPEATED),
+    ("北京的智算算力规划是多少 [1]", LLMFallback.QUESTION_REPEATED),
+    ("Beijing plans 45 EFlops [1].", LLMFallback.WRONG_LANGUAGE),
+    ("北京 45EFlops [1]。" * 60, LLMFallback.TOO_LONG),
+])
+def test_degenerate(reply, reason, passages):
+    problem = degenerate(reply, Q, [u.text for u in passages], 600)
+    assert problem is not None and problem.reason is reason
+
+
+def test_copied_back(passages):
+    texts = [u.text for u in passages]
+    assert copied_back("\n".join(f"[{n}] {t}" for n, t in enumerate(texts, 1)), texts)
+    assert copied_back("<passage>\n北京\n</passage>", texts)
+    assert not copied_back("北京 2025 年的目标是 45EFlops [1]。", texts)
+    assert not copied_back(texts[2] + " [3]", texts)  # quoting the one passage that answers is fine
+
+
+def test_good_replies_are_not_degenerate(passages):
+    texts = [u.text for u in passages]
+    assert degenerate("北京 2025 年的目标是 45EFlops [1]。", Q, texts, 600) is None
+    assert degenerate("Beijing (北京) plans 45 EFlops by 2025 [1].", "What is Beijing's target?", texts, 600) is None
+    assert degenerate("北京计划到2025年达到45EFlops [1]。", "What is Beijing's target?", texts, 600).reason \
+        is LLMFallback.WRONG_LANGUAGE
+
+
+def test_is_english():
+    assert is_english("Kweichow Moutai (贵州茅台), Shanxi Fenjiu (山西汾酒) and Luzhou Laojiao (泸州老窖) [1].")
+    assert not is_english("北京计划到2025年智算算力达到45EFlops [1]。")
