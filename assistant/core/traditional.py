@@ -3,8 +3,8 @@
 Reports from Hong Kong and Taiwan are stored, quoted and verified in their own characters; only what search
 compares (BM25 tokens, embeddings, the answerer's term coverage) goes through `to_simplified`, on the question
 and the text alike. The map is OpenCC's t2s, character by character, so the result is exactly as long as the input
-and offsets carry over (OpenCC's phrase mode kept the length of the fixtures too, but only a character map
-guarantees it). Characters outside GB2312 (4,205 of them) are always mapped, so Simplified text never changes;
+and offsets carry over (OpenCC's phrase mode kept the length of the Traditional fixture too, and differed from
+the map in 1 of its 150 characters — 復甦 → 复苏 as a phrase — but only a character map guarantees the length). Characters outside GB2312 (4,205 of them) are always mapped, so Simplified text never changes;
 the 16 GB2312 characters t2s would still rewrite (後 於 乾 徵 夥 …: Simplified characters too) only in a text
 that reads as Traditional.
 """
