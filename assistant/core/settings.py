@@ -84,7 +84,7 @@ class Settings(BaseSettings):
 
     # OCR (rapidocr, offline) of PDF pages without a text layer and of large images; pages with text never are.
     ocr: bool = True
-    ocr_max_pages: int = Field(20, ge=0, description="pages and images OCR'd per file at most (~5–30 s each on 2 cores)")
+    ocr_max_pages: int = Field(20, ge=0, description="pages and images OCR'd per file at most (10–60 s each on 2 cores)")
     ocr_dpi: int = Field(200, ge=72, le=400)  # bench/ocr.py: 100 dpi misread figures, 200 read them all
 
     llm_base_url: str = ""

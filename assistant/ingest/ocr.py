@@ -20,14 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-# Rendering resolution. bench/ocr.py on the fixtures (tests/fixtures/ocr_fixtures.py), 2 cores:
-# 100 dpi misread figures (a decimal point lost, 2024—2025 read as 2024一2025); 150 dpi still misread a dash;
-# 200 dpi read every figure; recognition resizes each line to 48 px high, so more pixels only slow detection.
+# Rendering resolution, chosen with bench/ocr.py (scans made at 300 dpi; 2 shared cores, load 5–7): at 100 dpi a
+# digit of a SAC number was lost (S6610521090001 → …109001, qinglan p.1), at 150 dpi two groups of a phone number
+# ran together, at 200 dpi no figure on 5 pages was misread (character similarity to the text PDF .992–1.0).
+# Cost at 200 dpi: 13 s for a small page, 49–61 s for a dense A4 page (100 dpi: 11–34 s); child peak RSS ≤ 1 GB.
+# Recognition resizes each line to 48 px high, so more pixels than that mostly slow detection.
 DEFAULT_DPI = 200
 # Address space the engine needs beyond the parser's limit: onnxruntime maps ~1.4 GB (threads, arenas) for an A4
 # page at 200 dpi, and under +1.5 GB it aborted. Resident memory stays far lower (bench/ocr.py: peak RSS).
 MEMORY_MB = 2560
-PAGE_TIMEOUT_S = 180  # one page or image, on 2 busy cores (bench: 5–40 s)
+PAGE_TIMEOUT_S = 180  # one page or image, on 2 busy cores (bench: 10–61 s)
 MAX_SIDE_PX = 4000  # a page rendered larger is rendered at a lower resolution (a huge MediaBox is no bomb)
 ENGINE = "rapidocr-onnxruntime-1.4.4;cls=0"  # part of the cache key: another engine reads differently
 

@@ -41,6 +41,10 @@ def test_scanned_report_is_answered_from_its_ocr_text_and_the_citation_verifies(
     assert any("3.6EFLOPS" in c.quote for c in cited)
     located = assistant.cite(cited[0].id)
     assert located.ocr_confidence == cited[0].ocr_confidence
+    from assistant.ui.render import passage_html, sources_html
+
+    tag = f"OCR 置信度 {cited[0].ocr_confidence:.2f}"
+    assert tag in sources_html(answer) and tag in passage_html(located)  # the citation panel says so
 
 
 def test_scanned_table_totals_match_the_text_pdf(ocr_index) -> None:
