@@ -48,7 +48,9 @@ def source_bytes(spec: str) -> tuple[str, bytes]:
     out = Path(f"/tmp/bench-ocr-{os.getpid()}.pdf")
     with out.open("wb") as f:
         writer.write(f)
-    return f"{Path(path).name} p.{page}", out.read_bytes()
+    data = out.read_bytes()
+    out.unlink()
+    return f"{Path(path).name} p.{page}", data
 
 
 def run_one(scan: Path, dpi: int) -> None:
