@@ -289,8 +289,10 @@ class Assistant:
                                on_token=on_token)
         except LLMRejected as exc:
             return fallback(exc)
-        if reply.abstained:  # the model says "not found" although the evidence covers the question
-            return fallback(LLMRejected(LLMFallback.MODEL_ABSTAINED, reply.text[:80]))
+        if reply.abstained:  # the model reads the passages as not answering: it abstains, as it was told to
+            answer = abstention(question, hits)
+            answer.notes.append(f"LLM: {s.llm_model} — {reply.text[:80]}")
+            return answer
         return Answer(question=question, answer=reply.text, abstained=False, citations=reply.citations,
                       notes=[f"LLM: {s.llm_model}", *reply.notes])
 

@@ -178,7 +178,6 @@ class LLMFallback(str, Enum):
     WRONG_LANGUAGE = "wrong_language"
     TOO_LONG = "too_long"
     UNSUPPORTED = "unsupported"  # no sentence the passages support (a figure none holds, nothing aligned)
-    MODEL_ABSTAINED = "model_abstained"  # "not found" although the offline evidence covers the question
     NO_EVIDENCE = "no_evidence"  # the offline evidence does not cover the question: nothing to give the model
     TIMEOUT = "timeout"
     ERROR = "error"  # HTTP or connection error

@@ -4,7 +4,10 @@ answer (or the whole chat) exported as Markdown with footnotes."""
 from __future__ import annotations
 
 import logging
+import queue
 import tempfile
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +29,8 @@ EXAMPLES = [
     "What is Shanghai's intelligent computing target?",
 ]
 SEARCHING = "检索中… / searching…"
+CURSOR = "▌"  # shown after streamed tokens until the checked answer replaces them
+TICK_S = 1.0  # progress refresh while waiting for the model
 PRIVATE = {"api_visibility": "private"}
 
 
@@ -34,6 +39,44 @@ def write_markdown(answers: list[Answer], name: str) -> str:
     path = Path(tempfile.mkdtemp(prefix="assistant-export-")) / name
     path.write_text(render.export_markdown(answers), encoding="utf-8")
     return str(path)
+
+
+def stream_ask(assistant: Assistant, text: str, conv: str, result: dict) -> Iterator[tuple[str, str]]:
+    """(text so far, status) while `ask` runs in a thread; result gets "answer" or "error" at the end.
+    The status says what is really happening: searching, waiting for the model (seconds of the timeout),
+    writing, checking the citations."""
+    tokens: queue.Queue = queue.Queue()
+    llm = bool(assistant.settings.llm_base_url)
+    limit = assistant.settings.llm_timeout_s
+
+    def work():
+        try:
+            result["answer"] = assistant.ask(text, conversation=conv, on_token=tokens.put)
+        except Exception as exc:
+            result["error"] = exc
+        finally:
+            tokens.put(None)
+
+    threading.Thread(target=work, name="chat-ask", daemon=True).start()
+    t0, partial = time.monotonic(), ""
+    while True:
+        try:
+            piece = tokens.get(timeout=TICK_S)
+        except queue.Empty:
+            piece = ""
+        if piece is None:
+            if partial:
+                yield partial, "核对引用中… / checking citations…"
+            return
+        partial += piece
+        waited = time.monotonic() - t0
+        if partial:
+            status = f"模型作答中… {waited:.0f} s / the model is writing… (limit {limit:g} s)"
+        elif llm and waited > 2 * TICK_S:
+            status = f"等待模型… {waited:.0f} s / waiting for the model… (limit {limit:g} s)"
+        else:
+            status = SEARCHING
+        yield partial, status
 
 
 def chat_tab(assistant: Assistant) -> None:
@@ -73,13 +116,17 @@ def chat_tab(assistant: Assistant) -> None:
         history = [*history, {"role": "user", "content": render.md_escape(text.strip())},
                    {"role": "assistant", "content": SEARCHING}]
         yield history, "", conv, render.message_html(SEARCHING), render.PASSAGE_PLACEHOLDER, done, keep, keep
-        try:
-            answer = assistant.ask(text, conversation=conv)
-        except QuestionError as exc:
-            message = str(exc)
-        except Exception as exc:  # keep the page alive; say what happened
-            log.exception("ask failed")
-            message = f"出错 / error: {type(exc).__name__}: {exc}"
+        result: dict = {}
+        for partial, status in stream_ask(assistant, text, conv, result):  # tokens as they come, and an honest status
+            history[-1] = {"role": "assistant", "content": render.md_escape(partial) + CURSOR if partial
+                           else status}
+            yield history, "", conv, render.message_html(status), keep, done, keep, keep
+        answer, error = result.get("answer"), result.get("error")
+        if isinstance(error, QuestionError):
+            message = str(error)
+        elif error is not None:  # keep the page alive; say what happened
+            log.error("ask failed", exc_info=error)
+            message = f"出错 / error: {type(error).__name__}: {error}"
         else:
             history[-1] = {"role": "assistant", "content": render.answer_markdown(answer)}
             done = [*done, answer.model_dump(mode="json")]

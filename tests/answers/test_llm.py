@@ -233,12 +233,16 @@ def test_http_500_falls_back(llm_assistant, stub, offline_beijing):
     assert "InternalServerError" in note or "500" in note
 
 
-@pytest.mark.parametrize("reply", ["报告中未找到", "The reports do not say."])
-def test_llm_saying_not_found_shows_the_covering_evidence(llm_assistant, stub, offline_beijing, reply):
-    """The offline evidence covers the question: a small model's "not found" does not hide it."""
+@pytest.mark.parametrize(("reply", "shown"), [("报告中未找到", "报告中未找到"),
+                                            ("The reports do not say.", "报告中未找到")])  # a Chinese question
+def test_llm_saying_not_found_abstains(llm_assistant, stub, reply, shown):
     stub.reply = reply
     answer = llm_assistant.ask(Q_BEIJING)
-    _fell_back(answer, offline_beijing, LLMFallback.MODEL_ABSTAINED)
+    assert answer.abstained, answer
+    assert answer.citations == []
+    assert answer.related
+    assert shown in answer.answer
+    assert answer.llm_fallback is None and "LLM: stub" in answer.notes[-1]
     assert_verbatim(llm_assistant, answer)
 
 
