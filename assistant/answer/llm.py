@@ -96,10 +96,11 @@ def degenerate(text: str, question: str, passages: Sequence[str], max_chars: int
         return LLMRejected(LLMFallback.QUESTION_REPEATED, "the reply repeats the question")
     if says_not_found(text):  # in either language: the caller decides what an abstention means
         return None
+    said = f": {text[:60]!r}"  # what the model wrote, so the note shows why
     if has_cjk(question) and (not has_cjk(text) or is_english(text)):
-        return LLMRejected(LLMFallback.WRONG_LANGUAGE, "a Chinese question answered in another language")
+        return LLMRejected(LLMFallback.WRONG_LANGUAGE, "a Chinese question answered in another language" + said)
     if not has_cjk(question) and not is_english(text):
-        return LLMRejected(LLMFallback.WRONG_LANGUAGE, "an English question answered in another language")
+        return LLMRejected(LLMFallback.WRONG_LANGUAGE, "an English question answered in another language" + said)
     return None
 
 
