@@ -11,11 +11,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.core.glossary import regions_in, zh_term_groups, zh_terms
+from assistant.core.glossary import zh_term_groups, zh_terms
 from assistant.core.text import has_cjk
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import normalize, term_groups, tokenize
 from assistant.ingest.units import UnitSpan, header_cells, unit_spans
+from assistant.targets.regions import regions_in
 
 # Words that make a question a question but are not evidence.
 QUESTION_WORDS = set(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk
 from assistant.targets.kinds import KINDS
-from assistant.targets.regions import NATIONAL, REGION_EN, regions_in
+from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
 from assistant.targets.table_calc import TableTotal, asked_unit
 from assistant.targets.units import convert_unit, fmt
@@ -101,14 +101,9 @@ def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
             if not any(taken[m.start() : m.end()]):
                 hits.append((m.start(), name))
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-    for name in regions_in(q):
-        at = q.find(name)
-        if at >= 0 and not any(taken[at : at + len(name)]):
-            hits.append((at, name))
-    lower = q.lower()
-    for en, zh in REGION_EN.items():
-        for m in re.finditer(r"\b" + re.escape(en) + r"\b", lower):
-            hits.append((m.start(), zh))
+    for start, end, name in region_mentions(q):
+        if not any(taken[start:end]):
+            hits.append((start, name))
     for m in _NATIONAL.finditer(q):
         hits.append((m.start(), NATIONAL))
     return list(dict.fromkeys(name for _, name in sorted(hits)))

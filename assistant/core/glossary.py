@@ -19,7 +19,7 @@ EN_ZH: dict[str, str] = {
     "shandong": "山东", "liaoning": "辽宁", "yunnan": "云南", "zhejiang": "浙江", "jilin": "吉林",
     "inner mongolia": "内蒙古", "chengdu": "成都", "shenyang": "沈阳", "kunming": "昆明", "guangzhou": "广州",
     "tianjin": "天津", "hubei": "湖北", "xinjiang": "新疆", "ningxia": "宁夏", "hainan": "海南",
-    # the rest of REGIONS below, so an English question never loses the region it names
+    # more provinces and cities, so an English question never loses the region it names
     "heilongjiang": "黑龙江", "jiangxi": "江西", "qinghai": "青海", "taiwan": "台湾", "guangxi": "广西",
     "tibet": "西藏", "xizang": "西藏", "hong kong": "香港", "macau": "澳门", "macao": "澳门", "hangzhou": "杭州",
     "nanjing": "南京", "wuhan": "武汉", "xi'an": "西安", "xian": "西安", "suzhou": "苏州", "changsha": "长沙",
@@ -78,6 +78,12 @@ _PATTERN = re.compile(
 )
 
 
+def en_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where `text` holds a glossary phrase: (start, end, its Chinese terms), offsets into `text`."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters change length when lower-cased; offsets would drift
+        return []
+    return [(m.start(1), m.end(1), EN_ZH[m.group(1)]) for m in _PATTERN.finditer(lower)]
 
 
 def zh_term_groups(text: str) -> list[list[str]]:
@@ -100,29 +106,3 @@ def expand_query(text: str) -> str:
         return text
     terms = zh_terms(text)
     return f"{text} {' '.join(terms)}" if terms else text
-
-# Provinces and the cities these reports name, short forms: the entities a question must not lose.
-REGIONS = (
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
-    "云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 福州 广州 成都 沈阳 昆明 杭州 南京 武汉 "
-    "西安 苏州 长沙 郑州 合肥 济南 青岛 厦门 宁波 大连 哈尔滨 长春 南昌 石家庄 太原 兰州 贵阳 南宁 海口 乌鲁木齐 "
-    "拉萨 银川 西宁 呼和浩特 韶关 庆阳 芜湖 张家口 和林格尔 中卫"
-).split()
-_REGION_RE = re.compile("|".join(sorted(REGIONS, key=len, reverse=True)))
-
-
-def regions_in(text: str) -> list[str]:
-    """Regions named in `text` (Chinese, or English through the glossary), in order, without repeats."""
-    found = dict.fromkeys(_REGION_RE.findall(text))
-    for term in zh_terms(text):
-        if term in REGIONS:
-            found.setdefault(term)
-    return list(found)
-
-
-def en_region_spans(text: str) -> list[tuple[int, int]]:
-    """Where `text` names a region in English ("Beijing's target" → [(0, 7)]); offsets into `text`."""
-    lower = text.lower()
-    if len(lower) != len(text):  # a few characters change length when lower-cased; offsets would drift
-        return []
-    return [m.span(1) for m in _PATTERN.finditer(lower) if EN_ZH[m.group(1)] in REGIONS]

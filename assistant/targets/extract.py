@@ -14,10 +14,10 @@ from assistant.core.text import iter_lines, sentence_spans
 from assistant.ingest.structure import extract_tables, find_table
 from assistant.targets.columns import Column, Layout, Role, kind_cell, layout, region_cell
 from assistant.targets.kinds import compute_words, kind_of, metric_of
-from assistant.targets.regions import NATIONAL, REGION_EN, normalise_region, regions_in
+from assistant.targets.regions import NATIONAL, normalise_region, regions_in
 from assistant.targets.units import ParsedValue, parse_bare, parse_values
 
-__all__ = ["NATIONAL", "REGION_EN", "TargetStore", "extract_targets", "find_estimates", "normalise_region",
+__all__ = ["NATIONAL", "TargetStore", "extract_targets", "find_estimates", "normalise_region",
            "parse_published", "year_from_title"]
 
 _NATIONAL_ISSUER = re.compile(r"全国|国务院|工信部|工业和信息化部|发改委|发展改革委|科技部|国家|中央|民政部|财政部")

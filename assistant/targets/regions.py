@@ -8,11 +8,13 @@ lazily), then each lookup is cached.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.core.glossary import EN_ZH, REGIONS
+from assistant.core.glossary import EN_ZH, en_spans
 
 NATIONAL = "全国"
 _NATIONAL_WORDS = ("全国", "中国", "国内", "national", "nationwide")
@@ -34,7 +36,8 @@ def _jio():
     import logging
 
     logging.getLogger("jionlp").setLevel(logging.WARNING)
-    import jionlp
+    with contextlib.redirect_stdout(io.StringIO()):  # its import prints a banner, which would corrupt --json output
+        import jionlp
 
     return jionlp
 
@@ -123,14 +126,33 @@ def _standalone(text: str, start: int, end: int) -> bool:
     return False
 
 
+def _english_place(zh: str) -> str | None:
+    found = place(zh) if " " not in zh else None
+    return found.name if found is not None else None
+
+
+def region_mentions(text: str) -> list[tuple[int, int, str]]:
+    """Where `text` names a province or city — in Chinese (jionlp's divisions) or in English (the glossary's
+    names, "Beijing" → 北京) — as (start, end, short name), in order of appearance. The one region locator."""
+    found = [(m.start(), m.end(), place(m[0]).name) for m in _prose_names().finditer(text)
+             if _standalone(text, m.start(), m.end())]
+    found += [(s, e, name) for s, e, zh in en_spans(text) if (name := _english_place(zh))]
+    return sorted(found)
+
+
 def regions_in(text: str) -> list[str]:
     """Provinces and cities named in `text`, in order of appearance, without repeats (short forms)."""
-    found: list[str] = []
-    for m in _prose_names().finditer(text):
-        if _standalone(text, m.start(), m.end()):
-            found.append(place(m[0]).name)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(name for _, _, name in region_mentions(text)))
 
 
-# English region names, from the glossary, plus the national scope.
-REGION_EN = {en: zh for en, zh in EN_ZH.items() if zh in REGIONS} | {"national": NATIONAL, "nationwide": NATIONAL}
+def en_region_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` names a region in English ("Beijing's target" → [(0, 7)])."""
+    return [(s, e) for s, e, zh in en_spans(text) if _english_place(zh)]
+
+
+def english_region(name: str) -> str | None:
+    """The Chinese short name of an English region name ("Inner Mongolia" → 内蒙古; "national" → 全国)."""
+    key = name.strip().lower()
+    if key in ("national", "nationwide"):
+        return NATIONAL
+    return _english_place(EN_ZH[key]) if key in EN_ZH else None

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, field_validator
 from assistant.core.models import (Caveat, Exclusion, ExclusionReason, GroupBy, Metric, Op, StatedFigure, TargetRow,
                                    TotalResult)
 from assistant.targets.kinds import kind_of
-from assistant.targets.regions import NATIONAL, REGION_EN, ancestors, normalise_region
+from assistant.targets.regions import NATIONAL, ancestors, english_region, normalise_region
 from assistant.targets.units import fmt, qualifier_kind, tidy
 
 __all__ = ["ALL_SOURCES", "GroupBy", "NO_ROWS", "Op", "TotalsQuery", "brief", "compute_totals", "make_totals_tool"]
@@ -78,7 +78,7 @@ class TotalsQuery(BaseModel):
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list):
-            names = [REGION_EN.get(str(v).strip().lower(), str(v).strip()) for v in value]
+            names = [english_region(str(v)) or str(v).strip() for v in value]
             return [normalise_region(n)[0] for n in names if n]
         return value
 
@@ -86,7 +86,7 @@ class TotalsQuery(BaseModel):
     @classmethod
     def _province(cls, value: Any) -> Any:
         if isinstance(value, str) and value.strip():
-            return normalise_region(REGION_EN.get(value.strip().lower(), value.strip()))[0]
+            return normalise_region(english_region(value) or value.strip())[0]
         return value or None
 
 
