@@ -17,6 +17,7 @@ from pathlib import Path
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from assistant.answer.offline import OfflineAnswerer, abstention, resolve_followup
+from assistant.answer.score import EvidenceModel
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, units_of
 from assistant.ingest.store.index import Index
@@ -43,7 +44,7 @@ from assistant.targets.units import fmt
 # shell imports only the facade and core (the import-linter contract in pyproject.toml).
 __all__ = ["Assistant", "QuestionError", "clean_question", "TotalsQuery", "Op", "GroupBy", "fmt", "NATIONAL",
            "UploadRefused", "StorageError"]
-from assistant.core.settings import RetrieverKind, Settings
+from assistant.core.settings import EvidenceScore, RetrieverKind, Settings
 from assistant.core.traditional import is_traditional
 
 ANSWER_POOL = 8
@@ -222,7 +223,8 @@ class Assistant:
         st = self.settings
         offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), self._unit_similarity(resolved),
                                   st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
-                                  st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker})
+                                  st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker},
+                                  self._evidence_model if st.evidence_score is EvidenceScore.LEARNED else None)
         answer = None
         # reports the question names each show their best evidence, even at a lower coverage
         each_min = AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE
@@ -239,6 +241,10 @@ class Assistant:
         if not answer.abstained and not answer.citations:
             answer = abstention(question, hits, "\n".join(answer.notes))
         return answer
+
+    @functools.cached_property
+    def _evidence_model(self) -> EvidenceModel:
+        return EvidenceModel.load()
 
     def _unit_similarity(self, question: str):
         """Question ↔ unit cosine from the unit vectors cached at ingest (one SQLite read per question)."""

@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answer.evidence import Coverage, is_boilerplate, Unit, answer_type_bonus, mentions, must_terms, question_terms, units_of
+from assistant.answer.evidence import (ANSWER_TYPE_BONUS, Coverage, Unit, answer_type_bonus, is_boilerplate, mentions,
+                                      must_terms, question_terms, units_of)
+from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk
 from assistant.core.tokenize import normalize
 from assistant.core.models import Answer, Citation, SearchHit
+from assistant.targets.regions import en_region_spans, regions_in
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
 SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
@@ -66,7 +69,7 @@ class OfflineAnswerer:
 
     def __init__(self, coverage: Coverage, similarity: Similarity | None = None, sim_weight: float = 0.0,
                  sim_answerable: float = 2.0, sim_min_coverage: float = 0.0, sim_floor: float = 0.0,
-                 labels: dict[str, str] | None = None):
+                 labels: dict[str, str] | None = None, model: EvidenceModel | None = None):
         self.coverage = coverage
         self.similarity = similarity
         self.sim_weight = sim_weight
@@ -74,13 +77,14 @@ class OfflineAnswerer:
         self.sim_min_coverage = sim_min_coverage
         self.sim_floor = sim_floor  # …and a unit below this similarity does not answer, however many terms it holds
         self.labels = labels or {}  # report id → broker, to label evidence from several reports
+        self.model = model  # the learned evidence score; None: the hand-set coverage rules
 
-    def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
-               each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:
-        """The units that answer the question, best first; empty when the evidence does not cover it."""
+    def candidates(self, question: str, hits: list[SearchHit]) -> list[Candidate]:
+        """Every unit of the retrieved chunks that could answer: not boilerplate, and naming every region and year
+        the question names; with the signals the evidence score reads."""
         terms = question_terms(question)
         must = must_terms(question)
-        scored: list[tuple[Unit, float, int]] = []
+        found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits):
             for unit in units_of(hit.chunk):
@@ -88,16 +92,29 @@ class OfflineAnswerer:
                     continue
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must):
-                    scored.append((unit, self.coverage.score(terms, unit), rank))
-        if not scored or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
+                    found.append((unit, self.coverage.score(terms, unit), hit, rank))
+        if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
-        sims = self.similarity([u for u, _, _ in scored]) if self.similarity else [None] * len(scored)
-        sim_of = {id(u): s for (u, _, _), s in zip(scored, sims)}
+        sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
+        return [Candidate(u, cov, sim, rank, hit.bm25_rank, hit.dense_rank, answer_type_bonus(question, u) > 0)
+                for (u, cov, hit, rank), sim in zip(found, sims)]
+
+    def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
+               each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:
+        """The units that answer the question, best first; empty when the evidence does not cover it."""
+        cands = self.candidates(question, hits)
+        if not cands:
+            return []
+        if self.model is not None:
+            return self._select_scored(cands, has_cjk(question), both_reports, each_min < SUPPORT_COVERAGE)
+        scored = [(c.unit, c.coverage, c.rank) for c in cands]
+        sim_of = {id(c.unit): c.sim for c in cands}
+        bonus_of = {id(c.unit): ANSWER_TYPE_BONUS if c.type_match else 0.0 for c in cands}
 
         def key(x: tuple[Unit, float, int]) -> tuple[float, int]:
             # coverage, a small bonus for holding the kind of thing asked for, and the dense similarity;
             # retriever rank breaks ties
-            bonus = answer_type_bonus(question, x[0]) if x[1] else 0
+            bonus = bonus_of[id(x[0])] if x[1] else 0
             return (-round(x[1] + bonus + self.sim_weight * (sim_of[id(x[0])] or 0.0), 3), x[2])
 
         scored.sort(key=key)
@@ -124,6 +141,29 @@ class OfflineAnswerer:
             if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in chosen):
                 chosen.append((unit, score))
         return chosen[:max(MAX_UNITS, len(chosen))]
+
+    def _select_scored(self, cands: list[Candidate], zh: bool, both_reports: bool,
+                       named: bool) -> list[tuple[Unit, float]]:
+        """Units by the learned evidence score: answer when the best clears `answer_at`, add the others that clear
+        `support_at`; in a both-reports question each report's best first (`each_at` when the question names them)."""
+        model = self.model
+        probs = model.score(cands, zh)
+        order = sorted(range(len(cands)), key=lambda i: (-probs[i], cands[i].rank))
+        if probs[order[0]] < model.answer_at:
+            return []
+        chosen = [order[0]]
+        if both_reports:
+            each_at = model.each_at if named else model.support_at
+            for report in dict.fromkeys(cands[i].unit.chunk.report for i in order):
+                best = next(i for i in order if cands[i].unit.chunk.report == report)
+                if best not in chosen and probs[best] >= each_at:
+                    chosen.append(best)
+        for i in order:
+            if len(chosen) >= MAX_UNITS or probs[i] < model.support_at:
+                break
+            if i not in chosen:
+                chosen.append(i)
+        return [(cands[i].unit, probs[i]) for i in chosen]
 
     def run(self, question: str, hits: list[SearchHit], both_reports: bool = False,
             each_min: float = SUPPORT_COVERAGE) -> Answer:
@@ -164,8 +204,6 @@ POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上�
 
 def resolve_followup(question: str, history: list[str]) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？"."""
-    from assistant.core.glossary import en_region_spans, regions_in
-
     if not history:
         return question
     m = FOLLOWUP_RE.match(question)

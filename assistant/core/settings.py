@@ -54,6 +54,13 @@ class RetrieverKind(str, Enum):
     DENSE = "dense"
 
 
+class EvidenceScore(str, Enum):
+    """How the offline answerer ranks evidence units and decides to abstain."""
+
+    LEARNED = "learned"  # the logistic evidence score fitted on dev (answer/evidence_model.json)
+    RULES = "rules"  # the earlier hand-set coverage and similarity rules (kept to measure against)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
 
@@ -72,6 +79,7 @@ class Settings(BaseSettings):
     top_k: int = 5
     rrf_k: int = 60
     dense_weight: float = 0.5  # the dense ranker's vote in the fusion, BM25's being 1
+    evidence_score: EvidenceScore = EvidenceScore.LEARNED  # dev 5-fold CV .613 vs the rules' .570 (bench/fit_answerer.py)
     evidence_sim_weight: float = 10.0  # question↔unit cosine beside coverage; dev: 0 → .492, 2 → .515, 10 → .531, 20 → .523
     evidence_sim_answerable: float = 2.0  # a unit this similar answers below the coverage bar (2 = off: .93/.95 did not help on dev)
     evidence_sim_min_coverage: float = 0.0  # …if it also holds this share of the key terms
