@@ -56,7 +56,7 @@ def from_model(answer: Answer) -> bool:
 def shown_degenerate(item, answer: Answer, max_chars: int) -> bool:
     """An answer the model wrote that is degenerate, checked again from the outside: the same rules as the
     answer path, plus every [n] must name one of its citations."""
-    if not from_model(answer):
+    if not from_model(answer) or answer.abstained:  # the model's "not found" is an abstention, not an answer
         return False
     markers = [int(m) for m in MARKER_RE.findall(answer.answer)]
     if not markers or any(not 1 <= m <= len(answer.citations) for m in markers):

@@ -76,9 +76,13 @@ def copied_back(text: str, passages: Sequence[str]) -> bool:
     return bool(own) and sum(g in grams for g in own) / len(own) >= 0.9 and len(bare) > 1.5 * longest
 
 
+NOT_FOUND_LEAD_RE = re.compile(r"(?:报告|段落)?(?:中|里)?未找到|the reports do not say|not found", re.IGNORECASE)
+
+
 def says_not_found(text: str) -> bool:
-    """A short "报告中未找到" / "The reports do not say" (not a long answer that mentions something is missing)."""
-    return bool(NOT_FOUND_RE.search(text)) and len(_bare(text)) < 40
+    """Only "报告中未找到" / "The reports do not say": a reply that names something and then adds "未找到"
+    (a small model does: "中国移动、中国联通、中国电信。报告中未找到。") is an answer, checked as one."""
+    return bool(NOT_FOUND_RE.search(text)) and len(_bare(NOT_FOUND_LEAD_RE.sub("", text))) <= 6
 
 
 def degenerate(text: str, question: str, passages: Sequence[str], max_chars: int) -> LLMRejected | None:

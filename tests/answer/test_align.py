@@ -121,3 +121,11 @@ def test_good_replies_are_not_degenerate(passages):
 def test_is_english():
     assert is_english("Kweichow Moutai (贵州茅台), Shanxi Fenjiu (山西汾酒) and Luzhou Laojiao (泸州老窖) [1].")
     assert not is_english("北京计划到2025年智算算力达到45EFlops [1]。")
+
+
+def test_not_found_only_when_nothing_else_is_said():
+    from assistant.answer.llm import says_not_found
+
+    assert says_not_found("报告中未找到")
+    assert says_not_found("The reports do not say.")
+    assert not says_not_found("中国移动、中国联通、中国电信。报告中未找到。")
