@@ -157,3 +157,44 @@ def test_markdown_pipe_table_is_one_table_with_exact_offsets():
                                              ["云南", "2024-03-15", "到2025年光伏装机达到30GW"]]
     assert_offsets_exact(report, [table])
     assert split_cells("| a | b |") == ["a", "b"] and split_cells("a | b") == ["a | b"]  # prose with a bar is no row
+
+
+SPACED = (
+    "正文一段。\n"
+    "表2 重点公司盈利预测（单位：百万元）\n"
+    "公司        2023A      2024E      2025E\n"
+    "甲公司      1,200      1,380      1,610\n"
+    "乙公司      860        990        1,150\n"
+    "资料来源：公司公告\n"
+)
+
+
+def test_space_aligned_columns_are_one_table_with_exact_offsets():
+    report = report_of(SPACED)
+    (table,) = extract_tables(report)
+    assert table.id.endswith("#表2")
+    assert table.header == ["公司", "2023A", "2024E", "2025E"]
+    assert [r.cells for r in table.rows] == [["甲公司", "1,200", "1,380", "1,610"], ["乙公司", "860", "990", "1,150"]]
+    for row in table.rows:
+        assert SPACED[row.start:row.end].startswith(row.cells[0])
+
+
+def test_two_spaced_lines_or_lines_without_figures_are_not_a_table():
+    assert extract_tables(report_of("地址：北京市  朝阳区  某路\n电话：010  1234  5678\n")) == []
+    assert extract_tables(report_of("风险  提示  一\n市场  竞争  加剧\n政策  变化  风险\n")) == []
+
+
+def test_chunker_and_units_read_the_same_rows_for_every_layout():
+    """Tab, pipe and space-aligned tables give table chunks whose evidence units are the table's body rows."""
+    from assistant.ingest.chunk import Chunker
+    from assistant.ingest.units import header_cells, unit_spans
+
+    tab = SPACED.replace("        ", "\t").replace("      ", "\t")
+    pipe = "表2 重点公司盈利预测\n\n| 公司 | 2023A | 2024E |\n|---|---|---|\n| 甲公司 | 1,200 | 1,380 |\n| 乙公司 | 860 | 990 |\n"
+    for text in (SPACED, tab, pipe):
+        report = report_of(text)
+        (table,) = extract_tables(report)
+        chunks = [c for c in Chunker(400).run(report) if c.kind.value == "table"]
+        assert chunks and header_cells(chunks[0]) == table.header
+        rows = [text[c.start + s.start:c.start + s.end] for c in chunks for s in unit_spans(c)]
+        assert [split_cells(r) for r in rows] == [r.cells for r in table.rows]

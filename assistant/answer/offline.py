@@ -13,6 +13,7 @@ from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk
 from assistant.core.tokenize import normalize
 from assistant.core.models import Answer, Citation, SearchHit
+from assistant.ingest.structure import split_cells
 from assistant.targets.regions import en_region_spans, regions_in
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
@@ -52,7 +53,7 @@ def _shorten(cell: str, terms: list[tuple[str, ...]]) -> str:
 def _render(unit: Unit, terms: list[tuple[str, ...]]) -> str:
     """A table row reads as "header: cell" pairs; a sentence reads as itself."""
     if unit.header:
-        cells = [_shorten(v, terms) for v in unit.text.split("\t")]
+        cells = [_shorten(v, terms) for v in split_cells(unit.text)]
         pairs = [f"{h.strip()}：{v.strip()}" if h.strip() else v.strip()
                  for h, v in zip(unit.header + [""] * len(cells), cells) if v.strip()]
         return "；".join(pairs)

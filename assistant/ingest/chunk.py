@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from assistant.core.models import Chunk, ChunkKind, Report
 from assistant.core.text import CAPTION_RE, sentence_spans
+from assistant.ingest.structure import table_lines
 
 # "1. 标题", "1.1 标题", "1、标题", "2) 标题", "► 标题" — short lines that do not end a sentence.
 HEADING_RE = re.compile(r"^\s*(?:(\d+(?:\.\d+)*)\s*[、.．)）]?\s*|►\s*)(?=\S)(?P<title>.+)$")
@@ -31,6 +32,7 @@ class _Line:
     start: int
     end: int  # excludes the newline
     text: str
+    table: bool = False  # the structure pass reads it as a table line (tabs, pipes, aligned columns)
 
     @property
     def blank(self) -> bool:
@@ -38,7 +40,7 @@ class _Line:
 
     @property
     def is_table_row(self) -> bool:
-        return "\t" in self.text and len(self.text) <= MAX_ROW_CHARS and bool(self.text.strip())
+        return self.table and len(self.text) <= MAX_ROW_CHARS and bool(self.text.strip())
 
 
 @dataclass
@@ -58,9 +60,10 @@ class _Block:
 
 
 def _lines(text: str) -> list[_Line]:
+    table = table_lines(text)  # one table rule, the structure pass's
     out, pos = [], 0
     for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw))
+        out.append(_Line(pos, pos + len(raw), raw, pos in table))
         pos += len(raw) + 1
     return out
 

@@ -1,7 +1,9 @@
 """Structure: tables as data — runs of table lines in Report.text, with their captions (core.text rule).
 
-A table line is tab-separated cells, or a Markdown pipe row (`| 省份 | 目标 |`). PDF tables reach us from the
-loader already rendered as tab-separated lines, so this one parser serves text, Markdown and PDF alike.
+A table line is tab-separated cells, a Markdown pipe row (`| 省份 | 目标 |`), or — in a run of at least three
+lines with the same number of cells — cells aligned by runs of spaces (plain-text reports typeset that way). PDF
+tables reach us from the loader already rendered as tab-separated lines, so this one parser serves text, Markdown
+and PDF alike; the chunker and the evidence units read the table lines it finds.
 """
 
 from __future__ import annotations
@@ -25,21 +27,58 @@ def is_pipe_row(line: str) -> bool:
     return bool(_PIPE_ROW.match(line)) and line.count("|") >= 3
 
 
+_SPACES = re.compile(r"[ \u3000]{2,}|\u3000")
+MIN_SPACED_RUN = 3  # header + two rows: fewer aligned lines are as likely a poem or an address block
+
+
 def is_table_line(line: str) -> bool:
     return "\t" in line or is_pipe_row(line)
 
 
 def split_cells(line: str) -> list[str]:
-    if "\t" not in line and is_pipe_row(line):
+    """The cells of a table line: tab-separated, a pipe row, else aligned by runs of spaces."""
+    if "\t" in line:
+        return [cell.strip() for cell in line.split("\t")]
+    if is_pipe_row(line):
         return [cell.strip() for cell in line.strip()[1:-1].split("|")]
-    return [cell.strip() for cell in line.split("\t")]
+    return [cell.strip() for cell in _SPACES.split(line.strip())]
+
+
+def _spaced_cells(line: str) -> int:
+    """Cells of a line aligned by spaces (0 when it is not such a line)."""
+    if "\t" in line or is_pipe_row(line) or not _SPACES.search(line.strip()):
+        return 0
+    n = len(split_cells(line))
+    return n if n >= 3 else 0
+
+
+def spaced_rows(lines: list[tuple[int, int, str]]) -> set[int]:
+    """Indices of lines in runs of ≥ MIN_SPACED_RUN space-aligned lines with one cell count and a figure."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        n = _spaced_cells(lines[i][2])
+        j = i + 1
+        while n and j < len(lines) and _spaced_cells(lines[j][2]) == n:
+            j += 1
+        if n and j - i >= MIN_SPACED_RUN and any(re.search(r"\d", lines[k][2]) for k in range(i + 1, j)):
+            found.update(range(i, j))
+        i = max(j, i + 1)
+    return found
+
+
+def table_lines(text: str) -> set[int]:
+    """Start offsets of every line the parser reads as a table line (the chunker keeps those rows whole)."""
+    lines = [(s, e, text[s:e]) for s, e in iter_lines(text)]
+    spaced = spaced_rows(lines)
+    return {s for i, (s, _, line) in enumerate(lines) if is_table_line(line) or i in spaced}
 
 
 def _is_blank(line: str) -> bool:
     return not line.strip()
 
 
-def _skip_row(cells: list[str]) -> bool:
+def is_rule_row(cells: list[str]) -> bool:
     """Empty rows and markdown-ish separators such as `----\t------`."""
     if not any(cells):
         return True
@@ -50,8 +89,9 @@ def _runs(lines: list[tuple[int, int, str]]) -> Iterator[list[int]]:
     """Indices of table lines forming one table: ≥2 lines, bridging at most MAX_GAP blank lines."""
     run: list[int] = []
     gap = 0
+    spaced = spaced_rows(lines)
     for i, (_, _, line) in enumerate(lines):
-        if is_table_line(line):
+        if is_table_line(line) or i in spaced:
             run.append(i)
             gap = 0
         elif _is_blank(line) and run and gap < MAX_GAP:
@@ -99,7 +139,7 @@ def extract_tables(report: Report) -> list[Table]:
         for i in run:
             start, end, line = lines[i]
             cells = split_cells(line)
-            if not _skip_row(cells):
+            if not is_rule_row(cells):
                 rows.append(TableRow(cells=cells, start=start, end=end))
         if len(rows) < 2:
             continue

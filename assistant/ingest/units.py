@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.text import sentence_spans, sha256_hex
+from assistant.ingest.structure import is_rule_row, split_cells
 
 SHORT_LINE = 12  # a line this short without a full stop is a label ("投资评级") that belongs to the next line
 MIN_CHARS = 4
@@ -22,7 +23,7 @@ class UnitSpan(NamedTuple):
 
 
 def header_cells(chunk: Chunk) -> list[str]:
-    return chunk.context.split("\n")[-1].split("\t") if chunk.kind == ChunkKind.TABLE and chunk.context else []
+    return split_cells(chunk.context.split("\n")[-1]) if chunk.kind == ChunkKind.TABLE and chunk.context else []
 
 
 def unit_spans(chunk: Chunk) -> list[UnitSpan]:
@@ -33,7 +34,8 @@ def unit_spans(chunk: Chunk) -> list[UnitSpan]:
         for line in text.split("\n"):
             s, e = pos, pos + len(line.rstrip())
             pos += len(line) + 1
-            if "\t" in line and line.strip().strip("\t-") and line.rstrip().split("\t") != header:
+            cells = split_cells(line)
+            if len(cells) >= 2 and line.strip().strip("\t-|: ") and cells != header and not is_rule_row(cells):
                 lead = len(line) - len(line.lstrip("\t "))
                 spans.append(UnitSpan(s + lead, e, len(line[:lead].split("\t")) - 1))
         return spans
