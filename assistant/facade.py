@@ -206,7 +206,7 @@ class Assistant:
             named = find_named_tables(resolved, self._scoped_tables(scope))
             if named and answer is not None and answer.tool and not self._tool_used(answer, named):
                 answer = None
-            answer = answer or self._table_total_answer(question, resolved, scope)
+            answer = answer or self._table_total_answer(question, resolved, scope, hits)
         answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
                                                  x.get("on_token"))
         k = self.retriever.k
@@ -394,11 +394,18 @@ class Assistant:
         rows = (answer.tool.result or {}).get("rows") or []
         return any(isinstance(r, dict) and r.get("source_table") in ids for r in rows)
 
-    def _table_total_answer(self, question: str, resolved: str, scope: list[str]) -> Answer | None:
-        """A sum/max/min/count over a table the question names (time series, entity tables), cited row by row.
-        Target tables are the totals tool's: summing their column whole would ignore its year/kind/date filters."""
+    def _table_total_answer(self, question: str, resolved: str, scope: list[str],
+                            hits: list[SearchHit] = ()) -> Answer | None:
+        """A sum/max/min/count over a table the question names — by number, else the table the retrieval ranks
+        first — (time series, entity tables), cited row by row. Target tables are the totals tool's: summing their
+        column whole would ignore its year/kind/date filters."""
         target_tables = self._per_generation("target_tables", lambda: {r.source_table for r in self.targets()})
-        result = table_total(resolved, [t for t in self._scoped_tables(scope) if t.id not in target_tables])
+        tables = [t for t in self._scoped_tables(scope) if t.id not in target_tables]
+        by_id = {t.id: t for t in tables}
+        retrieved = [by_id[i] for i in dict.fromkeys(
+            t.id for h in hits if h.chunk.kind is ChunkKind.TABLE for t in tables
+            if t.report == h.chunk.report and t.start <= h.chunk.end and h.chunk.start <= t.end)]
+        result = table_total(resolved, tables, retrieved)
         if result is None:
             return None
         citations = [c for t in result.terms if (c := self._cite_span(result.table.report, t.row.start, t.row.end))]

@@ -58,7 +58,10 @@ _AGG_OP = re.compile(r"合计|总计|一共|加起来|总和|总共|共计|多�
                      r"\bhighest\b|\bbiggest\b|\bmaximum\b|\bsmallest\b|\blowest\b|\bminimum\b", re.I)
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
-_AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b", re.I)
+# …or over a set of entities the question counts ("这五家", "8家CXO公司", "四家银行"): rows of an entity table.
+_AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|[0-9一二两三四五六七八九十]+\s*家|各家|"
+                       r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|\bcompanies\b|\bbanks\b|"
+                       r"\bfirms\b", re.I)
 
 
 def aliases(card: ReportCard) -> list[str]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from assistant.core.models import Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE
+from assistant.targets.regions import normalise_region
 from assistant.targets.units import fmt, parse_bare, parse_values, shift, unit_named
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
@@ -63,11 +64,53 @@ def _match(label: str, question: str) -> float:
     "其中：…" (of which) sub-row that matches wins over its parent row, being the more specific."""
     sub = label.strip().startswith("其中")
     grams = _bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label))
-    common = len(grams & _bigrams(question))
-    if not grams or not common:
+    shared = grams & _bigrams(question)
+    # figures shared ("20" of 2023 and 2024) only break ties between labels that share words
+    words = sum(not g.isdigit() for g in shared)
+    if not grams or not words:
         return 0.0
+    common = words + 0.1 * (len(shared) - words)
     # a sub-row wins over its parent only on a specific match (two or more of its own bigrams)
     return common + common / len(grams) + (0.5 if sub and common >= 2 else 0.0)
+
+
+# "不含深圳", "剔除贵州", "去掉江苏和上海", "excluding Jiangsu": rows named after these words leave the sum
+_EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*(.{1,30}?)"
+                         r"(?=[，,。；;）)？?]|以外|之外|外|后|$)", re.I)
+
+
+def _named(label: str, text: str) -> bool:
+    """Whether `text` names the row `label`: whole, or by its head when that is at least half of it ("理想" for
+    理想汽车 — a shared tail such as 汽车 names nothing), or by its place ("深圳" for 广东省深圳市)."""
+    core = re.sub(r"[（(][^）)]*[）)]|\s+", "", label)
+    if len(core) < 2:
+        return False
+    if core in text or core[:max(2, (len(core) + 1) // 2)] in text:
+        return True
+    place = normalise_region(core)[0]
+    return place != core and len(place) >= 2 and place in text
+
+
+def _label(row: TableRow) -> str:
+    """A row's label: its first cell; a code there (603259.SH) is followed by the name it stands for."""
+    first = row.cells[0].strip() if row.cells else ""
+    if len(row.cells) > 1 and first and not re.search(r"[\u4e00-\u9fff]", first):  # a stock code, then the name
+        return f"{first} {row.cells[1].strip()}"
+    return first
+
+
+_TOTAL_ROW = re.compile(r"^\s*(?:合计|总计|小计|共计|总和|全国合计|total|sum)\b", re.I)
+
+
+def _pick_rows(rows: list[TableRow], question: str) -> list[TableRow]:
+    """The rows the question names (else all), without those it excludes and without total rows (a sum over
+    them would count every row twice)."""
+    rows = [r for r in rows if not _TOTAL_ROW.match(_label(r))]
+    excluded_text = " ".join(m[1] for m in _EXCLUDE_RE.finditer(question))
+    asked = _EXCLUDE_RE.sub(" ", question)
+    named = [r for r in rows if any(_named(part, asked) for part in _label(r).split())]
+    excluded = [r for r in rows if excluded_text and any(_named(p, excluded_text) for p in _label(r).split())]
+    return [r for r in (named or rows) if r not in excluded]
 
 
 def _year(label: str) -> int | None:
@@ -87,8 +130,8 @@ def _years_asked(question: str) -> tuple[int, int] | None:
 def _unit_text(header: str, caption: str) -> str:
     for text in (header, caption):
         for m in _BRACKET_RE.finditer(text):
-            inner = m[1].split("，")[0].split(",")[0].strip()
-            if re.search(r"[元瓦片吨台个家座%]|GW|MW|美元|万|亿|千升", inner):
+            inner = re.sub(r"^.*单位\s*[:：]\s*", "", m[1].split("，")[0].split(",")[0].strip())
+            if unit_named(inner) or re.search(r"[元瓦片吨台个家座辆%]|GW|MW|美元|万|亿|千升", inner):
                 return inner
     return ""
 
@@ -147,15 +190,36 @@ def op_of(question: str) -> str | None:
     return next((op for op, pattern in _OPS.items() if pattern.search(question)), None)
 
 
-def table_total(question: str, tables: list[Table]) -> TableTotal | None:
-    """The aggregate the question asks of one named table, or None when it names none or the table does not fit."""
+def table_total(question: str, tables: list[Table], retrieved: list[Table] | None = None) -> TableTotal | None:
+    """The aggregate the question asks of the table it names by number — or, naming none, of the table the
+    retrieval ranks first (`retrieved`, best first) — or None when the table does not fit the question."""
     op = op_of(question)
+    if op is None:
+        return None
     named = find_named_tables(question, tables)
     # English words match Chinese labels through the glossary's terms (a question may mix both: "sum in 亿元")
     question = f"{question} {' '.join(zh_terms(question))}"
-    if op is None or len(named) != 1:
-        return None
-    table = named[0]
+    if len(named) > 1:  # "图表2" in several reports: the one whose caption, header and rows fit the question best
+        rank = {t.id: i for i, t in enumerate(retrieved or [])}
+        named = sorted(named, key=lambda t: (-_fit(t, question), rank.get(t.id, len(rank))))
+        named = [t for t in named if _fit(t, question) > 0][:2]
+    for table in named or (retrieved or [])[:1]:
+        result = _table_total(question, op, table)
+        if result is not None:
+            return result
+    return None
+
+
+def _fit(table: Table, question: str) -> float:
+    """How well a table fits a question: its caption's and header's words in the question, and rows it names."""
+    caption = CAPTION_RE.sub("", table.caption or "")
+    words = sum(not g.isdigit() for g in _bigrams(caption) & _bigrams(question))
+    header = max((_match(h, question) for h in table.header[1:]), default=0.0)
+    rows = sum(any(_named(p, question) for p in _label(r).split()) for r in table.rows)
+    return words + header + 2 * rows
+
+
+def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     header = table.header
     rows = [r for r in table.rows if r.cells and any(c.strip() for c in r.cells)]
     if not rows or len(header) < 2:
@@ -164,7 +228,15 @@ def table_total(question: str, tables: list[Table]) -> TableTotal | None:
     row_years = [_year(r.cells[0]) for r in rows]
     col_years = [_year(h) for h in header]
     terms: list[TableTerm] = []
-    if sum(y is not None for y in row_years) >= 2:  # years down the side: pick the column, then the years
+    # two years named without a range between them ("2025E较2023A增量") name a column comparing them, not the
+    # years to add up: the best-matching column that is not a single year is the measure
+    two_years = years is None and len(set(_YEAR_RE.findall(question))) >= 2
+    quoted = [j for j in range(1, len(header)) if _year(header[j]) is None and _match(header[j], question) > 0]
+    if two_years and quoted and sum(y is not None for y in row_years) < 2:
+        col = max(quoted, key=lambda j: _match(header[j], question))
+        measure, unit_text = header[col], _unit_text(header[col], table.caption)
+        cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "") for r in _pick_rows(rows, question)]
+    elif sum(y is not None for y in row_years) >= 2:  # years down the side: pick the column, then the years
         col = max(range(1, len(header)), key=lambda j: _match(header[j], question))
         if _match(header[col], question) == 0:
             return None
@@ -172,6 +244,11 @@ def table_total(question: str, tables: list[Table]) -> TableTotal | None:
         chosen = [(r, y) for r, y in zip(rows, row_years)
                   if y is not None and (years is None or years[0] <= y <= years[1])]
         cells = [(r.cells[0].strip(), r, r.cells[col] if col < len(r.cells) else "") for r, _ in chosen]
+    elif sum(y is not None for y in col_years) >= 2 and years and years[0] == years[1] and years[0] in col_years:
+        # years across the top and one year asked: that year's column over the rows named (or all)
+        col = col_years.index(years[0])
+        measure, unit_text = header[col], _unit_text(header[col], table.caption)
+        cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "") for r in _pick_rows(rows, question)]
     elif sum(y is not None for y in col_years) >= 2:  # years across the top: pick the row, then the columns
         row = max(rows, key=lambda r: _match(r.cells[0], question))
         if _match(row.cells[0], question) == 0:
@@ -184,8 +261,7 @@ def table_total(question: str, tables: list[Table]) -> TableTotal | None:
         if _match(header[col], question) == 0:
             return None
         measure, unit_text = header[col], _unit_text(header[col], table.caption)
-        named_rows = [r for r in rows if r.cells[0].strip() and r.cells[0].strip() in question]
-        cells = [(r.cells[0].strip(), r, r.cells[col] if col < len(r.cells) else "") for r in (named_rows or rows)]
+        cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "") for r in _pick_rows(rows, question)]
     if not unit_text:  # no unit in the header: the cells may carry theirs ("2.28万亿元", "8560亿元")
         unit_text = _cell_unit([cell for _, _, cell in cells])
     for label, row, cell in cells:

@@ -55,3 +55,50 @@ def test_an_of_which_row_wins_only_on_a_specific_match():
               [["出货量（亿部）", "12.1", "11.6"], ["其中：折叠屏出货量占比", "1.2", "1.6"], ["其中：中国市场出货量", "2.9", "2.7"]])
     assert table_total("图表4中2022—2023年出货量合计多少？", [t]).measure == "出货量（亿部）"
     assert table_total("图表4中2022—2023年中国市场出货量合计多少？", [t]).measure == "其中：中国市场出货量"
+
+
+SALES = table("图表5：主要车企销量及预测（万辆）", ["公司", "2023A", "2024E", "2025E"],
+              [["理想汽车", "30.0", "40.0", "55.0"], ["零跑汽车", "12.5", "20.0", "28.0"], ["蔚来", "8.0", "9.0", "10.5"]])
+PROVINCES = table("表6：各省推广量", ["地区", "2023年推广量（万辆）"],
+                  [["江苏省", "66.0"], ["广东省", "98.6"], ["广东省深圳市", "31.2"], ["浙江省", "72.4"]])
+
+
+def test_one_year_asked_of_years_across_sums_that_column_over_the_rows_named_by_part_of_their_name():
+    t = table_total("图表5里理想、零跑两家2025年预测销量合计多少？", [SALES])
+    assert t.value == Decimal("83") and t.unit == "万辆" and [x.label for x in t.terms] == ["理想汽车", "零跑汽车"]
+    assert table_total("图表5中2025年销量合计多少？", [SALES]).value == Decimal("93.5")  # no row named: all
+
+
+def test_rows_after_an_exclusion_word_leave_the_sum():
+    assert table_total("表6里不含深圳，各省推广量合计多少万辆？", [PROVINCES]).value == Decimal("237")
+    t = table_total("表6中剔除江苏和浙江，其余推广量合计多少？", [PROVINCES])
+    assert [x.label for x in t.terms] == ["广东省", "广东省深圳市"]
+
+
+def test_with_no_table_number_the_table_retrieval_ranked_first_is_used():
+    q = "理想汽车和蔚来2024年预测销量加起来是多少？"
+    assert table_total(q, [SALES, PROVINCES]) is None
+    assert table_total(q, [SALES, PROVINCES], retrieved=[SALES]).value == Decimal("49")
+    assert table_total(q, [SALES, PROVINCES], retrieved=[PROVINCES]) is None  # the first does not fit: no answer
+
+
+FAB = table("图表3：晶圆厂产能规划（万片/月）", ["公司", "2023A", "2025E", "2025E较2023A增量"],
+            [["甲芯", "39.1", "53.0", "13.9"], ["乙芯", "11.5", "15.0", "3.5"], ["合计", "50.6", "68.0", "17.4"]])
+OTHER_FIG3 = Table(id="other.txt#图表3", report="other.txt", caption="图表3：各省储能目标", header=["省份", "2025年目标"],
+                   start=0, end=1, rows=[TableRow(cells=["山东", "6GW"], start=0, end=3), TableRow(cells=["江苏", "3GW"], start=4, end=7)])
+CODES = table("表4 盈利预测（归母净利润单位：百万元）", ["代码", "公司", "归母净利润2024E"],
+              [["603259.SH", "药明康德", "9350"], ["300759.SZ", "康龙化成", "1720"]])
+
+
+def test_a_table_number_several_reports_use_goes_to_the_table_that_fits_the_question():
+    t = table_total("图表3里甲芯和乙芯2025E较2023A的产能增量合计多少万片？", [OTHER_FIG3, FAB])
+    assert t.table.id == FAB.id and t.value == Decimal("17.4") and t.measure == "2025E较2023A增量"
+
+
+def test_a_total_row_is_never_a_term():
+    assert table_total("图表3中2025E产能合计多少？", [FAB]).value == Decimal("68")
+
+
+def test_a_code_column_is_read_with_the_name_beside_it_and_the_unit_after_its_label():
+    t = table_total("表4中康龙化成和药明康德2024E归母净利润合计多少？", [CODES])
+    assert t.value == Decimal("11070") and t.unit == "百万元"
