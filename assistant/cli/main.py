@@ -102,6 +102,18 @@ class _IngestBar:
         self.bar.stop()
 
 
+def _question(call):
+    """`call(assistant)` over a ready index; a question the assistant refuses (empty, too long) → one-line error."""
+    from assistant.facade import QuestionError
+
+    assistant = get_assistant()
+    _ensure_index(assistant)
+    try:
+        return call(assistant)
+    except QuestionError as exc:
+        _fail(str(exc))
+
+
 def _ensure_index(assistant) -> None:
     if not assistant.index.catalog.report_ids():
         err.print(f"首次使用，正在从 {assistant.settings.corpus_dir} 建立索引… / first use: building the index from "
@@ -185,14 +197,7 @@ def search(query: str, k: Annotated[int, typer.Option("-k")] = 5,
            report: Annotated[Optional[str], typer.Option(help="only this report")] = None,
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """混合检索 / Hybrid search (BM25 + dense, reciprocal-rank fusion)."""
-    from assistant.facade import QuestionError
-
-    assistant = get_assistant()
-    _ensure_index(assistant)
-    try:
-        hits = assistant.search(query, k=k, report=report)
-    except QuestionError as exc:
-        _fail(str(exc))
+    hits = _question(lambda a: a.search(query, k=k, report=report))
     if as_json:
         print(json.dumps([{"chunk_id": h.chunk.id, "score": h.score, "bm25_rank": h.bm25_rank,
                            "dense_rank": h.dense_rank, "report": h.chunk.report, "section": h.chunk.section,
@@ -212,14 +217,7 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json")] = False,
         report: Annotated[Optional[str], typer.Option(help="only this report")] = None,
         history: Annotated[Optional[list[str]], typer.Option(help="earlier questions, oldest first")] = None) -> None:
     """提问 / Ask a question; the answer cites verified passages, or says the reports do not hold it."""
-    from assistant.facade import QuestionError
-
-    assistant = get_assistant()
-    _ensure_index(assistant)
-    try:
-        answer = assistant.ask(question, history=history, report=report)
-    except QuestionError as exc:
-        _fail(str(exc))
+    answer = _question(lambda a: a.ask(question, history=history, report=report))
     if as_json:
         print(json.dumps(answer.model_dump(mode="json", exclude={"related", "notes"}) | {
             "related": [c.model_dump(mode="json") for c in answer.related], "notes": answer.notes},
