@@ -10,9 +10,9 @@ import hashlib
 import re
 from collections.abc import Iterator
 
-# A caption line: "图 3：…", "图表7 …", "表1、…", "图表 7 各省…", "Table 2 …", "Figure 3: …".
+# A caption line: "图 3：…", "图表7 …", "表1、…", "图表 7 各省…", "Table 2 …", "Figure 3: …", Traditional "圖表 3".
 CAPTION_RE = re.compile(
-    r"^\s*(?P<kind>图表|图|表|Table|Figure|Fig\.?)\s*(?P<num>[0-9]+)\s*(?:[：:.．、]|\s|$)", re.IGNORECASE)
+    r"^\s*(?P<kind>图表|圖表|图|圖|表|Table|Figure|Fig\.?)\s*(?P<num>[0-9]+)\s*(?:[：:.．、]|\s|$)", re.IGNORECASE)
 # A sentence: up to and including its end mark(s) and any closing quote or bracket; a line break also ends one
 # (report lines are units: table rows, list items, headings).
 SENTENCE_RE = re.compile(r"[^。！？；!?;\n]+(?:[。！？；!?;]+[”’」』）)]*)?|[。！？；!?;]+[”’」』）)]*")
@@ -38,7 +38,7 @@ def is_caption(line: str) -> bool:
 def caption_key(caption: str) -> str | None:
     """The id part of a caption, spaces dropped: "图表 7 各省…" → "图表7", "Table 2 …" → "Table2"."""
     m = CAPTION_RE.match(caption)
-    return f"{m['kind']}{m['num']}" if m else None
+    return f"{m['kind'].replace('圖', '图')}{m['num']}" if m else None  # keyed in Simplified, as questions ask
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

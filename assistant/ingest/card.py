@@ -13,6 +13,7 @@ from collections import Counter
 
 from assistant.core.models import CardField, Report, ReportCard
 from assistant.core.text import iter_lines
+from assistant.core.traditional import to_simplified
 
 FRONT_CHARS = 2500  # front matter: the first page of a report
 _BROKER_RE = re.compile(r"([\u4e00-\u9fff]{2,4})证券")
@@ -125,6 +126,7 @@ def industry_of(text: str) -> list[CardField]:
 
 
 def extract_card(report: Report) -> ReportCard:
-    text = report.text
+    # Traditional reports are read through the one-for-one Simplified map: the patterns match, offsets stay
+    text = to_simplified(report.text)
     return ReportCard(report=report.id, broker=broker_of(text), title=title_of(text), date=date_of(text),
                       analysts=analysts_of(text), rating=rating_of(text), industry=industry_of(text))

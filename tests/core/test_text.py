@@ -34,3 +34,9 @@ def test_sentences_of_marks_only_are_kept_so_nothing_is_lost():
 
 def test_has_cjk():
     assert has_cjk("EFLOPS 智算") and has_cjk("㐀") and not has_cjk("45 EFLOPS")
+
+
+def test_a_traditional_caption_is_a_caption_keyed_in_simplified():
+    from assistant.core.text import caption_key, is_caption
+
+    assert is_caption("圖表 3：各地目標") and caption_key("圖表 3：各地目標") == "图表3" and caption_key("圖2 產能") == "图2"

@@ -85,3 +85,16 @@ def test_no_front_matter_gives_an_empty_card():
 def test_industry_from_a_segmented_line_or_a_one_word_first_line():
     assert [f.value for f in extract_card(report(PLAIN)).industry] == ["汽车", "新能源车"]
     assert [f.value for f in extract_card(report(NAME_FIRST)).industry] == ["银行"]
+
+
+def test_a_traditional_chinese_front_matter_gives_a_card_whose_offsets_quote_the_original():
+    import hashlib
+
+    from assistant.core.models import Report
+    from assistant.ingest.card import extract_card
+
+    text = "證券研究報告\n國泰證券 行業研究\n半導體行業2024年展望\n分析師：王小明 S0100521010001\n評級：買入\n2024年3月5日\n國泰證券\n"
+    card = extract_card(Report(id="t.txt", path="t.txt", text=text, encoding="utf-8",
+                               sha256=hashlib.sha256(text.encode()).hexdigest()))
+    assert card.broker.value == "国泰证券" and text[card.broker.start:card.broker.end] == "國泰證券"
+    assert card.rating.value == "买入" and text[card.rating.start:card.rating.end] == "買入"
