@@ -150,6 +150,7 @@ def main() -> None:
     ap.add_argument("--qa", action="append", default=None)
     ap.add_argument("--write", action="store_true", help=f"write the fitted model to {MODEL_PATH.name}")
     ap.add_argument("--cache", help="pickle of the collected cases: refit without re-running retrieval")
+    ap.add_argument("--ablate", action="store_true", help="5-fold CV accuracy with each signal removed in turn")
     args = ap.parse_args()
     paths = [Path(p) for p in args.qa] if args.qa else [p for p in DEV if p.is_file()]
     if any("test" in p.name for p in paths):
@@ -174,6 +175,15 @@ def main() -> None:
     for c_reg in (0.1, 1.0, 10.0):
         print(f"C={c_reg}: 5-fold CV accuracy {cross_validate(cases, c_reg):.3f}", flush=True)
     c_reg = 0.1  # the best 5-fold CV of the three
+    if args.ablate:
+        for i, name in enumerate(FEATURES):  # the signal's column held at zero, so the refit cannot use it
+            for c in cases:
+                c.x_full, c.x = c.x, c.x.copy()
+                if len(c.x):
+                    c.x[:, i] = 0.0
+            print(f"without {name}: 5-fold CV accuracy {cross_validate(cases, c_reg):.3f}", flush=True)
+            for c in cases:
+                c.x = c.x_full
     model, acc = fit(cases, c_reg)
     model.fitted_on = (f"{', '.join(p.name for p in paths)}: {len(cases)} questions, {n_units} units; "
                        f"dev accuracy {acc:.3f}, 5-fold CV {cross_validate(cases, c_reg):.3f}")
