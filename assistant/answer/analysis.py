@@ -41,11 +41,14 @@ class QuestionAnalysis(BaseModel):
 
 
 _META: list[tuple[MetaField, re.Pattern]] = [
-    (MetaField.ANALYSTS, re.compile(r"分析师|作者|研究员|执业证书|证书编号|\bSAC\b|\banalysts?\b|\bauthors?\b|who wrote", re.I)),
+    (MetaField.ANALYSTS, re.compile(r"分析师|作者|研究员|执业证书|证书编号|谁写|谁撰写|撰写人|\bSAC\b|\banalysts?\b|\bauthors?\b|"
+                                    r"who wrote", re.I)),
     (MetaField.RATING, re.compile(r"评级|\bratings?\b|\brated\b", re.I)),
-    (MetaField.BROKER, re.compile(r"哪家券商|哪个券商|哪家机构|哪家证券|谁(?:发布|出具|撰写)|"
+    (MetaField.BROKER, re.compile(r"哪家券商|哪个券商|哪家机构|哪家证券|哪家(?:出|发)的|谁(?:发布|出具)|"
                                   r"\bwhich broker (?:wrote|published|issued)\b|\bpublished by\b|\bwho published\b", re.I)),
+    # a date asked with a verb of issuing ("哪天发的", "什么时候发布") is the report's, not an event's
     (MetaField.DATE, re.compile(r"(?:报告|研报).{0,6}(?:日期|哪天|何时|什么时候)(?:发布|出具)?|发布(?:日期|时间)|"
+                                r"(?:哪天|哪一天|何时|什么时候|几月几日)(?:发布|发的|出的|出具|发出)|"
                                 r"\bwhen (?:was|is) (?:it|the report|this report)\b|\bpublication date\b|\bdated\b", re.I)),
     (MetaField.TITLE, re.compile(r"标题|题目|\btitled?\b", re.I)),
 ]

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from assistant.core.models import CardField, Report, ReportCard
-from assistant.core.text import iter_lines
+from assistant.core.text import has_cjk, iter_lines
 from assistant.core.traditional import to_simplified
 
 FRONT_CHARS = 2500  # front matter: the first page of a report
@@ -89,12 +89,15 @@ def date_of(text: str) -> CardField | None:
 
 def title_of(text: str) -> CardField | None:
     """The first line of the front matter that reads like a title (not a label, a date, a bullet or a sentence)."""
+    chinese = has_cjk(text[:FRONT_CHARS])
     for n, (s, e) in enumerate(iter_lines(text)):
         if n > 25 or s > FRONT_CHARS:
             break
         line = text[s:e].strip().strip("#").strip()
         label = _LABEL_RE.search(line) if len(line) < 20 else _BULLET_RE.search(line)  # "银行业…" can be a title
         if not (8 <= len(line) <= 60) or label or _DATE_RE.search(line) or line.endswith("。"):
+            continue
+        if chinese and not has_cjk(line):  # "HEMING SECURITIES RESEARCH" above a Chinese report's title
             continue
         off = text.index(line, s)
         return CardField(value=line, start=off, end=off + len(line))

@@ -54,3 +54,16 @@ def test_a_report_named_by_its_industry_as_a_report():
                                       "What target price does it give Moutai?"])
 def test_questions_about_stocks_or_views_are_not_report_card_questions(question):
     assert analyse(question, CARDS).intent is not Intent.REPORT_META
+
+
+@pytest.mark.parametrize("question, fields", [
+    ("白酒那篇中期策略是哪家券商、哪天发的？", {MetaField.BROKER, MetaField.DATE}),
+    ("那篇报告是谁写的，给的什么评级？", {MetaField.ANALYSTS, MetaField.RATING}),
+    ("银行点评是哪家出的？什么时候发布？", {MetaField.BROKER, MetaField.DATE}),
+])
+def test_every_card_field_a_question_asks_for(question, fields):
+    assert set(analyse(question, []).meta) == fields
+
+
+def test_a_date_asked_of_an_event_is_no_report_date():
+    assert analyse("美国白宫哪天宣布成立工作组？", []).intent is Intent.LOOKUP

@@ -98,3 +98,8 @@ def test_a_traditional_chinese_front_matter_gives_a_card_whose_offsets_quote_the
                                sha256=hashlib.sha256(text.encode()).hexdigest()))
     assert card.broker.value == "国泰证券" and text[card.broker.start:card.broker.end] == "國泰證券"
     assert card.rating.value == "买入" and text[card.rating.start:card.rating.end] == "買入"
+
+
+def test_an_english_masthead_above_a_chinese_title_is_not_the_title():
+    card = extract_card(report("JINSHI SECURITIES RESEARCH\n锦石证券 行业深度\nCXO行业深度：海外订单承压，国内需求筑底\n2024年3月18日\n"))
+    assert card.title.value == "CXO行业深度：海外订单承压，国内需求筑底"
