@@ -53,7 +53,7 @@ _META: list[tuple[MetaField, re.Pattern]] = [
     (MetaField.TITLE, re.compile(r"标题|题目|\btitled?\b", re.I)),
 ]
 # A rating asked of something other than the report's industry view (a bank, a stock) is a lookup in the text.
-_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|哪些.{0,10}(?:买入|增持)|目标价|股价|市盈率|估值|\bEPS\b|\bPE\b|"
+_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几家|哪几只|哪家|哪只).{0,10}(?:买入|增持|推荐)|目标价|股价|市盈率|估值|\bEPS\b|\bPE\b|"
                            r"\bshare price\b|\btarget price\b|\bstocks?\b|\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
 _AGG_OP = re.compile(r"合计|总计|一共|加起来|总和|总共|共计|多少个|几个|最大|最高|最多|最小|最低|最少|"
