@@ -105,43 +105,65 @@ def fit_weights(cases: list[Case], c_reg: float) -> tuple[list[float], float]:
     return [float(w) for w in lr.coef_[0]], float(lr.intercept_[0])
 
 
-def correct(case: Case, model: EvidenceModel) -> bool:
+def outcome(case: Case, model: EvidenceModel) -> str:
+    """"right", "abstained" (an answerable question refused) or "wrong" (a wrong answer, or one where the reports
+    hold none)."""
     answerer = OfflineAnswerer(Coverage({}, 1), model=model)
     chosen = answerer._select_scored(case.cands, case.zh, case.both, case.named) if case.cands else []
     if not case.answerable:
-        return not chosen
+        return "right" if not chosen else "wrong"
+    if not chosen:
+        return "abstained"
     text = "\n".join(_render(u, []) for u, _ in chosen)
-    return bool(chosen) and all(contains(text, m) for m in case.must)
+    return "right" if all(contains(text, m) for m in case.must) else "wrong"
 
 
-GRID_ANSWER = [round(v, 2) for v in np.arange(0.05, 0.95, 0.05)]
-GRID_SUPPORT = [0.1, 0.2, 0.3, 0.4, 0.5, 0.7]
-GRID_EACH = [0.02, 0.05, 0.1, 0.2]
+def correct(case: Case, model: EvidenceModel) -> bool:
+    return outcome(case, model) == "right"
+
+
+GRID_ANSWER = [round(v, 2) for v in np.arange(0.05, 0.65, 0.05)]
+GRID_SUPPORT = [0.1, 0.3, 0.5]
+GRID_EACH = [0.02, 0.1]
+GRID_COVERAGE = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+# What a wrong answer costs beside a refusal, in right answers. A wrong answer costs an analyst more, but no cost
+# bought abstentions cheaply here: at 0.5, 5-fold CV accuracy fell .631 → .613 with abstention recall .46 either
+# way (the evidence signals barely separate answerable questions from near misses; a question-level classifier
+# over the top unit's signals did no better). The coverage floor below is what keeps "华为的营收" unanswered.
+WRONG_COST = 0.0
 
 
 def fit(cases: list[Case], c_reg: float) -> tuple[EvidenceModel, float]:
     weights, bias = fit_weights(cases, c_reg)
     best = None
-    for a, s, e in itertools.product(GRID_ANSWER, GRID_SUPPORT, GRID_EACH):
+    for a, s, e, m in itertools.product(GRID_ANSWER, GRID_SUPPORT, GRID_EACH, GRID_COVERAGE):
         model = EvidenceModel(features=list(FEATURES), weights=weights, bias=bias, answer_at=a, support_at=s,
-                              each_at=e)
-        acc = sum(correct(c, model) for c in cases) / len(cases)
-        # ties: the higher answer bar (abstaining is the safer error), then fewer extra units
-        key = (round(acc, 4), a, s)
+                              each_at=e, min_coverage=m)
+        outcomes = [outcome(c, model) for c in cases]
+        utility = outcomes.count("right") - WRONG_COST * outcomes.count("wrong")
+        # ties: the higher bars (abstaining is the safer error), then fewer extra units
+        key = (round(utility, 4), m, a, s)
         if best is None or key > best[0]:
             best = (key, model)
-    return best[1], best[0][0]
+    return best[1], sum(correct(c, best[1]) for c in cases) / len(cases)
 
 
 def cross_validate(cases: list[Case], c_reg: float, folds: int = 5) -> float:
+    """Held-out accuracy over question-grouped folds; prints abstention precision and recall too."""
     order = list(range(len(cases)))
     random.Random(7).shuffle(order)
-    right = 0
+    got: dict[int, str] = {}
     for f in range(folds):
         held = {i for n, i in enumerate(order) if n % folds == f}
         model, _ = fit([c for i, c in enumerate(cases) if i not in held], c_reg)
-        right += sum(correct(cases[i], model) for i in held)
-    return right / len(cases)
+        got.update({i: outcome(cases[i], model) for i in held})
+    refused = [i for i, o in got.items() if (o == "abstained") or (o == "right" and not cases[i].answerable)]
+    unanswerable = [i for i in got if not cases[i].answerable]
+    precision = sum(not cases[i].answerable for i in refused) / max(1, len(refused))
+    recall = sum(got[i] == "right" for i in unanswerable) / max(1, len(unanswerable))
+    print(f"  (C={c_reg}) abstention precision {precision:.3f}, recall {recall:.3f}; "
+          f"wrong answers {sum(o == 'wrong' for o in got.values())}", flush=True)
+    return sum(o == "right" for o in got.values()) / len(cases)
 
 
 def main() -> None:
@@ -172,7 +194,7 @@ def main() -> None:
     reach = sum(bool(c.y.sum()) for c in cases if c.answerable) / max(1, sum(c.answerable for c in cases))
     print(f"answerable questions with a positive candidate (the ceiling of evidence selection): {reach:.3f}")
     print(f"the hand-set coverage rules on the same questions: {sum(c.rules_right for c in cases) / len(cases):.3f}")
-    for c_reg in (0.1, 1.0, 10.0):
+    for c_reg in (0.1, 1.0):
         print(f"C={c_reg}: 5-fold CV accuracy {cross_validate(cases, c_reg):.3f}", flush=True)
     c_reg = 0.1  # the best 5-fold CV of the three
     if args.ablate:
@@ -188,7 +210,8 @@ def main() -> None:
     model.fitted_on = (f"{', '.join(p.name for p in paths)}: {len(cases)} questions, {n_units} units; "
                        f"dev accuracy {acc:.3f}, 5-fold CV {cross_validate(cases, c_reg):.3f}")
     print(json.dumps(dict(zip(FEATURES, (round(w, 3) for w in model.weights))), ensure_ascii=False))
-    print(model.fitted_on, f"answer_at={model.answer_at} support_at={model.support_at} each_at={model.each_at}")
+    print(model.fitted_on, f"answer_at={model.answer_at} support_at={model.support_at} each_at={model.each_at} "
+          f"min_coverage={model.min_coverage}")
     wrong = [c for c in cases if not correct(c, model)]
     answerer = OfflineAnswerer(Coverage({}, 1), model=model)
     abstained = [c for c in wrong if c.answerable

@@ -148,6 +148,9 @@ class OfflineAnswerer:
         """Units by the learned evidence score: answer when the best clears `answer_at`, add the others that clear
         `support_at`; in a both-reports question each report's best first (`each_at` when the question names them)."""
         model = self.model
+        cands = [c for c in cands if c.coverage >= model.min_coverage]
+        if not cands:
+            return []
         probs = model.score(cands, zh)
         order = sorted(range(len(cands)), key=lambda i: (-probs[i], cands[i].rank))
         if probs[order[0]] < model.answer_at:

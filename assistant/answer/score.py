@@ -66,6 +66,7 @@ class EvidenceModel(BaseModel):
     answer_at: float = Field(ge=0, le=1)  # the best unit must score this to answer; below it the assistant abstains
     support_at: float = Field(ge=0, le=1)  # further units shown beside the best one
     each_at: float = Field(ge=0, le=1)  # a named report's best unit, in a both-reports question
+    min_coverage: float = Field(0.0, ge=0, le=1)  # a unit holding less of the question's key terms never answers
     fitted_on: str = ""
 
     @model_validator(mode="after")
