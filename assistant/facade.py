@@ -118,14 +118,20 @@ class Assistant:
     def reports(self) -> list[dict]:
         """Each indexed report: id, chunks, tables, chars, encoding, ingested_at, pages (0 for text files),
         ocr_pages (pages read wholly or partly by OCR), traditional (Traditional Chinese, searched as Simplified)."""
-        def facts(r) -> dict:
-            return {"pages": len(r.pages), "ocr_pages": sum(1 for p in r.pages if p.ocr),
-                    "traditional": is_traditional(r.text)}
-
-        facts_by_report = self._per_generation("pages", lambda: {
-            rid: facts(r) for rid in self.index.catalog.report_ids() if (r := self.index.catalog.report(rid))})
+        facts = self._report_facts()
         empty = {"pages": 0, "ocr_pages": 0, "traditional": False}
-        return [s | facts_by_report.get(s["report"], empty) for s in self.index.catalog.report_summaries()]
+        return [s | {k: v for k, v in facts.get(s["report"], empty).items() if k != "ocr_spans"}
+                for s in self.index.catalog.report_summaries()]
+
+    def _report_facts(self) -> dict[str, dict]:
+        """Per report, read once per catalog generation: pages, OCR'd pages and their spans, Traditional or not."""
+        def facts(r) -> dict:
+            spans = [span for p in r.pages for span in p.ocr]
+            return {"pages": len(r.pages), "ocr_pages": sum(1 for p in r.pages if p.ocr),
+                    "traditional": is_traditional(r.text), "ocr_spans": spans}
+
+        return self._per_generation("report_facts", lambda: {
+            rid: facts(r) for rid in self.index.catalog.report_ids() if (r := self.index.catalog.report(rid))})
 
     def upload(self, files: list[tuple[Path, str]], progress: Progress | None = None, on_file=None) -> list:
         """Accept uploaded files (path, original name) into the corpus and index them; one refusal stops none."""
@@ -472,11 +478,10 @@ class Assistant:
 
     def _mark_ocr(self, quotes: list) -> None:
         """Quotes read by OCR carry the recogniser's confidence, so the answer and the panel can say so."""
-        spans = self._per_generation("ocr_spans", lambda: {
-            rid: [s for p in r.pages for s in p.ocr] for rid in self.index.catalog.report_ids()
-            if (r := self.index.catalog.report(rid)) and any(p.ocr for p in r.pages)})
+        facts = self._report_facts()
         for quote in quotes:
-            quote.ocr_confidence = ocr_confidence(spans.get(quote.report, []), quote.start, quote.end)
+            spans = facts.get(quote.report, {}).get("ocr_spans", [])
+            quote.ocr_confidence = ocr_confidence(spans, quote.start, quote.end)
 
     def find_quote(self, quote: str, report: str | None = None, limit: int = 50) -> list[Located]:
         """Every place `quote` occurs (whitespace and full/half width ignored), in report order, at most `limit`."""
