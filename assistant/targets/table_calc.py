@@ -201,8 +201,8 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     question = f"{question} {' '.join(zh_terms(question))}"
     if len(named) > 1:  # "图表2" in several reports: the one whose caption, header and rows fit the question best
         rank = {t.id: i for i, t in enumerate(retrieved or [])}
-        named = sorted(named, key=lambda t: (-_fit(t, question), rank.get(t.id, len(rank))))
-        named = [t for t in named if _fit(t, question) > 0][:2]
+        fit = {t.id: _fit(t, question) for t in named}
+        named = sorted((t for t in named if fit[t.id] > 0), key=lambda t: (-fit[t.id], rank.get(t.id, len(rank))))[:2]
     for table in named or (retrieved or [])[:1]:
         result = _table_total(question, op, table)
         if result is not None:
@@ -219,6 +219,13 @@ def _fit(table: Table, question: str) -> float:
     return words + header + 2 * rows
 
 
+def _column(table: Table, rows: list[TableRow], col: int,
+            question: str) -> tuple[str, str, list[tuple[str, TableRow, str]]]:
+    """Column `col` over the rows the question picks: its header, its unit, and (label, row, cell) per row."""
+    cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "") for r in _pick_rows(rows, question)]
+    return table.header[col], _unit_text(table.header[col], table.caption), cells
+
+
 def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     header = table.header
     rows = [r for r in table.rows if r.cells and any(c.strip() for c in r.cells)]
@@ -233,9 +240,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     two_years = years is None and len(set(_YEAR_RE.findall(question))) >= 2
     quoted = [j for j in range(1, len(header)) if _year(header[j]) is None and _match(header[j], question) > 0]
     if two_years and quoted and sum(y is not None for y in row_years) < 2:
-        col = max(quoted, key=lambda j: _match(header[j], question))
-        measure, unit_text = header[col], _unit_text(header[col], table.caption)
-        cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "") for r in _pick_rows(rows, question)]
+        measure, unit_text, cells = _column(table, rows, max(quoted, key=lambda j: _match(header[j], question)),
+                                            question)
     elif sum(y is not None for y in row_years) >= 2:  # years down the side: pick the column, then the years
         col = max(range(1, len(header)), key=lambda j: _match(header[j], question))
         if _match(header[col], question) == 0:
@@ -246,9 +252,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         cells = [(r.cells[0].strip(), r, r.cells[col] if col < len(r.cells) else "") for r, _ in chosen]
     elif sum(y is not None for y in col_years) >= 2 and years and years[0] == years[1] and years[0] in col_years:
         # years across the top and one year asked: that year's column over the rows named (or all)
-        col = col_years.index(years[0])
-        measure, unit_text = header[col], _unit_text(header[col], table.caption)
-        cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "") for r in _pick_rows(rows, question)]
+        measure, unit_text, cells = _column(table, rows, col_years.index(years[0]), question)
     elif sum(y is not None for y in col_years) >= 2:  # years across the top: pick the row, then the columns
         row = max(rows, key=lambda r: _match(r.cells[0], question))
         if _match(row.cells[0], question) == 0:
@@ -260,8 +264,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         col = max(range(1, len(header)), key=lambda j: _match(header[j], question))
         if _match(header[col], question) == 0:
             return None
-        measure, unit_text = header[col], _unit_text(header[col], table.caption)
-        cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "") for r in _pick_rows(rows, question)]
+        measure, unit_text, cells = _column(table, rows, col, question)
     if not unit_text:  # no unit in the header: the cells may carry theirs ("2.28万亿元", "8560亿元")
         unit_text = _cell_unit([cell for _, _, cell in cells])
     for label, row, cell in cells:
