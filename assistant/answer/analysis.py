@@ -12,6 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
+from assistant.core.asks import ARITHMETIC, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.targets.table_calc import TABLE_REF_RE
@@ -56,13 +57,12 @@ _META: list[tuple[MetaField, re.Pattern]] = [
 _STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几家|哪几只|哪家|哪只).{0,10}(?:买入|增持|推荐)|目标价|股价|市盈率|估值|\bEPS\b|\bPE\b|"
                            r"\bshare price\b|\btarget price\b|\bstocks?\b|\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
-_AGG_OP = re.compile(r"合计|总计|一共|加起来|总和|总共|共计|多少个|几个|最大|最高|最多|最小|最低|最少|"
-                     r"\btotal\b|\bsum\b|\badd(?:ed)? up\b|\bhow many\b|\bnumber of\b|\bcount\b|\blargest\b|"
-                     r"\bhighest\b|\bbiggest\b|\bmaximum\b|\bsmallest\b|\blowest\b|\bminimum\b", re.I)
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
-# …or over a set of entities the question counts ("这五家", "8家CXO公司", "四家银行"): rows of an entity table.
+# …or over a set of entities the question counts ("这五家", "8家CXO公司", "四家银行"): rows of an entity table;
+# …or over a run of years ("2019—2023", "这五年"): rows of a time series.
 _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|[0-9一二两三四五六七八九十]+\s*家|各家|"
+                       r"(?:19|20)\d{2}\s*[AE]?\s*年?\s*(?:[-—–~至到])\s*(?:19|20)\d{2}|[这近过去两三四五六七八九十]+年|历年|各年|"
                        r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|\bcompanies\b|\bbanks\b|"
                        r"\bfirms\b", re.I)
 
@@ -97,7 +97,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
-    elif _AGG_OP.search(question) and (_AGG_OVER.search(question) or TABLE_REF_RE.search(question)):
+    elif ops_in(question, ARITHMETIC) and (_AGG_OVER.search(question) or TABLE_REF_RE.search(question)):
         intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP

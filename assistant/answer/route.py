@@ -10,23 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.core.asks import excluded_text, ops_in, without_exclusions
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk
-from assistant.targets.kinds import KINDS
+from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
-from assistant.targets.table_calc import TableTotal, asked_unit
+from assistant.targets.table_calc import TableTotal, asked_unit, first_op
 from assistant.targets.units import convert_unit, fmt
 
-# Checked in this order: "how many … in total" is a count, "which region is highest" a max.
-_OPS: list[tuple[Op, re.Pattern[str]]] = [
-    (Op.COUNT, re.compile(r"多少个|几个|多少地区|多少省|多少城市|\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
-    (Op.MAX, re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bbiggest\b|\bthe most\b|\bmaximum\b", re.I)),
-    (Op.MIN, re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bthe least\b|\bminimum\b", re.I)),
-    (Op.SUM, re.compile(r"合计|总计|一共|加起来|总和|总共|共计|累计|\btotal\b|\bsum\b|\badd(?:ed)? up\b|"
-                        r"\bcombined\b|\baltogether\b", re.I)),
-    (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
-]
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
 # Enough with an arithmetic word ("智算算力合计", "储能装机合计"), not with a bare "哪些" ("哪些部门领导智算中心").
 _COMPUTE_TOPIC = re.compile(r"算力|智算|超算|flops|\bcompute\b|\bcomputing\b", re.I)
@@ -109,24 +101,68 @@ def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(hits)))
 
 
-def _named_kind(question: str) -> str | Metric | None:
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _label_named(question: str, labels: Sequence[str]) -> str | None:
+    """The metric label of the target rows the question names — whole ("普惠小微贷款余额"), else most of its
+    words ("普惠小微贷款": 5 of its 7 bigrams) — so a kind no word list knows is still asked for by name."""
+    q = _bigrams(question)
+    best: tuple[float, str] | None = None
+    for label in labels:
+        if len(label) < 2 or is_kind(label):
+            continue  # known kinds are matched by their words below
+        grams = _bigrams(label)
+        share = 1.0 if label in question else len(grams & q) / len(grams) if grams else 0.0
+        if share >= 0.6 and len(grams & q) >= 2 and (best is None or (share, len(label)) > (best[0], len(best[1]))):
+            best = (share, label)
+    return best[1] if best else None
+
+
+def _named_kind(question: str, known_metrics: Sequence[str] = ()) -> str | Metric | None:
     """The metric kind the question names; compute questions default to 智算 (the kind most tables state)."""
-    named = next((m for m, pattern in _METRICS if pattern.search(question)), None)
+    named = _label_named(question, known_metrics) or next((m for m, pattern in _METRICS if pattern.search(question)),
+                                                          None)
     if named is None and _COMPUTE_TOPIC.search(question):
         return Metric.INTELLIGENT
     return named
 
 
-def route(question: str, known_regions: list[str], scope: Sequence[str] = ()) -> TotalsQuery | None:
+# "其余四个省", "剩下5个", "7个省市", "三个西部省份": how many regions the question says it is about
+_STATED_COUNT = re.compile(r"(?<![0-9])([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:个(?!月|百分点|季度|小时|工作日|基点)\s*(?:[\u4e00-\u9fff]{0,2}?(?:省份|省市|省|地区|城市|区域))?"
+                           r"|(?:省份|省市|省|地区|城市))")
+
+
+# "省级地区": provinces only — a city's target is usually inside its province's
+_PROVINCIAL = re.compile(r"省级|省一级|\bprovincial[- ]level\b", re.I)
+
+
+def _stated_count(question: str) -> int | None:
+    import cn2an
+
+    found = list(_STATED_COUNT.finditer(question))
+    if not found:
+        return None
+    try:
+        n = int(cn2an.cn2an(found[-1][1], "smart"))
+    except ValueError:
+        return None
+    return n if n >= 1 else None
+
+
+def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
+          known_metrics: Sequence[str] = ()) -> TotalsQuery | None:
     """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval). `scope`: the report
-    ids the question names (QuestionAnalysis.scope); rows of other reports are left out."""
-    op = next((op for op, pattern in _OPS if pattern.search(question)), None)
+    ids the question names (QuestionAnalysis.scope); rows of other reports are left out. `known_metrics`: the
+    metric labels of the target rows, for kinds named only by a table's own words."""
+    op = first_op(question, tuple(Op))
     if op is None:
         return None
-    metric = _named_kind(question)
+    metric = _named_kind(question, known_metrics)
     if not (_TOPIC.search(question) or (op is not Op.LIST and metric is not None)):
         return None
-    if op is Op.COUNT and metric in _COUNTED_KINDS and dict(_OPS)[Op.SUM].search(question):
+    if op is Op.COUNT and metric in _COUNTED_KINDS and Op.SUM in ops_in(question):
         op = Op.SUM  # "充电桩一共多少个": 个 is the unit of the sum, not a count of rows
     filters, rest = _published(question)
     year = _TARGET_YEAR.search(rest)
@@ -134,11 +170,15 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = ()) ->
         filters["target_year"] = int(year[1]) if len(year[1]) == 4 else 2000 + int(year[1])
     group_by = next((g for g, pattern in _GROUPS if pattern.search(question)), None)
     source = next((fmt_.format(*m.groups()) for p, fmt_ in _SOURCES if (m := p.search(question))), None)
-    regions = _regions(question, known_regions)
+    regions = _regions(without_exclusions(question), known_regions)
+    left_out = excluded_text(question)
     return TotalsQuery(
         op=op,
         metric=metric,
         regions=regions,
+        exclude_regions=_regions(left_out, known_regions) if left_out else [],
+        stated_count=_stated_count(question),
+        include_cities=not _PROVINCIAL.search(question),
         include_national=NATIONAL in regions,
         group_by=group_by,
         source_table=source,
@@ -179,8 +219,8 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
     return "\n".join(lines)
 
 
-def format_total_answer(question: str, result: TotalResult) -> str:
-    """Figure, arithmetic, caveats and [n] markers; marker n stands for result.rows[n-1].citation."""
+def format_total_answer(question: str, result: TotalResult, first: int = 1) -> str:
+    """Figure, arithmetic, caveats and [n] markers; marker n stands for result.rows[n-first].citation."""
     zh = has_cjk(question)
     caveats = [c.text(zh) for c in result.caveats]
     if result.value is None:
@@ -198,7 +238,7 @@ def format_total_answer(question: str, result: TotalResult) -> str:
         "list": (f"共 {v} 行：", f"{v} rows:"),
     }[result.op][0 if zh else 1]
     lines = [head]
-    for i, r in enumerate(result.rows, start=1):
+    for i, r in enumerate(result.rows, start=first):
         figure = f"{r.region} {r.target_year}: {r.qualifier}{fmt(r.value)} {r.unit}"
         meta = f"（{r.metric}，{r.document}）" if zh else f" ({r.metric}, {r.document})"
         lines.append(f"- {figure}{meta} [{i}]")

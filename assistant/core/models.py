@@ -258,6 +258,7 @@ class Family(str, Enum):
     POWER = "power"  # canonical GW
     ENERGY = "energy"  # canonical GWh
     MONEY = "money"  # canonical 亿元
+    USD = "usd"  # canonical 亿美元, never converted to 元
     COUNT = "count"  # each counter (个, 座, 台…) is its own unit
 
 
@@ -344,6 +345,7 @@ class ExclusionReason(str, Enum):
     PUBLISHED_UNKNOWN = "published_unknown"  # no publication date, or too coarse for the period
     OTHER_REGION = "other_region"
     CITY = "city"  # a city row, left out on request
+    EXCLUDED = "excluded"  # a region the question leaves out ("不含深圳", "去掉江苏")
 
 
 class Exclusion(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from assistant.core.asks import TOTAL_ROW_RE
 from assistant.core.models import Citation, Family, Report, StatedFigure, Table, TableRow, TargetRow
 from assistant.core.text import iter_lines, sentence_spans
 from assistant.ingest.structure import extract_tables, find_table
@@ -139,8 +140,8 @@ def _table_targets(report: Report, table: Table) -> Iterator[TargetRow]:
         region = region_cell(ident.get(Role.REGION, ""))
         if not region and _NATIONAL_ISSUER.search(ident.get(Role.ISSUER, "")):
             region = NATIONAL
-        if not region:
-            continue
+        if not region or TOTAL_ROW_RE.match(region):
+            continue  # no region, or the table's own total row (合计): no region's target
         document = ident.get(Role.DOCUMENT, "")
         year_cell = _YEAR.search(ident.get(Role.TARGET_YEAR, "") + "年")
         row_kind = kind_cell(_cell(row, kind_col)) if kind_col is not None and _cell(row, kind_col) else None

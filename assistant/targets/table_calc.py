@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
 
-from assistant.core.models import Table, TableRow
+from assistant.core.asks import ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, excluded_text, ops_in, without_exclusions
+from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE
 from assistant.targets.regions import normalise_region
@@ -25,10 +26,6 @@ _RANGE_RE = re.compile(r"((?:19|20)\d{2})\s*[AE]?\s*年?\s*(?:[-—–~至到]|t
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _BRACKET_RE = re.compile(r"[（(]([^（）()]{1,12})[）)]")
 _PLAIN_NUMBER_RE = re.compile(r"^\s*([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*%?\s*$")
-_OPS = {"sum": re.compile(r"合计|总计|加总|总和|一共|共计|加起来|\btotal\b|\bsum\b|\badd(?:ed)? up\b", re.I),
-        "max": re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bmaximum\b", re.I),
-        "min": re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bminimum\b", re.I),
-        "count": re.compile(r"几个|多少个|\bhow many\b|\bnumber of\b", re.I)}
 
 
 class TableTerm(BaseModel):
@@ -74,11 +71,6 @@ def _match(label: str, question: str) -> float:
     return common + common / len(grams) + (0.5 if sub and common >= 2 else 0.0)
 
 
-# "不含深圳", "剔除贵州", "去掉江苏和上海", "excluding Jiangsu": rows named after these words leave the sum
-_EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*(.{1,30}?)"
-                         r"(?=[，,。；;）)？?]|以外|之外|外|后|$)", re.I)
-
-
 def _named(label: str, text: str) -> bool:
     """Whether `text` names the row `label`: whole, or by its head when that is at least half of it ("理想" for
     理想汽车 — a shared tail such as 汽车 names nothing), or by its place ("深圳" for 广东省深圳市)."""
@@ -99,17 +91,14 @@ def _label(row: TableRow) -> str:
     return first
 
 
-_TOTAL_ROW = re.compile(r"^\s*(?:合计|总计|小计|共计|总和|全国合计|total|sum)\b", re.I)
-
-
 def _pick_rows(rows: list[TableRow], question: str) -> list[TableRow]:
     """The rows the question names (else all), without those it excludes and without total rows (a sum over
     them would count every row twice)."""
-    rows = [r for r in rows if not _TOTAL_ROW.match(_label(r))]
-    excluded_text = " ".join(m[1] for m in _EXCLUDE_RE.finditer(question))
-    asked = _EXCLUDE_RE.sub(" ", question)
+    rows = [r for r in rows if not TOTAL_ROW_RE.match(_label(r))]
+    left_out = excluded_text(question)
+    asked = without_exclusions(question)
     named = [r for r in rows if any(_named(part, asked) for part in _label(r).split())]
-    excluded = [r for r in rows if excluded_text and any(_named(p, excluded_text) for p in _label(r).split())]
+    excluded = [r for r in rows if left_out and any(_named(p, left_out) for p in _label(r).split())]
     return [r for r in (named or rows) if r not in excluded]
 
 
@@ -164,7 +153,7 @@ def _cell_unit(cells: list[str]) -> str:
 
 def asked_unit(question: str) -> str:
     """The unit a question asks its figure in ("合计多少万千瓦" → 万千瓦), if it names a known one."""
-    for m in re.finditer(r"(?:多少|几|in|按)\s*([\u4e00-\u9fffA-Za-z]{1,6})", question):
+    for m in re.finditer(r"(?:多少|几|how many|in|按)\s*([\u4e00-\u9fffA-Za-z]{1,6})", question, re.I):
         word = m[1]
         for n in range(len(word), 0, -1):
             if unit_named(word[:n]):
@@ -186,8 +175,22 @@ def find_named_tables(question: str, tables: list[Table]) -> list[Table]:
     return out
 
 
+def first_op(question: str, among: tuple[Op, ...] = ARITHMETIC) -> Op | None:
+    """The operation asked: the first of OP_WORDS the question has — but "how many 亿美元 in total" asks a
+    quantity in a unit (a sum), not a number of rows, and "有几个？合计多少" a sum (which states its count)."""
+    ops = ops_in(question, among)
+    if not ops:
+        return None
+    if ops[0] is Op.COUNT and Op.SUM in ops:
+        unit = unit_named(asked_unit(question))
+        if (unit is not None and unit.family is not Family.COUNT) or ADDS_VALUES.search(question):
+            return Op.SUM
+    return ops[0]
+
+
 def op_of(question: str) -> str | None:
-    return next((op for op, pattern in _OPS.items() if pattern.search(question)), None)
+    op = first_op(question)
+    return op.value if op else None
 
 
 def table_total(question: str, tables: list[Table], retrieved: list[Table] | None = None) -> TableTotal | None:

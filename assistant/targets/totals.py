@@ -46,6 +46,8 @@ class TotalsQuery(BaseModel):
     published_from: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM, inclusive")
     published_to: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM, inclusive")
     regions: list[str] = Field(default_factory=list, description="regions such as 北京, 深圳; empty = all")
+    exclude_regions: list[str] = Field(default_factory=list,
+                                       description="regions to leave out (with their cities), e.g. 江苏, 上海")
     province: str | None = Field(None, description="only rows inside this province: its own row and its cities")
     include_cities: bool = Field(True, description="false leaves out city rows (a city's target is usually part "
                                                    "of its province's)")
@@ -53,6 +55,12 @@ class TotalsQuery(BaseModel):
         None, description="metric kind: 智算, 通用, 超算, 总算力, 高性能, 储能装机, 光伏装机, 产业规模, 充电桩…; null = "
                           "any (a sum then takes the kind with the most rows and names the others)")
     reports: list[str] = Field(default_factory=list, description="report ids to restrict to; empty = all reports")
+    prefer_reports: list[str] = Field(
+        default_factory=list, description="report ids best first (e.g. as the retrieval ranks them): when several "
+                                          "reports have matching rows, the first listed that has any is used")
+    stated_count: int | None = Field(
+        None, ge=1, description="how many regions the question says it is about (其余四个省): city rows whose "
+                                "province is also a row are left out when that makes the count agree")
     source_table: str | None = Field(
         None, description="table id, its '#' part (图3), a report id/prefix, or 'all' to combine sources; by default "
                           "the source with the most matching rows is used and the others are reported beside it")
@@ -72,7 +80,7 @@ class TotalsQuery(BaseModel):
                 return _METRIC_ALIASES.get(key.lower()) or kind_of(key) or key
         return value
 
-    @field_validator("regions", mode="before")
+    @field_validator("regions", "exclude_regions", mode="before")
     @classmethod
     def _regions(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -143,6 +151,8 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> Exclusion | None:
         if not _in_period(row.published, q.published_from, q.published_to):
             return Exclusion(reason=R.PUBLISHED, detail=f"{row.published}, outside "
                                                         f"{q.published_from or '…'}..{q.published_to or '…'}")
+    if q.exclude_regions and ({row.region, *ancestors(row.region)} & set(q.exclude_regions)):
+        return Exclusion(reason=R.EXCLUDED, detail=row.region)
     if q.regions and row.region not in q.regions:
         return Exclusion(reason=R.OTHER_REGION, detail=row.region)
     if q.province and q.province != row.region and q.province not in ancestors(row.region):
@@ -163,15 +173,23 @@ def _aggregate(op: Op, rows: Sequence[TargetRow]) -> Decimal:
     return Decimal(len(rows))  # count, list
 
 
-def _one_quantity(used: list[TargetRow], excluded: list, op: Op) -> tuple[list, list, list[Caveat]]:
-    """A sum, max or min is over one metric kind in one unit: keep the (kind, unit) with the most rows (ties: the
-    first in source order) and name the others with their own figure, never adding them in."""
+def _preferred(used: list[TargetRow], q: TotalsQuery) -> str | None:
+    """The first of the question's preferred reports that has a matching row."""
+    present = {r.citation.report for r in used}
+    return next((p for p in q.prefer_reports if p in present), None)
+
+
+def _one_quantity(used: list[TargetRow], excluded: list, op: Op,
+                  prefer: str | None = None) -> tuple[list, list, list[Caveat]]:
+    """A sum, max or min is over one metric kind in one unit: keep the (kind, unit) with the most rows — of the
+    preferred report, when one is given (ties: the first in source order) — and name the others with their own
+    figure, never adding them in."""
     groups: dict[tuple[str, str], list[TargetRow]] = {}
     for r in used:
         groups.setdefault((str(r.metric), r.unit), []).append(r)
     if len(groups) < 2 or op not in (Op.SUM, Op.MAX, Op.MIN):
         return used, excluded, []
-    keep = max(groups, key=lambda k: len(groups[k]))
+    keep = max(groups, key=lambda k: (sum(r.citation.report == prefer for r in groups[k]), len(groups[k])))
     others = [(k, rs) for k, rs in groups.items() if k != keep]
     listed = "; ".join(f"{kind} ({unit}): {len(rs)} rows, {op.value} {fmt(tidy(_aggregate(op, rs)))} {unit}"
                        for (kind, unit), rs in others)
@@ -185,15 +203,17 @@ def _one_quantity(used: list[TargetRow], excluded: list, op: Op) -> tuple[list, 
     return groups[keep], excluded + dropped, [caveat]
 
 
-def _primary_source(used: list[TargetRow], excluded: list, op: Op, unit: str) -> tuple[list, list, list[Caveat]]:
-    """Keep the report with the most matching rows; rows of other reports are excluded and reported, so two
-    reports' figures are never added up silently (天风 图3 is a target table; 国联 states targets in passing)."""
+def _primary_source(used: list[TargetRow], excluded: list, op: Op, unit: str,
+                    prefer: str | None = None) -> tuple[list, list, list[Caveat]]:
+    """Keep the preferred report, else the one with the most matching rows; rows of other reports are excluded and
+    reported, so two reports' figures are never added up silently (天风 图3 is a target table; 国联 states
+    targets in passing)."""
     counts: dict[str, int] = {}
     for r in used:
         counts[r.citation.report] = counts.get(r.citation.report, 0) + 1
     if len(counts) < 2:
         return used, excluded, []
-    primary = max(counts, key=lambda k: counts[k])  # ties: the first in row order
+    primary = prefer if prefer in counts else max(counts, key=lambda k: counts[k])  # ties: the first in row order
     others = [r for r in used if r.citation.report != primary]
     combined = tidy(_aggregate(op, used))
     listed = "; ".join(f"{r.region} {fmt(r.value)} {r.unit} ({_short_source(r)})" for r in others)
@@ -203,6 +223,25 @@ def _primary_source(used: list[TargetRow], excluded: list, op: Op, unit: str) ->
                 f"（来源选“all”可合并）")
     return ([r for r in used if r.citation.report == primary],
             excluded + [(r, Exclusion(reason=R.OTHER_SOURCE, detail=r.citation.report)) for r in others], [caveat])
+
+
+def _to_stated_count(used: list[TargetRow], excluded: list,
+                     stated: int | None) -> tuple[list, list, list[Caveat]]:
+    """"其余四个省" over five rows of which one is a city inside a province that is a row too: the question counts
+    provinces, so the city (already part of its province's figure) leaves — only when that makes the count agree."""
+    if stated is None or len(used) <= stated:
+        return used, excluded, []
+    regions = {r.region for r in used}
+    nested = [r for r in used if r.is_city and r.parent_region in regions]
+    if len(used) - len(nested) != stated:
+        return used, excluded, []
+    names = "、".join(r.region for r in nested)
+    caveat = bi(f"The question counts {stated} regions: city rows inside a province that is a row too are left out "
+                f"({', '.join(r.region for r in nested)})",
+                f"问题所指为 {stated} 个地区：其省份已在表中的城市行未计入（{names}）")
+    return ([r for r in used if r not in nested],
+            excluded + [(r, Exclusion(reason=R.CITY, detail=f"{r.region} ({r.parent_region})")) for r in nested],
+            [caveat])
 
 
 def _expression(op: Op, rows: Sequence[TargetRow], value: Decimal, winners: Sequence[TargetRow]) -> str:
@@ -322,11 +361,14 @@ def compute_totals(
     if not used:
         return TotalResult(op=op, value=None, unit="rows" if op in (Op.COUNT, Op.LIST) else "", excluded=excluded,
                            excluded_count=len(excluded), message=NO_ROWS, caveats=_no_rows_caveats(ordered, query))
-    used, excluded, caveats = _one_quantity(used, excluded, op)
+    prefer = None if query.source_table else _preferred(used, query)
+    used, excluded, caveats = _one_quantity(used, excluded, op, prefer)
     unit = used[0].unit if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
     if not query.source_table:
-        used, excluded, source_caveats = _primary_source(used, excluded, op, unit)
+        used, excluded, source_caveats = _primary_source(used, excluded, op, unit, prefer)
         caveats += source_caveats
+    used, excluded, count_caveats = _to_stated_count(used, excluded, query.stated_count)
+    caveats += count_caveats
     value = tidy(_aggregate(op, used))
     winners = [r for r in used if r.value == value] if op in (Op.MAX, Op.MIN) else used
     groups: dict[str, Decimal] = {}

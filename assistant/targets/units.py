@@ -47,7 +47,8 @@ _BASES: list[tuple[str, Family, str, int | None]] = [
     (r"吉瓦(?!时)", Family.POWER, "GW", 0),
     (r"兆瓦(?!时)", Family.POWER, "GW", -3),
     (r"瓦(?!时)", Family.POWER, "GW", -9),
-    (r"元", Family.MONEY, "亿元", -8),
+    (r"美元", Family.USD, "亿美元", -8),  # before 元: dollars never convert to yuan
+    (r"(?<!美)元", Family.MONEY, "亿元", -8),
     (r"个", Family.COUNT, "个", 0),
     (r"家", Family.COUNT, "家", 0),
     (r"座", Family.COUNT, "座", 0),

@@ -1,0 +1,53 @@
+"""The words of an aggregate question, in one place: which operation it asks (sum, count, max, min, list), which
+rows it leaves out ("不含深圳", "去掉江苏和上海"), and which table rows are totals already (合计, 总计).
+
+Question analysis, the totals router and the table calculator all read these; before, each kept its own list and
+they disagreed ("累计是多少" was a sum to one and a look-up to another).
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core.models import Op
+
+# Checked in this order: "how many … in total" is a count, "which region is highest" a max.
+OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
+    (Op.COUNT, re.compile(r"多少个|几个|多少条|几条|多少项|几项|多少地区|多少省|多少城市|\bhow many\b|\bnumber of\b|\bcount\b",
+                          re.I)),
+    (Op.MAX, re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bbiggest\b|\bthe most\b|\bmaximum\b", re.I)),
+    (Op.MIN, re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bthe least\b|\bminimum\b", re.I)),
+    # 累计 is a sum only when it asks the amount ("累计是多少"); "累计装机" is a measure, not an operation
+    (Op.SUM, re.compile(r"合计|总计|加总|总和|一共|共计|加起来|加在一起|相加|之和|总共|"
+                        r"累计(?=\s*(?:是|为|有|共|约|达)?\s*(?:多少|几))|"
+                        r"\btotal\b|\bsum\b|\badd(?:ed)? up\b|\bcombined\b|\baltogether\b|\bcumulative\b", re.I)),
+    (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
+]
+ARITHMETIC = (Op.COUNT, Op.MAX, Op.MIN, Op.SUM)
+# Words that add values up, never a count's "一共几个": asked beside a count ("有几个？加总是多少"), the sum is
+# the answer — it states its row count too.
+ADDS_VALUES = re.compile(r"合计|加总|总和|加起来|加在一起|相加|之和|\bsum\b|\badd(?:ed)? up\b|\bcombined\b", re.I)
+# A question about two reports asking each its own figure ("分别…合计各是多少"), not one figure over both.
+EACH_RE = re.compile(r"分别|各自|各是|各为|\brespectively\b|\beach\b", re.I)
+
+# "不含深圳", "剔除贵州", "去掉江苏和上海", "excluding Jiangsu": what follows these words leaves the aggregate
+EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*(.{1,30}?)"
+                        r"(?=[，,。；;）)？?]|的|以外|之外|外|后|$)", re.I)
+
+# A table's own total row: summing it with the rows it totals would count every row twice.
+TOTAL_ROW_RE = re.compile(r"^\s*(?:合计|总计|小计|共计|总和|全国合计|total|sum)(?![a-z])", re.I)
+
+
+def ops_in(question: str, among: tuple[Op, ...] = tuple(Op)) -> list[Op]:
+    """The operations the question's words ask, in OP_WORDS order."""
+    return [op for op, pattern in OP_WORDS if op in among and pattern.search(question)]
+
+
+def excluded_text(question: str) -> str:
+    """What the question leaves out, joined ("去掉江苏和上海" → "江苏和上海")."""
+    return " ".join(m[1] for m in EXCLUDE_RE.finditer(question))
+
+
+def without_exclusions(question: str) -> str:
+    """The question with its exclusion phrases blanked, so the places they name are not read as asked."""
+    return EXCLUDE_RE.sub(" ", question)

@@ -1,0 +1,38 @@
+"""The one rule for aggregate-question words: operations, exclusions, total rows."""
+
+import pytest
+
+from assistant.core.asks import TOTAL_ROW_RE, excluded_text, ops_in, without_exclusions
+from assistant.core.models import Op
+from assistant.targets.table_calc import first_op
+
+
+@pytest.mark.parametrize("question, op", [
+    ("2019—2023年利润总额累计是多少亿元？", Op.SUM),
+    ("图表7一共列了多少条政策？", Op.COUNT),
+    ("一共有几个省？", Op.COUNT),  # 一共 modifies the count
+    ("以2025年为目标的地区有几个？把它们的规划直接加总是多少？", Op.SUM),  # the sum states its count
+    ("Sum the China-market sales for 2021A–2023A: how many 亿美元 in total?", Op.SUM),  # a quantity in a unit
+    ("How many provinces set a target?", Op.COUNT),
+    ("哪家银行的不良率最高？", Op.MAX),
+])
+def test_first_op(question, op):
+    assert first_op(question, tuple(Op)) is op
+
+
+def test_cumulative_measure_is_not_an_operation():
+    assert ops_in("江苏2023年底光伏累计装机是多少？") == []
+    assert ops_in("三省累计装机合计多少GW？") == [Op.SUM]
+
+
+def test_exclusions_are_read_and_blanked():
+    q = "7个省市2025年目标里，去掉江苏和上海，剩下5个合计多少亿元？"
+    assert excluded_text(q) == "江苏和上海"
+    assert "江苏" not in without_exclusions(q) and "合计" in without_exclusions(q)
+    assert excluded_text("不含深圳的合计") == "深圳"
+
+
+@pytest.mark.parametrize("label, total", [("合计", True), ("总计 ", True), ("全国合计", True), ("Total", True),
+                                          ("合肥", False), ("totally", False), ("小米", False)])
+def test_total_rows(label, total):
+    assert bool(TOTAL_ROW_RE.match(label)) is total
