@@ -26,6 +26,7 @@ from assistant.ingest.pipeline import Ingestor, Progress, pending_files
 from assistant.ingest.store.faults import StorageError
 from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
 from assistant.core.models import ocr_confidence
+from assistant.core.asks import EACH_RE
 from assistant.answer.analysis import Intent, QuestionAnalysis, analyse
 from assistant.answer.card import card_answer
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
@@ -208,10 +209,11 @@ class Assistant:
         elif analysis.intent is Intent.AGGREGATE:
             scope = [report] if report else analysis.scope
             # the target tool first, unless the question names a table its rows do not come from
-            answer = self._totals_answer(question, resolved, scope)
+            answer = self._totals_answer(question, resolved, scope, hits)
             named = find_named_tables(resolved, self._scoped_tables(scope))
             if named and answer is not None and answer.tool and not self._tool_used(answer, named):
                 answer = None
+            # no tool answer: any table may hold the figures (a target table's other columns too: 2024E装机)
             answer = answer or self._table_total_answer(question, resolved, scope, hits)
         answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
                                                  x.get("on_token"))
@@ -355,6 +357,9 @@ class Assistant:
     def _target_regions(self) -> list[str]:
         return self._per_generation("regions", lambda: sorted({r.region for r in self.targets()}))
 
+    def _target_metrics(self) -> list[str]:
+        return self._per_generation("metrics", lambda: sorted({str(r.metric) for r in self.targets()}))
+
     def totals(self, query):
         from assistant.targets.totals import compute_totals
 
@@ -373,13 +378,18 @@ class Assistant:
 
         return self._per_generation("estimates", estimates)
 
-    def _totals_answer(self, question: str, resolved: str, scope: list[str]) -> Answer | None:
+    def _totals_answer(self, question: str, resolved: str, scope: list[str],
+                       hits: list[SearchHit] = ()) -> Answer | None:
         from assistant.answer.route import format_total_answer, route
         from assistant.targets.totals import brief
 
-        query = route(resolved, self._target_regions(), scope)
+        query = route(resolved, self._target_regions(), scope, self._target_metrics())
         if query is None:
             return None
+        if len(scope) > 1 and EACH_RE.search(resolved):  # "鹤鸣和青岚分别…合计各是多少": one figure per report
+            return self._totals_per_report(question, resolved, query, scope)
+        # several reports with matching rows: the one the retrieval ranks first is the one the question is about
+        query.prefer_reports = list(dict.fromkeys(h.chunk.report for h in hits[:5]))
         result = self.totals(query)
         text = format_total_answer(resolved, result)
         # one read per report, not per row: a total over a large corpus cites thousands of rows
@@ -390,6 +400,27 @@ class Assistant:
         return Answer(question=question, answer=text, abstained=abstained, citations=citations,
                       tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),
                                     result=brief(result).model_dump(mode="json")))
+
+    def _totals_per_report(self, question: str, resolved: str, query, scope: list[str]) -> Answer | None:
+        """The same aggregate over each named report, labelled by its broker, markers numbered across them."""
+        from assistant.answer.route import format_total_answer
+        from assistant.targets.totals import brief
+
+        brokers = {c.report: c.broker.value for c in self.cards() if c.broker}
+        parts, cited, results = [], [], {}
+        for rid in scope:
+            result = self.totals(query.model_copy(update={"reports": [rid], "prefer_reports": []}))
+            if result.value is None:
+                continue
+            parts.append(f"{brokers.get(rid, rid)}：\n{format_total_answer(resolved, result, len(cited) + 1)}")
+            cited += [r.citation for r in result.rows]
+            results[rid] = brief(result).model_dump(mode="json")
+        if not parts:
+            return None
+        citations, _ = verify(cited, functools.cache(self.report_text))
+        return Answer(question=question, answer="\n\n".join(parts), abstained=False, citations=citations,
+                      tool=ToolCall(name="totals", arguments=query.model_dump(mode="json") | {"per_report": scope},
+                                    result={"per_report": results}))
 
     def _scoped_tables(self, scope: list[str]) -> list[Table]:
         return [t for t in self.tables() if not scope or t.report in scope]
@@ -404,9 +435,8 @@ class Assistant:
                             hits: list[SearchHit] = ()) -> Answer | None:
         """A sum/max/min/count over a table the question names — by number, else the table the retrieval ranks
         first — (time series, entity tables), cited row by row. Target tables are the totals tool's: summing their
-        column whole would ignore its year/kind/date filters."""
-        target_tables = self._per_generation("target_tables", lambda: {r.source_table for r in self.targets()})
-        tables = [t for t in self._scoped_tables(scope) if t.id not in target_tables]
+        column whole would ignore its year/kind/date filters, so this runs only when the tool had no answer."""
+        tables = self._scoped_tables(scope)
         by_id = {t.id: t for t in tables}
         retrieved = [by_id[i] for i in dict.fromkeys(
             t.id for h in hits if h.chunk.kind is ChunkKind.TABLE for t in tables
