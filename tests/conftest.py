@@ -7,6 +7,7 @@ or `seed_embedding_cache` to start an empty index whose embedding cache already 
 
 Test modules get these helpers as fixtures, never by `from conftest import …`: tests/ui and tests/answers have
 conftest modules of their own, and which one `import conftest` finds depends on what pytest collected first.
+Constants and in-memory Reports (the report ids, `report_of`) are imported from tests/fixtures/reports.py.
 """
 
 from __future__ import annotations
@@ -18,11 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
-REPORTS = (GUOLIAN, TIANFENG)
+from tests.fixtures.reports import CORPUS, REPORTS
 
 
 @dataclass

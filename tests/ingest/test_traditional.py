@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.fixtures import ocr_fixtures as fx
+from tests.fixtures.reports import CORPUS
 
 TXT, PDF, SIMPLIFIED = "guotai_traditional.txt", "guotai_traditional_pdf.pdf", "yunling_scan_source.pdf"
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def test_simplified_form_keeps_every_offset_and_leaves_simplified_text_alone() -> None:

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
+from tests.fixtures.reports import FIG3_QUERY, GUOLIAN, ROOT, TIANFENG  # noqa: F401 (the suite imports them from here)
 
 # Questions whose answers must not move when bad input is thrown at the index (one per answer path).
 PROBE_QUESTIONS = [
@@ -25,7 +23,7 @@ PROBE_QUESTIONS = [
     "What is Shanghai's intelligent computing target?",  # English → glossary expansion
     "寒武纪 2024 年的营业收入是多少？",                 # not in the reports → abstain
 ]
-PROBE_QUERIES = ["各地智算规划 2025年 EFlops", "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点",
+PROBE_QUERIES = [FIG3_QUERY, "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点",
                  "预计地方智算 25 年建设 EFlops 同比"]
 
 

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from assistant.ingest.chunk import Chunker
 from assistant.ingest.load import LoadError, decode_text, load_report
-from assistant.core.models import ChunkKind, Report
+from assistant.core.models import ChunkKind
 from assistant.ingest.structure import extract_tables, split_cells
 from assistant.targets.units import convert, fmt, parse_compute_value
+from tests.fixtures.reports import report_of
 
 from .conftest import GUOLIAN, ROOT, TIANFENG
 
@@ -55,14 +56,10 @@ def mutated_report_text(draw) -> str:
     return text
 
 
-def report_of(text: str, rid: str = "fuzz.txt") -> Report:
-    return Report(id=rid, path=rid, text=text, encoding="utf-8", sha256="0" * 64)
-
-
 @SETTINGS
 @given(text=mutated_report_text(), size=st.sampled_from([50, 120, 400, 1000]))
 def test_chunker_on_mutated_reports(text: str, size: int) -> None:
-    report = report_of(text)
+    report = report_of(text, "fuzz.txt")
     chunker = Chunker(size)
     chunks = chunker.run(report)
     covered = bytearray(len(text))
@@ -86,7 +83,7 @@ def test_chunker_on_mutated_reports(text: str, size: int) -> None:
 @SETTINGS
 @given(text=mutated_report_text())
 def test_table_parser_on_mutated_reports(text: str) -> None:
-    report = report_of(text)
+    report = report_of(text, "fuzz.txt")
     tables = extract_tables(report)
     assert len({t.id for t in tables}) == len(tables)
     for t in tables:

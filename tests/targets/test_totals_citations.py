@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,10 +13,9 @@ import pytest
 from assistant.answer.cite import CITATION_ID_RE
 from assistant.core.settings import Settings
 from assistant.facade import Assistant, TotalsQuery
+from tests.fixtures.reports import CORPUS, ROOT, TIANFENG
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "targets"
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
 
 
 class HashEmbedder:
@@ -46,7 +44,7 @@ def assistant(tmp_path_factory) -> Assistant:
     corpus.mkdir()
     for name in ("a_compute_power.txt", "b_energy_storage.pdf", "f_pv_markdown.txt", "e_infra_counts.txt"):
         shutil.copy2(FIXTURES / name, corpus / name)
-    shutil.copy2(ROOT / "corpus" / TIANFENG, corpus / TIANFENG)
+    shutil.copy2(CORPUS / TIANFENG, corpus / TIANFENG)
     a = Assistant(Settings(index_dir=root / "index", corpus_dir=corpus), embedder=HashEmbedder())
     summary = a.ingest([corpus])
     assert not summary.failed, summary.failed

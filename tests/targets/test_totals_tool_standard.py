@@ -3,26 +3,14 @@ reports in corpus/ (no index needed)."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 from langchain_tests.integration_tests import ToolsIntegrationTests
 from langchain_tests.unit_tests import ToolsUnitTests
 
-from assistant.core.models import Report
 from assistant.targets.extract import TargetStore
 from assistant.targets.totals import make_totals_tool
+from tests.fixtures.reports import corpus_reports
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-
-
-def _load(path: Path) -> Report:
-    text = path.read_text(encoding="utf-8")
-    return Report(id=path.name, path=path.name, text=text, encoding="utf-8",
-                  sha256=hashlib.sha256(text.encode()).hexdigest())
-
-
-_STORE = TargetStore(_load(p) for p in sorted(CORPUS.glob("*.txt")))
+_STORE = TargetStore(corpus_reports())
 TOOL = make_totals_tool(_STORE.targets(), _STORE.estimates())
 EXAMPLE = {"op": "sum", "target_year": 2025, "source_table": "图3"}
 

@@ -1,35 +1,18 @@
-import csv
-import hashlib
-import io
-from pathlib import Path
+"""The one table rule (assistant/ingest/structure.py): tab, Markdown pipe and space-aligned runs → Table with a
+caption key and exact offsets; on the two reports and on one-line in-memory texts."""
 
 import pytest
-import typer
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from assistant.cli.tables import register
 from assistant.core.models import Report
 from assistant.ingest.structure import extract_tables, find_table, split_cells
-from assistant.targets.extract import TargetStore
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
-
-
-def report_of(text: str, name: str = "r.txt") -> Report:
-    return Report(id=name, path=name, text=text, encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
-
-
-def load(name: str) -> Report:
-    return report_of((CORPUS / name).read_text(encoding="utf-8"), name)
+from tests.fixtures.reports import GUOLIAN, TIANFENG, corpus_report, report_of
 
 
 @pytest.fixture(scope="module")
 def reports():
-    return {name: load(name) for name in (TIANFENG, GUOLIAN)}
+    return {name: corpus_report(name) for name in (TIANFENG, GUOLIAN)}
 
 
 def assert_offsets_exact(report: Report, tables):
@@ -112,39 +95,6 @@ def test_table_parser_fuzz(text):
     for t in tables:
         assert t.rows and t.start <= t.end
     assert_offsets_exact(report, tables)
-
-
-# ---- CLI -------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cli(reports):
-    app = typer.Typer()
-    store = TargetStore(reports.values())
-    register(app, lambda: store)
-    return app
-
-
-def test_cli_lists_tables(cli):
-    result = CliRunner().invoke(cli, ["tables"])
-    assert result.exit_code == 0, result.output
-    assert "图3" in result.output and "图表7" in result.output
-
-
-def test_cli_show_and_csv(cli):
-    shown = CliRunner().invoke(cli, ["tables", "--show", "图3"])
-    assert shown.exit_code == 0, shown.output
-    assert "北京" in shown.output and "13 rows" in shown.output
-    exported = CliRunner().invoke(cli, ["tables", "--show", f"{TIANFENG}#图3", "--csv"])
-    assert exported.exit_code == 0
-    rows = list(csv.reader(io.StringIO(exported.output)))
-    assert rows[0] == ["地区", "时间", "文件", "智算算力规划"]
-    assert len(rows) == 14 and rows[9][0] == "北京" and rows[9][3] == "2025年45EFlops"
-
-
-def test_cli_unknown_table(cli):
-    result = CliRunner().invoke(cli, ["tables", "--show", "图99"])
-    assert result.exit_code == 1
 
 
 def test_markdown_pipe_table_is_one_table_with_exact_offsets():

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,11 +10,8 @@ from hypothesis import strategies as st
 
 from assistant.ingest.chunk import Chunker
 from assistant.core.models import Chunk, ChunkKind, Report
+from tests.fixtures.reports import CORPUS, FIG3_CAPTION, FIG3_HEADER, GUOLIAN, TIANFENG, report_of
 
-ROOT = Path(__file__).resolve().parent.parent
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
-CORPUS = ROOT / "corpus"
 
 # ---- a generator of report-like texts ----------------------------------------------------------------------
 
@@ -148,11 +143,6 @@ def report_doc(draw) -> Doc:
     return Doc(text, tables)
 
 
-def report_of(text: str, report_id: str = "gen.txt") -> Report:
-    return Report(id=report_id, path=report_id, text=text, encoding="utf-8",
-                  sha256=hashlib.sha256(text.encode()).hexdigest())
-
-
 # ---- the properties ------------------------------------------------------------------------------------------
 
 
@@ -272,8 +262,6 @@ def test_edit_changes_only_the_ids_of_edited_chunks() -> None:
 
 # ---- the two real reports ------------------------------------------------------------------------------------
 
-FIG3_CAPTION = "图 3：各地智算规划多以 25 年为目标"
-FIG3_HEADER = "地区\t时间\t文件\t智算算力规划"
 
 
 def real(name: str) -> Report:

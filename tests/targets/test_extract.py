@@ -1,20 +1,11 @@
-import hashlib
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from assistant.core.models import Metric, Report
 from assistant.ingest.structure import extract_tables
 from assistant.targets.extract import extract_targets, find_estimates, normalise_region, parse_published, year_from_title
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
-
-
-def report_of(text: str, name: str = "r.txt") -> Report:
-    return Report(id=name, path=name, text=text, encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
+from tests.fixtures.reports import FIG3, GUOLIAN, TIANFENG, corpus_report, report_of
 
 
 def targets_of(report: Report):
@@ -23,12 +14,12 @@ def targets_of(report: Report):
 
 @pytest.fixture(scope="module")
 def tianfeng():
-    return report_of((CORPUS / TIANFENG).read_text(encoding="utf-8"), TIANFENG)
+    return corpus_report(TIANFENG)
 
 
 @pytest.fixture(scope="module")
 def guolian():
-    return report_of((CORPUS / GUOLIAN).read_text(encoding="utf-8"), GUOLIAN)
+    return corpus_report(GUOLIAN)
 
 
 # region, published, target year, value (EFLOPS), as written — 图 3 read by eye from the report
@@ -56,7 +47,7 @@ def test_figure3_rows(tianfeng):
     assert got == [(a, b, c, Decimal(d), e) for a, b, c, d, e in FIGURE3]
     for r in rows:
         assert r.unit == "EFLOPS" and r.metric == Metric.INTELLIGENT and r.qualifier == ""
-        assert r.source_table == f"{TIANFENG}#图3"
+        assert r.source_table == FIG3
         assert r.document.startswith("《")
 
 

@@ -18,14 +18,10 @@ from assistant.facade import Assistant
 from assistant.ingest.embed import E5SmallEmbedder
 from assistant.ingest.pipeline import Ingestor
 from assistant.core.models import ChunkKind
+from tests.fixtures.reports import FIG3_CAPTION, FIG3_HEADER, FIG3_QUERY, GUOLIAN, ROOT, TIANFENG
 
-ROOT = Path(__file__).resolve().parent.parent
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
 
-FIG3_CAPTION = "图 3：各地智算规划多以 25 年为目标"
-FIG3_HEADER = "地区\t时间\t文件\t智算算力规划"
-QUERIES = ["各地智算规划 2025年 EFlops", "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点",
+QUERIES = [FIG3_QUERY, "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点",
            "预计地方智算 25 年建设多少 EFlops 同比", "贵州 通用算力 智能算力 超算 EFLOPS"]
 # An edit of one sentence of 天风 (the report's 2025 estimate), as a new version of the report would bring.
 OLD_SENTENCE = "预计地方智算 25 年建设 107.1EFlops,同比超 300%"
@@ -80,7 +76,7 @@ def edit_tianfeng(corpus_dir: Path) -> None:
 
 
 def test_search_finds_figure_3_table_in_top_3(built_index) -> None:
-    hits = built_index.assistant.search("各地智算规划 2025年 EFlops")
+    hits = built_index.assistant.search(FIG3_QUERY)
     top3 = hits[:3]
     fig3 = [h for h in top3 if h.chunk.kind == ChunkKind.TABLE and h.chunk.caption == FIG3_CAPTION]
     assert fig3, [(h.chunk.caption, h.chunk.text[:40]) for h in top3]

@@ -16,9 +16,8 @@ from assistant.facade import Assistant
 from assistant.ingest.embed import E5SmallEmbedder, SentenceTransformerEmbedder, make_embedder
 from assistant.core.settings import EmbedderKind, Settings
 from assistant.ingest.store.vectors import VectorStore
+from tests.fixtures.reports import FIG3_QUERY, GUOLIAN, TIANFENG
 
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
 
 ENGLISH_REPORT = """Global Markets Weekly
 
@@ -174,4 +173,4 @@ def test_switching_embedder_keeps_vectors_apart(st_model_folder, offline, index_
     # Back on e5, search answers from the e5 collection as before.
     back = Assistant(index_copy.settings)
     assert back.index.vectors.name == "chunks-e5-small"
-    assert back.search("各地智算规划 2025年 EFlops")[0].chunk.report == TIANFENG
+    assert back.search(FIG3_QUERY)[0].chunk.report == TIANFENG

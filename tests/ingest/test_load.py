@@ -10,8 +10,7 @@ import pytest
 
 from assistant.ingest.load import SUPPORTED_SUFFIXES, LoadError, decode_text, load_report
 from assistant.core.models import Report
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+from tests.fixtures.reports import CORPUS
 
 SAMPLE = (
     "算力即国力，地方智算 25/26 年景气度有望进一步提升\n"

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,17 +13,11 @@ from assistant.facade import Assistant
 from assistant.core.models import ChunkKind
 from assistant.core.settings import Settings
 from assistant.ingest.store.vectors import VectorStoreUnavailable
-
+from tests.fixtures.reports import FIG3_CAPTION, FIG3_QUERY, GUOLIAN, REPORTS, ROOT, TIANFENG
 from tests.processes import ChromaProcess, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
-REPORTS = (GUOLIAN, TIANFENG)
 
-FIG3_CAPTION = "图 3：各地智算规划多以 25 年为目标"
-QUERY = "各地智算规划 2025年 EFlops"
-QUERIES = [QUERY, "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点", "贵州 通用算力 智能算力 超算 EFLOPS"]
+QUERIES = [FIG3_QUERY, "美国白宫 智算中心基础设施特别工作组", "东数西算 国家枢纽节点", "贵州 通用算力 智能算力 超算 EFLOPS"]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +43,7 @@ def server_index(chroma_url, seed_embedding_cache, make_corpus, tmp_path_factory
 
 
 def test_search_through_the_server_finds_figure_3(server_index, chroma_url) -> None:
-    hits = server_index.search(QUERY)
+    hits = server_index.search(FIG3_QUERY)
     assert any(h.chunk.kind == ChunkKind.TABLE and h.chunk.caption == FIG3_CAPTION and h.dense_rank is not None
                for h in hits[:3]), [(h.chunk.caption, h.chunk.text[:30]) for h in hits[:3]]
     status = server_index.status()
@@ -72,11 +65,11 @@ def test_another_process_searches_the_same_server_index(server_index, chroma_url
            "ASSISTANT_INDEX_DIR": str(server_index.settings.index_dir),
            "ASSISTANT_CORPUS_DIR": str(server_index.settings.corpus_dir),
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "search", QUERY, "--json", "-k", "5"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "search", FIG3_QUERY, "--json", "-k", "5"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout)
-    assert [h["chunk_id"] for h in got] == [h.chunk.id for h in server_index.search(QUERY, k=5)]
+    assert [h["chunk_id"] for h in got] == [h.chunk.id for h in server_index.search(FIG3_QUERY, k=5)]
 
 
 def test_remove_through_the_server(server_index) -> None:

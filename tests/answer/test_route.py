@@ -1,27 +1,18 @@
-import hashlib
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
-from assistant.core.models import Metric, Report
+from assistant.core.models import Metric
 from assistant.answer.route import format_total_answer, has_cjk, route
 from assistant.targets.extract import TargetStore
 from assistant.targets.totals import GroupBy, Op, compute_totals
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
-
-def load(path: Path) -> Report:
-    text = path.read_text(encoding="utf-8")
-    return Report(id=path.name, path=str(path), text=text, encoding="utf-8",
-                  sha256=hashlib.sha256(text.encode()).hexdigest())
+from tests.fixtures.reports import corpus_reports
 
 
 @pytest.fixture(scope="module")
 def store():
-    return TargetStore(load(p) for p in sorted(CORPUS.glob("*.txt")))
+    return TargetStore(corpus_reports())
 
 
 @pytest.fixture(scope="module")

@@ -10,19 +10,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import main as cli
-
-ROOT = Path(__file__).resolve().parent.parent
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-GUOLIAN = "guolian_2024-04_compute-policy-overview.txt"
-REPORTS = (GUOLIAN, TIANFENG)
-
-QUERY = "各地智算规划 2025年 EFlops"
+from tests.fixtures.reports import FIG3_QUERY, GUOLIAN, REPORTS, ROOT, TIANFENG
 
 
 @pytest.fixture
@@ -61,7 +54,7 @@ def test_ingest_status_search_remove(cli_env) -> None:
     again = invoke("ingest").stdout
     assert "added 0" in again and "unchanged 2" in again and "embedded 0" in again
 
-    hits = json.loads(invoke("search", QUERY, "--json", "-k", "3").stdout)
+    hits = json.loads(invoke("search", FIG3_QUERY, "--json", "-k", "3").stdout)
     assert len(hits) == 3
     assert {"chunk_id", "score", "report", "start", "end", "kind", "text", "section"} <= set(hits[0])
     fig3 = [h for h in hits if h["kind"] == "table" and h["report"] == TIANFENG and "EFlops" in h["text"]]
@@ -72,14 +65,14 @@ def test_ingest_status_search_remove(cli_env) -> None:
 
     only = json.loads(invoke("search", "东数西算", "--json", "--report", GUOLIAN).stdout)
     assert only and all(h["report"] == GUOLIAN for h in only)
-    assert TIANFENG in invoke("search", QUERY).stdout
+    assert TIANFENG in invoke("search", FIG3_QUERY).stdout
 
     out = invoke("remove", TIANFENG).stdout
     assert f"removed {TIANFENG}" in out
     info = status_json()
     assert [r["report"] for r in info["reports"]] == [GUOLIAN]
     assert info["chunks"] == info["vectors"]
-    assert all(h["report"] == GUOLIAN for h in json.loads(invoke("search", QUERY, "--json").stdout))
+    assert all(h["report"] == GUOLIAN for h in json.loads(invoke("search", FIG3_QUERY, "--json").stdout))
     assert (cli_env / "corpus" / TIANFENG).exists()
 
     missing = invoke("remove", TIANFENG, code=1)
@@ -107,7 +100,7 @@ def test_search_json_in_a_fresh_process_builds_the_index_on_first_use(tmp_path, 
     seed_embedding_cache(index_dir)
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index_dir), "ASSISTANT_CORPUS_DIR": str(corpus_dir),
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "search", QUERY, "--json", "-k", "3"],
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "search", FIG3_QUERY, "--json", "-k", "3"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     hits = json.loads(proc.stdout)  # stdout is JSON only: progress goes to stderr

@@ -1,32 +1,18 @@
-import hashlib
-import json
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-import typer
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from assistant.cli.tables import register
-from assistant.core.models import Citation, Exclusion, ExclusionReason, Metric, Report, TargetRow
+from assistant.core.models import Citation, Exclusion, ExclusionReason, Metric, TargetRow
 from assistant.targets.extract import TargetStore
 from assistant.targets.totals import NO_ROWS, TotalsQuery, brief, compute_totals, make_totals_tool
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-TIANFENG = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
-FIG3 = f"{TIANFENG}#图3"
-
-
-def load(name: str) -> Report:
-    text = (CORPUS / name).read_text(encoding="utf-8")
-    return Report(id=name, path=name, text=text, encoding="utf-8", sha256=hashlib.sha256(text.encode()).hexdigest())
+from tests.fixtures.reports import corpus_reports
 
 
 @pytest.fixture(scope="module")
 def store():
-    return TargetStore(load(p.name) for p in sorted(CORPUS.glob("*.txt")))
+    return TargetStore(corpus_reports())
 
 
 def total(store, **query):
@@ -267,32 +253,3 @@ def test_max_min_count_agree_with_rows(rows, query):
 def test_unknown_region_gives_no_matching_rows(rows, query, name):
     r = compute_totals(rows, query.model_copy(update={"regions": [f"未知{name.strip()}"]}))
     assert r.value is None and r.message == NO_ROWS
-
-
-# ---- CLI ---------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cli(store):
-    app = typer.Typer()
-    register(app, lambda: store)
-    return app
-
-
-def test_cli_totals_json(cli):
-    result = CliRunner().invoke(cli, ["totals", "--year", "2025", "--source", "图3", "--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    assert Decimal(data["value"]) == Decimal("152.68") and len(data["rows"]) == 10
-
-
-def test_cli_totals_table(cli):
-    result = CliRunner().invoke(cli, ["totals", "--published", "2024-03"])
-    assert result.exit_code == 0, result.output
-    assert "51 EFLOPS" in result.output and "19 + 2 + 30 = 51 EFLOPS" in result.output
-    result = CliRunner().invoke(cli, ["totals", "--op", "count", "--region", "北京", "--region", "上海", "--year", "2025"])
-    assert result.exit_code == 0 and "2 rows" in result.output
-    result = CliRunner().invoke(cli, ["totals", "--region", "西藏"])
-    assert result.exit_code == 0 and "no matching rows" in result.output
-    result = CliRunner().invoke(cli, ["totals", "--source", "tianfeng", "--group-by", "year"])
-    assert "2026: 18" in result.output
