@@ -25,7 +25,9 @@ from assistant.core.models import IngestSummary
 from assistant.ingest.pipeline import Ingestor, Progress, pending_files
 from assistant.ingest.store.faults import StorageError
 from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
-from assistant.core.models import ocr_confidence
+from assistant.core.models import Quote, ocr_confidence
+from assistant.ingest.ocr import cap_note
+from assistant.ingest.page_image import quote_image
 from assistant.core.asks import EACH_RE
 from assistant.answer.analysis import Intent, QuestionAnalysis, analyse
 from assistant.answer.card import card_answer
@@ -118,18 +120,21 @@ class Assistant:
 
     def reports(self) -> list[dict]:
         """Each indexed report: id, chunks, tables, chars, encoding, ingested_at, pages (0 for text files),
-        ocr_pages (pages read wholly or partly by OCR), traditional (Traditional Chinese, searched as Simplified)."""
+        ocr_pages (pages read wholly or partly by OCR), ocr_skipped (pages the OCR cap left unread) and ocr_note
+        (that in one line, "" when none), traditional (Traditional Chinese, searched as Simplified)."""
         facts = self._report_facts()
-        empty = {"pages": 0, "ocr_pages": 0, "traditional": False}
-        return [s | {k: v for k, v in facts.get(s["report"], empty).items() if k != "ocr_spans"}
+        empty = {"pages": 0, "ocr_pages": 0, "ocr_skipped": 0, "traditional": False}
+        rows = [s | {k: v for k, v in facts.get(s["report"], empty).items() if k != "ocr_spans"}
                 for s in self.index.catalog.report_summaries()]
+        return [r | {"ocr_note": cap_note(r["ocr_skipped"], self.settings.ocr_max_pages)} for r in rows]
 
     def _report_facts(self) -> dict[str, dict]:
         """Per report, read once per catalog generation: pages, OCR'd pages and their spans, Traditional or not."""
         def facts(r) -> dict:
             spans = [span for p in r.pages for span in p.ocr]
             return {"pages": len(r.pages), "ocr_pages": sum(1 for p in r.pages if p.ocr),
-                    "traditional": is_traditional(r.text), "ocr_spans": spans}
+                    "ocr_skipped": sum(p.ocr_skipped for p in r.pages), "traditional": is_traditional(r.text),
+                    "ocr_spans": spans}
 
         return self._per_generation("report_facts", lambda: {
             rid: facts(r) for rid in self.index.catalog.report_ids() if (r := self.index.catalog.report(rid))})
@@ -505,6 +510,13 @@ class Assistant:
         located = locate(chunk.report, text, start, end, chunk.section, chunk.page)
         self._mark_ocr([located])
         return located
+
+    def citation_image(self, citation: Quote | str) -> bytes | None:
+        """PNG of the page region an OCR'd citation (or citation id) was read from, its lines outlined; None when
+        it was not read by OCR, or its file is outside the corpus or changed since (ingest/page_image.py)."""
+        quote = self.cite(citation) if isinstance(citation, str) else citation
+        report = self.index.catalog.report(quote.report)
+        return report and quote_image(report, self.settings.corpus_dir, quote.start, quote.end, self.settings.ocr_dpi)
 
     def _mark_ocr(self, quotes: list) -> None:
         """Quotes read by OCR carry the recogniser's confidence, so the answer and the panel can say so."""

@@ -131,6 +131,8 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(help="files or 
         summary = assistant.ingest(paths or [assistant.settings.corpus_dir], rebuild=rebuild, progress=bar)
     for name, reason in summary.failed.items():
         err.print(f"[red]✗ {reason}[/red]")
+    for name, note in summary.notes.items():  # e.g. pages the OCR cap left unread
+        err.print(f"⚠ {name}: {note}", markup=False, highlight=False, soft_wrap=True)
     console.print(
         f"新增 added {len(summary.added)} · 更新 updated {len(summary.updated)} · 未变 unchanged "
         f"{len(summary.unchanged)} · 失败 failed {len(summary.failed)} · 分块 chunks {summary.chunks} · "
@@ -161,6 +163,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     info["corpus_dir"] = str(assistant.settings.corpus_dir)
     info["dirs_from"] = {"corpus": _DIRS_FROM.get("corpus", "default"), "index": _DIRS_FROM.get("index", "default")}
     info["cards"] = [c.model_dump(mode="json") for c in cards.values()]
+    info["reports"] = list(facts.values())  # the same rows, with pages, OCR'd pages and pages the OCR cap left unread
     if as_json:
         print(json.dumps(info, ensure_ascii=False, indent=2))
         return
@@ -181,6 +184,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                  f"字符 chars {r['chars']} · 编码 encoding {r['encoding']}"
                  + (f" · OCR 页 OCR'd pages {f['ocr_pages']}" if (f := facts.get(r["report"], {})).get("ocr_pages") else "")
                  + (" · 繁体 Traditional" if f.get("traditional") else "")]
+        if f.get("ocr_note"):
+            lines.append(f"  ⚠ {f['ocr_note']}")
         console.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
     console.print(f"报告目录 corpus: {info['corpus_dir']} ({info['dirs_from']['corpus']})", markup=False, soft_wrap=True)
     console.print(f"索引目录 index: {info['index_dir']} ({info['dirs_from']['index']})", markup=False, soft_wrap=True)
@@ -240,7 +245,9 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json")] = False,
 @app.command()
 def cite(citation_id: Annotated[Optional[str], typer.Argument(help="a citation id printed with an answer")] = None,
          quote: Annotated[Optional[str], typer.Option("--quote", help="find where a quote comes from")] = None,
-         report: Annotated[Optional[str], typer.Option(help="only this report")] = None) -> None:
+         report: Annotated[Optional[str], typer.Option(help="only this report")] = None,
+         image: Annotated[Optional[Path], typer.Option("--image", help="write the page region an OCR'd passage "
+                                                        "was read from to this PNG")] = None) -> None:
     """查引用 / Show a cited passage in its paragraph, by citation id or by quote."""
     assistant = get_assistant()
     _ensure_index(assistant)
@@ -256,8 +263,19 @@ def cite(citation_id: Annotated[Optional[str], typer.Argument(help="a citation i
         if not found:
             _fail("报告中找不到这段引文 / the quote is found in no report")
     for loc in found:
-        console.print(f"[bold]{loc.report}[/bold] · {loc.section or '—'} · p.{loc.page or '—'} · [{loc.start}:{loc.end}]")
+        console.print(f"[bold]{loc.report}[/bold] · {loc.section or '—'} · p.{loc.page or '—'} · [{loc.start}:{loc.end}]"
+                      + (f" · OCR {loc.ocr_confidence:.2f}" if loc.ocr_confidence is not None else ""))
         console.print(loc.marked, markup=False, highlight=False)
+    if image is not None:  # the first place read by OCR, as the UI shows it under the passage
+        ocrd = [loc for loc in found if loc.ocr_confidence is not None]
+        if not ocrd:
+            _fail("这段文字不是 OCR 识别的，没有页面图像 / not read by OCR: no page image")
+        png = next((p for loc in ocrd if (p := assistant.citation_image(loc))), None)
+        if png is None:
+            _fail("页面图像不可用：文件已改动或不在报告目录中，或索引早于页面框（ingest --rebuild） / no page image: "
+                  "the file changed or is outside the corpus, or was indexed before page boxes were kept")
+        image.write_bytes(png)
+        console.print(f"页面图像 / page image: {image} ({len(png) // 1024} KB)", markup=False, highlight=False)
 
 
 def _register_extensions() -> None:

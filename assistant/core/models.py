@@ -32,6 +32,15 @@ def ocr_confidence(spans: list[OcrSpan], start: int, end: int) -> float | None:
     return min(scores) if scores else None
 
 
+class OcrLine(BaseModel):
+    """Where a line (or a table's row) read by OCR lies on its page: Report.text[start:end] was read from `box`,
+    (x0, top, x1, bottom) in PDF points from the page's top-left corner. The app crops the page image to it."""
+
+    start: int
+    end: int
+    box: tuple[float, float, float, float]
+
+
 class Page(BaseModel):
     """A page of a paged source (PDF): its number and where it lies in Report.text."""
 
@@ -39,6 +48,8 @@ class Page(BaseModel):
     start: int
     end: int
     ocr: list[OcrSpan] = Field(default_factory=list)  # what of this page was read from an image (scan, image table)
+    ocr_lines: list[OcrLine] = Field(default_factory=list)  # the same text line by line, with its box on the page
+    ocr_skipped: bool = False  # the page (or an image on it) needed OCR and the page cap (ocr_max_pages) left it unread
 
 
 class Report(BaseModel):
@@ -113,6 +124,7 @@ class IngestSummary(BaseModel):
     updated: list[str] = Field(default_factory=list)
     unchanged: list[str] = Field(default_factory=list)
     failed: dict[str, str] = Field(default_factory=dict)  # file → one-line reason
+    notes: dict[str, str] = Field(default_factory=dict)  # file → one line worth knowing (pages the OCR cap left unread)
     chunks: int = 0  # chunks of the reports ingested in this run
     embedded: int = 0  # chunks that needed a new embedding
     units_embedded: int = 0  # evidence units (rows, sentences) that needed one

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.core.models import OcrSpan, Page, Report
+from assistant.core.models import OcrLine, OcrSpan, Page, Report
 from assistant.core.text import CAPTION_RE
 from assistant.ingest import ocr as ocr_mod
 from assistant.ingest.ocr import OcrOptions
@@ -305,15 +305,18 @@ def _parse_pdf(data: bytes, name: str, ocr: OcrOptions | None = None,
         raise LoadError(name, "PDF 已损坏或无法解析", f"the PDF is corrupt or unreadable ({type(cause).__name__})") from err
 
     ocr_done = _run_ocr(data, jobs[:ocr.max_pages], page_items, ocr, progress) if jobs else 0
+    skipped = {i for i, _ in jobs[ocr.max_pages:]} if jobs else set()  # left unread by the cap: said, not silent
     _drop_running_lines(page_items)
     text, pages = "", []
     for number, items in enumerate(page_items, start=1):
-        page_text, spans = _assemble(items)
+        page_text, spans, lines = _assemble(items)
         if page_text and text:
             text += "\n\n"
         base = len(text)
         pages.append(Page(number=number, start=base, end=base + len(page_text),
-                          ocr=[OcrSpan(start=base + s, end=base + e, confidence=round(c, 4)) for s, e, c in spans]))
+                          ocr=[OcrSpan(start=base + s, end=base + e, confidence=round(c, 4)) for s, e, c in spans],
+                          ocr_lines=[OcrLine(start=base + s, end=base + e, box=box) for s, e, box in lines],
+                          ocr_skipped=number - 1 in skipped))
         text += page_text
     if not text.strip():
         # Say which: a scan (pages of images: needs OCR), a PDF whose page tree leads to no page (corrupt),
@@ -438,13 +441,14 @@ def _drop_running_lines(page_items: list[list[dict]]) -> None:
                 items.remove(item)
 
 
-def _assemble(items: list[dict]) -> tuple[str, list[tuple[int, int, float]]]:
-    """Page text: wrapped lines of a paragraph joined, paragraphs and tables separated by blank lines; and the
-    (start, end, confidence) of each piece read by OCR (items with an "ocr" score)."""
+def _assemble(items: list[dict]) -> tuple[str, list[tuple[int, int, float]], list[tuple[int, int, tuple]]]:
+    """Page text: wrapped lines of a paragraph joined, paragraphs and tables separated by blank lines; the
+    (start, end, confidence) of each piece read by OCR (items with an "ocr" score), and the (start, end, box) of
+    each of its lines (table rows)."""
     lines = [item for item in items if "text" in item]
     left = min((item["x0"] for item in lines), default=0)
     right = max((item["x1"] for item in lines), default=0)
-    text, prev, spans = "", None, []
+    text, prev, spans, boxes = "", None, [], []
     for item in items:
         if "table" in item:
             # A caption line just above keeps to its table; otherwise the table is a block of its own.
@@ -470,6 +474,8 @@ def _assemble(items: list[dict]) -> tuple[str, list[tuple[int, int, float]]]:
                     text += "\n" + line
         if "ocr" in item:
             piece = "\n".join(item["table"]) if "table" in item else item["text"].strip()
-            spans.append((len(text) - len(piece), len(text), item["ocr"]))
+            at = len(text) - len(piece)
+            spans.append((at, len(text), item["ocr"]))
+            boxes += [(at + a, at + b, box) for a, b, box in item.get("lines", ())]
         prev = item
-    return text, spans
+    return text, spans, boxes

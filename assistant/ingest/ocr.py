@@ -47,6 +47,14 @@ class OcrOptions:
                    dpi=settings.ocr_dpi, cache_dir=Path(settings.index_dir) / "ocr")
 
 
+def cap_note(skipped_pages: int, cap: int) -> str:
+    """One line (Chinese first) for pages the OCR cap left unread, "" when none: said at ingest and in status."""
+    if not skipped_pages:
+        return ""
+    return (f"{skipped_pages} 页未做 OCR（上限 {cap} 页/图） / {skipped_pages} page(s) not OCR'd "
+            f"(cap {cap}: ASSISTANT_OCR_MAX_PAGES, then ingest --rebuild)")
+
+
 class OcrBox(NamedTuple):
     x0: float  # pixels of the image given to `read_image`
     top: float
@@ -173,9 +181,14 @@ def _wrapped(row: list[OcrBox], above: list[OcrBox], first: list[OcrBox]) -> boo
 def layout(boxes: list[OcrBox], scale: float = 1.0, dx: float = 0.0, dy: float = 0.0) -> list[dict]:
     """Loader items (load.py `_page_items` form) from OCR boxes: text lines {"text", x0, top, x1, bottom} and
     tables {"table": tab-separated rows, …}, in page points (pixels / scale + the image's offset), each with
-    "ocr": its mean recognition score."""
+    "ocr": its mean recognition score, and "lines": (start, end, box) of each line or table row, the offsets
+    into the item's text (a table's rows joined by newlines), the box in page points."""
     rows = rows_of(boxes)
     items: list[dict] = []
+
+    def bbox(bs: list[OcrBox]) -> tuple[float, float, float, float]:
+        return (round(dx + min(b.x0 for b in bs) / scale, 1), round(dy + min(b.top for b in bs) / scale, 1),
+                round(dx + max(b.x1 for b in bs) / scale, 1), round(dy + max(b.bottom for b in bs) / scale, 1))
 
     def where(bs: list[OcrBox]) -> dict:
         return {"x0": dx + min(b.x0 for b in bs) / scale, "top": dy + min(b.top for b in bs) / scale,
@@ -191,13 +204,18 @@ def layout(boxes: list[OcrBox], scale: float = 1.0, dx: float = 0.0, dy: float =
         if sum(len(r) >= 2 for r in rows[i:j]) >= 2:
             table = _table_rows(rows[i:j])
             flat = [b for r in rows[i:j] for b in r]
-            items.append({"table": ["\t".join(cells) for cells, _ in table], **where(flat)})
+            lines, at = [], 0
+            for cells, row_boxes in table:
+                n = len("\t".join(cells))
+                lines.append((at, at + n, bbox(row_boxes)))
+                at += n + 1
+            items.append({"table": ["\t".join(cells) for cells, _ in table], **where(flat), "lines": lines})
             i = j
             continue
         row = rows[i]
         text = ""
         for k, box in enumerate(row):
             text = _glue(text, box.text, k > 0 and box.x0 - row[k - 1].x1 > 0.3 * box.height)
-        items.append({"text": text, **where(row)})
+        items.append({"text": text, **where(row), "lines": [(0, len(text), bbox(row))]})
         i += 1
     return items

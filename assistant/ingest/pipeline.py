@@ -25,7 +25,7 @@ from assistant.ingest.structure import extract_tables
 from assistant.ingest.units import unit_embed_text, unit_key, unit_spans
 from assistant.core.tokenize import tokenize
 from assistant.core.traditional import to_simplified
-from assistant.ingest.ocr import OcrOptions
+from assistant.ingest.ocr import OcrOptions, cap_note
 
 CHUNKER_VERSION = "2"
 EMBED_BATCH = 32
@@ -140,6 +140,8 @@ class Ingestor:
                                        extract_tables(report), time.time())
         self.index.vectors.delete(stale)
         (summary.updated if previous else summary.added).append(report.id)
+        if note := cap_note(sum(p.ocr_skipped for p in report.pages), self.ocr.max_pages):
+            summary.notes[report.id] = note
         summary.chunks += len(chunks)
         summary.embedded += embedded
         self.progress("done", report.id, len(chunks), len(chunks))

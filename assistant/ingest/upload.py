@@ -146,6 +146,8 @@ class Uploader:
             status, msg = "unchanged", f"未变化：{name} / unchanged: {name}"
         else:
             status, msg = "added", f"已添加 {name}（{summary.chunks} 段） / added {name} ({summary.chunks} chunks)"
+        if note := summary.notes.get(name):  # pages the OCR cap left unread
+            msg += f" · {note}"
         return UploadResult(name=name, status=status, message=msg, chunks=summary.chunks)
 
     @staticmethod

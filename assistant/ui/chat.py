@@ -3,6 +3,7 @@ answer (or the whole chat) exported as Markdown with footnotes."""
 
 from __future__ import annotations
 
+import io
 import logging
 import queue
 import tempfile
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
+from PIL import Image
 
 from assistant.core.models import Answer
 from assistant.facade import Assistant, QuestionError
@@ -79,6 +81,19 @@ def stream_ask(assistant: Assistant, text: str, conv: str, result: dict) -> Iter
         yield partial, status
 
 
+def citation_panel(assistant: Assistant, citation_id: str) -> tuple:
+    """A citation's passage (HTML) and, for text read by OCR, the page image region it was read from (shown
+    under the passage; hidden otherwise)."""
+    hidden = gr.update(value=None, visible=False)
+    try:
+        located = assistant.cite(citation_id)
+    except (KeyError, ValueError) as exc:
+        return render.message_html(str(exc).strip("'\""), "error"), hidden
+    png = assistant.citation_image(located) if located.ocr_confidence is not None else None
+    image = gr.update(value=Image.open(io.BytesIO(png)), visible=True) if png else hidden
+    return render.passage_html(located), image
+
+
 def chat_tab(assistant: Assistant) -> None:
     conversation = gr.State("")
     answers = gr.State([])  # this chat's answers as JSON, for the Markdown export
@@ -103,6 +118,9 @@ def chat_tab(assistant: Assistant) -> None:
             gr.Examples(EXAMPLES, inputs=question, label="示例问题 / Example questions")
         with gr.Column(scale=2, min_width=300):
             passage = gr.HTML(render.PASSAGE_PLACEHOLDER, elem_id="passage-panel", js_on_load=SCROLL_TO_MARK_JS)
+            page_image = gr.Image(None, type="pil", visible=False, interactive=False, elem_id="passage-image",
+                                  label="OCR 原页面区域 / page region the text was read from", show_label=False,
+                                  buttons=["download", "fullscreen"])  # a label would float over a one-line crop
             sources = gr.HTML(render.SOURCES_PLACEHOLDER, elem_id="sources-panel")
             bridge = gr.HTML("", html_template="<div class='cite-bridge'>${value}</div>", js_on_load=CITE_BRIDGE_JS,
                              elem_id="cite-bridge", padding=False)
@@ -140,13 +158,8 @@ def chat_tab(assistant: Assistant) -> None:
         yield (history, "", conv, render.message_html(message, "error"), render.PASSAGE_PLACEHOLDER, done,
                keep, keep)
 
-    def open_citation(citation_id: str) -> str:
-        if not citation_id:
-            return gr.update()
-        try:
-            return render.passage_html(assistant.cite(citation_id))
-        except (KeyError, ValueError) as exc:
-            return render.message_html(str(exc).strip("'\""), "error")
+    def open_citation(citation_id: str) -> tuple:
+        return citation_panel(assistant, citation_id) if citation_id else (gr.update(), gr.update())
 
     def clear(conv: str) -> tuple:
         if conv:
@@ -160,4 +173,7 @@ def chat_tab(assistant: Assistant) -> None:
     ask_btn.click(respond, inputs, outs, **PRIVATE)
     clear_btn.click(clear, [conversation], outs, **PRIVATE)
     chatbot.clear(clear, [conversation], outs, **PRIVATE)
-    bridge.change(open_citation, [bridge], [passage], **PRIVATE)
+    bridge.change(open_citation, [bridge], [passage, page_image], **PRIVATE)
+    # a new question or a cleared chat resets the passage, and so its image
+    for event in (question.submit, ask_btn.click, clear_btn.click, chatbot.clear):
+        event(lambda: gr.update(value=None, visible=False), None, page_image, **PRIVATE)

@@ -286,9 +286,13 @@ def report_cards_html(cards: Sequence[ReportCard], summaries: Sequence[Mapping[s
                 ("页数 / Pages", str(s.get("pages") or "—")),
                 ("段数 / Chunks", str(s.get("chunks", ""))),
                 ("表格 / Tables", str(s.get("tables", "")))]
+        if s.get("ocr_pages") or s.get("ocr_note"):
+            rows.append(("OCR 页 / OCR'd pages", str(s.get("ocr_pages") or 0)))
         dl = "".join(f"<dt>{k}</dt><dd>{escape(v) if v else '—'}</dd>" for k, v in rows)
+        # pages the OCR cap left unread: said on the card, not skipped silently
+        note = f"<div class='panel-msg panel-warn ocr-cap'>{escape(s['ocr_note'])}</div>" if s.get("ocr_note") else ""
         out.append(f"<div class='report-card' data-report='{escape(s['report'], quote=True)}'>"
-                   f"<h4>{escape(title or short_report(s['report']))}</h4><dl>{dl}</dl>"
+                   f"<h4>{escape(title or short_report(s['report']))}</h4><dl>{dl}</dl>{note}"
                    f"<div class='file'>{escape(s['report'])}</div></div>")
     if not out:
         return message_html("还没有索引任何报告 / no reports indexed yet")

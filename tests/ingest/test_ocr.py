@@ -128,3 +128,105 @@ def test_table_rows_and_columns_from_box_positions() -> None:
     assert [i.get("text") for i in items] == ["图表 5：目标", None, "资料来源：各省政府"]
     assert items[1]["table"] == ["地区\t文件\t目标", "河南\t《算力实施方案》（2024年）\t2000P", "山东\t《行动计划》\t12 EFLOPS"]
     assert items[1]["ocr"] == pytest.approx(0.99)
+
+
+# ---- the page image a quote was read from; pages the cap leaves unread ------------------------------------
+
+
+def _png(data: bytes):
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image.convert("RGB")
+
+
+def test_an_ocr_citation_shows_the_page_region_it_was_read_from(ocr_index) -> None:
+    from assistant.ingest.page_image import quote_image
+
+    assistant, _ = ocr_index
+    [loc] = assistant.find_quote("3.6EFLOPS", report=SCANNED)
+    assert loc.ocr_confidence is not None
+    image = _png(assistant.citation_image(loc))
+    page_px = [round(side * assistant.settings.ocr_dpi / 72) for side in fx.PAGE]  # the page rendered whole
+    assert 0 < image.width < page_px[0] and 0 < image.height < page_px[1] / 4, image.size  # a line or two, not the page
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert any(r > 180 and g < 80 and b < 80 for _, (r, g, b) in colours)  # the outline
+    assert sum(n for n, (r, g, b) in colours if r < 100 and g < 100 and b < 100) > 200  # the text's dark pixels
+    # a table row read from an image on a text page: its region lies inside the picture
+    [ningxia] = [q for q in assistant.find_quote("宁夏", report=MIXED) if q.ocr_confidence is not None]
+    assert _png(assistant.citation_image(ningxia)).height < image.height * 3
+    # no image for text from a text layer, nor for a file outside the corpus or changed since it was indexed
+    [text_quote] = assistant.find_quote("独立储能成为增量主体", report=MIXED)
+    assert text_quote.ocr_confidence is None and assistant.citation_image(text_quote) is None
+    report = assistant.index.catalog.report(SCANNED)
+    corpus = assistant.settings.corpus_dir
+    assert quote_image(report, corpus, loc.start, loc.end) is not None
+    assert quote_image(report.model_copy(update={"sha256": "0" * 64}), corpus, loc.start, loc.end) is None
+    assert quote_image(report, corpus / "elsewhere", loc.start, loc.end) is None
+
+
+def test_the_citation_panel_and_the_cli_show_the_page_image(ocr_index, tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import main as cli
+    from assistant.ui.chat import citation_panel
+
+    assistant, _ = ocr_index
+    answer = assistant.ask("截至2024年6月，西部四省区智能算力规模合计多少？")
+    cited = next(c for c in answer.citations if c.report == SCANNED)
+    html, image = citation_panel(assistant, cited.id)
+    assert "OCR 置信度" in html and image["visible"] is True and image["value"].width > 0
+    text_cite = assistant._cite_span(MIXED, 0, 6)  # page 1 of the mixed PDF: a text layer, no image
+    html, image = citation_panel(assistant, text_cite.id)
+    assert "OCR" not in html and image["visible"] is False
+
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(assistant.settings.index_dir))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(assistant.settings.corpus_dir))
+    cli.get_assistant.cache_clear()
+    try:
+        out = tmp_path / "cite.png"
+        result = CliRunner().invoke(cli.app, ["cite", cited.id, "--image", str(out)])
+        assert result.exit_code == 0, result.output
+        assert _png(out.read_bytes()).size == _png(assistant.citation_image(cited)).size
+        result = CliRunner().invoke(cli.app, ["cite", text_cite.id, "--image", str(tmp_path / "no.png")])
+        assert result.exit_code == 1 and not (tmp_path / "no.png").exists()
+    finally:
+        cli.get_assistant.cache_clear()
+
+
+def test_pages_past_the_ocr_cap_are_reported_not_skipped_silently(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from assistant.cli import main as cli
+    from assistant.core.settings import Settings
+    from assistant.facade import Assistant
+    from assistant.ui.reports import cards_html
+
+    name = "yunling_tiny_scan.pdf"
+    corpus = fx.write_all(tmp_path / "corpus", [name])[name].parent
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, ocr_max_pages=1)
+    assistant = Assistant(settings)
+    summary = assistant.ingest([corpus])  # two image-only pages, a cap of one: one OCR'd, one not
+    assert not summary.failed, summary.failed
+    note = summary.notes[name]
+    assert note.startswith("1 页未做 OCR（上限 1") and "1 page(s) not OCR'd (cap 1" in note and "\n" not in note
+    report = assistant.index.catalog.report(name)
+    assert [p.ocr_skipped for p in report.pages] == [False, True] and report.text == fx.TINY_LINES[0]
+    [row] = assistant.reports()
+    assert row["ocr_pages"] == 1 and row["ocr_skipped"] == 1 and row["ocr_note"] == note
+    assert note.split(" / ")[0] in cards_html(assistant)  # the report's card in the UI
+
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    monkeypatch.setenv("ASSISTANT_OCR_MAX_PAGES", "1")
+    cli.get_assistant.cache_clear()
+    try:
+        result = CliRunner().invoke(cli.app, ["status"])
+        assert result.exit_code == 0 and f"⚠ {note}" in result.output, result.output
+        result = CliRunner().invoke(cli.app, ["ingest", "--rebuild"])  # the OCR'd page comes from the cache
+        assert result.exit_code == 0 and f"⚠ {name}: {note}" in " ".join(result.output.split()), result.output
+    finally:
+        cli.get_assistant.cache_clear()
