@@ -192,6 +192,9 @@ class Chunker:
     """Report → chunks. One instance per chunk size."""
 
     def __init__(self, chunk_size: int = 400):
+        # a size below 1 made no chunk at all (the report silently unsearchable), or stopped in range()
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ValueError(f"chunk_size must be a whole number of characters ≥ 1, not {chunk_size!r}")
         self.chunk_size = chunk_size
 
     def run(self, report: Report) -> list[Chunk]:

@@ -143,6 +143,33 @@ def report_doc(draw) -> Doc:
     return Doc(text, tables)
 
 
+# ---- the component on one-line reports ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [0, -5, 2.5, "400", True, None])
+def test_chunk_size_must_be_a_whole_number_of_characters(size) -> None:
+    with pytest.raises(ValueError, match="chunk_size"):  # -5 made no chunk at all, 0 stopped in range()
+        Chunker(size)
+
+
+ONE_LINERS = {  # a one-line report → the text of its one chunk
+    "一、行业概览": "一、行业概览",
+    "算力需求快速增长，智算中心加速建设。": "算力需求快速增长，智算中心加速建设。",
+    "AI compute demand keeps rising.": "AI compute demand keeps rising.",
+    "  前后有空格。  ": "前后有空格。",
+    "2025年12EFlops": "2025年12EFlops",
+}
+
+
+def test_five_one_line_reports_give_one_exact_text_chunk_each() -> None:
+    chunker = Chunker(400)
+    for line, text in ONE_LINERS.items():
+        [chunk] = chunker.run(report_of(line))
+        assert (chunk.kind, chunk.text, chunk.report) == (ChunkKind.TEXT, text, "r.txt")
+        assert line[chunk.start:chunk.end] == text
+    assert chunker.run(report_of("")) == [] == chunker.run(report_of("\n \n"))
+
+
 # ---- the properties ------------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.core.models import Report
+from assistant.core.models import ChunkKind, Report
+from assistant.ingest.chunk import Chunker
 from assistant.ingest.structure import extract_tables, find_table, split_cells
 from tests.fixtures.reports import GUOLIAN, TIANFENG, corpus_report, report_of
 
@@ -69,6 +70,21 @@ def test_caption_rules():
     assert t.id == "r.txt#图表5" and t.caption == "图表 5：测试"
     [t] = extract_tables(report_of(far))
     assert t.caption == "" and t.id == "r.txt#table-1"
+
+
+CAPTION_LAYOUTS = [("图表 7 各省智算规划", "图表7"), ("表1、各省光伏目标", "表1"), ("Table 2: Targets", "Table2"),
+                   ("图3：各地目标", "图3"), ("图 12 目标（单位：EFLOPS）", "图12")]
+
+
+def test_every_caption_layout_keys_its_table_and_the_chunker_reads_the_same_caption():
+    """Five one-table reports, one per caption layout: the table id takes the caption's key (so a lookup by 图表N
+    finds it), and the chunker's table chunk carries the same caption."""
+    for caption, key in CAPTION_LAYOUTS:
+        report = report_of(f"{caption}\n省份\t目标\n北京\t45\n上海\t30\n")
+        [table] = extract_tables(report)
+        assert (table.id, table.caption, table.header) == (f"r.txt#{key}", caption, ["省份", "目标"]), caption
+        assert find_table([table], key) == [table]
+        assert {c.caption for c in Chunker(400).run(report) if c.kind is ChunkKind.TABLE} == {caption}
 
 
 def test_blank_line_inside_table_and_crlf():
@@ -136,7 +152,6 @@ def test_two_spaced_lines_or_lines_without_figures_are_not_a_table():
 
 def test_chunker_and_units_read_the_same_rows_for_every_layout():
     """Tab, pipe and space-aligned tables give table chunks whose evidence units are the table's body rows."""
-    from assistant.ingest.chunk import Chunker
     from assistant.ingest.units import header_cells, unit_spans
 
     tab = SPACED.replace("        ", "\t").replace("      ", "\t")
