@@ -14,7 +14,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from langchain_core.runnables import RunnableLambda, RunnablePassthrough
+from langchain_core.messages.tool import tool_call
+from langchain_core.runnables import RunnableConfig, RunnableLambda, RunnablePassthrough
 
 from assistant.answer.offline import OfflineAnswerer, abstention, resolve_followup
 from assistant.answer.score import EvidenceModel
@@ -36,7 +37,7 @@ from assistant.answer.route import format_table_total
 from assistant.targets.table_calc import asked_unit, find_named_tables, table_total
 from assistant.ingest.card import extract_card
 from assistant.ingest.units import unit_embed_text, unit_key
-from assistant.search.retriever import HybridRetriever
+from assistant.search.retriever import HybridRetriever, hits_of
 from assistant.ingest.structure import find_table
 from assistant.ingest.upload import UploadRefused, accept_uploads
 from assistant.targets.extract import NATIONAL
@@ -151,7 +152,7 @@ class Assistant:
     def search(self, query: str, k: int | None = None, report: str | None = None,
                kind: ChunkKind | None = None) -> list[SearchHit]:
         query = clean_question(query, self.settings.max_question_chars)
-        return self.retriever.search(query, k, report, kind)
+        return hits_of(self.retriever.invoke(query, k=k, report=report, kind=kind))
 
     def with_retriever(self, mode: RetrieverKind) -> Assistant:
         """The same index and models, another retrieval strategy (for ablations)."""
@@ -196,13 +197,14 @@ class Assistant:
     def _analyse(self, x: dict) -> QuestionAnalysis:
         return analyse(x["resolved"], self.cards())
 
-    def _retrieve(self, x: dict) -> list[SearchHit]:
+    def _retrieve(self, x: dict, config: RunnableConfig) -> list[SearchHit]:
         # The answerer reads a few more chunks than `retrieved` reports: evidence ranked 6th still counts.
         k = max(self.retriever.k, ANSWER_POOL)
         scope = [x["report"]] if x["report"] else x["analysis"].scope
+        # the retriever runs as a step of the chain (its callbacks and tags are the chain's)
         if len(scope) > 1:  # two named reports: each one's best passages
-            return self.retriever.search_reports(x["resolved"], k, scope)
-        return self.retriever.search(x["resolved"], k, scope[0] if scope else None)
+            return hits_of(self.retriever.invoke(x["resolved"], config, k=k, reports=scope))
+        return hits_of(self.retriever.invoke(x["resolved"], config, k=k, report=scope[0] if scope else None))
 
     def _answer(self, x: dict) -> Answer:
         question, resolved, report, hits = x["question"], x["resolved"], x["report"], x["hits"]
@@ -366,9 +368,15 @@ class Assistant:
         return self._per_generation("metrics", lambda: sorted({str(r.metric) for r in self.targets()}))
 
     def totals(self, query):
-        from assistant.targets.totals import compute_totals
+        """The totals tool run on a query: its ToolMessage's artifact, the whole TotalResult."""
+        tool = self._totals_tool()
+        return tool.invoke(tool_call(name=tool.name, args=query.model_dump(mode="json"), id="totals")).artifact
 
-        return compute_totals(self.targets(), query, estimates=self._estimates())
+    def _totals_tool(self):
+        """The LangChain totals tool over this catalog generation's target rows and stated estimates."""
+        from assistant.targets.totals import make_totals_tool
+
+        return self._per_generation("totals_tool", lambda: make_totals_tool(self.targets(), self._estimates()))
 
     def _estimates(self):
         from assistant.targets.extract import find_estimates

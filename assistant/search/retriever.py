@@ -17,7 +17,7 @@ from pydantic import ConfigDict
 
 from assistant.core.glossary import expand_query, zh_terms
 from assistant.ingest.store.index import Index
-from assistant.core.models import ChunkKind, SearchHit
+from assistant.core.models import Chunk, ChunkKind, SearchHit
 from assistant.core.settings import RetrieverKind
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import tokenize
@@ -40,7 +40,8 @@ def rrf(rankings: list[list[str]], k: int = 60, weights: list[float] | None = No
 
 
 class HybridRetriever(BaseRetriever):
-    """A LangChain retriever others can reuse: `invoke(question)` → Documents with chunk metadata."""
+    """A LangChain retriever, the one the app searches through: `invoke(question, k=…, report=… | reports=[…],
+    kind=…)` → Documents with the chunk and its ranks as metadata; `hits_of(documents)` gives the SearchHits back."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -111,11 +112,23 @@ class HybridRetriever(BaseRetriever):
         ]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-                                k: int | None = None, report: str | None = None,
-                                kind: ChunkKind | None = None) -> list[Document]:
+                                k: int | None = None, report: str | None = None, kind: ChunkKind | None = None,
+                                reports: list[str] | None = None) -> list[Document]:
         # LangChain passes invoke(q, k=1) keyword arguments through here; the standard suite expects exactly k.
+        # `reports`: hits from these reports only, each one's best guaranteed a place (a question naming several).
+        hits = self.search_reports(query, k or self.k, reports, kind) if reports else self.search(query, k, report, kind)
         return [
             Document(page_content=h.chunk.text, id=h.chunk.id,
-                     metadata={**h.chunk.model_dump(exclude={"text"}, mode="json"), "score": h.score})
-            for h in self.search(query, k, report, kind)
+                     metadata={**h.chunk.model_dump(exclude={"text"}, mode="json"), "score": h.score,
+                               "bm25_rank": h.bm25_rank, "dense_rank": h.dense_rank})
+            for h in hits
         ]
+
+
+def hits_of(documents: list[Document]) -> list[SearchHit]:
+    """The SearchHits behind HybridRetriever's Documents (the chunk rebuilt from its metadata, field for field)."""
+    return [
+        SearchHit(chunk=Chunk(text=d.page_content, **{f: d.metadata[f] for f in Chunk.model_fields if f != "text"}),
+                  score=d.metadata["score"], bm25_rank=d.metadata["bm25_rank"], dense_rank=d.metadata["dense_rank"])
+        for d in documents
+    ]

@@ -424,14 +424,21 @@ TOOL_DESCRIPTION = (
 
 
 def make_totals_tool(rows: Iterable[TargetRow], estimates: Iterable[StatedFigure] = ()) -> StructuredTool:
+    """The totals as a LangChain tool — the one the app runs (`Assistant.totals`, built once per catalog generation).
+
+    Invoked with a ToolCall (`{"type": "tool_call", "id", "name", "args"}`) it returns a ToolMessage: `content` is
+    the brief result as JSON, what a model reads (every row used, at most 100 excluded); `artifact` is the whole
+    `TotalResult`, what the app renders and cites. Invoked with the arguments alone it returns the brief dict."""
     rows, estimates = list(rows), list(estimates)
 
-    def compute_target_totals(**kwargs: Any) -> dict[str, Any]:
-        return brief(compute_totals(rows, TotalsQuery(**kwargs), estimates)).model_dump(mode="json")
+    def compute_target_totals(**kwargs: Any) -> tuple[dict[str, Any], TotalResult]:
+        result = compute_totals(rows, TotalsQuery(**kwargs), estimates)
+        return brief(result).model_dump(mode="json"), result
 
     return StructuredTool.from_function(
         func=compute_target_totals,
         name="compute_target_totals",
         description=TOOL_DESCRIPTION,
         args_schema=TotalsQuery,
+        response_format="content_and_artifact",
     )

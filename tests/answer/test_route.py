@@ -6,7 +6,7 @@ import pytest
 from assistant.core.models import Metric
 from assistant.answer.route import format_total_answer, has_cjk, route
 from assistant.targets.extract import TargetStore
-from assistant.targets.totals import GroupBy, Op, compute_totals
+from assistant.targets.totals import GroupBy, Op, TotalsQuery, compute_totals
 from tests.fixtures.reports import corpus_reports
 
 
@@ -57,6 +57,7 @@ def test_aggregate_questions_reach_the_tool(question, expected, known):
     assert query is not None
     for field, value in expected.items():
         assert getattr(query, field) == value, field
+    assert TotalsQuery(**query.model_dump(mode="json")) == query  # Assistant.totals runs the tool on these arguments
 
 
 def test_scope_from_the_question_analysis_restricts_rows(store, known):

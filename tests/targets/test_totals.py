@@ -1,10 +1,14 @@
+import json
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from langchain_core.messages import ToolMessage
+from langchain_core.messages.tool import tool_call
+from pydantic import ValidationError
 
-from assistant.core.models import Citation, Exclusion, ExclusionReason, Metric, TargetRow
+from assistant.core.models import Citation, Exclusion, ExclusionReason, Family, Metric, TargetRow, TotalResult
 from assistant.targets.extract import TargetStore
 from assistant.targets.totals import NO_ROWS, TotalsQuery, brief, compute_totals, make_totals_tool
 from tests.fixtures.reports import corpus_reports
@@ -177,6 +181,54 @@ def test_tool(store):
     assert tool.invoke({"regions": ["西藏"]})["value"] is None
 
 
+# ---- the tool on rows made in memory ----------------------------------------------------------------------
+
+
+def one_line_row(i: int, region: str, value: str, unit: str = "EFLOPS", metric: str = "智算",
+                 family: Family = Family.FLOPS, year: int = 2025) -> TargetRow:
+    """A target as one line of report r.txt states it (line i, 40 characters apart)."""
+    line = f"{region}：到{year}年{metric}达到{value}{unit}"
+    return TargetRow(region=region, published="2024-03", document="《x》", target_year=year, value=Decimal(value),
+                     unit=unit, value_as_written=f"{value}{unit}", metric=metric, family=family,
+                     source_table="r.txt#表1",
+                     citation=Citation(id=f"c:{i * 40}-{i * 40 + len(line)}", report="r.txt", start=i * 40,
+                                       end=i * 40 + len(line), quote=line))
+
+
+FIVE = [one_line_row(0, "北京", "45"), one_line_row(1, "上海", "30"), one_line_row(2, "广东", "19"),
+        one_line_row(3, "贵州", "2", metric="通用"), one_line_row(4, "山东", "5", "GW", "储能装机", Family.POWER)]
+SUM_2025 = {"op": "sum", "target_year": 2025, "metric": "智算"}
+
+
+def test_tool_takes_only_typed_arguments():
+    tool = make_totals_tool(FIVE)
+    assert (tool.name, tool.args_schema, tool.response_format) == ("compute_target_totals", TotalsQuery,
+                                                                   "content_and_artifact")
+    for bad in ({"op": "average"}, {"published_from": "2024/03"}, {"target_year": "next year"}):
+        with pytest.raises(ValidationError):
+            tool.invoke(bad)
+
+
+def test_a_tool_call_gives_the_brief_content_and_the_whole_result():
+    tool = make_totals_tool(FIVE)
+    message = tool.invoke(tool_call(name=tool.name, args=SUM_2025, id="call-1"))
+    assert isinstance(message, ToolMessage) and message.tool_call_id == "call-1"
+    result = message.artifact
+    assert isinstance(result, TotalResult) and result.value == Decimal(94)  # 45 + 30 + 19
+    assert [r.region for r in result.rows] == ["北京", "上海", "广东"]
+    assert {x.region: why.reason for x, why in result.excluded} == {"贵州": ExclusionReason.OTHER_METRIC,
+                                                                   "山东": ExclusionReason.OTHER_METRIC}
+    assert json.loads(message.content) == brief(result).model_dump(mode="json") == tool.invoke(SUM_2025)
+
+
+def test_the_content_is_brief_the_artifact_whole():
+    later = [one_line_row(5 + i, "北京", "1", year=2030) for i in range(101)]  # 101 rows of another year
+    message = make_totals_tool(FIVE + later).invoke(tool_call(name="compute_target_totals", args=SUM_2025, id="c"))
+    assert len(message.artifact.excluded) == message.artifact.excluded_count == 103
+    content = json.loads(message.content)
+    assert len(content["excluded"]) == 100 and content["excluded_count"] == 103 and content["value"] == "94"
+
+
 # ---- properties --------------------------------------------------------------------------------------------
 
 REGIONS = ["北京", "上海", "广东", "深圳", "福州", "河南"]
@@ -216,6 +268,17 @@ queries = st.builds(
     regions=st.lists(st.sampled_from(REGIONS), max_size=2),
     metric=st.none() | st.sampled_from(list(Metric)),
 )
+
+
+@given(target_rows(), queries, st.lists(st.sampled_from(["北京市", "Shenzhen", "福建省福州市", "Tibet"]), max_size=2),
+       st.sampled_from([None, "intelligent", "储能", "总算力", "all", "量子"]))
+def test_the_tool_computes_what_compute_totals_does(rows, query, names, metric):
+    """Assistant.totals runs the tool on `query.model_dump(mode="json")`: that round trip changes no result."""
+    query = TotalsQuery(**query.model_dump(exclude={"regions", "metric"}), regions=names, metric=metric)
+    assert TotalsQuery(**query.model_dump(mode="json")) == query
+    message = make_totals_tool(rows).invoke(tool_call(name="compute_target_totals", args=query.model_dump(mode="json"),
+                                                      id="t"))
+    assert message.artifact == compute_totals(rows, query)
 
 
 @given(target_rows(), queries)

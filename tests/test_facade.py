@@ -1,0 +1,68 @@
+"""The facade's LangChain chain on the session's real index: built once, a Runnable others compose (batch, stream,
+pipes, callbacks), with the app's retriever and totals tool running inside it as LangChain steps."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.facade import TotalsQuery
+from tests.fixtures.reports import FIG3_QUERY, TIANFENG
+
+LOOKUP = "北京的智算算力规划是多少？"
+AGGREGATE = "2025年各地智算规划合计多少？"
+
+
+def inputs(question: str, report: str | None = None) -> dict:
+    return {"question": question, "resolved": question, "report": report}
+
+
+class Steps(BaseCallbackHandler):
+    """What LangChain reports running: retriever queries and tool calls."""
+
+    def __init__(self):
+        self.retrieved, self.tools = [], []
+
+    def on_retriever_start(self, serialized, query, **kwargs):
+        self.retrieved.append(query)
+
+    def on_tool_start(self, serialized, input_str, **kwargs):
+        self.tools.append(kwargs.get("inputs") or input_str)
+
+
+def test_the_chain_is_built_once_and_batches_streams_and_composes(built_index):
+    assistant = built_index.assistant
+    chain = assistant.chain
+    assert isinstance(chain, Runnable) and assistant.chain is chain
+    lookup, total = chain.batch([inputs(LOOKUP), inputs(AGGREGATE)])
+    assert "45" in lookup.answer and lookup.citations and not lookup.abstained
+    assert total.tool is not None and total.tool.name == "totals" and "152.68" in total.answer
+    *_, streamed = chain.stream(inputs(LOOKUP))
+    assert streamed.answer == lookup.answer
+    # composed with other runnables: a plain question in, the answer text out
+    ask_text = RunnableLambda(inputs) | chain | RunnableLambda(lambda answer: answer.answer)
+    assert ask_text.invoke(LOOKUP) == lookup.answer
+
+
+def test_the_retriever_and_the_tool_run_as_steps_of_the_chain(built_index):
+    assistant, steps = built_index.assistant, Steps()
+    answer = assistant.chain.invoke(inputs(AGGREGATE), config={"callbacks": [steps]})
+    assert steps.retrieved == [AGGREGATE]
+    assert len(steps.tools) == 1 and steps.tools[0]["target_year"] == 2025
+    assert Decimal(answer.tool.result["value"]) == Decimal("152.68")
+    assistant.chain.invoke(inputs(LOOKUP, TIANFENG), config={"callbacks": [steps]})
+    assert steps.retrieved == [AGGREGATE, LOOKUP] and len(steps.tools) == 1  # a lookup calls no tool
+
+
+def test_search_and_totals_go_through_the_retriever_and_the_tool(built_index):
+    assistant = built_index.assistant
+    hits = assistant.search(FIG3_QUERY, k=4)
+    docs = assistant.retriever.invoke(FIG3_QUERY, k=4)
+    assert [(h.chunk, h.score, h.bm25_rank, h.dense_rank) for h in hits] == [
+        (h.chunk, h.score, h.bm25_rank, h.dense_rank) for h in assistant.retriever.search(FIG3_QUERY, 4)]
+    assert [h.chunk.id for h in hits] == [d.id for d in docs]
+    result = assistant.totals(TotalsQuery(target_year=2025, source_table="图3"))
+    assert result.value == Decimal("152.68") and len(result.rows) == 10
+    assert assistant._totals_tool() is assistant._totals_tool()  # one tool per catalog generation
