@@ -30,7 +30,7 @@ from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
 from assistant.core.asks import EACH_RE
-from assistant.answer.analysis import Intent, QuestionAnalysis, analyse
+from assistant.answer.analysis import Intent, QuestionAnalysis, analyse, dated, report_year
 from assistant.answer.card import card_answer
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
@@ -192,10 +192,26 @@ class Assistant:
         """
         return (RunnablePassthrough.assign(analysis=RunnableLambda(self._analyse, name="analyse"))
                 | RunnablePassthrough.assign(hits=RunnableLambda(self._retrieve, name="retrieve"))
+                | RunnableLambda(self._dated, name="date")
                 | RunnableLambda(self._answer, name="answer")).with_config(run_name="ask")
 
     def _analyse(self, x: dict) -> QuestionAnalysis:
         return analyse(x["resolved"], self.cards())
+
+    def _dated(self, x: dict, config: RunnableConfig) -> dict:
+        """明年/今年/去年 made absolute by the date of the report asked about (named, else ranked first), and the
+        passages retrieved again for the dated question."""
+        analysis: QuestionAnalysis = x["analysis"]
+        if not analysis.relative_year:
+            return x
+        named = [x["report"]] if x["report"] else analysis.scope
+        about = named[0] if len(named) == 1 else (x["hits"][0].chunk.report if x["hits"] else None)
+        year = report_year(next((c for c in self.cards() if c.report == about), None))
+        resolved = dated(x["resolved"], year) if year else x["resolved"]
+        if resolved == x["resolved"]:
+            return x
+        x = x | {"resolved": resolved, "dated": f"{year}"}
+        return x | {"hits": self._retrieve(x, config)}
 
     def _retrieve(self, x: dict, config: RunnableConfig) -> list[SearchHit]:
         # The answerer reads a few more chunks than `retrieved` reports: evidence ranked 6th still counts.
@@ -230,6 +246,9 @@ class Assistant:
                              section=h.chunk.section, page=h.chunk.page, start=h.chunk.start, end=h.chunk.end)
             for h in hits[:max(k, 2) if both else k]
         ]
+        if x.get("dated"):
+            answer.notes.append(f"相对年份按报告日期（{x['dated']}年）理解为 / relative years read by the report's date "
+                                f"({x['dated']}): {resolved}")
         return answer
 
     def _evidence_answer(self, question: str, resolved: str, hits: list[SearchHit], both: bool,

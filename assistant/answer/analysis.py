@@ -39,6 +39,7 @@ class QuestionAnalysis(BaseModel):
     intent: Intent = Intent.LOOKUP
     meta: list[MetaField] = Field(default_factory=list)
     both: bool = False  # asks about two or more reports at once
+    relative_year: bool = False  # says 明年/今年/去年 (next/this/last year): dated by the report it is asked of
 
 
 _META: list[tuple[MetaField, re.Pattern]] = [
@@ -62,9 +63,29 @@ _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不
 # …or over a set of entities the question counts ("这五家", "8家CXO公司", "四家银行"): rows of an entity table;
 # …or over a run of years ("2019—2023", "这五年"): rows of a time series.
 _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|[0-9一二两三四五六七八九十]+\s*家|各家|"
-                       r"(?:19|20)\d{2}\s*[AE]?\s*年?\s*(?:[-—–~至到])\s*(?:19|20)\d{2}|[这近过去两三四五六七八九十]+年|历年|各年|"
+                       r"(?:19|20)\d{2}\s*[AE]?\s*年?\s*(?:[-—–~至到])\s*(?:19|20)\d{2}|(?:这|近|过去)[两三四五六七八九十]+年|历年|各年|"
                        r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|\bcompanies\b|\bbanks\b|"
                        r"\bfirms\b", re.I)
+
+
+# Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1, "后年": 2,
+                  "the year before last": -2, "last year": -1, "this year": 0, "next year": 1}
+_RELATIVE_RE = re.compile("|".join(sorted(map(re.escape, _RELATIVE_YEAR), key=len, reverse=True)), re.I)
+
+
+def report_year(card: ReportCard | None) -> int | None:
+    """The year a report is dated, from its card."""
+    m = re.search(r"(20[0-9]{2})", card.date.value) if card is not None and card.date else None
+    return int(m[1]) if m else None
+
+
+def dated(question: str, year: int) -> str:
+    """The question with its relative years made absolute for a report dated `year` ("明年底" → "2025年底")."""
+    def absolute(m: re.Match) -> str:
+        y = year + _RELATIVE_YEAR[m[0].lower()]
+        return f"{y}年" if has_cjk(m[0]) else str(y)
+    return _RELATIVE_RE.sub(absolute, question)
 
 
 def aliases(card: ReportCard) -> list[str]:
@@ -102,4 +123,5 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     else:
         intent = Intent.LOOKUP
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,
-                            meta=meta, both=len(scope) > 1 or bool(_BOTH.search(question)))
+                            meta=meta, both=len(scope) > 1 or bool(_BOTH.search(question)),
+                            relative_year=bool(_RELATIVE_RE.search(question)))

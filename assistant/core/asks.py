@@ -13,8 +13,9 @@ from assistant.core.models import Op
 
 # Checked in this order: "how many … in total" is a count, "which region is highest" a max.
 OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
-    (Op.COUNT, re.compile(r"多少个|几个|多少条|几条|多少项|几项|多少地区|多少省|多少城市|\bhow many\b|\bnumber of\b|\bcount\b",
-                          re.I)),
+    # "几个月" is a duration, not a count of rows
+    (Op.COUNT, re.compile(r"(?:多少个|几个)(?!月|百分点|季度|小时|工作日|基点)|多少条|几条|多少项|几项|多少地区|多少省|"
+                          r"多少城市|\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
     (Op.MAX, re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bbiggest\b|\bthe most\b|\bmaximum\b", re.I)),
     (Op.MIN, re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bthe least\b|\bminimum\b", re.I)),
     # 累计 is a sum only when it asks the amount ("累计是多少"); "累计装机" is a measure, not an operation
@@ -32,7 +33,7 @@ EACH_RE = re.compile(r"分别|各自|各是|各为|\brespectively\b|\beach\b", r
 
 # "不含深圳", "剔除贵州", "去掉江苏和上海", "excluding Jiangsu": what follows these words leaves the aggregate
 EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*(.{1,30}?)"
-                        r"(?=[，,。；;）)？?]|的|以外|之外|外|后|$)", re.I)
+                        r"(?=[，,。；;）)？?]|以外|之外|外|后|$)", re.I)
 
 # A table's own total row: summing it with the rows it totals would count every row twice.
 TOTAL_ROW_RE = re.compile(r"^\s*(?:合计|总计|小计|共计|总和|全国合计|total|sum)(?![a-z])", re.I)

@@ -237,3 +237,12 @@ def test_resolve_followup(history, question, resolved):
     from assistant.answer.offline import resolve_followup
 
     assert resolve_followup(question, history) == resolved
+
+
+def test_relative_year_is_read_by_the_report_date(assistant):
+    # 天风's report is dated 2024-09-17: its "明年" is 2025, and the passages are retrieved for the dated question
+    a = assistant.ask("天风预计明年地方智算建设规模是多少？")
+    assert any("2025" in n and "天风预计2025年" in n for n in a.notes)
+    assert not a.abstained and "107.1" in a.answer
+    undated = assistant.ask("天风预计2025年地方智算建设规模是多少？")
+    assert [c.id for c in a.citations] == [c.id for c in undated.citations]

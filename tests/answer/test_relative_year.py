@@ -1,0 +1,27 @@
+"""Relative years (明年, last year) are read by the date of the report a question is about."""
+
+from assistant.answer.analysis import analyse, dated, report_year
+from assistant.core.models import CardField, ReportCard
+
+
+def card(date: str | None) -> ReportCard:
+    field = CardField(value=date, start=0, end=len(date)) if date else None
+    return ReportCard(report="x.txt", date=field)
+
+
+def test_relative_years_become_absolute():
+    assert dated("澜沧认为明年底全国光伏总装机能到多少？", 2024) == "澜沧认为2025年底全国光伏总装机能到多少？"
+    assert dated("去年行业规模多大？前年呢？", 2024) == "2023年行业规模多大？2022年呢？"
+    assert dated("What does it expect for next year?", 2024) == "What does it expect for 2025?"
+    assert dated("2025年目标是多少？", 2024) == "2025年目标是多少？"  # nothing relative: unchanged
+
+
+def test_report_year_from_card_date():
+    assert report_year(card("2024 年 09 月 17 日")) == 2024
+    assert report_year(card("2023-07-15")) == 2023
+    assert report_year(card(None)) is None and report_year(None) is None
+
+
+def test_analysis_flags_relative_years():
+    assert analyse("今年头三个月谁的利润增长最好？", []).relative_year
+    assert not analyse("2024年一季度谁的利润增长最好？", []).relative_year
