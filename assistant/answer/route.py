@@ -16,7 +16,7 @@ from assistant.core.text import has_cjk
 from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
-from assistant.targets.table_calc import TableTotal, asked_unit, first_op
+from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, first_op
 from assistant.targets.units import convert_unit, fmt
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
@@ -41,11 +41,19 @@ _GROUPS = [
     (GroupBy.REGION, re.compile(r"按地区|按省|分地区|各地区分别|\bby region\b|\bper region\b", re.I)),
     (GroupBy.METRIC, re.compile(r"按口径|按类型|分口径|\bby metric\b|\bby type\b", re.I)),
 ]
-_SOURCES = [
-    (re.compile(r"两份报告|两篇报告|两家|所有来源|所有报告|全部报告|both reports|all (?:the )?(?:reports|sources)", re.I), "all"),
-    (re.compile(r"图表\s*([0-9]+)"), "图表{}"),
-    (re.compile(r"图\s*([0-9]+)"), "图{}"),
-]
+_ALL_SOURCES = re.compile(r"两份报告|两篇报告|两家|所有来源|所有报告|全部报告|both reports|all (?:the )?(?:reports|sources)", re.I)
+
+
+def _source(question: str) -> str | None:
+    """"all" for both reports; a table named as the reports name it (图3, 图表2), or by its number alone when
+    named in English (Figure 3 → "3": the tool matches it whatever the report's prefix); the one table-reference
+    rule is table_calc's."""
+    if _ALL_SOURCES.search(question):
+        return "all"
+    m = TABLE_REF_RE.search(question)
+    if not m:
+        return None
+    return f"{m[1]}{m[2]}" if has_cjk(m[1]) else m[2]
 _MONTHS = "january february march april may june july august september october november december".split()
 _PUBLISHED_MONTH = [
     re.compile(r"(20[0-9]{2})\s*年\s*([0-9]{1,2})\s*月"),
@@ -169,7 +177,7 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     if year:
         filters["target_year"] = int(year[1]) if len(year[1]) == 4 else 2000 + int(year[1])
     group_by = next((g for g, pattern in _GROUPS if pattern.search(question)), None)
-    source = next((fmt_.format(*m.groups()) for p, fmt_ in _SOURCES if (m := p.search(question))), None)
+    source = _source(question)
     regions = _regions(without_exclusions(question), known_regions)
     left_out = excluded_text(question)
     return TotalsQuery(

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from assistant.core.models import (Caveat, Exclusion, ExclusionReason, GroupBy, Metric, Op, StatedFigure, TargetRow,
                                    TotalResult)
+from assistant.core.text import CAPTION_RE
 from assistant.targets.kinds import kind_of
 from assistant.targets.regions import NATIONAL, ancestors, english_region, normalise_region
 from assistant.targets.units import fmt, qualifier_kind, tidy
@@ -118,6 +119,9 @@ def _short_source(row: TargetRow) -> str:
 def _source_matches(row: TargetRow, source: str) -> bool:
     s = source.replace(" ", "")
     table = row.source_table
+    if s.isdigit():  # a table named by number only (Figure 3): any caption prefix with that number
+        m = CAPTION_RE.match(table.split("#", 1)[-1]) if "#" in table else None
+        return bool(m) and m["num"] == s
     return s in (table, table.split("#", 1)[-1], "#" + table.split("#", 1)[-1]) or row.citation.report.startswith(s)
 
 

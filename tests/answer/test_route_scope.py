@@ -31,3 +31,10 @@ def test_provincial_level_leaves_cities_out():
 def test_stated_count_is_not_a_duration():
     assert route("其余四个省2025年营收目标合计多少亿元？", KNOWN, (), METRICS).stated_count == 4
     assert route("未来3个月发布的规划合计多少？", KNOWN, (), METRICS).stated_count is None
+
+
+def test_table_named_by_the_one_reference_rule():
+    assert route("天风报告图3中25年的智算目标总计多少", KNOWN, (), METRICS).source_table == "图3"
+    assert route("表1中各省2025年目标合计多少？", KNOWN, (), METRICS).source_table == "表1"
+    assert route("What is the 2025 total of the targets in Figure 3?", KNOWN, (), METRICS).source_table == "3"
+    assert route("两份报告的2025年目标合计多少？", KNOWN, (), METRICS).source_table == "all"

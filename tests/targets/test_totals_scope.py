@@ -47,3 +47,8 @@ def test_preferred_report_wins_over_the_one_with_most_rows():
 def test_provinces_only():
     r = total(reports=["a.txt"], include_cities=False)
     assert [x.region for x in r.rows] == ["江苏", "安徽", "湖北"]
+
+
+def test_a_table_named_by_number_matches_any_caption_prefix():
+    assert len(total(source_table="1").rows) == len(total(source_table="图表1").rows) > 0
+    assert total(source_table="2").value is None
