@@ -15,6 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from assistant.core.bilingual import corpus_groups
 from assistant.core.glossary import expand_query, zh_terms
 from assistant.ingest.store.index import Index
 from assistant.core.models import Chunk, ChunkKind, SearchHit
@@ -89,6 +90,12 @@ class HybridRetriever(BaseRetriever):
         # English questions: the e5 vector of the glossary's Chinese terms finds the Chinese passages that the
         # English question's own vector ranks low (cross-lingual e5-small is weak here), so it votes instead.
         dense_queries = [" ".join(zh_terms(query))] if expanded != query else [query]
+        # English words the glossary lacks: the Chinese words of the reports CC-CEDICT gives for them, for BM25
+        # and as one more dense vote. Not for the evidence coverage: measured on dev English, it abstained more.
+        dictionary = [z for g in corpus_groups(query, snap.doc_freq, len(snap.chunks)) for z in g]
+        if dictionary:
+            expanded = f"{expanded} {' '.join(dictionary)}"
+            dense_queries.append(" ".join([*zh_terms(query), *dictionary]))
         bm25_ranking: list[str] = []
         dense_rankings: list[list[str]] = []
         if self.mode in (RetrieverKind.HYBRID, RetrieverKind.BM25):

@@ -1,0 +1,32 @@
+"""English words → the reports' Chinese words: CC-CEDICT read backwards, kept to words the index holds."""
+
+from assistant.core.bilingual import Dictionary, corpus_groups, dictionary
+
+TINY = Dictionary({"supplier": {"供应商", "供货商"}, "little dragon": {"小龙"}, "four little dragons": {"四小龙"},
+                   "according to": {"根据"}, "battery": {"电池"}, "in": {"在内"}})
+IN_REPORTS = {"供应商": 3, "四小龙": 1, "根据": 40, "电池": 90}.get
+
+
+def groups(text, share=50):
+    return TINY.groups(text, lambda z: IN_REPORTS(z, 0), share)
+
+
+def test_longest_phrase_first_and_plural_to_singular():
+    assert groups("Which suppliers are among the four little dragons?") == [["供应商"], ["四小龙"]]
+
+
+def test_words_the_reports_lack_or_hold_everywhere_are_left_out():
+    assert groups("Which suppliers does it name?") == [["供应商"]]  # 供货商 is in no report
+    assert groups("battery suppliers", share=100) == [["电池"], ["供应商"]]
+    assert groups("battery suppliers", share=50) == [["供应商"]]  # 电池 is in 90 chunks: marks nothing
+
+
+def test_asking_words_and_glossary_phrases_are_not_looked_up():
+    assert groups("according to the report, in 2024") == []
+    assert groups("intelligent computing suppliers") == [["供应商"]]  # the glossary's phrase is the glossary's
+
+
+def test_real_dictionary_and_chinese_questions():
+    real = dictionary()
+    assert "四小龙" in real.lookup("four little dragons") and "供应商" in real.lookup("suppliers")
+    assert corpus_groups("四小龙是哪几家？", {"四小龙": 1}, 100) == []  # Chinese questions need no dictionary
