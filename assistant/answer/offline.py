@@ -10,7 +10,7 @@ from collections.abc import Callable
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, Coverage, Unit, answer_type_bonus, is_boilerplate, mentions,
                                       must_terms, question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
-from assistant.core.text import SENTENCE_RE, has_cjk
+from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
 from assistant.core.tokenize import normalize
 from assistant.core.models import Answer, Citation, SearchHit
 from assistant.ingest.structure import split_cells
@@ -171,7 +171,7 @@ class OfflineAnswerer:
 
     def run(self, question: str, hits: list[SearchHit], both_reports: bool = False,
             each_min: float = SUPPORT_COVERAGE) -> Answer:
-        zh = has_cjk(question)
+        zh = question_lang(question) == "zh"  # the answer's language ("…the total in 亿元?" is English)
         chosen = self.select(question, hits, both_reports, each_min)
         if not chosen:
             return abstention(question, hits)
@@ -187,7 +187,7 @@ class OfflineAnswerer:
 
 
 def abstention(question: str, hits: list[SearchHit], note: str = "") -> Answer:
-    zh = has_cjk(question)
+    zh = question_lang(question) == "zh"
     text = ("报告中未找到该问题的答案。以下是最接近的段落，仅供参考，不作为依据。" if zh else
             "The reports do not say. The closest passages are listed as related, not as support.")
     related = []

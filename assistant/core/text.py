@@ -63,5 +63,19 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
 
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+
+
+def question_lang(text: str) -> str:
+    """The language a question is asked in, so the one its answer is written in: "zh" or "en". An English question
+    may name Chinese terms ("What is the total in 亿元?", "…the “一事一议” criteria?"); a Chinese one may name
+    Latin ones ("寒武纪的MLU370和GPU"): English when at least three English words and at least half as many as
+    Chinese characters."""
+    if not has_cjk(text):
+        return "en"
+    words, cjk = len(_LATIN_WORD_RE.findall(text)), len(_CJK_RE.findall(text))
+    return "en" if words >= 3 and 2 * words >= cjk else "zh"
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
