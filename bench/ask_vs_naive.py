@@ -1,0 +1,48 @@
+"""Warm `Assistant.ask` p50 against a naive LangChain-style retrieval (one query embedding + one vector search),
+on the same index and questions, measured in one run (issue 12's latency target: ask ≤ 1.5× naive).
+
+    .venv/bin/python bench/ask_vs_naive.py --index DIR --qa evals/qa.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--index", required=True)
+    ap.add_argument("--qa", default="evals/qa.jsonl")
+    args = ap.parse_args()
+    os.environ["ASSISTANT_INDEX_DIR"] = args.index
+    from assistant.core.settings import Settings
+    from assistant.facade import Assistant
+
+    assistant = Assistant(Settings())
+    questions = [json.loads(line)["question"] for line in open(args.qa, encoding="utf-8") if line.strip()]
+    assistant.targets()  # derived data is built once per catalog generation: not part of a warm ask
+    for q in questions[:5]:
+        assistant.ask(q)
+    ask, naive = [], []
+    for q in questions:
+        t = time.perf_counter()
+        assistant.ask(q)
+        ask.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        assistant.index.vectors.query(assistant.index.embedder.embed_query(q), 5)
+        naive.append((time.perf_counter() - t) * 1000)
+    a, n = statistics.median(ask), statistics.median(naive)
+    print(f"{len(questions)} questions: warm ask p50 {a:.1f} ms, naive (1 embedding + 1 vector search) p50 "
+          f"{n:.1f} ms, ratio {a / n:.2f}")
+
+
+if __name__ == "__main__":
+    main()
