@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer.analysis import MetaField, QuestionAnalysis
 from assistant.core.models import Answer, CardField, Citation, ReportCard
+from assistant.core.text import question_lang
 
 # (report, start, end) → a Citation whose id names the chunk holding the span, or None
 Cite = Callable[[str, int, int], "Citation | None"]
@@ -23,9 +24,27 @@ def _fields(card: ReportCard, field: MetaField) -> list[CardField]:
     return [value] if value else []
 
 
+# English for the ratings a card reads (ingest/card.py), so an English question gets an English answer; the value
+# itself stays as the report writes it (it is what the citation quotes)
+RATING_EN = {"强于大市": "Outperform", "优于大市": "Outperform", "跑赢行业": "Outperform", "同步大市": "Market perform",
+             "弱于大市": "Underperform", "跑输行业": "Underperform", "谨慎推荐": "Cautious recommend",
+             "推荐": "Recommend", "买入": "Buy", "增持": "Overweight", "看好": "Positive", "中性": "Neutral",
+             "减持": "Underweight", "卖出": "Sell", "超配": "Overweight", "标配": "Market weight", "低配": "Underweight"}
+ACTION_EN = {"维持": "maintained", "首次": "initiated", "上调": "upgraded", "下调": "downgraded"}
+EN_LEAD = "From the report cards (quoted in the original Chinese):"
+
+
+def rating_en(value: str) -> str:
+    """"强于大市（维持）" → "Outperform, maintained"; "" for a rating it does not know."""
+    rating = next((en for zh, en in RATING_EN.items() if value.startswith(zh)), "")
+    action = next((en for zh, en in ACTION_EN.items() if zh in value[2:]), "")
+    return ", ".join(x for x in (rating, action) if x) if rating else ""
+
+
 def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: Cite) -> Answer | None:
-    """The asked fields of each card, one line per report with [n]; None when no card holds any of them."""
-    zh = analysis.lang == "zh"
+    """The asked fields of each card, one line per report with [n]; None when no card holds any of them. An English
+    question gets an English lead line and each rating in English beside the report's own words."""
+    zh = question_lang(analysis.question) == "zh"  # "What rating does 天风证券 give?" is English
     lines: list[str] = []
     citations: list[Citation] = []
     for card in cards:
@@ -37,12 +56,16 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
                     continue
                 citations.append(c)
                 label = _LABELS[field][0 if zh else 1]
-                parts.append(f"{label}{'：' if zh else ': '}{f.value} [{len(citations)}]")
+                gloss = rating_en(f.value) if field is MetaField.RATING and not zh else ""
+                parts.append(f"{label}{'：' if zh else ': '}{f.value}{f' ({gloss})' if gloss else ''} "
+                             f"[{len(citations)}]")
         if parts:
             who = card.broker.value if card.broker else card.report
             title = f"《{card.title.value}》" if card.title else ""
-            lines.append(f"{who}{title}：" + ("；".join(parts) if zh else "; ".join(parts)))
+            lines.append(f"{who}{title}：" + "；".join(parts) if zh else f"- {who}{title}: " + "; ".join(parts))
     if not citations:
         return None
+    if not zh:
+        lines.insert(0, EN_LEAD)
     return Answer(question=analysis.question, answer="\n".join(lines), abstained=False, citations=citations,
                   notes=["报告信息卡 / from the report card"])

@@ -21,7 +21,7 @@ from assistant.answer.align import MARKER_RE, align
 from assistant.answer.evidence import Unit
 from assistant.answer.prompt import build_messages
 from assistant.core.models import Citation, LLMFallback, ReportCard
-from assistant.core.text import has_cjk
+from assistant.core.text import has_cjk, question_lang
 
 NOT_FOUND_RE = re.compile(r"未找到|没有(?:提到|提及|相关)|do(?:es)? not (?:say|mention)|not found", re.IGNORECASE)
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
@@ -101,9 +101,10 @@ def degenerate(text: str, question: str, passages: Sequence[str], max_chars: int
     if says_not_found(text):  # in either language: the caller decides what an abstention means
         return None
     said = f": {text[:60]!r}"  # what the model wrote, so the note shows why
-    if has_cjk(question) and (not has_cjk(text) or is_english(text)):
+    zh = question_lang(question) == "zh"  # "…the total in 亿元?" is an English question
+    if zh and (not has_cjk(text) or is_english(text)):
         return LLMRejected(LLMFallback.WRONG_LANGUAGE, "a Chinese question answered in another language" + said)
-    if not has_cjk(question) and not is_english(text):
+    if not zh and not is_english(text):
         return LLMRejected(LLMFallback.WRONG_LANGUAGE, "an English question answered in another language" + said)
     return None
 
@@ -157,7 +158,7 @@ def llm_answer(chat_model, question: str, passages: Sequence[Unit], cards: Seque
         raise LLMRejected(LLMFallback.UNSUPPORTED, reasons or "no sentence the passages support")
     cited = list(dict.fromkeys(n for a in kept for n in a.cites))
     renumber = {old: new for new, old in enumerate(cited, start=1)}
-    sep = "" if has_cjk(question) else " "
+    sep = " " if question_lang(question) == "en" else ""
     body = sep.join(_with_markers(a.text, [renumber[n] for n in a.cites]) for a in kept)
     notes = []
     dropped = [a for a in aligned if a.dropped]

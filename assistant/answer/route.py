@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from assistant.core.asks import excluded_text, ops_in, without_exclusions
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
-from assistant.core.text import has_cjk
+from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
@@ -210,7 +210,7 @@ def in_unit(value, unit: str, asked: str) -> str:
 
 def format_table_total(question: str, result: TableTotal, asked: str = "") -> str:
     """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n]."""
-    zh = has_cjk(question)
+    zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
     v, unit = fmt(result.value), result.unit
     extra = in_unit(result.value, unit, asked) if result.op != "count" else ""
     where = result.terms[0].label if result.op in ("max", "min") and result.terms else ""
@@ -221,15 +221,17 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
         "min": (f"最小为 {v} {unit}{extra}（{where}）", f"Smallest: {v} {unit}{extra} ({where})"),
     }[result.op][0 if zh else 1]
     source = result.table.caption or result.table.id
-    lines = [head + (f"——{source}，{result.measure}。" if zh else f" — {source}, {result.measure}."),
-             ("算式：" if zh else "Arithmetic: ") + result.expression]
+    # English: the lead line says it in English; the table's own (Chinese) caption and column follow on their own line
+    lines = [head + f"——{source}，{result.measure}。"] if zh else \
+        [f"{head}, from {len(result.terms)} rows of this table:", f"Table: {source}; column: {result.measure}"]
+    lines.append(("算式：" if zh else "Arithmetic: ") + result.expression)
     lines += [f"- {t.label}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=1)]
     return "\n".join(lines)
 
 
 def format_total_answer(question: str, result: TotalResult, first: int = 1) -> str:
     """Figure, arithmetic, caveats and [n] markers; marker n stands for result.rows[n-first].citation."""
-    zh = has_cjk(question)
+    zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
     caveats = [c.text(zh) for c in result.caveats]
     if result.value is None:
         head = "没有匹配的行：表格中没有能回答这个问题的数据。" if zh else "No matching rows: the tables hold no data that answers this."

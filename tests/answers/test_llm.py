@@ -255,15 +255,50 @@ def test_question_the_evidence_does_not_cover_never_reaches_the_model(llm_assist
     assert "45EFlops" not in answer.answer
 
 
-def test_aggregate_figures_come_from_the_totals_tool(llm_assistant, assistant, stub):
-    """Aggregates go to the totals tool: the figures shown are the tool's, never the model's."""
-    stub.reply = "合计 999EFlops [1]。"
-    question = "2025年各地智算规划合计是多少？"
+@pytest.mark.parametrize("question", ["2025年各地智算规划合计是多少？",
+                                      "What is the total 2025 intelligent computing target of all regions?"])
+def test_aggregate_figures_come_from_the_totals_tool(llm_assistant, assistant, stub, question):
+    """Aggregates go to the totals tool, in either language: the figures shown are the tool's, never the model's."""
+    stub.reply = "合计 999EFlops [1]。" if "合计" in question else "The total is 999 EFlops [1]."
     answer = llm_assistant.ask(question)
     assert answer.tool is not None and answer.tool.name == "totals"
     assert not stub.requests
     assert "999" not in answer.answer
     assert answer.answer == assistant.ask(question).answer
+    assert answer.answer.startswith("合计" if "合计" in question else "Total:")
+    assert_verbatim(llm_assistant, answer)
+
+
+Q_EN_MIXED = "Per the 实施方案, what is Beijing's AI computing target for 2025?"  # English, naming a Chinese term
+
+
+def test_english_question_naming_a_chinese_term_gets_the_english_prompt(llm_assistant, stub):
+    stub.reply = lambda req: f"Beijing (北京) plans 45EFlops of AI computing (智算) by 2025 [{passage_with(req, '45EFlops')}]."
+    answer = llm_assistant.ask(Q_EN_MIXED)
+    assert system_prompt(stub.requests[0]) == SYSTEM_EN
+    assert answer.llm_fallback is None, answer.notes
+    assert answer.answer == "Beijing (北京) plans 45EFlops of AI computing (智算) by 2025 [1]."
+    assert [c.quote for c in answer.citations] == [BEIJING_ROW]
+
+
+def test_english_question_naming_a_chinese_term_answered_in_chinese_falls_back(llm_assistant, stub):
+    stub.reply = "北京计划到2025年智算算力达到45EFlops [1]。"
+    answer = llm_assistant.ask(Q_EN_MIXED)
+    assert answer.llm_fallback is LLMFallback.WRONG_LANGUAGE
+    assert answer.answer.startswith("The reports say (quoted in the original Chinese):")  # an English lead
+    assert "45EFlops" in answer.answer
+    assert_verbatim(llm_assistant, answer)
+
+
+def test_english_report_card_question_is_answered_in_english(llm_assistant, stub):
+    """A report-level question never reaches the model; asked in English, the card answer leads in English and
+    glosses the rating, the report's own words kept (they are what the citation quotes)."""
+    answer = llm_assistant.ask("What rating does Guolian's report give the sector?")
+    assert not stub.requests
+    lead, line = answer.answer.split("\n")
+    assert lead == "From the report cards (quoted in the original Chinese):"
+    assert line.startswith("- 国联证券《") and "rating: 强于大市（维持） (Outperform, maintained) [1]" in line
+    assert_verbatim(llm_assistant, answer)
 
 
 def test_unreachable_server_falls_back(built_index, assistant, offline_beijing):
