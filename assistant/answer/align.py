@@ -4,7 +4,9 @@ given, and cited by the ones that support it.
 A passage supports a sentence when it holds every figure the sentence states and enough of its key terms
 (Chinese words; for English, the glossary's Chinese terms, names kept in Chinese, known ASCII terms). The model's
 own [n] markers are kept when the passages they name pass that test, and replaced otherwise. A sentence stating a
-figure no passage holds is removed; a sentence nothing supports is removed too. Sentences come from the project's
+figure no passage holds is removed; a sentence nothing supports is removed too. A figure is held by its digits, or
+by its value when the sentence writes it in another magnitude or unit ("588 billion" for 5880亿, "10 GW" for
+1000万千瓦); the same digits in a magnitude or unit of another value ("5880 billion", "1000 MW") are not held. Sentences come from the project's
 one splitter (core/text.py); passages are the offline answerer's evidence units.
 """
 
@@ -14,11 +16,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from assistant.answer.evidence import QUESTION_WORDS, Unit
 from assistant.core.glossary import zh_term_groups
 from assistant.core.text import has_cjk, sentence_spans
 from assistant.core.tokenize import normalize, term_groups, tokenize
+from assistant.targets.units import parse_values
 
 MARKER_RE = re.compile(r"\[(\d+)\]")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -47,20 +51,95 @@ class Aligned:
     dropped: str = ""  # why the sentence was removed ("" = kept)
 
 
-def figures(text: str) -> set[str]:
-    """The numbers a text states: NFKC, thousands separators dropped, trailing zeros of decimals dropped."""
-    text = unicodedata.normalize("NFKC", MARKER_RE.sub(" ", text)).replace(",", "")
-    text = BULLET_RE.sub("", text)
-    return {n.rstrip("0").rstrip(".") if "." in n else n for n in NUMBER_RE.findall(text)}
+# An English answer's "5880 billion" for a passage's "5880亿" (亿 = 10^8) is another figure, ten times too large:
+# a figure written with an English magnitude is checked by its value against the passages' values, 万 and 亿 read.
+EN_SCALE = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+ZH_SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
+EN_SCALED_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|bn|mn)\b", re.IGNORECASE)
+VALUE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万|thousand|million|billion|trillion|bn|mn\b)?", re.IGNORECASE)
+SCALE_TOLERANCE = 0.01  # "about 590 billion" for 5880亿
+
+
+def _clean(text: str) -> str:
+    return BULLET_RE.sub("", unicodedata.normalize("NFKC", MARKER_RE.sub(" ", text)).replace(",", ""))
+
+
+def _plain(n: str) -> str:
+    return n.rstrip("0").rstrip(".") if "." in n else n
+
+
+def figures(text: str, scaled: bool = False) -> set[str]:
+    """The numbers a text states: NFKC, thousands separators dropped, trailing zeros of decimals dropped. With
+    `scaled`, a number followed by an English magnitude is kept with it ("5880 billion"): its value is what a
+    passage must hold."""
+    text = _clean(text)
+    out: set[str] = set()
+    if scaled:
+        for m in EN_SCALED_RE.finditer(text):
+            out.add(f"{_plain(m.group(1))} {m.group(2).lower()}")
+        text = EN_SCALED_RE.sub(" ", text)
+    return out | {_plain(n) for n in NUMBER_RE.findall(text)}
+
+
+def _values(text: str) -> list[float]:
+    """Every number of a text by its value, a Chinese or English magnitude after it read (350万 → 3.5e6)."""
+    out = []
+    for m in VALUE_RE.finditer(_clean(text)):
+        scale = (m.group(2) or "").lower()
+        out.append(float(m.group(1)) * (ZH_SCALE.get(scale) or EN_SCALE.get(scale) or 1.0))
+    return out
 
 
 def _holds_figure(unit: Unit, figure: str) -> bool:
+    if " " in figure:  # "588 billion": the passage must hold that value (5880亿), not just the digits
+        number, scale = figure.split(" ")
+        value = float(number) * EN_SCALE[scale]
+        return any(abs(v - value) <= SCALE_TOLERANCE * value for v in _values(f"{unit.text} {unit.chunk.context}"))
     hay = figures(f"{unit.text} {unit.chunk.context}")
     if figure in hay:
         return True
     # "2025" in an answer, "25年" in the passage
     return len(figure) == 4 and figure.startswith("20") and bool(
         re.search(rf"(?<!\d){figure[2:]}\s*年", unit.text))
+
+
+def _said_values(sentence: str):
+    return parse_values(unicodedata.normalize("NFKC", MARKER_RE.sub(" ", sentence)))
+
+
+def _unit_values(unit: Unit, cache: dict[int, list]) -> list:
+    if id(unit) not in cache:
+        cache[id(unit)] = parse_values(unit.text)
+    return cache[id(unit)]
+
+
+def _same_value(a, b) -> bool:
+    return a.unit == b.unit and abs(a.value - b.value) <= abs(b.value) * Decimal("0.01")
+
+
+def _holder(sentence: str):
+    """`holds(unit, figure)` for this sentence: the passage holds the figure's digits, or the value the sentence
+    writes with that figure in another unit of its family ("10 GW" for "1000万千瓦")."""
+    said, cache = _said_values(sentence), {}
+
+    def holds(unit: Unit, figure: str) -> bool:
+        return _holds_figure(unit, figure) or any(
+            _plain(str(v.number)) == figure and any(_same_value(h, v) for h in _unit_values(unit, cache))
+            for v in said)
+
+    return holds
+
+
+def unit_conflicts(sentence: str, units: Sequence[Unit]) -> list[str]:
+    """Figures the sentence writes in another unit than the passage does, and so wrongly: "1000 MW" where the
+    passage has "1000万千瓦" (10 GW). A figure is a conflict only when no passage holds its value in its unit's
+    family but one holds the same number in that family; figures the unit parser does not read are left to the
+    digit check."""
+    said, cache = _said_values(sentence), {}
+    held = [h for u in units for h in _unit_values(u, cache)]
+    return [v.text.strip() for v in said
+            if not any(_same_value(h, v) for h in held)
+            and any(h.unit == v.unit and _plain(str(h.number)) == _plain(str(v.number)) for h in held)]
 
 
 def key_terms(sentence: str) -> list[tuple[str, ...]]:
@@ -99,8 +178,8 @@ def term_support(groups: Sequence[tuple[str, ...]], unit: Unit) -> float:
 
 def supports(sentence: str, units: Sequence[Unit]) -> bool:
     """Whether these passages together hold every figure of the sentence and one of them enough of its terms."""
-    figs, groups = figures(sentence), key_terms(sentence)
-    if any(not any(_holds_figure(u, f) for u in units) for f in figs):
+    figs, groups, holds = figures(sentence, scaled=True), key_terms(sentence), _holder(sentence)
+    if any(not any(holds(u, f) for u in units) for f in figs) or unit_conflicts(sentence, units):
         return False
     if not groups:
         return bool(figs)
@@ -110,15 +189,15 @@ def supports(sentence: str, units: Sequence[Unit]) -> bool:
 
 def best_support(sentence: str, passages: Sequence[Unit]) -> list[int] | None:
     """The fewest passages (1-based numbers) that support the sentence, best first; None when none do."""
-    figs, groups = figures(sentence), key_terms(sentence)
+    figs, groups, holds = figures(sentence, scaled=True), key_terms(sentence), _holder(sentence)
     if not figs and not groups:
         return None
     ranked = sorted(range(len(passages)), key=lambda i: (
-        -sum(_holds_figure(passages[i], f) for f in figs), -term_support(groups, passages[i]), i))
+        -sum(holds(passages[i], f) for f in figs), -term_support(groups, passages[i]), i))
     chosen: list[int] = []
     left = set(figs)
     for i in ranked:  # greedy cover of the figures ("上海：天风 30，国联 15" needs two passages)
-        held = {f for f in left if _holds_figure(passages[i], f)}
+        held = {f for f in left if holds(passages[i], f)}
         if held or not chosen:
             chosen.append(i)
             left -= held
@@ -151,7 +230,10 @@ def align(answer: str, passages: Sequence[Unit]) -> list[Aligned]:
         if found:
             out.append(Aligned(text, found, realigned=True))
             continue
-        missing = sorted(f for f in figures(text) if not any(_holds_figure(u, f) for u in passages))
+        holds = _holder(text)
+        missing = sorted(f for f in figures(text, scaled=True) if not any(holds(u, f) for u in passages))
+        conflicts = unit_conflicts(text, passages)
         out.append(Aligned(text, [], realigned=True, dropped=(
-            f"states {missing} which no passage holds" if missing else "no passage supports it")))
+            f"states {missing} which no passage holds" if missing else
+            f"states {conflicts} in another unit than the passages" if conflicts else "no passage supports it")))
     return out

@@ -129,3 +129,34 @@ def test_not_found_only_when_nothing_else_is_said():
     assert says_not_found("报告中未找到")
     assert says_not_found("The reports do not say.")
     assert not says_not_found("中国移动、中国联通、中国电信。报告中未找到。")
+
+
+SCALED = "我们预计2024年全球半导体销售额达到5880亿美元，同比增长12.9%。内蒙古2025年新型储能目标1000万千瓦以上。"
+
+
+@pytest.fixture(scope="module")
+def scaled_passages():
+    units = units_of(Chunk(id="s1", report="qinglan.txt", text=SCALED, start=0, end=len(SCALED)))
+    assert len(units) == 2, [u.text for u in units]
+    return units
+
+
+@pytest.mark.parametrize(("sentence", "cites"), [
+    ("Global semiconductor sales will reach 5880亿美元 in 2024 [1].", [1]),  # as the passage writes it
+    ("Global semiconductor sales will reach 588 billion dollars in 2024 [1].", [1]),  # converted right
+    ("Inner Mongolia (内蒙古) targets 10 GW of new energy storage by 2025 [2].", [2]),
+])
+def test_a_figure_in_another_magnitude_or_unit_of_the_same_value_is_supported(scaled_passages, sentence, cites):
+    [a] = align(sentence, scaled_passages)
+    assert a.cites == cites and not a.dropped, a
+
+
+@pytest.mark.parametrize(("sentence", "why"), [
+    # 亿 is 10^8: "5880 billion" is ten times the passage's figure, though its digits are there
+    ("Global semiconductor sales will reach 5880 billion dollars in 2024 [1].", "['5880 billion'] which no passage"),
+    # 1000万千瓦 is 10 GW, not 1000 MW
+    ("Inner Mongolia (内蒙古) targets 1000 MW of new energy storage by 2025 [2].", "['1000 MW'] in another unit"),
+])
+def test_a_figure_converted_wrongly_is_removed(scaled_passages, sentence, why):
+    [a] = align(sentence, scaled_passages)
+    assert a.dropped and why in a.dropped, a
