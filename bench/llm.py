@@ -7,7 +7,11 @@
 
 Prints, for each path: accuracy (the project's scoring, assistant/evals/), citation validity, degenerate answers
 shown, fallback rate by reason, English questions answered in English, latency p50/p95 — and how many answers the
-model itself wrote. A sample of the test split is a measurement; prompts are tuned on evals/dev.jsonl only.
+model itself wrote. "English in English" reads a model-written answer whole and any other answer (the offline
+fallback, a tool's or a report card's) by its lead line, since the quotes under it stay in the original Chinese;
+"(whole text)" is the quote-blind count over the full text, "model-written English" the model's own answers.
+A sample of the test split is a measurement; prompts are tuned on the dev sets only (dev, dev2, qa).
+The model's raw reply, before any check, is kept in the --out records (llm_raw).
 """
 
 from __future__ import annotations
@@ -64,6 +68,16 @@ def shown_degenerate(item, answer: Answer, max_chars: int) -> bool:
     return degenerate(answer.answer, item.question, [c.quote for c in answer.citations], max_chars) is not None
 
 
+def answered_in_english(answer: Answer) -> bool:
+    """The answer's own words are English. A model-written answer as a whole (Chinese names and units beside the
+    English words are fine, as in `is_english`); an offline, totals-tool or report-card answer by its lead line —
+    the quoted lines under it stay in the original Chinese, as the citations must."""
+    if from_model(answer):
+        return is_english(answer.answer)
+    lead = next((line for line in answer.answer.splitlines() if line.strip()), "")
+    return is_english(lead)
+
+
 def pct(values, p):
     import numpy as np
 
@@ -83,7 +97,9 @@ def summarize(rows, path: str, max_chars: int) -> dict:
         "model_written": sum(from_model(a) for _, a in answers),
         "fallbacks": Counter([a.llm_fallback.value for _, a in answers if a.llm_fallback]
                              + ["model abstained" for _, a in answers if a.abstained and from_model(a)]),
-        "en_in_en": f"{sum(is_english(a.answer) for _, a in en)}/{len(en)}",
+        "en_in_en": f"{sum(answered_in_english(a) for _, a in en)}/{len(en)}",
+        "en_whole_text": f"{sum(is_english(a.answer) for _, a in en)}/{len(en)}",  # the old, quote-blind measure
+        "en_model": f"{sum(from_model(a) and is_english(a.answer) for _, a in en)}/{sum(from_model(a) for _, a in en)}",
         "p50_s": pct(lat, 50), "p95_s": pct(lat, 95),
     }
 
@@ -120,9 +136,10 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as out:
         for k, item in enumerate(items, start=1):
             row = {"item": item}
+            raw: list[str] = []  # the model's reply as it came, before any check
             for path, assistant in (("offline", offline), ("llm", llm)):
                 t0 = time.perf_counter()
-                answer = assistant.ask(item.question, list(item.history) or None)
+                answer = assistant.ask(item.question, list(item.history) or None, on_token=raw.append)
                 answer.latency_ms = (time.perf_counter() - t0) * 1000
                 row[path] = answer
                 row[f"{path}_correct"] = answer_correct(item, answer)
@@ -135,21 +152,23 @@ def main() -> None:
             out.write(json.dumps({"id": item.id, "type": item.type, "lang": item.lang,
                                   "offline": row["offline"].model_dump(mode="json", exclude={"retrieved"}),
                                   "llm": a.model_dump(mode="json", exclude={"retrieved"}),
-                                  "offline_correct": row["offline_correct"], "llm_correct": row["llm_correct"]},
+                                  "offline_correct": row["offline_correct"], "llm_correct": row["llm_correct"],
+                                  "llm_raw": "".join(raw)},
                                  ensure_ascii=False) + "\n")
             out.flush()
 
     print(f"\nLLM: {args.model} at {args.base_url}, timeout {args.timeout:g} s, max tokens {args.max_tokens}, "
           f"{args.passages} passages ≤ {args.passage_chars} chars")
     print("| path | n | accuracy | citation validity | degenerate shown | model-written | fallback by reason "
-          "| English in English | p50 s | p95 s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| English in English | (whole text) | model-written English | p50 s | p95 s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for path in ("offline", "llm"):
         s = summarize(rows, path, llm_settings.llm_max_answer_chars)
         reasons = ", ".join(f"{r} {c}" for r, c in s["fallbacks"].most_common()) or "—"
         print(f"| {path} | {s['n']} | {s['accuracy']:.3f} | {s['citation_validity']:.2f} | {s['degenerate_shown']} "
               f"| {s['model_written'] if path == 'llm' else '—'} | {reasons if path == 'llm' else '—'} "
-              f"| {s['en_in_en']} | {s['p50_s']:.1f} | {s['p95_s']:.1f} |")
+              f"| {s['en_in_en']} | {s['en_whole_text']} | {s['en_model'] if path == 'llm' else '—'} "
+              f"| {s['p50_s']:.1f} | {s['p95_s']:.1f} |")
     by_type = defaultdict(lambda: [0, 0, 0])
     for r in rows:
         t = by_type[r["item"].type]
