@@ -30,7 +30,7 @@ from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
 from assistant.core.asks import EACH_RE
-from assistant.answer.analysis import Intent, QuestionAnalysis, analyse, dated, report_year
+from assistant.answer.analysis import Intent, QuestionAnalysis, analyse, dated, report_year, without_names
 from assistant.answer.card import card_answer
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
@@ -217,10 +217,13 @@ class Assistant:
         # The answerer reads a few more chunks than `retrieved` reports: evidence ranked 6th still counts.
         k = max(self.retriever.k, ANSWER_POOL)
         scope = [x["report"]] if x["report"] else x["analysis"].scope
+        # a search filtered to the named reports does not also look for their names
+        query = without_names(x["resolved"], [c for c in self.cards() if c.report in scope]) if scope else ""
+        query = query or x["resolved"]
         # the retriever runs as a step of the chain (its callbacks and tags are the chain's)
         if len(scope) > 1:  # two named reports: each one's best passages
-            return hits_of(self.retriever.invoke(x["resolved"], config, k=k, reports=scope))
-        return hits_of(self.retriever.invoke(x["resolved"], config, k=k, report=scope[0] if scope else None))
+            return hits_of(self.retriever.invoke(query, config, k=k, reports=scope))
+        return hits_of(self.retriever.invoke(query, config, k=k, report=scope[0] if scope else None))
 
     def _answer(self, x: dict) -> Answer:
         question, resolved, report, hits = x["question"], x["resolved"], x["report"], x["hits"]

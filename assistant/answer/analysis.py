@@ -99,6 +99,16 @@ def aliases(card: ReportCard) -> list[str]:
     return [n for n in names if n]
 
 
+def without_names(question: str, cards: Sequence[ReportCard]) -> str:
+    """The question without the names of the reports it is scoped to ("天风", "Tianfeng"): once the search is
+    filtered to a report, its broker's name matches only what every page of it carries (disclaimers, mastheads)."""
+    names = sorted({n for c in cards for n in aliases(c)}, key=len, reverse=True)
+    for name in names:
+        question = re.sub(rf"(?<![a-z]){re.escape(name)}(?:'s)?(?![a-z])" if name.isascii() else re.escape(name),
+                          " ", question, flags=re.I)
+    return re.sub(r"\s{2,}", " ", question).strip()
+
+
 def _topic_named(question: str, card: ReportCard) -> bool:
     """A report named by its industry as a report: "白酒那篇报告", "银行报告", "储能研报"."""
     return any(re.search(rf"{re.escape(f.value)}(?:行业)?(?:那篇|这篇|的|两篇)?(?:报告|研报|深度|点评|策略|专题)", question)

@@ -1,4 +1,5 @@
-"""Relative years (明年, last year) are read by the date of the report a question is about."""
+"""What the question analysis reads from report cards: relative years (明年, last year) by the date of the report
+asked about; the names of the reports a search is scoped to, dropped from the search text."""
 
 from assistant.answer.analysis import analyse, dated, report_year
 from assistant.core.models import CardField, ReportCard
@@ -25,3 +26,11 @@ def test_report_year_from_card_date():
 def test_analysis_flags_relative_years():
     assert analyse("今年头三个月谁的利润增长最好？", []).relative_year
     assert not analyse("2024年一季度谁的利润增长最好？", []).relative_year
+
+
+def test_scoped_search_drops_the_report_names():
+    from assistant.answer.analysis import without_names
+    tianfeng = ReportCard(report="tianfeng_2024-09-17_x.txt", broker=CardField(value="天风证券", start=0, end=4))
+    assert without_names("天风测算的2025年地方智算建设规模是多少？", [tianfeng]) == "测算的2025年地方智算建设规模是多少？"
+    assert without_names("Which companies does Tianfeng's report name?", [tianfeng]) == "Which companies does report name?"
+    assert without_names("天风证券说了什么", []) == "天风证券说了什么"
