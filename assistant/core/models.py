@@ -225,9 +225,13 @@ class Table(BaseModel):
     caption: str
     header: list[str]
     rows: list[TableRow]
-    start: int
+    start: int  # the header line's start … the last body row's end
     end: int
     page: int | None = None
+    # Offsets of the caption (Report.text[caption_start:caption_end] == caption), on its line above the table or just
+    # below it (Markdown reports); None without a caption.
+    caption_start: int | None = None
+    caption_end: int | None = None
 
 
 class Metric(str, Enum):

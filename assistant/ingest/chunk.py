@@ -1,27 +1,30 @@
 """Chunker for Chinese broker reports.
 
 Splits at section headings, then paragraphs, then sentences; a sentence is cut only when it alone exceeds the
-limit. Tab-separated tables are kept whole row by row, and every chunk of a table carries the table's caption and
-header as `context` (measured here: that took BM25 top-1 on table questions from 0 to 0.86). Every chunk's text
-is exactly `report.text[start:end]`.
+limit. Tables are the structure pass's (`structure.extract_tables`, the one table rule: which lines form a table,
+its caption above or below, its rows) — this module does not group table lines itself. A table is kept whole row by
+row, and every chunk of a table carries the table's caption and header as `context` (measured here: that took BM25
+top-1 on table questions from 0 to 0.86), whether the caption stands above the table or under it (Markdown). A caption
+above is covered by the table's first chunk; a caption under the table stays in the text that follows — it heads the
+table's source and notes and the prose that discusses the table ("按上表口径加总…"), which it names for search
+(measured on dev2: covering it in the last table chunk instead lost that prose's answers, .667 vs .673). Every
+chunk's text is exactly `report.text[start:end]`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass
 
-from assistant.core.models import Chunk, ChunkKind, Report
-from assistant.core.text import CAPTION_RE, sentence_spans
-from assistant.ingest.structure import table_lines
+from assistant.core.models import Chunk, ChunkKind, Report, Table
+from assistant.core.text import CAPTION_RE, iter_lines, sentence_spans
+from assistant.ingest.structure import extract_tables
 
 # "1. 标题", "1.1 标题", "1、标题", "2) 标题", "► 标题" — short lines that do not end a sentence.
 HEADING_RE = re.compile(r"^\s*(?:(\d+(?:\.\d+)*)\s*[、.．)）]?\s*|►\s*)(?=\S)(?P<title>.+)$")
 MAX_HEADING_CHARS = 60
-# A tab-separated line longer than this is not a table row: rows are never cut, so a 10 MB line of tabs became one
-# 10 MB chunk that tokenising and embedding could not get through. As text it is split into sentences and pieces.
-MAX_ROW_CHARS = 2000
 # Unnumbered section titles that broker reports share (disclaimers, ratings, contents).
 NAMED_HEADINGS = {"分析师声明", "一般声明", "特别声明", "投资评级声明", "免责声明", "正文目录", "图表目录",
                   "重要声明", "法律声明", "评级说明"}
@@ -32,40 +35,33 @@ class _Line:
     start: int
     end: int  # excludes the newline
     text: str
-    table: bool = False  # the structure pass reads it as a table line (tabs, pipes, aligned columns)
 
     @property
     def blank(self) -> bool:
         return not self.text.strip()
 
-    @property
-    def is_table_row(self) -> bool:
-        return self.table and len(self.text) <= MAX_ROW_CHARS and bool(self.text.strip())
-
 
 @dataclass
 class _Block:
+    """A paragraph, heading or caption line (`lines`), or one of the structure pass's tables (`table`, spanning
+    start…end: its caption above, header, rows and the blank or rule lines between them)."""
+
     kind: ChunkKind
     lines: list[_Line]
-    caption: _Line | None = None
-    header: list[_Line] = field(default_factory=list)
+    table: Table | None = None
+    span: tuple[int, int] | None = None
 
     @property
     def start(self) -> int:
-        return (self.caption or self.lines[0]).start
+        return self.span[0] if self.span else self.lines[0].start
 
     @property
     def end(self) -> int:
-        return self.lines[-1].end
+        return self.span[1] if self.span else self.lines[-1].end
 
 
 def _lines(text: str) -> list[_Line]:
-    table = table_lines(text)  # one table rule, the structure pass's
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw, pos in table))
-        pos += len(raw) + 1
-    return out
+    return [_Line(s, e, text[s:e]) for s, e in iter_lines(text)]
 
 
 def heading_level(line: str) -> int | None:
@@ -90,41 +86,37 @@ def heading_level(line: str) -> int | None:
     return number.count(".") + 1
 
 
-def _blocks(text: str) -> list[tuple[int, _Block]]:
+def _table_spans(lines: list[_Line], tables: list[Table]) -> dict[int, tuple[int, Table, tuple[int, int]]]:
+    """First line index → (last line index, table, span) of each table with its caption above, in text order."""
+    starts = [line.start for line in lines]
+    out: dict[int, tuple[int, Table, tuple[int, int]]] = {}
+    done = 0  # end of the previous table's span: never two blocks over one line
+    for t in sorted(tables, key=lambda t: t.start):
+        start = t.start if t.caption_start is None else min(t.start, t.caption_start)
+        end = t.end  # a caption under the table heads the text that follows (see the module docstring)
+        first, last = bisect_right(starts, start) - 1, bisect_right(starts, max(start, end - 1)) - 1
+        if first < 0 or lines[first].start < done:
+            continue  # overlaps the table before it (tables passed in by hand; the structure pass makes none)
+        out[first] = (last, t, (start, end))
+        done = lines[last].end + 1
+    return out
+
+
+def _blocks(text: str, tables: list[Table]) -> list[tuple[int, _Block]]:
     """Paragraph and table blocks, each with the heading level it opens (0 when it is not a heading)."""
     lines = _lines(text)
+    at = _table_spans(lines, tables)
     blocks: list[tuple[int, _Block]] = []
     i = 0
     while i < len(lines):
         line = lines[i]
+        if i in at:
+            last, table, span = at[i]
+            blocks.append((0, _Block(ChunkKind.TABLE, lines[i:last + 1], table, span)))
+            i = last + 1
+            continue
         if line.blank:
             i += 1
-            continue
-        if line.is_table_row:
-            rows = [line]
-            j = i + 1
-            while j < len(lines):
-                if lines[j].is_table_row:
-                    rows.append(lines[j])
-                    j += 1
-                elif lines[j].blank:
-                    k = j
-                    while k < len(lines) and lines[k].blank:
-                        k += 1
-                    if k < len(lines) and lines[k].is_table_row:
-                        j = k  # a blank line inside a table
-                    else:
-                        break
-                else:
-                    break
-            block = _Block(ChunkKind.TABLE, rows, header=_header(rows))
-            if blocks and blocks[-1][1].kind == ChunkKind.TEXT and len(blocks[-1][1].lines) == 1:
-                prev = blocks[-1][1].lines[0]
-                if CAPTION_RE.match(prev.text):
-                    blocks.pop()
-                    block.caption = prev
-            blocks.append((0, block))
-            i = j
             continue
         level = heading_level(line.text)
         if level or CAPTION_RE.match(line.text):
@@ -133,7 +125,7 @@ def _blocks(text: str) -> list[tuple[int, _Block]]:
             continue
         para = [line]
         j = i + 1
-        while (j < len(lines) and not lines[j].blank and not lines[j].is_table_row
+        while (j < len(lines) and j not in at and not lines[j].blank
                and not heading_level(lines[j].text) and not CAPTION_RE.match(lines[j].text)):
             para.append(lines[j])
             j += 1
@@ -142,11 +134,19 @@ def _blocks(text: str) -> list[tuple[int, _Block]]:
     return blocks
 
 
-def _header(rows: list[_Line]) -> list[_Line]:
-    # A two-line header: the second line only fills the empty cells of the first (国联 图表2).
-    header = [rows[0]]
-    if len(rows) > 2 and rows[1].text.startswith("\t") and rows[0].text.rstrip("\n").endswith("\t"):
-        header.append(rows[1])
+def _line_at(text: str, start: int) -> str:
+    end = text.find("\n", start)
+    return text[start:len(text) if end < 0 else end].rstrip("\r")
+
+
+def _header(text: str, table: Table) -> list[str]:
+    """The header line(s) as written. A two-line header: the second line only fills the empty cells of the first
+    (国联 图表2), so the table's first row belongs to the header."""
+    header = [_line_at(text, table.start)]
+    if len(table.rows) > 1 and header[0].endswith("\t"):
+        second = _line_at(text, table.rows[0].start)
+        if second.startswith("\t"):
+            header.append(second)
     return header
 
 
@@ -197,8 +197,11 @@ class Chunker:
             raise ValueError(f"chunk_size must be a whole number of characters ≥ 1, not {chunk_size!r}")
         self.chunk_size = chunk_size
 
-    def run(self, report: Report) -> list[Chunk]:
+    def run(self, report: Report, tables: list[Table] | None = None) -> list[Chunk]:
+        """The report's chunks; `tables` are its structure pass's tables (`extract_tables(report)` when not given)."""
         text, size = report.text, self.chunk_size
+        if tables is None:
+            tables = extract_tables(report)
         chunks: list[Chunk] = []
         path: list[tuple[int, str]] = []  # (level, heading)
         pending: list[tuple[int, int]] = []  # text spans of the current section, not yet emitted
@@ -228,7 +231,7 @@ class Chunker:
                 emit(s, e, ChunkKind.TEXT)
             pending.clear()
 
-        for level, block in _blocks(text):
+        for level, block in _blocks(text, tables):
             if block.kind == ChunkKind.TABLE:
                 flush()
                 self._emit_table(text, block, emit)
@@ -243,12 +246,13 @@ class Chunker:
         return chunks
 
     def _emit_table(self, text: str, block: _Block, emit) -> None:
-        caption = block.caption.text.strip() if block.caption else ""
-        header = "\n".join(h.text for h in block.header)
-        body_rows = block.lines[len(block.header):] or block.lines
-        context = "\n".join(x for x in (caption, header) if x)
-        # Rows are never cut; a chunk holds as many whole rows as fit (at least one).
-        spans = [(r.start, r.end) for r in body_rows]
-        spans[0] = (block.start, spans[0][1])  # the first chunk also covers the caption and header lines
+        table = block.table
+        header = _header(text, table)
+        context = "\n".join(x for x in (table.caption, *header) if x)
+        body_rows = table.rows[len(header) - 1:]
+        # Rows are never cut; a chunk holds as many whole rows as fit (at least one). The spans tile the block: the
+        # first also covers the caption above and the header, and each the blank or rule lines before its row.
+        ends = [r.end for r in body_rows]
+        spans = list(zip([block.start, *ends[:-1]], ends))
         for s, e in _pack(spans, self.chunk_size):
-            emit(s, e, ChunkKind.TABLE, caption=caption, context=context)
+            emit(s, e, ChunkKind.TABLE, caption=table.caption, context=context)

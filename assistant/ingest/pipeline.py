@@ -27,7 +27,7 @@ from assistant.core.tokenize import tokenize
 from assistant.core.traditional import to_simplified
 from assistant.ingest.ocr import OcrOptions, cap_note
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 EMBED_BATCH = 32
 RUNNING = "ingest_running"
 
@@ -129,7 +129,8 @@ class Ingestor:
             return
         report = load_report(path, max_bytes=self.max_bytes, ocr=self.ocr,
                              on_ocr=lambda done, total: self.progress("ocr", path.name, done, total))
-        chunks = self.chunker.run(report)
+        tables = extract_tables(report)  # the one table rule: the chunker's table blocks and the catalog's tables
+        chunks = self.chunker.run(report, tables)
         vectors, embedded = self._vectors_for(chunks, report.id)
         if self.index.settings.unit_vectors:
             summary.units_embedded += self._cache_unit_vectors(chunks, report.id)
@@ -137,7 +138,7 @@ class Ingestor:
         self.index.vectors.upsert(chunks, vectors)
         self.progress("commit", report.id, len(chunks), len(chunks))
         stale = catalog.replace_report(report, self.config, chunks, [tokenize(c.embed_text) for c in chunks],
-                                       extract_tables(report), time.time())
+                                       tables, time.time())
         self.index.vectors.delete(stale)
         (summary.updated if previous else summary.added).append(report.id)
         if note := cap_note(sum(p.ocr_skipped for p in report.pages), self.ocr.max_pages):

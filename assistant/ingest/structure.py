@@ -3,7 +3,9 @@
 A table line is tab-separated cells, a Markdown pipe row (`| 省份 | 目标 |`), or — in a run of at least three
 lines with the same number of cells — cells aligned by runs of spaces (plain-text reports typeset that way). PDF
 tables reach us from the loader already rendered as tab-separated lines, so this one parser serves text, Markdown
-and PDF alike; the chunker and the evidence units read the table lines it finds.
+and PDF alike. It is the one table rule: the chunker takes its table blocks from `extract_tables` (line spans,
+caption line above or below, rows) and the evidence units read the rows of those chunks; nothing downstream
+groups table lines again.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from assistant.core.text import caption_key, is_caption, iter_lines
 
 _SEPARATOR_CELL = re.compile(r"^[-—–=:|+\s]*$")
 CAPTION_LOOKBACK = 4  # lines; a caption further up belongs to something else
-MAX_GAP = 1  # blank lines a table may contain (wrapped rows leave one behind)
+MAX_GAP = 1  # blank lines a table may contain (wrapped rows leave one behind); two or more end the table
+# A line longer than this is not a table row: the chunker never cuts a row, so a 10 MB line of tabs became one 10 MB
+# chunk that tokenising and embedding could not get through. As prose it is split into sentences and pieces.
+MAX_ROW_CHARS = 2000
 
 
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -32,7 +37,7 @@ MIN_SPACED_RUN = 3  # header + two rows: fewer aligned lines are as likely a poe
 
 
 def is_table_line(line: str) -> bool:
-    return "\t" in line or is_pipe_row(line)
+    return len(line) <= MAX_ROW_CHARS and ("\t" in line or is_pipe_row(line))
 
 
 def split_cells(line: str) -> list[str]:
@@ -46,7 +51,7 @@ def split_cells(line: str) -> list[str]:
 
 def _spaced_cells(line: str) -> int:
     """Cells of a line aligned by spaces (0 when it is not such a line)."""
-    if "\t" in line or is_pipe_row(line) or not _SPACES.search(line.strip()):
+    if len(line) > MAX_ROW_CHARS or "\t" in line or is_pipe_row(line) or not _SPACES.search(line.strip()):
         return 0
     n = len(split_cells(line))
     return n if n >= 3 else 0
@@ -67,13 +72,6 @@ def spaced_rows(lines: list[tuple[int, int, str]]) -> set[int]:
     return found
 
 
-def table_lines(text: str) -> set[int]:
-    """Start offsets of every line the parser reads as a table line (the chunker keeps those rows whole)."""
-    lines = [(s, e, text[s:e]) for s, e in iter_lines(text)]
-    spaced = spaced_rows(lines)
-    return {s for i, (s, _, line) in enumerate(lines) if is_table_line(line) or i in spaced}
-
-
 def _is_blank(line: str) -> bool:
     return not line.strip()
 
@@ -85,13 +83,18 @@ def is_rule_row(cells: list[str]) -> bool:
     return all(_SEPARATOR_CELL.match(c) for c in cells) and any("-" in c or "—" in c for c in cells)
 
 
-def _runs(lines: list[tuple[int, int, str]]) -> Iterator[list[int]]:
+def _table_indices(lines: list[tuple[int, int, str]]) -> set[int]:
+    """Indices of every line read as a table line: tabs, pipe rows, space-aligned runs."""
+    spaced = spaced_rows(lines)
+    return {i for i, (_, _, line) in enumerate(lines) if is_table_line(line) or i in spaced}
+
+
+def _runs(lines: list[tuple[int, int, str]], table: set[int]) -> Iterator[list[int]]:
     """Indices of table lines forming one table: ≥2 lines, bridging at most MAX_GAP blank lines."""
     run: list[int] = []
     gap = 0
-    spaced = spaced_rows(lines)
     for i, (_, _, line) in enumerate(lines):
-        if is_table_line(line) or i in spaced:
+        if i in table:
             run.append(i)
             gap = 0
         elif _is_blank(line) and run and gap < MAX_GAP:
@@ -104,25 +107,25 @@ def _runs(lines: list[tuple[int, int, str]]) -> Iterator[list[int]]:
         yield run
 
 
-def _caption(lines: list[tuple[int, int, str]], first: int) -> str:
-    """Nearest non-blank line above the table, if it is a caption and close enough."""
+def _caption(lines: list[tuple[int, int, str]], first: int, table: set[int]) -> int | None:
+    """Index of the nearest non-blank line above the table, if it is a caption and close enough."""
     for i in range(first - 1, max(-1, first - 1 - CAPTION_LOOKBACK), -1):
         line = lines[i][2]
         if _is_blank(line):
             continue
-        return line.strip() if is_caption(line) else ""
-    return ""
+        return i if is_caption(line) and i not in table else None
+    return None
 
 
-def _caption_below(lines: list[tuple[int, int, str]], last: int) -> str:
-    """A caption under the table (Markdown reports put it there), unless it introduces the next table."""
+def _caption_below(lines: list[tuple[int, int, str]], last: int, table: set[int]) -> int | None:
+    """Index of a caption under the table (Markdown reports put it there), unless it introduces the next table."""
     below = [i for i in range(last + 1, min(len(lines), last + 1 + CAPTION_LOOKBACK)) if not _is_blank(lines[i][2])]
-    if not below or not is_caption(lines[below[0]][2]):
-        return ""
+    if not below or not is_caption(lines[below[0]][2]) or below[0] in table:
+        return None
     after = next((i for i in range(below[0] + 1, len(lines)) if not _is_blank(lines[i][2])), None)
-    if after is not None and is_table_line(lines[after][2]):
-        return ""
-    return lines[below[0]][2].strip()
+    if after is not None and after in table:  # any table line, space-aligned ones too: the next table's caption
+        return None
+    return below[0]
 
 
 def _table_key(caption: str, ordinal: int) -> str:
@@ -132,9 +135,10 @@ def _table_key(caption: str, ordinal: int) -> str:
 def extract_tables(report: Report) -> list[Table]:
     text = report.text
     lines = [(s, e, text[s:e]) for s, e in iter_lines(text)]
+    table = _table_indices(lines)
     tables: list[Table] = []
     seen: set[str] = set()
-    for ordinal, run in enumerate(_runs(lines), start=1):
+    for ordinal, run in enumerate(_runs(lines, table), start=1):
         rows = []
         for i in run:
             start, end, line = lines[i]
@@ -143,7 +147,11 @@ def extract_tables(report: Report) -> list[Table]:
                 rows.append(TableRow(cells=cells, start=start, end=end))
         if len(rows) < 2:
             continue
-        caption = _caption(lines, run[0]) or _caption_below(lines, run[-1])
+        at = _caption(lines, run[0], table)
+        if at is None:
+            at = _caption_below(lines, run[-1], table)
+        caption = lines[at][2].strip() if at is not None else ""
+        caption_start = lines[at][0] + lines[at][2].index(caption) if at is not None else None
         key = _table_key(caption, ordinal)
         table_id, n = f"{report.id}#{key}", 2
         while table_id in seen:  # two captions with one number: keep ids unique
@@ -160,6 +168,8 @@ def extract_tables(report: Report) -> list[Table]:
                 start=header.start,
                 end=body[-1].end,
                 page=report.page_at(header.start),
+                caption_start=caption_start,
+                caption_end=caption_start + len(caption) if caption_start is not None else None,
             )
         )
     return tables

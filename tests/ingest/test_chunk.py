@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from assistant.ingest.chunk import Chunker
 from assistant.core.models import Chunk, ChunkKind, Report
-from tests.fixtures.reports import CORPUS, FIG3_CAPTION, FIG3_HEADER, GUOLIAN, TIANFENG, report_of
+from assistant.ingest.structure import extract_tables, split_cells
+from tests.fixtures.reports import (CAPTION_BELOW, CORPUS, FIG3_CAPTION, FIG3_HEADER, GUOLIAN, LONE_PIPE_LINE,
+                                    LONE_TAB_LINE, TIANFENG, TWO_BLANK_LINES, report_of)
 
 
 # ---- a generator of report-like texts ----------------------------------------------------------------------
@@ -107,6 +109,8 @@ def table(draw) -> dict:
         "rows": rows,
         "inner_blank": draw(st.sampled_from([None, None, None] + list(range(len(rows))))),
         "source": draw(st.sampled_from([None, "资料来源：各地政府网站，天风证券研究所"])),
+        # Markdown reports put the caption under the table, then the source line
+        "below": draw(st.booleans()),
     }
 
 
@@ -129,13 +133,21 @@ def report_doc(draw) -> Doc:
         elif isinstance(block, list):
             add("\n".join(block))
         else:
-            spec = TableSpec(block["caption"], add(block["caption"]), block["header"], (0, 0))
-            add(block["gap"])
+            spec = TableSpec(block["caption"], (0, 0), block["header"], (0, 0))
+            if block["below"]:
+                add("见下表。\n")  # prose above: a table just before it would otherwise run into this one
+            else:
+                spec.caption_span = add(block["caption"])
+                add(block["gap"])
             spec.header_span = add(block["header"])
             for r, row in enumerate(block["rows"]):
                 add("\n\n" if block["inner_blank"] == r else "\n")
                 spec.rows.append(add(row))
-            if block["source"]:
+            if block["below"]:
+                add(block["gap"])
+                spec.caption_span = add(block["caption"])
+                add("\n" + (block["source"] or "资料来源：公司公告"))  # a source line: the caption is not the next table's
+            elif block["source"]:
                 add("\n" + block["source"])
             tables.append(spec)
     if draw(st.booleans()):
@@ -168,6 +180,77 @@ def test_five_one_line_reports_give_one_exact_text_chunk_each() -> None:
         assert (chunk.kind, chunk.text, chunk.report) == (ChunkKind.TEXT, text, "r.txt")
         assert line[chunk.start:chunk.end] == text
     assert chunker.run(report_of("")) == [] == chunker.run(report_of("\n \n"))
+
+
+# ---- the chunker's tables are the structure pass's -----------------------------------------------------------
+
+
+def table_chunks_by_table(report: Report, size: int) -> tuple[list, list[list[Chunk]]]:
+    """The structure pass's tables, and for each the table chunks lying within its span (caption included)."""
+    tables = extract_tables(report)
+    chunks = Chunker(size).run(report)
+    check_offsets_and_coverage(report, chunks)
+    spans = [(min(t.start, t.caption_start if t.caption_start is not None else t.start),
+              max(t.end, t.caption_end or t.end)) for t in tables]
+    grouped = [[c for c in chunks if c.kind is ChunkKind.TABLE and s <= c.start and c.end <= e] for s, e in spans]
+    assert sum(map(len, grouped)) == sum(c.kind is ChunkKind.TABLE for c in chunks), "a table chunk outside every table"
+    return tables, grouped
+
+
+@pytest.mark.parametrize("size", [30, 400])
+def test_a_caption_below_the_table_is_its_chunks_caption(size: int) -> None:
+    report = report_of(CAPTION_BELOW)
+    [table], [chunks] = table_chunks_by_table(report, size)
+    assert table.caption == "图表1：各省智算目标" and table.id == "r.txt#图表1"
+    assert CAPTION_BELOW[table.caption_start:table.caption_end] == table.caption
+    assert chunks and (size == 400) == (len(chunks) == 1)
+    for c in chunks:
+        assert c.caption == table.caption
+        assert c.context.split("\n") == [table.caption, "| 省份 | 目标 |"]
+    assert chunks[-1].end == table.end  # the caption line itself heads the source line and prose under the table
+    [after] = [c for c in Chunker(size).run(report) if c.start >= table.end]
+    assert after.kind is ChunkKind.TEXT and after.text.startswith(table.caption) and "资料来源" in after.text
+    rows = [line for c in chunks for line in c.text.split("\n") if line.startswith("| ") and "---" not in line]
+    assert [split_cells(r) for r in rows] == [table.header] + [r.cells for r in table.rows]
+
+
+def test_two_blank_lines_make_two_tables_for_chunker_and_structure_alike() -> None:
+    report = report_of(TWO_BLANK_LINES)
+    (first, second), (first_chunks, second_chunks) = table_chunks_by_table(report, 400)
+    assert [r.cells for r in first.rows] == [["2024", "1"], ["2025", "2"]]  # one blank line stays inside
+    assert (second.caption, second.header) == ("", ["地区", "目标"])
+    [a] = first_chunks
+    [b] = second_chunks
+    assert (a.caption, a.context) == ("图 2：两张表", "图 2：两张表\n年份\t规模")
+    assert (b.caption, b.context) == ("", "地区\t目标")
+    assert a.end == first.end and b.start == second.start
+
+
+@pytest.mark.parametrize("text", [LONE_TAB_LINE, LONE_PIPE_LINE])
+def test_a_lone_tab_or_pipe_line_is_prose_for_chunker_and_structure_alike(text: str) -> None:
+    report = report_of(text)
+    tables, _ = table_chunks_by_table(report, 400)
+    chunks = Chunker(400).run(report)
+    assert tables == [] and {c.kind for c in chunks} == {ChunkKind.TEXT}
+    line = next(line for line in text.split("\n") if "\t" in line or "|" in line)
+    assert any(line in c.text for c in chunks)
+
+
+def test_the_chunker_groups_no_table_lines_itself() -> None:
+    """Given the structure pass's tables the chunker uses them; given none, a tab table is prose to it."""
+    report = report_of(TWO_BLANK_LINES)
+    assert {c.kind for c in Chunker(400).run(report, tables=[])} == {ChunkKind.TEXT}
+    assert Chunker(400).run(report, extract_tables(report)) == Chunker(400).run(report)
+
+
+def test_a_line_too_long_for_a_row_is_prose_for_chunker_and_structure_alike() -> None:
+    from assistant.ingest.structure import MAX_ROW_CHARS
+
+    long = "甲\t" + "算" * MAX_ROW_CHARS
+    report = report_of(f"图 1：x\n地区\t目标\n{long}\n北京\t45\n")
+    assert extract_tables(report) == []  # header, then a line that is no row, then one row: no table
+    chunks = Chunker(400).run(report)
+    assert {c.kind for c in chunks} == {ChunkKind.TEXT} and all(len(c.text) <= 400 for c in chunks)
 
 
 # ---- the properties ------------------------------------------------------------------------------------------
@@ -207,8 +290,11 @@ def check_tables(doc: Doc, chunks: list[Chunk]) -> None:
             assert c.caption == t.caption
             assert t.caption in c.context.split("\n"), f"caption missing from context {c.context!r}"
             assert t.header in c.context.split("\n"), f"header missing from context {c.context!r}"
-            # A table chunk holds table lines only: nothing of the surrounding prose.
-            assert c.start >= t.caption_span[0] and c.end <= t.rows[-1][1]
+            # A table chunk holds table lines and its caption above only: nothing of the surrounding prose.
+            assert min(t.caption_span[0], t.header_span[0]) <= c.start and c.end <= t.rows[-1][1]
+        # A caption above opens the table's first chunk; one under the table heads the text that follows it.
+        holder = containing(chunks, t.caption_span)
+        assert holder and holder.kind is (ChunkKind.TABLE if t.caption_span < t.header_span else ChunkKind.TEXT)
 
 
 def body_rows_in(doc: Doc, c: Chunk) -> int:

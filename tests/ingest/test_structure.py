@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from assistant.core.models import ChunkKind, Report
 from assistant.ingest.chunk import Chunker
 from assistant.ingest.structure import extract_tables, find_table, split_cells
-from tests.fixtures.reports import GUOLIAN, TIANFENG, corpus_report, report_of
+from tests.fixtures.reports import (CAPTION_BELOW, GUOLIAN, LONE_PIPE_LINE, LONE_TAB_LINE, TIANFENG, TWO_BLANK_LINES,
+                                    corpus_report, report_of)
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +164,26 @@ def test_chunker_and_units_read_the_same_rows_for_every_layout():
         assert chunks and header_cells(chunks[0]) == table.header
         rows = [text[c.start + s.start:c.start + s.end] for c in chunks for s in unit_spans(c)]
         assert [split_cells(r) for r in rows] == [r.cells for r in table.rows]
+
+
+def test_caption_offsets_above_and_below():
+    """The caption's offsets are kept (the chunker's table chunks cover that line): above, or under a Markdown table."""
+    above = report_of("正文。\n  图表 5：测试\n\n年\t值\n2025\t1\n")
+    [t] = extract_tables(above)
+    assert above.text[t.caption_start:t.caption_end] == t.caption == "图表 5：测试"
+    [t] = extract_tables(report_of(CAPTION_BELOW))
+    assert t.caption == "图表1：各省智算目标" and CAPTION_BELOW[t.caption_start:t.caption_end] == t.caption
+    assert t.caption_start > t.end
+    [first, second] = extract_tables(report_of(TWO_BLANK_LINES))
+    assert TWO_BLANK_LINES[first.caption_start:first.caption_end] == "图 2：两张表"
+    assert (second.caption, second.caption_start, second.caption_end) == ("", None, None)
+    assert extract_tables(report_of(LONE_TAB_LINE)) == [] == extract_tables(report_of(LONE_PIPE_LINE))
+
+
+def test_a_caption_between_two_tables_is_the_second_ones_even_when_space_aligned():
+    """A caption under table A introduces table B when B follows it; B may be a space-aligned table (not only a tab
+    or pipe one) — the caption is B's alone, never both tables'."""
+    text = "| 省份 | 目标 |\n| --- | --- |\n| 北京 | 45 |\n\n" + SPACED.split("\n", 1)[1]
+    a, b = extract_tables(report_of(text))
+    assert (a.caption, a.caption_start) == ("", None)
+    assert b.caption == "表2 重点公司盈利预测（单位：百万元）" and b.caption_start < b.start
