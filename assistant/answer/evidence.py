@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.core.glossary import zh_term_groups, zh_terms
-from assistant.core.text import has_cjk
+from assistant.core.text import has_cjk, question_lang
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import normalize, term_groups, tokenize
 from assistant.ingest.units import UnitSpan, header_cells, unit_spans
@@ -75,15 +75,16 @@ def units_of(chunk: Chunk) -> list[Unit]:
 def question_terms(question: str) -> list[tuple[str, ...]]:
     """Key terms of a question, each a group of alternatives (any one present counts).
 
-    Chinese: jieba tokens. English: the glossary's Chinese terms for each phrase, plus numbers and known ASCII terms.
+    Chinese: jieba tokens. English (by question_lang, so "…the total in 亿元?" too): the glossary's Chinese terms for
+    each phrase, plus numbers, known ASCII terms and the Chinese words it quotes.
     """
     groups: list[tuple[str, ...]] = []
-    if has_cjk(question):
+    if question_lang(question) == "zh":
         groups = term_groups(question)
     else:
         groups = [tuple(normalize(t) for t in g) for g in zh_term_groups(question)]
         groups += [(t,) for t in tokenize(question)
-                   if t.isascii() and (any(c.isdigit() for c in t) or t in ASCII_TERMS)]
+                   if (t.isascii() and (any(c.isdigit() for c in t) or t in ASCII_TERMS)) or has_cjk(t)]
     out: dict[tuple[str, ...], None] = {}
     for g in groups:
         if g[0] in QUESTION_WORDS:

@@ -102,10 +102,10 @@ def dictionary() -> Dictionary:
 def corpus_groups(text: str, doc_freq: dict[str, int], n_chunks: int, share: float = 0.3) -> list[list[str]]:
     """`Dictionary.groups` for an English question over an index: a word is known by its rarest token's chunk
     count; words in more than `share` of the chunks mark nothing. Chinese questions: none."""
-    from assistant.core.text import has_cjk
+    from assistant.core.text import question_lang
     from assistant.core.tokenize import tokenize
 
-    if has_cjk(text) or not n_chunks:
+    if question_lang(text) == "zh" or not n_chunks:
         return []
 
     def known(word: str) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.core.text import has_cjk
+from assistant.core.text import question_lang
 
 # English phrase (lower case) → Chinese terms as the reports write them. Longer phrases are matched first.
 EN_ZH: dict[str, str] = {
@@ -102,7 +102,7 @@ def zh_terms(text: str) -> list[str]:
 
 def expand_query(text: str) -> str:
     """The question plus the Chinese terms of its English phrases; Chinese questions pass unchanged."""
-    if has_cjk(text):
+    if question_lang(text) == "zh":
         return text
     terms = zh_terms(text)
     return f"{text} {' '.join(terms)}" if terms else text

@@ -20,7 +20,7 @@ from assistant.core.glossary import expand_query, zh_terms
 from assistant.ingest.store.index import Index
 from assistant.core.models import Chunk, ChunkKind, SearchHit
 from assistant.core.settings import RetrieverKind
-from assistant.core.text import has_cjk
+from assistant.core.text import question_lang
 from assistant.core.tokenize import tokenize
 
 CANDIDATES = 30  # per ranker, before fusion
@@ -105,7 +105,7 @@ class HybridRetriever(BaseRetriever):
             dense_rankings = [[c.id for c, _ in index.dense(q, CANDIDATES, report, kind)] for q in dense_queries]
         dense_ranking = dense_rankings[0] if dense_rankings else []
         # English questions over Chinese reports: BM25 matches only numbers and Latin terms, so the dense vote leads
-        dense_weight = self.dense_weight if has_cjk(query) else self.dense_weight_en
+        dense_weight = self.dense_weight if question_lang(query) == "zh" else self.dense_weight_en
         pairs = [(r, w) for r, w in ((bm25_ranking, 1.0), *((d, dense_weight) for d in dense_rankings)) if r]
         fused = rrf([r for r, _ in pairs], self.rrf_k, [w for _, w in pairs])
         best = sorted(fused, key=lambda i: -fused[i])[:k]

@@ -30,3 +30,12 @@ def test_real_dictionary_and_chinese_questions():
     real = dictionary()
     assert "四小龙" in real.lookup("four little dragons") and "供应商" in real.lookup("suppliers")
     assert corpus_groups("四小龙是哪几家？", {"四小龙": 1}, 100) == []  # Chinese questions need no dictionary
+
+
+def test_an_english_question_quoting_chinese_is_english_everywhere():
+    from assistant.answer.evidence import question_terms
+    from assistant.core.glossary import expand_query
+
+    q = "What is the combined 2025 storage target in 万千瓦?"
+    assert expand_query(q) != q  # the glossary's terms are added, as for any English question
+    assert ("万千瓦",) in question_terms(q) or any("万千瓦" in g for g in question_terms(q))
