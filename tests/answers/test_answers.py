@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from answers.answer_helpers import EN_ABSTAIN, ZH_ABSTAIN, assert_verbatim, squash
 
-from assistant.core.glossary import has_cjk
+from assistant.core.text import has_cjk
 
 TF = "tianfeng_2024-09-17_ai-datacenter-taskforce.txt"
 GL = "guolian_2024-04_compute-policy-overview.txt"
