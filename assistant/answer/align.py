@@ -60,8 +60,13 @@ VALUE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万|thousand|million|billi
 SCALE_TOLERANCE = 0.01  # "about 590 billion" for 5880亿
 
 
+# A period label is no figure: "Q1 2024" / "2024Q1" / "H1" name 一季度 / 上半年, and a passage writes those in words
+PERIOD_RE = re.compile(r"(?<![A-Za-z])[QH][1-4](?![0-9])")
+
+
 def _clean(text: str) -> str:
-    return BULLET_RE.sub("", unicodedata.normalize("NFKC", MARKER_RE.sub(" ", text)).replace(",", ""))
+    text = BULLET_RE.sub("", unicodedata.normalize("NFKC", MARKER_RE.sub(" ", text)).replace(",", ""))
+    return PERIOD_RE.sub(" ", text)
 
 
 def _plain(n: str) -> str:

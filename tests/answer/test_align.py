@@ -160,3 +160,11 @@ def test_a_figure_in_another_magnitude_or_unit_of_the_same_value_is_supported(sc
 def test_a_figure_converted_wrongly_is_removed(scaled_passages, sentence, why):
     [a] = align(sentence, scaled_passages)
     assert a.dropped and why in a.dropped, a
+
+
+def test_period_labels_are_not_figures():
+    # "Q1 2024" names 2024年一季度: the passage writes the quarter in words, so "1" is no figure it must hold
+    assert figures("Net profit rose 5% in Q1 2024") == {"5", "2024"}
+    assert figures("2024Q1净息差1.58%") == {"2024", "1.58"}
+    assert figures("H1 2024 sales 41.6GW") == {"2024", "41.6"}
+    assert figures("H100 GPUs") == {"100"}  # a model name keeps its number
