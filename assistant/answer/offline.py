@@ -206,6 +206,13 @@ FOLLOWUP_RE = re.compile(r"^\s*(?:那|那么|那么说|还有|再问)?\s*(?P<x>.
 POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上述|\b(?:this|that|these|those|it|they)\b", re.IGNORECASE)
 
 
+# A point in time a follow-up may move to: a year (or 今年/明年…) with a quarter, half, month or end after it.
+# Group 1: a relative year; group 2: a part of the year — either makes it a time phrase that replaces the old one.
+TIME_RE = re.compile(r"(?:20\d{2}\s*年?|(今年|明年|去年|前年|后年|本年))\s*"
+                     r"((?:[一二三四1-4]\s*季度|[上下]半年|前\s*[0-9一二三四五六七八九十]+\s*个?月|[0-9]{1,2}\s*月)?"
+                     r"(?:末|底|初|以来)?)")
+
+
 def resolve_followup(question: str, history: list[str]) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？"."""
     if not history:
@@ -236,6 +243,10 @@ def resolve_followup(question: str, history: list[str]) -> str:
         if not has_cjk(previous) or out == previous:
             out = f"{previous} {new}"
         return out
+    new_time, old_time = TIME_RE.search(new), TIME_RE.search(previous)
+    if new_time and old_time and (new_time[1] or new_time[2]):
+        # "那到今年一季度末呢？" after "截至2023年底…": the new point in time replaces the old one, whole
+        return previous[:old_time.start()] + new_time[0] + previous[old_time.end():]
     new_years, old_years = re.findall(r"20\d{2}", new), re.findall(r"20\d{2}", previous)
     if new_years and old_years:
         return previous.replace(old_years[0], new_years[0])
