@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.core.asks import ARITHMETIC, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
-from assistant.targets.table_calc import TABLE_REF_RE
+from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE
 
 
 class Intent(str, Enum):
@@ -61,9 +61,9 @@ _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
 # …or over a set of entities the question counts ("这五家", "8家CXO公司", "四家银行"): rows of an entity table;
-# …or over a run of years ("2019—2023", "这五年"): rows of a time series.
+# …or over a run of years ("2019—2023": table_calc's YEAR_RANGE_RE; "这五年"): rows of a time series.
 _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|[0-9一二两三四五六七八九十]+\s*家|各家|"
-                       r"(?:19|20)\d{2}\s*[AE]?\s*年?\s*(?:[-—–~至到])\s*(?:19|20)\d{2}|(?:这|近|过去)[两三四五六七八九十]+年|历年|各年|"
+                       r"(?:这|近|过去)[两三四五六七八九十]+年|历年|各年|"
                        r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|\bcompanies\b|\bbanks\b|"
                        r"\bfirms\b", re.I)
 
@@ -71,6 +71,7 @@ _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|[0-9�
 # Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1, "后年": 2,
                   "the year before last": -2, "last year": -1, "this year": 0, "next year": 1}
+RELATIVE_YEAR_ZH = "|".join(w for w in _RELATIVE_YEAR if has_cjk(w))  # for other rules of time (follow-ups)
 _RELATIVE_RE = re.compile("|".join(sorted(map(re.escape, _RELATIVE_YEAR), key=len, reverse=True)), re.I)
 
 
@@ -128,7 +129,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
-    elif ops_in(question, ARITHMETIC) and (_AGG_OVER.search(question) or TABLE_REF_RE.search(question)):
+    elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE)):
         intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.answer.analysis import RELATIVE_YEAR_ZH
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, Coverage, Unit, answer_type_bonus, is_boilerplate, mentions,
                                       must_terms, question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
@@ -208,7 +209,7 @@ POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上�
 
 # A point in time a follow-up may move to: a year (or 今年/明年…) with a quarter, half, month or end after it.
 # Group 1: a relative year; group 2: a part of the year — either makes it a time phrase that replaces the old one.
-TIME_RE = re.compile(r"(?:20\d{2}\s*年?|(今年|明年|去年|前年|后年|本年))\s*"
+TIME_RE = re.compile(rf"(?:20\d{{2}}\s*年?|({RELATIVE_YEAR_ZH}))\s*"
                      r"((?:[一二三四1-4]\s*季度|[上下]半年|前\s*[0-9一二三四五六七八九十]+\s*个?月|[0-9]{1,2}\s*月)?"
                      r"(?:末|底|初|以来)?)")
 

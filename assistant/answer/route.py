@@ -16,7 +16,7 @@ from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
-from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, first_op
+from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op
 from assistant.targets.units import convert_unit, fmt
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
@@ -109,19 +109,15 @@ def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(hits)))
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
 def _label_named(question: str, labels: Sequence[str]) -> str | None:
     """The metric label of the target rows the question names — whole ("普惠小微贷款余额"), else most of its
     words ("普惠小微贷款": 5 of its 7 bigrams) — so a kind no word list knows is still asked for by name."""
-    q = _bigrams(question)
+    q = bigrams(question)
     best: tuple[float, str] | None = None
     for label in labels:
         if len(label) < 2 or is_kind(label):
             continue  # known kinds are matched by their words below
-        grams = _bigrams(label)
+        grams = bigrams(label)
         share = 1.0 if label in question else len(grams & q) / len(grams) if grams else 0.0
         if share >= 0.6 and len(grams & q) >= 2 and (best is None or (share, len(label)) > (best[0], len(best[1]))):
             best = (share, label)

@@ -22,7 +22,7 @@ from assistant.targets.units import fmt, parse_bare, parse_values, shift, unit_n
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
-_RANGE_RE = re.compile(r"((?:19|20)\d{2})\s*[AE]?\s*年?\s*(?:[-—–~至到]|to|through)\s*((?:19|20)\d{2})\s*[AE]?", re.I)
+YEAR_RANGE_RE = re.compile(r"((?:19|20)\d{2})\s*[AE]?\s*年?\s*(?:[-—–~至到]|to|through)\s*((?:19|20)\d{2})\s*[AE]?", re.I)
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _BRACKET_RE = re.compile(r"[（(]([^（）()]{1,12})[）)]")
 _PLAIN_NUMBER_RE = re.compile(r"^\s*([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*%?\s*$")
@@ -51,7 +51,7 @@ class TableTotal(BaseModel):
         return f"{head} = {fmt(self.value)}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
     t = re.sub(r"\s+", "", text.lower())
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
@@ -60,8 +60,8 @@ def _match(label: str, question: str) -> float:
     """How well a short label matches the question: character bigrams in common, their share breaking ties; a
     "其中：…" (of which) sub-row that matches wins over its parent row, being the more specific."""
     sub = label.strip().startswith("其中")
-    grams = _bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label))
-    shared = grams & _bigrams(question)
+    grams = bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label))
+    shared = grams & bigrams(question)
     # figures shared ("20" of 2023 and 2024) only break ties between labels that share words
     words = sum(not g.isdigit() for g in shared)
     if not grams or not words:
@@ -108,7 +108,7 @@ def _year(label: str) -> int | None:
 
 
 def _years_asked(question: str) -> tuple[int, int] | None:
-    m = _RANGE_RE.search(question)
+    m = YEAR_RANGE_RE.search(question)
     if m:
         a, b = sorted((int(m[1]), int(m[2])))
         return a, b
@@ -216,7 +216,7 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
 def _fit(table: Table, question: str) -> float:
     """How well a table fits a question: its caption's and header's words in the question, and rows it names."""
     caption = CAPTION_RE.sub("", table.caption or "")
-    words = sum(not g.isdigit() for g in _bigrams(caption) & _bigrams(question))
+    words = sum(not g.isdigit() for g in bigrams(caption) & bigrams(question))
     header = max((_match(h, question) for h in table.header[1:]), default=0.0)
     rows = sum(any(_named(p, question) for p in _label(r).split()) for r in table.rows)
     return words + header + 2 * rows
