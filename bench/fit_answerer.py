@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from assistant.answer.evidence import Coverage  # noqa: E402
-from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE, OfflineAnswerer, _render  # noqa: E402
+from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE, OfflineAnswerer, render_unit  # noqa: E402
 from assistant.answer.score import FEATURES, MODEL_PATH, Candidate, EvidenceModel, features  # noqa: E402
 from assistant.core.models import Answer  # noqa: E402
 from assistant.core.settings import Settings  # noqa: E402
@@ -78,7 +78,7 @@ def collect(assistant: Assistant, paths: list[Path]) -> list[Case]:
                                     st.evidence_sim_answerable, st.evidence_sim_min_coverage, st.evidence_sim_floor)
             each_min = AGREED_TOP_COVERAGE if seen["named"] else SUPPORT_COVERAGE
             chosen = rules.select(seen["resolved"], seen["hits"], seen["both"], each_min)
-            text = "\n".join(_render(u, []) for u, _ in chosen)
+            text = "\n".join(render_unit(u, []) for u, _ in chosen)
             rules_right = (not chosen) if not item.answerable else \
                 bool(chosen) and all(contains(text, m) for m in item.must_contain)
             zh = has_cjk(seen["resolved"])
@@ -87,7 +87,7 @@ def collect(assistant: Assistant, paths: list[Path]) -> list[Case]:
             golds = [normalize(g) for g in item.gold_passages]
 
             def positive(c: Candidate) -> bool:
-                text = normalize(c.unit.text) + normalize(_render(c.unit, []))
+                text = normalize(c.unit.text) + normalize(render_unit(c.unit, []))
                 return any(contains(text, m) for m in item.must_contain) or \
                     any(g and (g in text or normalize(c.unit.text) in g) for g in golds)
 
@@ -114,7 +114,7 @@ def outcome(case: Case, model: EvidenceModel) -> str:
         return "right" if not chosen else "wrong"
     if not chosen:
         return "abstained"
-    text = "\n".join(_render(u, []) for u, _ in chosen)
+    text = "\n".join(render_unit(u, []) for u, _ in chosen)
     return "right" if all(contains(text, m) for m in case.must) else "wrong"
 
 
@@ -172,8 +172,10 @@ def main() -> None:
     ap.add_argument("--qa", action="append", default=None)
     ap.add_argument("--write", action="store_true", help=f"write the fitted model to {MODEL_PATH.name}")
     ap.add_argument("--cache", help="pickle of the collected cases: refit without re-running retrieval")
+    ap.add_argument("--wrong-cost", type=float, default=WRONG_COST, help="a wrong answer's cost, in right answers")
     ap.add_argument("--ablate", action="store_true", help="5-fold CV accuracy with each signal removed in turn")
     args = ap.parse_args()
+    globals()["WRONG_COST"] = args.wrong_cost
     paths = [Path(p) for p in args.qa] if args.qa else [p for p in DEV if p.is_file()]
     if any("test" in p.name for p in paths):
         sys.exit("fit on dev only / 只在 dev 上拟合")

@@ -144,6 +144,13 @@ class Coverage:
         self._df = doc_freq
         self._n = max(n_docs, 1)
 
+    def terms(self, question: str) -> list[tuple[str, ...]]:
+        """`question_terms`, plus the reports' names an English question spells in pinyin (Gujing → 古井)."""
+        from assistant.core.bilingual import pinyin_groups
+
+        spelled = [tuple(g) for g in pinyin_groups(question, self._df)] if self._df else []
+        return question_terms(question) + [g for g in spelled if g not in question_terms(question)]
+
     def weight(self, term: str) -> float:
         df = self._df.get(term, 0)
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))

