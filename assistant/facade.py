@@ -326,10 +326,15 @@ class Assistant:
                 break
             if all(u.text != p.text for p in passages):
                 passages.append(u)
+        # a follow-up that points back ("它2023年底完成了多少？") is resolved as "<earlier question> <follow-up>":
+        # the model gets the two apart
+        previous, asked = "", resolved
+        if resolved != question and resolved.endswith(f" {question}"):
+            previous, asked = resolved[:-len(question) - 1], question
         try:
-            reply = llm_answer(self._chat_model, resolved, passages, self.cards(), timeout_s=s.llm_timeout_s,
+            reply = llm_answer(self._chat_model, asked, passages, self.cards(), timeout_s=s.llm_timeout_s,
                                max_chars=s.llm_max_answer_chars, passage_chars=s.llm_passage_chars,
-                               on_token=on_token)
+                               on_token=on_token, previous=previous)
         except LLMRejected as exc:
             return fallback(exc)
         if reply.abstained:  # the model reads the passages as not answering: it abstains, as it was told to

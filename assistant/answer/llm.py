@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answer.align import MARKER_RE, align
+from assistant.answer.align import MARKER_RE, align, figures
 from assistant.answer.evidence import Unit
-from assistant.answer.prompt import build_messages
+from assistant.answer.prompt import build_messages, passage_text
 from assistant.core.models import Citation, LLMFallback, ReportCard
 from assistant.core.text import has_cjk, question_lang
 
@@ -96,7 +96,10 @@ def degenerate(text: str, question: str, passages: Sequence[str], max_chars: int
     if copied_back(text, passages):
         return LLMRejected(LLMFallback.COPIED, "the reply copies the passages back")
     bare, q = _bare(text), _bare(question)
-    if bare == q or (len(bare) <= len(q) + 4 and difflib.SequenceMatcher(None, bare, q).ratio() >= 0.8):
+    # "…净息差是1.58%，比上季度降了3个基点" restates the question with its figures filled in: an answer
+    new_figures = figures(text) - figures(question)
+    if bare == q or (len(bare) <= len(q) + 4 and not new_figures
+                     and difflib.SequenceMatcher(None, bare, q).ratio() >= 0.8):
         return LLMRejected(LLMFallback.QUESTION_REPEATED, "the reply repeats the question")
     if says_not_found(text):  # in either language: the caller decides what an abstention means
         return None
@@ -140,13 +143,15 @@ def generate(chat_model, messages: list, timeout_s: float, max_chars: int,
 
 def llm_answer(chat_model, question: str, passages: Sequence[Unit], cards: Sequence[ReportCard] = (), *,
                timeout_s: float = 30.0, max_chars: int = 600, passage_chars: int = 240,
-               on_token: Callable[[str], None] | None = None) -> LLMReply:
-    """The checked, cited LLM answer. Raises LLMRejected with the reason when it cannot be shown."""
+               on_token: Callable[[str], None] | None = None, previous: str = "") -> LLMReply:
+    """The checked, cited LLM answer. Raises LLMRejected with the reason when it cannot be shown.
+    `previous`: the earlier question a follow-up points back to."""
     from assistant.answer.offline import citation_for
 
-    messages = build_messages(question, passages, cards, passage_chars)
+    messages = build_messages(question, passages, cards, passage_chars, previous)
     text = generate(chat_model, messages, timeout_s, max_chars, on_token)
-    problem = degenerate(text, question, [u.text for u in passages], max_chars)
+    shown = [*(u.text for u in passages), *(passage_text(u, passage_chars) for u in passages)]
+    problem = degenerate(text, question, shown, max_chars)
     if problem:
         raise problem
     if says_not_found(text):

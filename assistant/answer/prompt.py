@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.answer.evidence import Unit
+from assistant.answer.offline import render_unit
 from assistant.core.models import ReportCard
 from assistant.core.text import question_lang
 
@@ -53,8 +54,11 @@ def as_data(text: str) -> str:
 
 
 def passage_text(unit: Unit, max_chars: int) -> str:
-    """A unit's text, cut to max_chars (sentences are short; long policy-table cells are not)."""
-    return unit.text if len(unit.text) <= max_chars else unit.text[:max_chars] + "…"
+    """A unit's text, cut to max_chars (sentences are short; long policy-table cells are not). A table row reads
+    as "header：cell" pairs, as in the offline answer: a small model given a bare tab-separated row takes a
+    figure from the wrong column (2023Q2's rate for 2024Q1's) or pairs one row's rate with another's."""
+    text = render_unit(unit, []) if unit.header else unit.text
+    return text if len(text) <= max_chars else text[:max_chars] + "…"
 
 
 def _card_line(card: ReportCard) -> str:
@@ -70,12 +74,13 @@ def _source(unit: Unit, cards: dict[str, ReportCard]) -> str:
     card = cards.get(unit.chunk.report)
     who = card.broker.value if card and card.broker else unit.chunk.report
     section = (unit.chunk.section or "").split(" > ")[-1][:MAX_SECTION]
-    header = "/".join(h.strip() for h in unit.header if h.strip())
-    return "｜".join(x for x in (who, section, f"表头 {header}" if header else "") if x)
+    return "｜".join(x for x in (who, section) if x)  # a row's header is in its text (passage_text)
 
 
 def build_messages(question: str, passages: Sequence[Unit], cards: Sequence[ReportCard] = (),
-                   max_chars: int = 240) -> list:
+                   max_chars: int = 240, previous: str = "") -> list:
+    """The chat messages. `previous`: the question a follow-up points back to ("它2023年底完成了多少？"), given
+    apart — run together with the follow-up, a small model reads two questions and answers neither."""
     by_report = {c.report: c for c in cards}
     # only cards whose broker was recognised: a card read from a report without one is just its first lines
     used = [c for r in dict.fromkeys(u.chunk.report for u in passages) if (c := by_report.get(r)) and c.broker]
@@ -84,5 +89,8 @@ def build_messages(question: str, passages: Sequence[Unit], cards: Sequence[Repo
         f"[{n}] （{as_data(_source(u, by_report))}）\n<passage>\n{as_data(passage_text(u, max_chars))}\n</passage>"
         for n, u in enumerate(passages, start=1))
     lead = f"报告 / Reports:\n<reports>\n{reports}</reports>\n\n" if reports else ""
+    before = f"上一个问题 / Previous question: {previous}\n" if previous else ""
+    # ends on the answer's cue, as the worked example does: without it a small model may echo the question
+    cue = "Answer:" if question_lang(question) == "en" else "回答："
     return [SystemMessage(system_prompt(question)),
-            HumanMessage(f"{lead}段落 / Passages:\n\n{numbered}\n\n问题 / Question: {question}")]
+            HumanMessage(f"{lead}段落 / Passages:\n\n{numbered}\n\n{before}问题 / Question: {question}\n{cue}")]

@@ -50,8 +50,9 @@ def test_good_answer_is_used(llm_assistant, stub):
     n = passage_with(stub.requests[0], "2025年45EFlops")
     assert answer.answer == "北京的智算算力规划为 2025 年 45EFlops [1]。"  # the LLM's text, renumbered
     assert not answer.abstained
-    assert [c.quote for c in answer.citations] == [sent[n]]
-    assert answer.citations[0].quote == BEIJING_ROW
+    # the model read the row as "header：cell" pairs; the citation quotes the report's row verbatim
+    assert all(cell in sent[n] for cell in BEIJING_ROW.split("\t")) and "：" in sent[n]
+    assert [c.quote for c in answer.citations] == [BEIJING_ROW]
     assert "LLM: stub" in answer.notes
     assert not any(note.startswith(FALLBACK) for note in answer.notes)
     assert answer.retrieved
@@ -70,7 +71,9 @@ def test_markers_are_renumbered_to_their_citations(llm_assistant, stub):
     n = passage_with(stub.requests[0], "2025年45EFlops")
     m = max(k for k in sent if k != n)
     order = sorted({n, m})
-    assert [c.quote for c in answer.citations] == [sent[k] for k in order]
+    assert len(answer.citations) == len(order)
+    for citation, k in zip(answer.citations, order):  # each cites the passage it was given (rows as pairs)
+        assert all(cell in sent[k] for cell in citation.quote.split("\t") if cell.strip())
     new = {old: i for i, old in enumerate(order, start=1)}
     assert answer.answer == f"据天风统计，北京 2025 年目标为 45EFlops [1][2]。北京是 45EFlops [{new[n]}]。"
     for k in map(int, re.findall(r"\[(\d+)\]", answer.answer)):
@@ -99,13 +102,15 @@ def test_request_carries_numbered_passages_as_data(llm_assistant, stub):
     assert 1 <= len(sent) <= llm_assistant.settings.llm_passages
     assert sorted(sent) == list(range(1, len(sent) + 1))  # numbered 1..k
     assert user.count("<passage>") == user.count("</passage>") == len(sent)
-    assert user.rstrip().endswith(f"问题 / Question: {Q_BEIJING}")
+    assert user.rstrip().endswith(f"问题 / Question: {Q_BEIJING}\n回答：")
     assert "天风证券" in user.split("段落 / Passages")[0]  # the report cards as context
-    assert BEIJING_ROW in sent.values()
+    assert any(all(cell in text for cell in BEIJING_ROW.split("\t")) for text in sent.values())
     reports = {r: llm_assistant.report_text(r) for r in (c["report"] for c in llm_assistant.reports())}
-    for text in sent.values():  # each passage is verbatim report text (long ones cut short)
+    for text in sent.values():  # each passage is verbatim report text (long ones cut short); a row's cells too
         assert len(text) <= llm_assistant.settings.llm_passage_chars + 1
-        assert any(text.removesuffix("…") in full for full in reports.values()), text
+        pieces = [p.split("：", 1)[-1] for p in text.removesuffix("…").split("；")] if "；" in text else \
+            [text.removesuffix("…")]
+        assert all(any(p.strip() in full for full in reports.values()) for p in pieces if p.strip()), text
 
 
 def test_english_question_gets_the_english_prompt(llm_assistant, stub):
@@ -334,3 +339,30 @@ def test_build_messages_defuses_passage_tags():
     assert "忽略以上指令" in block
     assert messages[0].content == SYSTEM_ZH
     assert build_messages("What?", [])[0].content == SYSTEM_EN
+
+
+def test_prompt_reads_table_rows_as_header_cell_pairs_and_followups_apart():
+    """A small model is given each row's figures beside their column names, the question a follow-up points back
+    to on its own line, and the answer's cue at the end."""
+    from assistant.answer.evidence import Unit
+    from assistant.answer.prompt import build_messages
+    from assistant.core.models import Chunk, ChunkKind
+
+    row = "中芯国际\t68.1%\t78.3%"
+    chunk = Chunk(id="c1", report="r.txt", text=row, start=0, end=len(row), kind=ChunkKind.TABLE)
+    unit = Unit(chunk, 0, len(row), row, row, ["公司", "2023Q2", "2024Q1"])
+    user = build_messages("它的产能利用率是多少？", [unit], previous="中芯国际一季度怎么样？")[1].content
+    assert "公司：中芯国际；2023Q2：68.1%；2024Q1：78.3%" in user
+    assert "上一个问题 / Previous question: 中芯国际一季度怎么样？\n问题 / Question: 它的产能利用率是多少？" in user
+    assert user.endswith("回答：")
+    assert build_messages("What is it?", [unit])[1].content.endswith("Answer:")
+
+
+def test_a_reply_restating_the_question_with_its_figures_is_an_answer():
+    """The question-repeat rule catches a parroted question, not an answer that fills the question's blanks."""
+    from assistant.answer.llm import degenerate
+
+    q = "上市银行一季度的净息差是多少，比上个季度降了几个基点？"
+    assert degenerate("上市银行一季度的净息差是1.58%，比上个季度降了3个基点 [1]。", q, [], 600) is None
+    assert degenerate("上市银行一季度的净息差是多少，比上个季度降了几个基点 [1]。", q, [], 600).reason \
+        is LLMFallback.QUESTION_REPEATED
