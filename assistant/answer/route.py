@@ -194,8 +194,15 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
 # ---- answer text -----------------------------------------------------------------------------------------
 
 
+# The next unit up where reports write large sums that way: 50500 亿元 is read, and written, as 5.05万亿元
+_LARGER = {"亿元": "万亿元", "亿美元": "万亿美元", "万元": "亿元", "万美元": "亿美元"}
+
+
 def in_unit(value, unit: str, asked: str) -> str:
-    """ "（= 2460 万千瓦）" when the question asks for another unit of the same family, else ""."""
+    """ "（= 2460 万千瓦）" when the question asks for another unit of the same family; "（= 5.05 万亿元）" for a
+    sum of 10,000 or more in a unit with a larger one and none asked; else ""."""
+    if not asked and unit in _LARGER and abs(value) >= 10000:
+        asked = _LARGER[unit]
     if not asked or not unit or asked.lower() == unit.lower():
         return ""
     try:

@@ -137,3 +137,16 @@ def test_missing_region_or_metric_abstains(store, known, question):
     result, text = answer(store, known, question)
     assert result.value is None
     assert text.startswith("没有匹配的行" if has_cjk(question) else "No matching rows")
+
+
+def test_large_sums_also_read_in_the_next_unit_up():
+    """50500 亿元 is what the tool adds; the reports (and analysts) write 5.05万亿元."""
+    from decimal import Decimal
+
+    from assistant.answer.route import in_unit
+
+    assert in_unit(Decimal(50500), "亿元", "") == "（= 5.05 万亿元）"
+    assert in_unit(Decimal(12000), "万元", "") == "（= 1.2 亿元）"
+    assert in_unit(Decimal(9050), "亿元", "") == ""  # below 1万亿: as written
+    assert in_unit(Decimal(50500), "亿元", "亿元") == ""  # the unit asked for
+    assert in_unit(Decimal(6810), "万千瓦", "GW") == "（= 68.1 GW）"
