@@ -17,7 +17,7 @@ from pathlib import Path
 from langchain_core.messages.tool import tool_call
 from langchain_core.runnables import RunnableConfig, RunnableLambda, RunnablePassthrough
 
-from assistant.answer.offline import OfflineAnswerer, abstention, resolve_followup
+from assistant.answer.offline import OfflineAnswerer, abstention, peer_names, resolve_followup
 from assistant.answer.score import EvidenceModel
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, units_of
@@ -169,7 +169,7 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         if conversation is not None:
             history = self._histories.setdefault(conversation, [])
-        resolved = resolve_followup(question, list(history or []))
+        resolved = resolve_followup(question, list(history or []), self._peer_names() if history else None)
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
                                     "on_token": on_token})
         self._mark_ocr([*answer.citations, *answer.related])
@@ -390,6 +390,9 @@ class Assistant:
 
     def _target_regions(self) -> list[str]:
         return self._per_generation("regions", lambda: sorted({r.region for r in self.targets()}))
+
+    def _peer_names(self) -> dict[str, set[str]]:
+        return self._per_generation("peers", lambda: peer_names(self.tables()))
 
     def _target_metrics(self) -> list[str]:
         return self._per_generation("metrics", lambda: sorted({str(r.metric) for r in self.targets()}))

@@ -214,8 +214,41 @@ TIME_RE = re.compile(rf"(?:20\d{{2}}\s*年?|({RELATIVE_YEAR_ZH}))\s*"
                      r"(?:末|底|初|以来)?)")
 
 
-def resolve_followup(question: str, history: list[str]) -> str:
-    """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？"."""
+NAME_CELL_RE = re.compile(r"[\u4e00-\u9fffA-Za-z（）()·\-]{2,12}")
+
+
+def peer_names(tables) -> dict[str, set[str]]:
+    """Names that stand in for each other: the cells of one table column (companies, banks, regions,
+    equipment types…), each → the other names of its columns. Read from the structure pass's tables."""
+    peers: dict[str, set[str]] = {}
+    for table in tables:
+        width = max((len(r.cells) for r in table.rows), default=0)
+        for col in range(width):
+            cells = (r.cells[col].strip() for r in table.rows if col < len(r.cells))
+            names = {c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c) and not any(d.isdigit() for d in c)}
+            if len(names) >= 2:
+                for name in names:
+                    peers.setdefault(name, set()).update(names - {name})
+    return peers
+
+
+def _peer_swap(new: str, previous: str, peers: dict[str, set[str]]) -> str | None:
+    """"古井贡酒呢？" after "鹤鸣报告里今世缘2024年营收目标是多少？": 古井贡酒 and 今世缘 are cells of one column,
+    so the new name takes the old one's place. "华虹" matches the cell 华虹公司 (a name inside a cell, or a cell
+    inside the name)."""
+    if len(new) < 2:
+        return None
+    keys = [k for k in peers if new == k or (new in k) or (k in new and len(k) >= 2)]
+    olds = {p for k in keys for p in peers[k] if p in previous and p not in new and new not in p}
+    if not olds:
+        return None
+    old = max(olds, key=len)
+    return previous.replace(old, new, 1)
+
+
+def resolve_followup(question: str, history: list[str], peers: dict[str, set[str]] | None = None) -> str:
+    """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？". `peers`: names of one table
+    column (`peer_names`), so "古井贡酒呢？" after a question on 今世缘 asks it of 古井贡酒."""
     if not history:
         return question
     m = FOLLOWUP_RE.match(question)
@@ -244,6 +277,9 @@ def resolve_followup(question: str, history: list[str]) -> str:
         if not has_cjk(previous) or out == previous:
             out = f"{previous} {new}"
         return out
+    swapped = _peer_swap(new, previous, peers) if peers and has_cjk(new) else None
+    if swapped:
+        return swapped
     new_time, old_time = TIME_RE.search(new), TIME_RE.search(previous)
     if new_time and old_time and (new_time[1] or new_time[2]):
         # "那到今年一季度末呢？" after "截至2023年底…": the new point in time replaces the old one, whole
