@@ -261,7 +261,8 @@ class Assistant:
         offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), self._unit_similarity(resolved),
                                   st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
                                   st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker},
-                                  self._evidence_model if st.evidence_score is EvidenceScore.LEARNED else None)
+                                  self._evidence_model if st.evidence_score is EvidenceScore.LEARNED else None,
+                                  self._peer_names())
         answer = None
         # reports the question names each show their best evidence, even at a lower coverage
         each_min = AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE

@@ -71,7 +71,8 @@ class OfflineAnswerer:
 
     def __init__(self, coverage: Coverage, similarity: Similarity | None = None, sim_weight: float = 0.0,
                  sim_answerable: float = 2.0, sim_min_coverage: float = 0.0, sim_floor: float = 0.0,
-                 labels: dict[str, str] | None = None, model: EvidenceModel | None = None):
+                 labels: dict[str, str] | None = None, model: EvidenceModel | None = None,
+                 peers: dict[str, set[str]] | None = None):
         self.coverage = coverage
         self.similarity = similarity
         self.sim_weight = sim_weight
@@ -80,12 +81,14 @@ class OfflineAnswerer:
         self.sim_floor = sim_floor  # …and a unit below this similarity does not answer, however many terms it holds
         self.labels = labels or {}  # report id → broker, to label evidence from several reports
         self.model = model  # the learned evidence score; None: the hand-set coverage rules
+        self.peers = peers or {}  # names of one table column (`peer_names`): a row about another never answers
 
     def candidates(self, question: str, hits: list[SearchHit]) -> list[Candidate]:
         """Every unit of the retrieved chunks that could answer: not boilerplate, and naming every region and year
         the question names; with the signals the evidence score reads."""
         terms = self.coverage.terms(question)
         must = must_terms(question)
+        named = self._named(question)
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits):
@@ -93,13 +96,26 @@ class OfflineAnswerer:
                 if unit.text in seen or is_boilerplate(unit):  # "资料来源：…" repeats under every figure
                     continue
                 seen.add(unit.text)
-                if all(mentions(unit, m) for m in must):
+                if all(mentions(unit, m) for m in must) and not self._about_another(unit, named):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
         sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
         return [Candidate(u, cov, sim, rank, hit.bm25_rank, hit.dense_rank, answer_type_bonus(question, u) > 0)
                 for (u, cov, hit, rank), sim in zip(found, sims)]
+
+    def _named(self, question: str) -> list[str]:
+        """Table names the question holds (常熟银行, 舍得酒业), the longest where one holds another."""
+        found = [k for k in self.peers if len(k) >= 2 and k in question]
+        return [k for k in found if not any(k != o and k in o for o in found)]
+
+    def _about_another(self, unit: Unit, named: list[str]) -> bool:
+        """A table row about another name of the column a named one is in: 工商银行's row does not answer a question
+        on 常熟银行, however many of its other words it shares (the row-level twin of the region rule)."""
+        if not named or not unit.header or any(n in unit.text for n in named):
+            return False
+        others = set().union(*(self.peers[n] for n in named))
+        return any(c.strip() in others for c in split_cells(unit.text))
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
                each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:

@@ -1,4 +1,4 @@
-"""Follow-ups that swap one name for another of the same table column: "古井贡酒呢？" after a question on 今世缘."""
+"""Names of one table column (peer_names): follow-ups swap them; a row about another is no evidence."""
 
 from assistant.answer.offline import peer_names, resolve_followup
 from assistant.core.models import Table, TableRow
@@ -28,3 +28,20 @@ def test_without_a_peer_in_the_earlier_question_the_followup_is_appended():
 
 def test_figures_are_not_names():
     assert "150亿元" not in PEERS and "—" not in PEERS
+
+
+def test_a_row_about_another_name_of_the_column_is_no_evidence():
+    """常熟银行's question is not answered by 工商银行's row; the named one's row and sentences still are."""
+    from assistant.answer.evidence import Coverage, units_of
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    peers = peer_names([_table([["工商银行", "2.28万亿元"], ["常熟银行", "—"], ["招商银行", "8560亿元"]])])
+    text = "工商银行\t2.28万亿元"
+    row = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                context="银行\t2023年末普惠小微贷款余额")
+    answerer = OfflineAnswerer(Coverage({"普惠小微贷款余额": 2}, 10), peers=peers)
+    q = "常熟银行2023年末普惠小微贷款余额是多少？"
+    assert [c.unit.text for c in answerer.candidates(q, [SearchHit(chunk=row, score=1.0)])] == []
+    assert [c.unit.text for c in answerer.candidates(q.replace("常熟", "工商"), [SearchHit(chunk=row, score=1.0)])]
+    assert [c.unit.text for c in OfflineAnswerer(Coverage({}, 10)).candidates(q, [SearchHit(chunk=row, score=1.0)])]
