@@ -64,12 +64,21 @@ def units_of(chunk: Chunk) -> list[Unit]:
     context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
     header = header_cells(chunk)
     units: list[Unit] = []
+    previous = ""
     for span in unit_spans(chunk):
         text = chunk.text[span.start:span.end]
+        # "该工作组将由…领导。" names its subject in the sentence before: it is matched with that sentence's words
+        inherited = previous if not header and ANAPHOR_RE.match(text) else ""
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
                           f"{normalize(text)} {context} {label}" if context else
+                          f"{normalize(text)} {inherited} {label}" if inherited else
                           f"{normalize(text)} {label}", header[span.lead:] if header else [], span))
+        previous = normalize(text)
     return units
+
+
+# A sentence opening on a pointer back (该/这/其/此/上述…): its subject is in the sentence before
+ANAPHOR_RE = re.compile(r"\s*(?:该|这|其|此(?!外)|上述|前述|以上)")
 
 
 def question_terms(question: str) -> list[tuple[str, ...]]:
