@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, Coverage, Unit, answer_type_bonus, is_boilerplate, mentions,
-                                      must_terms, question_terms, units_of)
+                                      must_terms, other_period, periods, question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
 from assistant.core.tokenize import normalize
@@ -89,6 +89,7 @@ class OfflineAnswerer:
         terms = self.coverage.terms(question)
         must = must_terms(question)
         named = self._named(question)
+        asked_periods = periods(question)
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits):
@@ -96,7 +97,8 @@ class OfflineAnswerer:
                 if unit.text in seen or is_boilerplate(unit):  # "资料来源：…" repeats under every figure
                     continue
                 seen.add(unit.text)
-                if all(mentions(unit, m) for m in must) and not self._about_another(unit, named):
+                if all(mentions(unit, m) for m in must) and not self._about_another(unit, named) \
+                        and not other_period(unit, asked_periods):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []

@@ -14,3 +14,25 @@ def test_an_anaphor_inherits_the_previous_sentences_words():
     assert pointer.text.startswith("该工作组") and "白宫" not in pointer.text  # the quote stays the sentence itself
     besides = next(u for u in units if u.text.startswith("此外"))
     assert "国家经济委员会" not in besides.match_text  # 此外 ("besides") points nowhere
+
+
+def test_parts_of_the_year_read_in_both_languages():
+    from assistant.answer.evidence import periods
+
+    assert periods("2024年一季度净息差") == periods("Q1 2024 margin") == periods("1Q24") == {"q1"}
+    assert periods("上半年") == periods("first half") == periods("H1") == {"h1"}
+    assert periods("前三季度累计") == set()  # a span, not one part of the year
+    assert periods("2023Q4\t2024Q1") == {"q4", "q1"}
+
+
+def test_a_unit_on_another_part_of_the_year_is_no_evidence():
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import SearchHit
+
+    text = "2024年一季度，20家上市白酒公司合计实现营业收入1632亿元。全年收入稳健。"
+    hit = SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    first = [c.unit.text for c in answerer.candidates("2024年一季度上市白酒公司合计营收是多少？", [hit])]
+    second = [c.unit.text for c in answerer.candidates("2024年二季度上市白酒公司合计营收是多少？", [hit])]
+    assert first[0].startswith("2024年一季度") and not any(t.startswith("2024年一季度") for t in second)
