@@ -37,6 +37,7 @@ class Unit:
     match_text: str  # normalised text + table context, for term matching
     header: list[str]
     span: UnitSpan | None = None  # offsets in the chunk (its vector was cached at ingest under this text)
+    own: str = ""  # the words that are the unit's own, for full coverage credit: its text, or with an anaphor's subject
 
 
 def report_label(report_id: str) -> str:
@@ -72,7 +73,8 @@ def units_of(chunk: Chunk) -> list[Unit]:
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
                           f"{normalize(text)} {context} {label}" if context else
                           f"{normalize(text)} {inherited} {label}" if inherited else
-                          f"{normalize(text)} {label}", header[span.lead:] if header else [], span))
+                          f"{normalize(text)} {label}", header[span.lead:] if header else [], span,
+                          f"{normalize(text)} {inherited}" if inherited else ""))
         previous = normalize(text)
     return units
 
@@ -173,6 +175,9 @@ def answer_type_bonus(question: str, unit: Unit) -> float:
     return 0.0
 
 
+CONTEXT_CREDIT = 0.5
+
+
 class Coverage:
     """Scores units against a question; term weights are IDF over the indexed chunks."""
 
@@ -195,6 +200,10 @@ class Coverage:
         if not groups:
             return 0.0
         weights = [max(self.weight(t) for t in g) for g in groups]
-        got = sum(w for g, w in zip(groups, weights) if any(t in unit.match_text for t in g))
+        own = unit.own or normalize(unit.text)
+        # a term only in the shared caption/header (or the broker's name) holds for every row of the table: half
+        # credit, so the row whose own label says 新增装机 outranks its neighbours under the same caption
+        got = sum(w if any(t in own for t in g) else CONTEXT_CREDIT * w
+                  for g, w in zip(groups, weights) if any(t in unit.match_text for t in g))
         total = sum(weights)
         return got / total if total else 0.0

@@ -36,3 +36,18 @@ def test_a_unit_on_another_part_of_the_year_is_no_evidence():
     first = [c.unit.text for c in answerer.candidates("2024年一季度上市白酒公司合计营收是多少？", [hit])]
     second = [c.unit.text for c in answerer.candidates("2024年二季度上市白酒公司合计营收是多少？", [hit])]
     assert first[0].startswith("2024年一季度") and not any(t.startswith("2024年一季度") for t in second)
+
+
+def test_a_rows_own_label_outranks_its_neighbours_under_one_caption():
+    """新增装机 in the row's own label counts fully; in the shared caption only, half: every row has the caption."""
+    from assistant.answer.evidence import CONTEXT_CREDIT, Coverage
+    from assistant.core.models import ChunkKind
+
+    text = "新增能量规模（GWh）\t117.5\n新增装机（GW）\t50.0"
+    chunk = Chunk(id="t", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                  context="图表9：新型储能新增装机预测\t项目\t2025E")
+    energy, power = units_of(chunk)
+    cov = Coverage({"新增装机": 3, "2025": 9}, 50)
+    groups = [("新增装机",), ("2025",)]
+    assert abs(cov.score(groups, energy) - CONTEXT_CREDIT) < 1e-9  # both terms only in the caption/header
+    assert CONTEXT_CREDIT < cov.score(groups, power) < 1.0  # its own label holds 新增装机; 2025 is the header's
