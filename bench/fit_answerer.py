@@ -133,14 +133,14 @@ GRID_COVERAGE = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
 WRONG_COST = 0.0
 
 
-def fit(cases: list[Case], c_reg: float) -> tuple[EvidenceModel, float]:
+def fit(cases: list[Case], c_reg: float, wrong_cost: float = WRONG_COST) -> tuple[EvidenceModel, float]:
     weights, bias = fit_weights(cases, c_reg)
     best = None
     for a, s, e, m in itertools.product(GRID_ANSWER, GRID_SUPPORT, GRID_EACH, GRID_COVERAGE):
         model = EvidenceModel(features=list(FEATURES), weights=weights, bias=bias, answer_at=a, support_at=s,
                               each_at=e, min_coverage=m)
         outcomes = [outcome(c, model) for c in cases]
-        utility = outcomes.count("right") - WRONG_COST * outcomes.count("wrong")
+        utility = outcomes.count("right") - wrong_cost * outcomes.count("wrong")
         # ties: the higher bars (abstaining is the safer error), then fewer extra units
         key = (round(utility, 4), m, a, s)
         if best is None or key > best[0]:
@@ -148,14 +148,14 @@ def fit(cases: list[Case], c_reg: float) -> tuple[EvidenceModel, float]:
     return best[1], sum(correct(c, best[1]) for c in cases) / len(cases)
 
 
-def cross_validate(cases: list[Case], c_reg: float, folds: int = 5) -> float:
+def cross_validate(cases: list[Case], c_reg: float, wrong_cost: float = WRONG_COST, folds: int = 5) -> float:
     """Held-out accuracy over question-grouped folds; prints abstention precision and recall too."""
     order = list(range(len(cases)))
     random.Random(7).shuffle(order)
     got: dict[int, str] = {}
     for f in range(folds):
         held = {i for n, i in enumerate(order) if n % folds == f}
-        model, _ = fit([c for i, c in enumerate(cases) if i not in held], c_reg)
+        model, _ = fit([c for i, c in enumerate(cases) if i not in held], c_reg, wrong_cost)
         got.update({i: outcome(cases[i], model) for i in held})
     refused = [i for i, o in got.items() if (o == "abstained") or (o == "right" and not cases[i].answerable)]
     unanswerable = [i for i in got if not cases[i].answerable]
@@ -175,7 +175,7 @@ def main() -> None:
     ap.add_argument("--wrong-cost", type=float, default=WRONG_COST, help="a wrong answer's cost, in right answers")
     ap.add_argument("--ablate", action="store_true", help="5-fold CV accuracy with each signal removed in turn")
     args = ap.parse_args()
-    globals()["WRONG_COST"] = args.wrong_cost
+    cost = args.wrong_cost
     paths = [Path(p) for p in args.qa] if args.qa else [p for p in DEV if p.is_file()]
     if any("test" in p.name for p in paths):
         sys.exit("fit on dev only / 只在 dev 上拟合")
@@ -197,7 +197,7 @@ def main() -> None:
     print(f"answerable questions with a positive candidate (the ceiling of evidence selection): {reach:.3f}")
     print(f"the hand-set coverage rules on the same questions: {sum(c.rules_right for c in cases) / len(cases):.3f}")
     for c_reg in (0.1, 1.0):
-        print(f"C={c_reg}: 5-fold CV accuracy {cross_validate(cases, c_reg):.3f}", flush=True)
+        print(f"C={c_reg}: 5-fold CV accuracy {cross_validate(cases, c_reg, cost):.3f}", flush=True)
     c_reg = 0.1  # the best 5-fold CV of the three
     if args.ablate:
         for i, name in enumerate(FEATURES):  # the signal's column held at zero, so the refit cannot use it
@@ -205,12 +205,12 @@ def main() -> None:
                 c.x_full, c.x = c.x, c.x.copy()
                 if len(c.x):
                     c.x[:, i] = 0.0
-            print(f"without {name}: 5-fold CV accuracy {cross_validate(cases, c_reg):.3f}", flush=True)
+            print(f"without {name}: 5-fold CV accuracy {cross_validate(cases, c_reg, cost):.3f}", flush=True)
             for c in cases:
                 c.x = c.x_full
-    model, acc = fit(cases, c_reg)
+    model, acc = fit(cases, c_reg, cost)
     model.fitted_on = (f"{', '.join(p.name for p in paths)}: {len(cases)} questions, {n_units} units; "
-                       f"dev accuracy {acc:.3f}, 5-fold CV {cross_validate(cases, c_reg):.3f}")
+                       f"dev accuracy {acc:.3f}, 5-fold CV {cross_validate(cases, c_reg, cost):.3f}")
     print(json.dumps(dict(zip(FEATURES, (round(w, 3) for w in model.weights))), ensure_ascii=False))
     print(model.fitted_on, f"answer_at={model.answer_at} support_at={model.support_at} each_at={model.each_at} "
           f"min_coverage={model.min_coverage}")

@@ -68,14 +68,13 @@ def units_of(chunk: Chunk) -> list[Unit]:
     previous = ""
     for span in unit_spans(chunk):
         text = chunk.text[span.start:span.end]
+        norm = normalize(text)
         # "该工作组将由…领导。" names its subject in the sentence before: it is matched with that sentence's words
-        inherited = previous if not header and ANAPHOR_RE.match(text) else ""
+        own = f"{norm} {previous}" if not header and ANAPHOR_RE.match(text) else norm
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
-                          f"{normalize(text)} {context} {label}" if context else
-                          f"{normalize(text)} {inherited} {label}" if inherited else
-                          f"{normalize(text)} {label}", header[span.lead:] if header else [], span,
-                          f"{normalize(text)} {inherited}" if inherited else ""))
-        previous = normalize(text)
+                          f"{norm} {context} {label}" if context else f"{own} {label}",
+                          header[span.lead:] if header else [], span, own))
+        previous = norm
     return units
 
 
@@ -124,7 +123,8 @@ def must_terms(question: str) -> list[str]:
 TITLE_RE = re.compile(r"《[^》]*》")
 
 # A part of the year: 一季度/Q1/1Q24/first quarter → q1, 上半年/H1/first half → h1 (not 前三季度, a span)
-_NTH = {"一": "1", "二": "2", "三": "3", "四": "4", "first": "1", "second": "2", "third": "3", "fourth": "4"}
+_NTH = {"一": "1", "二": "2", "三": "3", "四": "4", "上": "1", "下": "2",
+        "first": "1", "second": "2", "third": "3", "fourth": "4"}
 PERIOD_RE = re.compile(
     r"(?<!前)(?:第)?([一二三四1-4])\s*季度|(?<![A-Za-z])[Qq]([1-4])(?![0-9])|(?<![0-9])([1-4])Q(?=\d{2}\b)"
     r"|([上下])半年|(?<![A-Za-z])H([12])(?![0-9])|\b(first|second|third|fourth)\s+quarter|\b(first|second)\s+half",
@@ -139,7 +139,7 @@ def periods(text: str) -> set[str]:
             out.add("q" + _NTH.get(q.lower(), q))
         h = m.group(4) or m.group(5) or m.group(7)
         if h:
-            out.add("h" + {"上": "1", "下": "2"}.get(h, _NTH.get(h.lower(), h)))
+            out.add("h" + _NTH.get(h.lower(), h))
     return out
 
 
@@ -189,8 +189,9 @@ class Coverage:
         """`question_terms`, plus the reports' names an English question spells in pinyin (Gujing → 古井)."""
         from assistant.core.bilingual import pinyin_groups
 
+        terms = question_terms(question)
         spelled = [tuple(g) for g in pinyin_groups(question, self._df)] if self._df else []
-        return question_terms(question) + [g for g in spelled if g not in question_terms(question)]
+        return terms + [g for g in spelled if g not in terms]
 
     def weight(self, term: str) -> float:
         df = self._df.get(term, 0)

@@ -89,6 +89,7 @@ class OfflineAnswerer:
         terms = self.coverage.terms(question)
         must = must_terms(question)
         named = self._named(question)
+        others = set().union(*(self.peers[n] for n in named))  # the other names of those names' columns
         asked_periods = periods(question)
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
@@ -97,7 +98,7 @@ class OfflineAnswerer:
                 if unit.text in seen or is_boilerplate(unit):  # "资料来源：…" repeats under every figure
                     continue
                 seen.add(unit.text)
-                if all(mentions(unit, m) for m in must) and not self._about_another(unit, named) \
+                if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
                         and not other_period(unit, asked_periods):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
@@ -111,12 +112,12 @@ class OfflineAnswerer:
         found = [k for k in self.peers if len(k) >= 2 and k in question]
         return [k for k in found if not any(k != o and k in o for o in found)]
 
-    def _about_another(self, unit: Unit, named: list[str]) -> bool:
+    @staticmethod
+    def _about_another(unit: Unit, named: list[str], others: set[str]) -> bool:
         """A table row about another name of the column a named one is in: 工商银行's row does not answer a question
         on 常熟银行, however many of its other words it shares (the row-level twin of the region rule)."""
         if not named or not unit.header or any(n in unit.text for n in named):
             return False
-        others = set().union(*(self.peers[n] for n in named))
         return any(c.strip() in others for c in split_cells(unit.text))
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,

@@ -141,9 +141,9 @@ def _spellings(doc_freq: dict[str, int]) -> dict[str, list[str]]:
 
 
 def pinyin_groups(text: str, doc_freq: dict[str, int]) -> list[list[str]]:
-    """Chinese names an English question spells in pinyin ("Heming" → 鹤鸣, "Gujing Gongjiu" → 古井 贡酒,
-    "baijiu" → 白酒): a word no English gloss uses, or two such words together, that spell a word of the
-    reports. Chinese questions: none."""
+    """Chinese names an English question spells in pinyin ("Heming" → 鹤鸣, "Gujing Gongjiu" → 古井 贡酒): a word
+    no English gloss uses (CC-CEDICT's own glosses, like "baijiu", are `corpus_groups`' to find), or two such
+    words together, that spell a word of the reports. Chinese questions: none."""
     from assistant.core.text import question_lang
 
     if question_lang(text) == "zh":
