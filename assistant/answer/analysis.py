@@ -51,6 +51,12 @@ _META: list[tuple[MetaField, re.Pattern]] = [
     # a date asked with a verb of issuing ("哪天发的", "什么时候发布") is the report's, not an event's
     (MetaField.DATE, re.compile(r"(?:报告|研报).{0,6}(?:日期|哪天|何时|什么时候)(?:发布|出具)?|发布(?:日期|时间)|"
                                 r"(?:哪天|哪一天|何时|什么时候|几月几日)(?:发布|发的|出的|出具|发出)|"
+                                # which of the reports is the newer ("哪篇发布得更晚", "which one was published first")
+                                r"(?:哪篇|哪份|哪一篇|哪一份).{0,4}(?:发布|发|出|写)得?(?:更|较|比较)?(?:晚|早|新|近)|"
+                                r"\bwhich(?: of the \w+ reports| report| one)? (?:is|was) (?:the )?"
+                                r"(?:later|earlier|newer|older|more recent)\b|"
+                                r"\bwhich\b.{0,30}\b(?:published|issued|released|came out)\b.{0,10}"
+                                r"\b(?:later|earlier|first|last|more recently)\b|"
                                 r"\bwhen (?:was|is) (?:it|the report|this report)\b|\bpublication date\b|\bdated\b", re.I)),
     (MetaField.TITLE, re.compile(r"标题|题目|\btitled?\b", re.I)),
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from assistant.answer.analysis import MetaField, QuestionAnalysis
 from assistant.core.models import Answer, CardField, Citation, ReportCard
 from assistant.core.text import question_lang
+from assistant.ingest.card import date_key
 
 # (report, start, end) → a Citation whose id names the chunk holding the span, or None
 Cite = Callable[[str, int, int], "Citation | None"]
@@ -32,6 +34,25 @@ RATING_EN = {"强于大市": "Outperform", "优于大市": "Outperform", "跑赢
              "减持": "Underweight", "卖出": "Sell", "超配": "Overweight", "标配": "Market weight", "低配": "Underweight"}
 ACTION_EN = {"维持": "maintained", "首次": "initiated", "上调": "upgraded", "下调": "downgraded"}
 EN_LEAD = "From the report cards (quoted in the original Chinese):"
+# which report came first: the earliest is asked for, else the latest
+_EARLIER = re.compile(r"更早|最早|较早|先发|\bearlier\b|\bearliest\b|\bfirst\b|\bolder\b|\boldest\b", re.I)
+_LATER = re.compile(r"更晚|最晚|较晚|更新|最新|更近|后发|\blater\b|\blatest\b|\bnewer\b|\bnewest\b|\bmore recent\b|"
+                    r"\blast\b", re.I)
+
+
+def _which_first(analysis: QuestionAnalysis, cards: Sequence[ReportCard], zh: bool) -> str:
+    """"较晚：华岳证券（2024年08月12日）" when the question asks which of the reports is newer (or older)."""
+    earlier, later = _EARLIER.search(analysis.question), _LATER.search(analysis.question)
+    dated = [(key, card) for card in cards if card.date and (key := date_key(card.date.value))]
+    if MetaField.DATE not in analysis.meta or len(dated) < 2 or not (earlier or later):
+        return ""
+    key, card = (min if earlier else max)(dated, key=lambda kc: kc[0])
+    if sum(1 for k, _ in dated if k == key) > 1:
+        return "同一天发布。" if zh else "Published the same day."
+    who = card.broker.value if card.broker else card.report
+    if zh:
+        return f"{'较早' if earlier else '较晚'}：{who}（{card.date.value}）"
+    return f"{'Earlier' if earlier else 'Later'}: {who} ({card.date.value})"
 
 
 def rating_en(value: str) -> str:
@@ -67,5 +88,7 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
         return None
     if not zh:
         lines.insert(0, EN_LEAD)
+    if lead := _which_first(analysis, cards, zh):
+        lines.insert(0, lead)
     return Answer(question=analysis.question, answer="\n".join(lines), abstained=False, citations=citations,
                   notes=["报告信息卡 / from the report card"])

@@ -87,6 +87,12 @@ def date_of(text: str) -> CardField | None:
     return _field(text, m.start(), m.end()) if m else None
 
 
+def date_key(value: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a card's date, for ordering reports by date."""
+    m = _DATE_RE.search(value)
+    return tuple(int(g) for g in m.groups() if g) if m else None  # type: ignore[return-value]
+
+
 def title_of(text: str) -> CardField | None:
     """The first line of the front matter that reads like a title (not a label, a date, a bullet or a sentence)."""
     chinese = has_cjk(text[:FRONT_CHARS])

@@ -34,3 +34,31 @@ def test_scoped_search_drops_the_report_names():
     assert without_names("天风测算的2025年地方智算建设规模是多少？", [tianfeng]) == "测算的2025年地方智算建设规模是多少？"
     assert without_names("Which companies does Tianfeng's report name?", [tianfeng]) == "Which companies does report name?"
     assert without_names("天风证券说了什么", []) == "天风证券说了什么"
+
+
+def _dated_card(report: str, broker: str, date: str) -> ReportCard:
+    return ReportCard(report=report, broker=CardField(value=broker, start=0, end=len(broker)),
+                      date=CardField(value=date, start=10, end=10 + len(date)))
+
+
+def test_which_report_is_newer_is_a_date_question_answered_from_the_cards():
+    from assistant.answer.analysis import MetaField
+    from assistant.answer.card import card_answer
+    from assistant.core.models import Citation
+
+    cards = [_dated_card("a.txt", "甲证券", "2024年8月12日"), _dated_card("b.md", "乙证券", "2024 年 05 月 20 日")]
+
+    def cite(report, start, end):
+        return Citation(report=report, start=start, end=end, quote="x", id=f"{report}:{start}-{end}")
+
+    for question, lead in [("甲和乙这两篇，哪篇发布得更晚？", "较晚：甲证券"), ("甲和乙的报告哪份发得更早？", "较早：乙证券"),
+                           ("Which was published first, 甲's report or 乙's?", "Earlier: 乙证券"),
+                           ("Which of the two reports is more recent?", "Later: 甲证券")]:
+        analysis = analyse(question, [])
+        assert MetaField.DATE in analysis.meta, question
+        answer = card_answer(analysis, cards, cite)
+        assert answer.answer.splitlines()[0].startswith(lead), (question, answer.answer)
+        assert len(answer.citations) == 2  # each report's date, cited
+    # a later target year is not a report's date
+    assert MetaField.DATE not in analyse("Which report's target is later, 2025 or 2027?", []).meta
+    assert MetaField.DATE not in analyse("哪个省的目标更晚？", []).meta
