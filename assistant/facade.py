@@ -32,6 +32,7 @@ from assistant.ingest.page_image import quote_image
 from assistant.core.asks import EACH_RE
 from assistant.answer.analysis import Intent, QuestionAnalysis, analyse, dated, report_year, without_names
 from assistant.answer.card import card_answer
+from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
 from assistant.targets.table_calc import asked_unit, find_named_tables, table_total
@@ -227,6 +228,13 @@ class Assistant:
             return hits_of(self.retriever.invoke(query, config, k=k, reports=scope))
         return hits_of(self.retriever.invoke(query, config, k=k, report=scope[0] if scope else None))
 
+    def _parts_answer(self, x: dict, parts: list[tuple[str, str]]) -> Answer:
+        names = {c.report: c.broker.value if c.broker else c.report for c in self.cards()}
+        answers = [(names[report], self.chain.invoke({"question": part, "resolved": part, "report": report,
+                                                      "on_token": None}))
+                   for report, part in parts]
+        return join_answers(x["question"], answers)
+
     @staticmethod
     def _scope(x: dict) -> list[str]:
         return [x["report"]] if x["report"] else x["analysis"].scope
@@ -242,6 +250,8 @@ class Assistant:
         analysis: QuestionAnalysis = x["analysis"]
         both = report is None and analysis.both
         answer = None
+        if report is None and analysis.parts:  # "国联…是多少？天风…又是多少？": each part asked of its report
+            return self._parts_answer(x, analysis.parts)
         if analysis.intent is Intent.REPORT_META:
             answer = self._card_answer(question, analysis, report, hits)
         elif analysis.intent is Intent.AGGREGATE:

@@ -40,6 +40,8 @@ class QuestionAnalysis(BaseModel):
     meta: list[MetaField] = Field(default_factory=list)
     both: bool = False  # asks about two or more reports at once
     relative_year: bool = False  # says 明年/今年/去年 (next/this/last year): dated by the report it is asked of
+    # a question in parts, each part about one report ("国联…是多少？天风…又是多少？"): (report, part) in order
+    parts: list[tuple[str, str]] = Field(default_factory=list)
 
 
 _META: list[tuple[MetaField, re.Pattern]] = [
@@ -130,8 +132,42 @@ def _named(question: str, name: str) -> bool:
     return name in question
 
 
+_PART_END = re.compile(r"(?<=[？?；;])")
+
+
+def _scope(question: str, cards: Sequence[ReportCard]) -> list[str]:
+    return [c.report for c in cards if any(_named(question, n) for n in aliases(c)) or _topic_named(question, c)]
+
+
+def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str, str]]:
+    """"国联报告里工信部的目标是多少？天风测算的规模又是多少？" → [(guolian, first part), (tianfeng, second part)]: the
+    sentences of a question, each naming one report, the ones naming none joined to the part before (…？增速呢？).
+    Empty unless two or more parts name different reports (one part naming both is a both-reports question)."""
+    parts: list[list] = []
+    for sentence in (p for p in _PART_END.split(question) if p.strip()):
+        scope = _scope(sentence, cards)
+        if len(scope) > 1:
+            return []
+        if scope and (not parts or parts[-1][0] is not None):
+            parts.append([scope[0], sentence])
+        elif scope:  # the sentences before named no report: they belong to this one
+            parts[-1] = [scope[0], parts[-1][1] + sentence]
+        elif parts:
+            parts[-1][1] += sentence
+        else:
+            parts.append([None, sentence])
+    reports = [r for r, _ in parts]
+    if len(parts) < 2 or None in reports or len(set(reports)) < len(reports):
+        return []
+    # "…是多少？澜沧呢？": a part that is only a report's name asks the other part's question: not split
+    by_id = {c.report: c for c in cards}
+    if any(len(re.sub(r"[\W呢吗那又呀啊的]", "", without_names(p, [by_id[r]]))) < 4 for r, p in parts):
+        return []
+    return [(r, p.strip()) for r, p in parts]
+
+
 def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
-    scope = [c.report for c in cards if any(_named(question, n) for n in aliases(c)) or _topic_named(question, c)]
+    scope = _scope(question, cards)
     meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
@@ -141,4 +177,5 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         intent = Intent.LOOKUP
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,
                             meta=meta, both=len(scope) > 1 or bool(_BOTH.search(question)),
-                            relative_year=bool(_RELATIVE_RE.search(question)))
+                            relative_year=bool(_RELATIVE_RE.search(question)),
+                            parts=report_parts(question, cards) if len(scope) > 1 else [])

@@ -201,9 +201,12 @@ class OfflineAnswerer:
         tag = (lambda u: f"{self.labels.get(u.chunk.report) or u.chunk.report}{'：' if zh else ': '}") if several \
             else (lambda u: "")
         lines = [f"{tag(u)}{render_unit(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
-        lead = "根据报告：" if zh else "The reports say (quoted in the original Chinese):"
+        lead = LEAD_ZH if zh else LEAD_EN
         return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
                       citations=[citation_for(u) for u, _ in chosen])
+
+
+LEAD_ZH, LEAD_EN = "根据报告：", "The reports say (quoted in the original Chinese):"
 
 
 def abstention(question: str, hits: list[SearchHit], note: str = "") -> Answer:
