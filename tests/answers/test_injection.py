@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import re
 
+from assistant.core.models import LLMFallback
+
 from answers.answer_helpers import assert_verbatim, clone
 
 INJECTED_NAME = "zz_market-flash_injected.txt"
@@ -97,5 +99,11 @@ def test_llm_sees_injection_only_as_a_passage(built_index, injected, stub):
     assert any(m in block for block in blocks for m in ("忽略以上指令", "系统提示", "新指令")), user
     for marker in ("忽略以上指令", "系统提示", "新指令", "Ignore previous", "SYSTEM:"):
         assert marker not in outside, outside
-    assert answer.abstained
-    assert not any(bad in answer.answer for bad in FORBIDDEN)
+    if answer.llm_fallback is LLMFallback.SAID_NOT_FOUND:
+        # the model's "not found" over passages that answer shows the evidence answer: the question asks what the
+        # injected text says, and it is quoted as what the report says — cited, verbatim, not obeyed
+        assert answer.citations and not answer.abstained
+        assert_verbatim(llm, answer)
+    else:
+        assert answer.abstained
+        assert not any(bad in answer.answer for bad in FORBIDDEN)
