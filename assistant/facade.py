@@ -201,6 +201,8 @@ class Assistant:
         return x | {"analysis": analyse(x["resolved"], self.cards())}
 
     def _with_hits(self, x: dict, config: RunnableConfig) -> dict:
+        if x["report"] is None and x["analysis"].parts:  # each part is searched on its own (`_parts_answer`)
+            return x | {"hits": []}
         return x | {"hits": self._retrieve(x, config)}
 
     def _dated(self, x: dict, config: RunnableConfig) -> dict:

@@ -8,6 +8,7 @@ or reworded to pass.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -248,3 +249,17 @@ def test_relative_year_is_read_by_the_report_date(assistant):
     assert not a.abstained and "107.1" in a.answer
     undated = assistant.ask("天风预计2025年地方智算建设规模是多少？")
     assert [c.id for c in a.citations] == [c.id for c in undated.citations]
+
+
+def test_a_question_in_parts_is_answered_per_report(assistant):
+    # each sentence names one report: each is searched in its report, the answers joined under the brokers' names
+    a = assistant.ask("国联报告里工信部的2025年全国算力规模目标是多少？天风测算的2025年地方智算建设规模又是多少？")
+    assert not a.abstained
+    guolian, tianfeng = a.answer.split("天风证券：")
+    assert guolian.startswith("国联证券：") and "300" in guolian and "107.1" in tianfeng
+    reports = [c.report for c in a.citations]
+    assert reports == sorted(reports, key=lambda r: not r.startswith("guolian"))  # 国联's citations first
+    assert {r.split("_")[0] for r in reports} == {"guolian", "tianfeng"}
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", a.answer)]
+    assert numbers == sorted(numbers) and max(numbers) == len(a.citations)  # [n] counted on across the parts
+    assert_verbatim(assistant, a)
