@@ -138,6 +138,10 @@ _STATED_COUNT = re.compile(r"(?<![0-9])([0-9]{1,2}|[一二两三四五六七八�
                            r"|(?:省份|省市|省|地区|城市))")
 
 
+# a counted set of companies or banks ("9家酒企", "各家银行", "the eight companies"): target rows are regions' plans
+_ENTITY_SET = re.compile(r"[0-9一二两三四五六七八九十]+\s*家|各家|\bcompanies\b|\bbanks\b|\bfirms\b", re.I)
+
+
 # "省级地区": provinces only — a city's target is usually inside its province's
 _PROVINCIAL = re.compile(r"省级|省一级|\bprovincial[- ]level\b", re.I)
 
@@ -175,6 +179,8 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     group_by = next((g for g, pattern in _GROUPS if pattern.search(question)), None)
     source = _source(question)
     regions = _regions(without_exclusions(question), known_regions)
+    if not regions and _ENTITY_SET.search(question):
+        return None  # "9家酒企…合计": a sum over companies is a table's, not the regions' target rows
     left_out = excluded_text(question)
     return TotalsQuery(
         op=op,

@@ -264,7 +264,11 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         cols = [j for j, y in enumerate(col_years) if y is not None and (years is None or years[0] <= y <= years[1])]
         cells = [(header[j].strip(), row, row.cells[j] if j < len(row.cells) else "") for j in cols]
     else:  # entities down the side (banks, companies): pick the column; the rows named, else all
-        col = max(range(1, len(header)), key=lambda j: _match(header[j], question))
+        cols = list(range(1, len(header)))
+        if years and years[0] == years[1]:  # the year asked picks among columns that name years ("2025年目标")
+            cols = [j for j in cols if str(years[0]) in header[j]] or \
+                [j for j in cols if not _YEAR_RE.search(header[j])] or cols
+        col = max(cols, key=lambda j: _match(header[j], question))
         if _match(header[col], question) == 0:
             return None
         measure, unit_text, cells = _column(table, rows, col, question)

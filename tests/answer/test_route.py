@@ -150,3 +150,12 @@ def test_large_sums_also_read_in_the_next_unit_up():
     assert in_unit(Decimal(9050), "亿元", "") == ""  # below 1万亿: as written
     assert in_unit(Decimal(50500), "亿元", "亿元") == ""  # the unit asked for
     assert in_unit(Decimal(6810), "万千瓦", "GW") == "（= 68.1 GW）"
+
+
+def test_sums_over_companies_are_not_the_regions_target_rows(known):
+    # the revenue targets of nine liquor makers are a table's; the regions' 产业规模 targets are not what is asked
+    assert route("鹤鸣统计的9家酒企2025年营收目标合计多少？", known) is None
+    assert route("What do the eight companies' 2025 revenue targets add up to?", known) is None
+    assert route("各家银行2024年普惠小微贷款目标合计多少？", known) is None
+    assert route("江苏各家银行的2025年智算规划合计多少？", known) is not None  # a region named: its rows
+    assert route("2025年各省产业规模目标合计多少亿元？", known) is not None

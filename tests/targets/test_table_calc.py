@@ -102,3 +102,14 @@ def test_a_total_row_is_never_a_term():
 def test_a_code_column_is_read_with_the_name_beside_it_and_the_unit_after_its_label():
     t = table_total("表4中康龙化成和药明康德2024E归母净利润合计多少？", [CODES])
     assert t.value == Decimal("11070") and t.unit == "百万元"
+
+
+def test_the_year_asked_picks_the_column_of_that_year():
+    # a hospital group's plans: the 2026 column says less of the question's words than the 2025 one, but its year
+    plans = table("表5：医院集团床位规划", ["集团", "2024年床位数（张）", "2025年床位目标（张）", "2026年（远期）目标",
+                                         "2025年目标增速"],
+                  [["甲医疗", "1200", "1500", "1800", "25%"], ["乙医疗", "800", "900", "1000", "12.5%"]])
+    t = table_total("表5中两家集团2026年床位目标合计多少张？", [plans])
+    assert t is not None and t.value == Decimal("2800") and t.measure == "2026年（远期）目标"
+    t = table_total("表5中两家集团2025年床位目标合计多少张？", [plans])
+    assert t.value == Decimal("2400") and t.measure == "2025年床位目标（张）"
