@@ -124,6 +124,19 @@ def _label_named(question: str, labels: Sequence[str]) -> str | None:
     return best[1] if best else None
 
 
+# kinds listed to be added together: "通用算力、智算算力、超算算力加在一起", "智算和超算合计"
+_LISTED = re.compile(r"[、和与及]|\band\b|\bplus\b", re.I)
+
+
+def _named_kinds(question: str) -> list[str | Metric]:
+    """Every kind the question names, in order, when it lists two or more to add up; else []."""
+    found = sorted((m.start(), kind) for kind, pattern in _METRICS for m in [pattern.search(question)] if m)
+    kinds = list(dict.fromkeys(kind for _, kind in found))
+    if len(kinds) < 2 or not _LISTED.search(question[found[0][0]:found[-1][0]]):
+        return []
+    return kinds
+
+
 def _named_kind(question: str, known_metrics: Sequence[str] = ()) -> str | Metric | None:
     """The metric kind the question names; compute questions default to 智算 (the kind most tables state)."""
     named = _label_named(question, known_metrics) or next((m for m, pattern in _METRICS if pattern.search(question)),
@@ -185,6 +198,7 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     return TotalsQuery(
         op=op,
         metric=metric,
+        metrics=_named_kinds(question) if op is Op.SUM else [],
         regions=regions,
         exclude_regions=_regions(left_out, known_regions) if left_out else [],
         stated_count=_stated_count(question),

@@ -55,6 +55,9 @@ class TotalsQuery(BaseModel):
     metric: Metric | str | None = Field(
         None, description="metric kind: 智算, 通用, 超算, 总算力, 高性能, 储能装机, 光伏装机, 产业规模, 充电桩…; null = "
                           "any (a sum then takes the kind with the most rows and names the others)")
+    metrics: list[Metric | str] = Field(
+        default_factory=list, description="several kinds the question names to add up together (通用、智算、超算算力"
+                                          "加在一起); rows of these kinds in one unit are added, each row cited")
     reports: list[str] = Field(default_factory=list, description="report ids to restrict to; empty = all reports")
     prefer_reports: list[str] = Field(
         default_factory=list, description="report ids best first (e.g. as the retrieval ranks them): when several "
@@ -80,6 +83,11 @@ class TotalsQuery(BaseModel):
             except ValueError:  # an alias, a word of a known kind (储能 → 储能装机), else as given (matches no row)
                 return _METRIC_ALIASES.get(key.lower()) or kind_of(key) or key
         return value
+
+    @field_validator("metrics", mode="before")
+    @classmethod
+    def _metrics(cls, value: Any) -> Any:
+        return [cls._metric(v) for v in value] if isinstance(value, list) else value
 
     @field_validator("regions", "exclude_regions", mode="before")
     @classmethod
@@ -143,7 +151,9 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> Exclusion | None:
         return Exclusion(reason=R.OTHER_REPORT, detail=row.citation.report)
     if q.source_table and q.source_table != ALL_SOURCES and not _source_matches(row, q.source_table):
         return Exclusion(reason=R.OTHER_SOURCE, detail=row.source_table or row.citation.report)
-    if q.metric is not None and row.metric != q.metric:  # MetricKind and Metric are both str: compare as text
+    if q.metrics and row.metric not in q.metrics:  # str-valued kinds: compared by value
+        return Exclusion(reason=R.OTHER_METRIC, detail=str(row.metric))
+    if not q.metrics and q.metric is not None and row.metric != q.metric:  # Metric and kinds are str: compare text
         return Exclusion(reason=R.OTHER_METRIC, detail=str(row.metric))
     if q.target_year is not None and row.target_year != q.target_year:
         return Exclusion(reason=R.OTHER_YEAR, detail=str(row.target_year))
@@ -184,13 +194,14 @@ def _preferred(used: list[TargetRow], q: TotalsQuery) -> str | None:
 
 
 def _one_quantity(used: list[TargetRow], excluded: list, op: Op,
-                  prefer: str | None = None) -> tuple[list, list, list[Caveat]]:
+                  prefer: str | None = None, named_kinds: bool = False) -> tuple[list, list, list[Caveat]]:
     """A sum, max or min is over one metric kind in one unit: keep the (kind, unit) with the most rows — of the
     preferred report, when one is given (ties: the first in source order) — and name the others with their own
-    figure, never adding them in."""
+    figure, never adding them in. `named_kinds`: the question named the kinds to add together; one unit still."""
     groups: dict[tuple[str, str], list[TargetRow]] = {}
     for r in used:
-        groups.setdefault((str(r.metric), r.unit), []).append(r)
+        groups.setdefault(("+".join(sorted({str(x.metric) for x in used})) if named_kinds else str(r.metric),
+                           r.unit), []).append(r)
     if len(groups) < 2 or op not in (Op.SUM, Op.MAX, Op.MIN):
         return used, excluded, []
     keep = max(groups, key=lambda k: (sum(r.citation.report == prefer for r in groups[k]), len(groups[k])))
@@ -299,6 +310,10 @@ def _caveats(op: Op, q: TotalsQuery, used: Sequence[TargetRow]) -> list[Caveat]:
             listed = ", ".join(map(str, years))
             out.append(bi(f"Targets for different years are added together: {listed}",
                           f"不同目标年份的规划被加在一起：{listed}"))
+        kinds = list(dict.fromkeys(str(r.metric) for r in used))
+        if len(kinds) > 1:  # only when the question named them to add together (TotalsQuery.metrics)
+            out.append(bi(f"Metric kinds added together, as asked: {' + '.join(kinds)}",
+                          f"按问题所列口径相加：{' + '.join(kinds)}"))
     else:
         kinds = list(dict.fromkeys(f"{r.metric} ({r.unit})" for r in used))
         if len(kinds) > 1:  # counted or listed side by side, never added
@@ -366,7 +381,7 @@ def compute_totals(
         return TotalResult(op=op, value=None, unit="rows" if op in (Op.COUNT, Op.LIST) else "", excluded=excluded,
                            excluded_count=len(excluded), message=NO_ROWS, caveats=_no_rows_caveats(ordered, query))
     prefer = None if query.source_table else _preferred(used, query)
-    used, excluded, caveats = _one_quantity(used, excluded, op, prefer)
+    used, excluded, caveats = _one_quantity(used, excluded, op, prefer, len(query.metrics) > 1)
     unit = used[0].unit if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
     if not query.source_table:
         used, excluded, source_caveats = _primary_source(used, excluded, op, unit, prefer)

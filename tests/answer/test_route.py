@@ -159,3 +159,12 @@ def test_sums_over_companies_are_not_the_regions_target_rows(known):
     assert route("各家银行2024年普惠小微贷款目标合计多少？", known) is None
     assert route("江苏各家银行的2025年智算规划合计多少？", known) is not None  # a region named: its rows
     assert route("2025年各省产业规模目标合计多少亿元？", known) is not None
+
+
+def test_kinds_listed_to_add_up_are_all_asked_for(known):
+    q = route("国联报告里，贵州规划的通用算力、智算算力、超算算力加在一起是多少？", known)
+    assert q.metrics == ["通用", "智算", "超算"] and q.regions == ["贵州"]
+    assert route("What do Guizhou's general-purpose and supercomputing targets add up to?", known).metrics == \
+        ["通用", "超算"]
+    assert route("2025年各地智算规划合计是多少？", known).metrics == []  # one kind
+    assert route("各地智算规划最大的是哪个？通用呢？", known).metrics == []  # not a sum

@@ -128,6 +128,16 @@ def test_other_metrics_are_separate(store):
     assert r.value == 2 and r.rows[0].value_as_written == "超过2000P FLOPS"
 
 
+def test_kinds_the_question_names_together_are_added_each_row_cited(store):
+    r = total(store, regions=["贵州"], metrics=["通用", "智算", "超算"])  # 贵州: 2 + 5 + 10 EFLOPS
+    assert r.value == 17 and {str(x.metric) for x in r.rows} == {"通用", "智算", "超算"}
+    assert any("added together, as asked" in c.en for c in r.caveats)
+    assert total(store, regions=["贵州"], metrics=["通用", "超算"]).value == 12
+    # without them named, a sum still keeps one kind and names the others
+    r = total(store, regions=["贵州"])
+    assert r.value in (2, 5, 10) and any("never added" in c.en for c in r.caveats)
+
+
 def test_national_only_when_asked(store):
     r = total(store, regions=["全国"], metric="总算力")
     assert r.value == 300 and r.rows[0].qualifier == "超过"
