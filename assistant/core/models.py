@@ -191,7 +191,7 @@ class LLMFallback(str, Enum):
     TOO_LONG = "too_long"
     UNSUPPORTED = "unsupported"  # no sentence the passages support (a figure none holds, nothing aligned)
     NO_EVIDENCE = "no_evidence"  # the offline evidence does not cover the question: nothing to give the model
-    OFF_EVIDENCE = "off_evidence"  # it cites none of the units the evidence chose (only the further passages)
+    OFF_EVIDENCE = "off_evidence"  # it does not cite the unit the evidence ranks best
     SAID_NOT_FOUND = "said_not_found"  # "not found", where the evidence answers
     TIMEOUT = "timeout"
     ERROR = "error"  # HTTP or connection error

@@ -248,9 +248,9 @@ def test_llm_saying_not_found_does_not_overrule_the_evidence(llm_assistant, stub
     assert_verbatim(llm_assistant, answer)
 
 
-def test_an_answer_citing_none_of_the_evidence_units_falls_back(llm_assistant, stub, offline_beijing):
-    """The model phrases the answer over the evidence; citing none of the evidence's units, only a further passage
-    it was given, it is not shown (a small model pairs the wrong row with the question)."""
+def test_an_answer_not_citing_the_best_evidence_falls_back(llm_assistant, stub, offline_beijing):
+    """The model phrases the answer over the evidence; not citing the unit the evidence ranks best, it is not shown
+    (a small model pairs the wrong row with the question)."""
     def another(req):  # the last passage's own words (after the evidence's units come further ones), cited
         n, text = max(passages(req).items())
         assert "45EFlops" not in text.replace(" ", "")
