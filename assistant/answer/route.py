@@ -156,7 +156,7 @@ _ENTITY_SET = re.compile(r"[0-9一二两三四五六七八九十]+\s*家|各家|
 
 
 # "省级地区": provinces only — a city's target is usually inside its province's
-_PROVINCIAL = re.compile(r"省级|省一级|\bprovincial[- ]level\b", re.I)
+_PROVINCIAL = re.compile(r"省级|省一级|各省(?!市)|\bprovincial[- ]level\b", re.I)
 
 
 def _stated_count(question: str) -> int | None:

@@ -168,3 +168,10 @@ def test_kinds_listed_to_add_up_are_all_asked_for(known):
         ["通用", "超算"]
     assert route("2025年各地智算规划合计是多少？", known).metrics == []  # one kind
     assert route("各地智算规划最大的是哪个？通用呢？", known).metrics == []  # not a sum
+
+
+def test_each_province_leaves_the_city_rows_out(known):
+    # 深圳 beside 广东 would be counted twice; "各省" asks for provinces, "各省市" for both
+    assert route("东岳把各省2025年的储能装机规划加总，总量多少万千瓦？", known).include_cities is False
+    assert route("各省市2025年智算规划合计多少？", known).include_cities is True
+    assert route("各地2025年智算规划合计多少？", known).include_cities is True
