@@ -30,7 +30,8 @@ from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
 from assistant.core.asks import EACH_RE
-from assistant.answer.analysis import Intent, QuestionAnalysis, analyse, dated, report_year, without_names
+from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, named_periods, report_year,
+                                       without_names)
 from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
@@ -170,7 +171,8 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         if conversation is not None:
             history = self._histories.setdefault(conversation, [])
-        resolved = resolve_followup(question, list(history or []), self._peer_names() if history else None)
+        resolved = named_periods(resolve_followup(question, list(history or []),
+                                                  self._peer_names() if history else None))
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
                                     "on_token": on_token})
         self._mark_ocr([*answer.citations, *answer.related])

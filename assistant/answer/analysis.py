@@ -97,6 +97,22 @@ def dated(question: str, year: int) -> str:
     return _RELATIVE_RE.sub(absolute, question)
 
 
+# "头三个月" / "前5个月": reports name a span of months from January as a quarter or half, else as "1—5月"
+_FIRST_MONTHS_RE = re.compile(r"(?:头|前)\s*([一二三四五六七八九十两]|1[0-2]|[1-9])\s*个\s*月")
+_SPAN_NAMES = {3: "一季度", 6: "上半年", 9: "前三季度"}
+
+
+def named_periods(question: str) -> str:
+    """The question with the first N months named as reports name them: 头三个月 → 一季度, 前5个月 → 1—5月."""
+    import cn2an
+
+    def name(m: re.Match) -> str:
+        n = int(cn2an.cn2an(m[1], "smart"))
+        return _SPAN_NAMES.get(n, f"1—{n}月")
+
+    return _FIRST_MONTHS_RE.sub(name, question)
+
+
 def aliases(card: ReportCard) -> list[str]:
     """How a question may name a report: its broker (东岳证券, 东岳) or the first word of its file name (dongyue)."""
     names = []

@@ -68,3 +68,13 @@ def test_every_card_field_a_question_asks_for(question, fields):
 
 def test_a_date_asked_of_an_event_is_no_report_date():
     assert analyse("美国白宫哪天宣布成立工作组？", []).intent is Intent.LOOKUP
+
+
+def test_the_first_months_are_named_as_reports_name_them():
+    from assistant.answer.analysis import named_periods
+
+    assert named_periods("今年头三个月谁的利润增长最好？") == "今年一季度谁的利润增长最好？"
+    assert named_periods("2024年前5个月新增了多少？") == "2024年1—5月新增了多少？"
+    assert named_periods("头六个月呢？") == "上半年呢？" and named_periods("前9个月") == "前三季度"
+    assert named_periods("前三季度营收多少？") == "前三季度营收多少？"  # already a report's name
+    assert named_periods("近三个月价格怎么走？") == "近三个月价格怎么走？"  # the latest months: not from January
