@@ -254,7 +254,7 @@ class Assistant:
         analysis: QuestionAnalysis = x["analysis"]
         both = report is None and analysis.both
         answer = None
-        if report is None and analysis.parts:  # "国联…是多少？天风…又是多少？": each part asked of its report
+        if report is None and analysis.parts:  # "国联…是多少？天风…又是多少？": each part asked of its own report
             return self._parts_answer(x, analysis.parts)
         if analysis.intent is Intent.REPORT_META:
             answer = self._card_answer(question, analysis, report, hits)
@@ -286,7 +286,8 @@ class Assistant:
         question; measured on dev: the same accuracy as a vector of the question as asked)."""
         snap = self.index.snapshot()
         st = self.settings
-        offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), self._unit_similarity(searched or resolved),
+        similarity = self._unit_similarity(searched or resolved)
+        offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), similarity,
                                   st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
                                   st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker},
                                   self._evidence_model if st.evidence_score is EvidenceScore.LEARNED else None,
