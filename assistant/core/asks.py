@@ -21,7 +21,9 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
     # 累计 is a sum only when it asks the amount ("累计是多少"); "累计装机" is a measure, not an operation
     (Op.SUM, re.compile(r"合计|总计|加总|总和|一共|共计|加起来|加在一起|相加|之和|总共|"
                         r"累计(?=\s*(?:是|为|有|共|约|达)?\s*(?:多少|几))|"
-                        r"\btotal\b|\bsum\b|\badd(?:ed)? up\b|\bcombined\b|\baltogether\b|\bcumulative\b", re.I)),
+                        # "what share of total computing power": the whole a share is of, not a sum
+                        r"(?<!share of )(?<!proportion of )(?<!percentage of )(?<!% of )\btotal\b|"
+                        r"\bsum\b|\badd(?:ed)? up\b|\bcombined\b|\baltogether\b|\bcumulative\b", re.I)),
     (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
 ]
 ARITHMETIC = (Op.COUNT, Op.MAX, Op.MIN, Op.SUM)

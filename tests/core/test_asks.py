@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.core.asks import TOTAL_ROW_RE, excluded_text, ops_in, without_exclusions
+from assistant.core.asks import ARITHMETIC, TOTAL_ROW_RE, excluded_text, ops_in, without_exclusions
 from assistant.core.models import Op
 from assistant.targets.table_calc import first_op
 
@@ -37,3 +37,9 @@ def test_exclusions_are_read_and_blanked():
                                           ("合肥", False), ("totally", False), ("小米", False)])
 def test_total_rows(label, total):
     assert bool(TOTAL_ROW_RE.match(label)) is total
+
+
+def test_the_total_a_share_is_of_is_not_a_sum():
+    assert ops_in("What share of total computing power should intelligent computing reach by 2025?", ARITHMETIC) == []
+    assert ops_in("What percentage of total capacity is distributed PV?", ARITHMETIC) == []
+    assert ops_in("What is the total 2025 target of all regions?", ARITHMETIC) == [Op.SUM]
