@@ -64,7 +64,8 @@ _META: list[tuple[MetaField, re.Pattern]] = [
 ]
 # A rating asked of something other than the report's industry view (a bank, a stock) is a lookup in the text.
 _STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几家|哪几只|哪家|哪只).{0,10}(?:买入|增持|推荐)|目标价|股价|市盈率|估值|\bEPS\b|\bPE\b|"
-                           r"\bshare price\b|\btarget price\b|\bstocks?\b|\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
+                           r"\bshare prices?\b|\btarget prices?\b|\bprice targets?\b|\bstocks?\b|"
+                           r"\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).

@@ -78,3 +78,9 @@ def test_the_first_months_are_named_as_reports_name_them():
     assert named_periods("头六个月呢？") == "上半年呢？" and named_periods("前9个月") == "前三季度"
     assert named_periods("前三季度营收多少？") == "前三季度营收多少？"  # already a report's name
     assert named_periods("近三个月价格怎么走？") == "近三个月价格怎么走？"  # the latest months: not from January
+
+
+def test_stock_prices_and_ratings_are_looked_up_not_the_report_card():
+    assert analyse("What share prices and ratings do the two tables show for Sungrow?", []).meta == []
+    assert analyse("What price targets does the report give?", []).meta == []
+    assert analyse("What rating does the report give the sector?", []).meta  # the industry view: the card
