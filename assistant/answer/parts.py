@@ -26,7 +26,7 @@ def join_answers(question: str, labelled: Sequence[tuple[str, Answer]]) -> Answe
         citations += answer.citations
         related += answer.related
         retrieved += answer.retrieved
-        notes += [n for n in answer.notes if n not in notes]
+        notes += [f"{label}: {n}" for n in answer.notes]  # which part a note is of (an LLM's, a fallback's…)
     abstained = all(a.abstained for _, a in labelled)
     return Answer(question=question, answer="\n".join(lines), abstained=abstained,
                   citations=[] if abstained else citations, related=related, retrieved=retrieved,

@@ -38,8 +38,11 @@ def test_answers_are_joined_by_report_with_the_markers_counted_on():
 
     first = Answer(question="a", answer="根据报告：\n甲 [1]\n乙 [2]", abstained=False, citations=[cite(1), cite(2)])
     second = Answer(question="b", answer="根据报告：\n丙 [1]", abstained=False, citations=[cite(3)])
+    second.notes = ["LLM: qwen"]
     joined = join_answers("q", [("国联证券", first), ("天风证券", second)])
     assert joined.answer == "国联证券：\n甲 [1]\n乙 [2]\n天风证券：丙 [3]"
+    # each part's notes say which part they are of: one part written by an LLM does not make the whole its answer
+    assert "天风证券: LLM: qwen" in joined.notes and "LLM: qwen" not in joined.notes
     assert [c.start for c in joined.citations] == [1, 2, 3] and not joined.abstained
     none = Answer(question="b", answer="报告中未找到该问题的答案。", abstained=True)
     partly = join_answers("q", [("国联证券", first), ("天风证券", none)])
