@@ -98,6 +98,12 @@ def state_key(assistant) -> tuple:
     return tuple(tuple(h.chunk.id for h in assistant.search(q, k=5)) for q in QUERIES)
 
 
+def near(key: tuple, state: tuple) -> bool:
+    """Every query's top 5 as in `state`, but for one chunk in or out at the edge: after a kill the HNSW graph's
+    insert/delete history differs from a clean build's (see `exact_key`), and a loaded machine moves where it lands."""
+    return all(len(set(got) & set(want)) >= len(want) - 1 for got, want in zip(key, state))
+
+
 def exact_key(assistant) -> tuple:
     """What the index holds, independent of the ANN graph: the catalog's chunk ids and the BM25 rankings.
 
@@ -219,7 +225,8 @@ def test_sigkill_leaves_a_consistent_index(kill_setup, point) -> None:
     after_kill = clone_reopen(victim)
     state = index_state(after_kill)
     assert state["vectors"] >= state["chunks"], "a catalog chunk has no vector in Chroma"
-    assert state_key(after_kill) in set(states.values()), "searches answer neither as before nor as after"
+    assert any(near(state_key(after_kill), s) for s in states.values()), \
+        "searches answer neither as before nor as after"
     for q in PROBE_QUESTIONS:
         assert after_kill.ask(q).answer
 
