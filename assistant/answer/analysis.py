@@ -12,7 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from assistant.core.asks import ARITHMETIC, ops_in
+from assistant.core.asks import ARITHMETIC, ENTITY_SET, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE
@@ -71,10 +71,8 @@ _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
 # …or over a set of entities the question counts ("这五家", "8家CXO公司", "四家银行"): rows of an entity table;
 # …or over a run of years ("2019—2023": table_calc's YEAR_RANGE_RE; "这五年"): rows of a time series.
-_AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|[0-9一二两三四五六七八九十]+\s*家|各家|"
-                       r"(?:这|近|过去)[两三四五六七八九十]+年|历年|各年|"
-                       r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|\bcompanies\b|\bbanks\b|"
-                       r"\bfirms\b", re.I)
+_AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|(?:这|近|过去)[两三四五六七八九十]+年|历年|各年|"
+                       r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|" + ENTITY_SET, re.I)
 
 
 # Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).

@@ -3,13 +3,11 @@ report, the citation markers of each renumbered after the ones before."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from assistant.answer.align import MARKER_RE
 from assistant.answer.offline import LEAD_EN, LEAD_ZH
 from assistant.core.models import Answer
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def join_answers(question: str, labelled: Sequence[tuple[str, Answer]]) -> Answer:
@@ -19,7 +17,7 @@ def join_answers(question: str, labelled: Sequence[tuple[str, Answer]]) -> Answe
     citations, related, retrieved, notes = [], [], [], []
     for label, answer in labelled:
         offset = len(citations)
-        text = _MARKER.sub(lambda m: f"[{int(m[1]) + offset}]", answer.answer.strip())
+        text = MARKER_RE.sub(lambda m: f"[{int(m[1]) + offset}]", answer.answer.strip())
         for lead in (LEAD_ZH, LEAD_EN):  # the label leads instead
             text = text.removeprefix(lead).strip()
         lines.append(f"{label}：{text}" if "\n" not in text else f"{label}：\n{text}")

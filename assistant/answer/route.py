@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.core.asks import excluded_text, ops_in, without_exclusions
+from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, without_exclusions
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
@@ -151,8 +151,8 @@ _STATED_COUNT = re.compile(r"(?<![0-9])([0-9]{1,2}|[一二两三四五六七八�
                            r"|(?:省份|省市|省|地区|城市))")
 
 
-# a counted set of companies or banks ("9家酒企", "各家银行", "the eight companies"): target rows are regions' plans
-_ENTITY_SET = re.compile(r"[0-9一二两三四五六七八九十]+\s*家|各家|\bcompanies\b|\bbanks\b|\bfirms\b", re.I)
+# a sum over a counted set of companies or banks is an entity table's: target rows are regions' plans
+_ENTITY_SET = re.compile(ENTITY_SET, re.I)
 
 
 # "省级地区": provinces only — a city's target is usually inside its province's

@@ -27,6 +27,8 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
     (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
 ]
 ARITHMETIC = (Op.COUNT, Op.MAX, Op.MIN, Op.SUM)
+# A counted set of companies or banks ("9家酒企", "各家银行", "the eight companies"): the rows of an entity table
+ENTITY_SET = r"[0-9一二两三四五六七八九十]+\s*家|各家|\bcompanies\b|\bbanks\b|\bfirms\b"
 # Words that add values up, never a count's "一共几个": asked beside a count ("有几个？加总是多少"), the sum is
 # the answer — it states its row count too.
 ADDS_VALUES = re.compile(r"合计|加总|总和|加起来|加在一起|相加|之和|\bsum\b|\badd(?:ed)? up\b|\bcombined\b", re.I)

@@ -151,9 +151,8 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> Exclusion | None:
         return Exclusion(reason=R.OTHER_REPORT, detail=row.citation.report)
     if q.source_table and q.source_table != ALL_SOURCES and not _source_matches(row, q.source_table):
         return Exclusion(reason=R.OTHER_SOURCE, detail=row.source_table or row.citation.report)
-    if q.metrics and row.metric not in q.metrics:  # str-valued kinds: compared by value
-        return Exclusion(reason=R.OTHER_METRIC, detail=str(row.metric))
-    if not q.metrics and q.metric is not None and row.metric != q.metric:  # Metric and kinds are str: compare text
+    kinds = q.metrics or ([q.metric] if q.metric is not None else [])
+    if kinds and row.metric not in kinds:  # Metric and kinds are both str: compared by value
         return Exclusion(reason=R.OTHER_METRIC, detail=str(row.metric))
     if q.target_year is not None and row.target_year != q.target_year:
         return Exclusion(reason=R.OTHER_YEAR, detail=str(row.target_year))
@@ -198,10 +197,10 @@ def _one_quantity(used: list[TargetRow], excluded: list, op: Op,
     """A sum, max or min is over one metric kind in one unit: keep the (kind, unit) with the most rows — of the
     preferred report, when one is given (ties: the first in source order) — and name the others with their own
     figure, never adding them in. `named_kinds`: the question named the kinds to add together; one unit still."""
+    named = "+".join(sorted({str(r.metric) for r in used})) if named_kinds else ""
     groups: dict[tuple[str, str], list[TargetRow]] = {}
     for r in used:
-        groups.setdefault(("+".join(sorted({str(x.metric) for x in used})) if named_kinds else str(r.metric),
-                           r.unit), []).append(r)
+        groups.setdefault((named or str(r.metric), r.unit), []).append(r)
     if len(groups) < 2 or op not in (Op.SUM, Op.MAX, Op.MIN):
         return used, excluded, []
     keep = max(groups, key=lambda k: (sum(r.citation.report == prefer for r in groups[k]), len(groups[k])))
