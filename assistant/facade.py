@@ -17,7 +17,7 @@ from pathlib import Path
 from langchain_core.messages.tool import tool_call
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
-from assistant.answer.offline import OfflineAnswerer, abstention, peer_names, resolve_followup
+from assistant.answer.offline import OfflineAnswerer, abstention, name_kinds, peer_names, resolve_followup
 from assistant.answer.score import EvidenceModel
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, units_of
@@ -52,6 +52,7 @@ __all__ = ["Assistant", "QuestionError", "clean_question", "TotalsQuery", "Op", 
            "UploadRefused", "StorageError"]
 from assistant.core.settings import EvidenceScore, RetrieverKind, Settings
 from assistant.core.traditional import is_traditional
+from assistant.core.tokenize import normalize
 
 ANSWER_POOL = 8
 # Control and format characters, and lone surrogates (JSON "\ud800" decodes to one; encoders reject them).
@@ -291,7 +292,8 @@ class Assistant:
                                   st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
                                   st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker},
                                   self._evidence_model if st.evidence_score is EvidenceScore.LEARNED else None,
-                                  self._peer_names())
+                                  self._peer_names(), self._per_generation("kinds", lambda: name_kinds(self.tables())),
+                                  self._normalized_text)
         answer = None
         # reports the question names each show their best evidence, even at a lower coverage
         each_min = AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE
@@ -398,6 +400,13 @@ class Assistant:
             cached = (generation, compute())
             self._derived[name] = cached
         return cached[1]
+
+    def _normalized_text(self, report_id: str) -> str:
+        """A report's text as search compares it (Simplified, NFKC, lower case), read once per catalog generation."""
+        texts = self._per_generation("normalized", dict)
+        if report_id not in texts:
+            texts[report_id] = normalize(self.report_text(report_id) or "")
+        return texts[report_id]
 
     def cards(self) -> list[ReportCard]:
         """Each report's card (broker, title, date, analysts, rating), read from its front matter."""

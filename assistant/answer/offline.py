@@ -12,7 +12,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, Coverage, Unit, answer
                                       must_terms, other_period, periods, question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
-from assistant.core.tokenize import normalize
+from assistant.core.tokenize import normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
 from assistant.ingest.structure import split_cells
 from assistant.targets.regions import en_region_spans, regions_in
@@ -72,7 +72,8 @@ class OfflineAnswerer:
     def __init__(self, coverage: Coverage, similarity: Similarity | None = None, sim_weight: float = 0.0,
                  sim_answerable: float = 2.0, sim_min_coverage: float = 0.0, sim_floor: float = 0.0,
                  labels: dict[str, str] | None = None, model: EvidenceModel | None = None,
-                 peers: dict[str, set[str]] | None = None):
+                 peers: dict[str, set[str]] | None = None, kinds: dict[str, set[str]] | None = None,
+                 report_text: Callable[[str], str] | None = None):
         self.coverage = coverage
         self.similarity = similarity
         self.sim_weight = sim_weight
@@ -82,6 +83,8 @@ class OfflineAnswerer:
         self.labels = labels or {}  # report id → broker, to label evidence from several reports
         self.model = model  # the learned evidence score; None: the hand-set coverage rules
         self.peers = peers or {}  # names of one table column (`peer_names`): a row about another never answers
+        self.kinds = kinds or {}  # kinds of row name (`name_kinds`): a row does not answer on an unlisted one
+        self.report_text = report_text  # report id → its text, normalised: does the report name what is asked?
 
     def candidates(self, question: str, hits: list[SearchHit]) -> list[Candidate]:
         """Every unit of the retrieved chunks that could answer: not boilerplate, and naming every region and year
@@ -90,6 +93,14 @@ class OfflineAnswerer:
         must = must_terms(question)
         named = self._named(question)
         others = set().union(*(self.peers[n] for n in named))  # the other names of those names' columns
+        unlisted = unknown_names(question, self.kinds, self.peers)
+        named += list(unlisted)
+        others |= set().union(*(self.kinds[end] for end in unlisted.values()))
+        # what sets an unlisted name apart (平安 of 平安银行, HJT of HJT电池): a report that never writes it says
+        # nothing about that one, whatever it says about its kind
+        own = [normalize(name[:-len(end)]) for name, end in unlisted.items()]
+        silent = {r for r in {h.chunk.report for h in hits}
+                  if self.report_text and own and not all(o in self.report_text(r) for o in own)}
         asked_periods = periods(question)
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
@@ -99,7 +110,7 @@ class OfflineAnswerer:
                     continue
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
-                        and not other_period(unit, asked_periods):
+                        and not other_period(unit, asked_periods) and unit.chunk.report not in silent:
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
@@ -252,6 +263,63 @@ def peer_names(tables) -> dict[str, set[str]]:
                 for name in names:
                     peers.setdefault(name, set()).update(names - {name})
     return peers
+
+
+# What a word before a kind's ending may not be for the two to name one thing: a pronoun or question word (什么评级,
+# 哪家银行), a number or measure (四家银行), a particle, conjunction, preposition, verb, adverb, time or place word.
+NOT_A_NAME_POS = ("r", "m", "q", "u", "c", "p", "v", "d", "t", "f")
+
+
+def name_kinds(tables) -> dict[str, set[str]]:
+    """Kinds of named thing a table lists row by row, by the ending its row names share: 银行 (工商银行, 招商银行),
+    电池 (锂离子电池, 铅炭电池), 设备 (刻蚀设备, 光刻设备) → those names. Read from each table's row-head column (the
+    first whose cells are mostly names)."""
+    kinds: dict[str, set[str]] = {}
+    for table in tables:
+        width = max((len(r.cells) for r in table.rows), default=0)
+        for col in range(width):
+            cells = {r.cells[col].strip() for r in table.rows if col < len(r.cells) and r.cells[col].strip()}
+            names = {c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c) and not any(d.isdigit() for d in c)}
+            if len(names) < 2 or len(names) < 0.6 * len(cells):
+                continue
+            for size in (2, 3):
+                ends: dict[str, set[str]] = {}
+                for name in names:
+                    if len(name) > size and has_cjk(name[-size:]) and name[-size:].isalpha():
+                        ends.setdefault(name[-size:], set()).add(name)
+                for end, group in ends.items():
+                    if len(group) >= 2:
+                        kinds.setdefault(end, set()).update(group)
+            break
+    return kinds
+
+
+def unknown_names(question: str, kinds: dict[str, set[str]], known) -> dict[str, str]:
+    """Names in the question of a kind a table lists that are none of the names the tables hold — 平安银行 where a
+    table lists 工商银行 and 招商银行, HJT电池 beside 锂离子电池 — each → its kind's ending (银行, 电池). A row about
+    one of the listed names does not answer a question on the unlisted one."""
+    if not kinds or not has_cjk(question):
+        return {}
+    words = pos_tokens(question)
+    found: dict[str, str] = {}
+    for end in sorted(kinds, key=len, reverse=True):
+        for m in re.finditer(re.escape(end), question):
+            word = next((w for w in words if w[2] <= m.start() < w[2] + len(w[0])), None)
+            if word is None:
+                continue
+            if word[2] < m.start():  # 平安银行 as one word
+                head = word
+            else:  # 平安 + 银行
+                head = next((w for w in words if w[2] + len(w[0]) == m.start()), None)
+                if head is None:
+                    continue
+            name = question[head[2]:m.end()]
+            if len(name) <= len(end) or head[1].startswith(NOT_A_NAME_POS) or not name[:-len(end)].strip():
+                continue
+            if any(name in k or k in name for k in known if len(k) >= 2) or any(name in f or f in name for f in found):
+                continue
+            found[name] = end
+    return found
 
 
 def _peer_swap(new: str, previous: str, peers: dict[str, set[str]]) -> str | None:

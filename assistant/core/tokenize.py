@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 from assistant.core.traditional import to_simplified
 
@@ -31,6 +32,20 @@ def _tokenizer() -> jieba.Tokenizer:
         tok.load_userdict(str(USER_DICT))
         tok.initialize()
         return tok
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(_tokenizer())
+
+
+def pos_tokens(text: str) -> list[tuple[str, str, int]]:
+    """Precise-mode words with their part of speech (jieba's ICTCLAS tags) and start offset in `text`."""
+    out, at = [], 0
+    for pair in _pos_tokenizer().cut(text):
+        out.append((pair.word, pair.flag, at))
+        at += len(pair.word)
+    return out
 
 
 def normalize(text: str) -> str:

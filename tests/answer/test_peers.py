@@ -45,3 +45,53 @@ def test_a_row_about_another_name_of_the_column_is_no_evidence():
     assert [c.unit.text for c in answerer.candidates(q, [SearchHit(chunk=row, score=1.0)])] == []
     assert [c.unit.text for c in answerer.candidates(q.replace("常熟", "工商"), [SearchHit(chunk=row, score=1.0)])]
     assert [c.unit.text for c in OfflineAnswerer(Coverage({}, 10)).candidates(q, [SearchHit(chunk=row, score=1.0)])]
+
+
+def _rows_table(head: str, rows: list[list[str]]) -> Table:
+    return Table(id="t#2", report="r.txt", caption="表2", header=[head, "数值"],
+                 rows=[TableRow(cells=r, start=0, end=1) for r in rows], start=0, end=1)
+
+
+def test_kinds_are_the_endings_a_tables_row_names_share():
+    from assistant.answer.offline import name_kinds
+    kinds = name_kinds([_rows_table("技术路线", [["锂离子电池", "96.1%"], ["铅炭电池", "0.7%"], ["压缩空气", "0.9%"]]),
+                        _rows_table("医院", [["协和医院", "3"], ["华西医院", "5"]]),
+                        _rows_table("年份", [["2023", "1"], ["2024", "2"]])])
+    assert kinds["电池"] == {"锂离子电池", "铅炭电池"} and kinds["医院"] == {"协和医院", "华西医院"}
+    assert "压缩空气" not in set().union(*kinds.values()) and not any(k.isdigit() for k in kinds)
+
+
+def test_an_unlisted_name_of_a_listed_kind_is_found_and_question_words_are_not_names():
+    from assistant.answer.offline import name_kinds, unknown_names
+    tables = [_rows_table("银行", [["工商银行", "1.35%"], ["招商银行", "0.95%"]]),
+              _rows_table("医院", [["协和医院", "3"], ["华西医院", "5"]])]
+    kinds, known = name_kinds(tables), peer_names(tables)
+    assert unknown_names("平安银行一季度的不良贷款率是多少？", kinds, known) == {"平安银行": "银行"}
+    assert unknown_names("瑞金医院有多少床位？", kinds, known) == {"瑞金医院": "医院"}
+    assert unknown_names("招商银行一季度的不良贷款率是多少？", kinds, known) == {}  # a listed one
+    for q in ("哪家银行的不良贷款率最高？", "四家银行合计多少？", "各银行的不良率", "What about Ping An Bank?"):
+        assert unknown_names(q, kinds, known) == {}, q
+
+
+def test_a_report_that_never_names_the_unlisted_one_does_not_answer_on_it():
+    """平安银行 is not in the table, and the report never writes 平安: neither another bank's row nor a sentence on
+    listed banks as a whole answers; a report that does write it still can."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, name_kinds
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    tables = [_rows_table("银行", [["工商银行", "1.35%"], ["招商银行", "0.95%"]])]
+    row_text, sentence = "工商银行\t1.35%", "一季度末，上市银行不良贷款率1.27%。"
+    row = Chunk(id="c1", report="r.txt", text=row_text, start=0, end=len(row_text), kind=ChunkKind.TABLE,
+                context="银行\t不良贷款率")
+    prose = Chunk(id="c2", report="r.txt", text=sentence, start=20, end=20 + len(sentence), kind=ChunkKind.TEXT)
+    hits = [SearchHit(chunk=row, score=1.0), SearchHit(chunk=prose, score=0.9)]
+    q = "平安银行一季度的不良贷款率是多少？"
+
+    def answerer(text: str) -> OfflineAnswerer:
+        return OfflineAnswerer(Coverage({"不良贷款率": 2}, 10), peers=peer_names(tables), kinds=name_kinds(tables),
+                               report_text=lambda _: text)
+
+    assert answerer("上市银行不良贷款率1.27%").candidates(q, hits) == []
+    # the report writes 平安 elsewhere: its sentences may answer, the other bank's row still does not
+    assert [c.unit.text for c in answerer("平安银行不良率1.06%").candidates(q, hits)] == [sentence]
