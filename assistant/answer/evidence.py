@@ -151,6 +151,19 @@ def other_period(unit: Unit, asked: set[str]) -> bool:
     return bool(named) and not (named & asked)
 
 
+# A year standing for itself (2026年, 2025E), not the year of a date (2024年3月, 2023.10, 2024-05)
+BARE_YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)(?!\s*年?\s*[.\-/]?\s*\d{1,2}\s*月)(?!\s*[.\-/]\s*\d)")
+
+
+def other_year(unit: Unit, asked: list[str]) -> bool:
+    """A table row whose cells and header name years, none of them asked, is another year's row, though its
+    caption names the asked one: 四川's target for 2026年 does not answer a question on 2025 ("各地2025年目标")."""
+    if not asked or not unit.header:
+        return False
+    named = set(BARE_YEAR_RE.findall(TITLE_RE.sub("", normalize(" ".join([unit.text, *unit.header])))))
+    return bool(named) and not named & set(asked)
+
+
 def mentions(unit: Unit, term: str) -> bool:
     """Whether a unit names a must-term. A year must be stated, not just part of a document's title
     (《…（2024—2027年）》 says nothing about 2027); it also matches the short form "25 年" for 2025."""

@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
-from assistant.answer.evidence import (ANSWER_TYPE_BONUS, Coverage, Unit, answer_type_bonus, is_boilerplate, mentions,
-                                      must_terms, other_period, periods, question_terms, units_of)
+from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate, mentions,
+                                      must_terms, other_period, other_year, periods, question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
 from assistant.core.tokenize import normalize, pos_tokens
@@ -102,6 +102,7 @@ class OfflineAnswerer:
         silent = {r for r in {h.chunk.report for h in hits}
                   if self.report_text and own and not all(o in self.report_text(r) for o in own)}
         asked_periods = periods(question)
+        asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits):
@@ -110,7 +111,8 @@ class OfflineAnswerer:
                     continue
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
-                        and not other_period(unit, asked_periods) and unit.chunk.report not in silent:
+                        and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
+                        and unit.chunk.report not in silent:
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []

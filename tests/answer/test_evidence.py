@@ -51,3 +51,29 @@ def test_a_rows_own_label_outranks_its_neighbours_under_one_caption():
     groups = [("新增装机",), ("2025",)]
     assert abs(cov.score(groups, energy) - CONTEXT_CREDIT) < 1e-9  # both terms only in the caption/header
     assert CONTEXT_CREDIT < cov.score(groups, power) < 1.0  # its own label holds 新增装机; 2025 is the header's
+
+
+def test_a_row_naming_only_other_years_is_no_evidence_though_its_caption_names_the_asked_one():
+    """四川's target is for 2026年; the caption's 2025 does not make its row answer on 2025. A date (2024年3月) is
+    when a document came out, not the year asked about, and a year in the header counts as the row's."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import ChunkKind, SearchHit
+
+    def rows(context: str, text: str) -> SearchHit:
+        return SearchHit(chunk=Chunk(id=context[:3], report="r.txt", text=text, start=0, end=len(text),
+                                     kind=ChunkKind.TABLE, context=context), score=1.0)
+
+    targets = rows("图表6：各省市2025年产业规模目标\n地区\t发布时间\t目标年份\t产业规模目标",
+                   "四川\t2023年9月\t2026年\t3000亿元\n江苏\t2023年5月\t2025年\t1.2万亿元")
+    by_header = rows("图表3：各省储能目标\n省份\t发布时间\t2025年目标（万千瓦）", "山东\t2024年3月\t1000")
+    dated_only = rows("图表4：各省2025年储能目标\n省份\t发布时间\t目标（万千瓦）", "河北\t2024年1月\t1700")
+    answerer = OfflineAnswerer(Coverage({}, 10))
+
+    def found(q: str) -> list[str]:
+        return [c.unit.text.split("\t")[0] for c in answerer.candidates(q, [targets, by_header, dated_only])]
+
+    assert found("四川2025年产业规模目标是多少？") == []
+    assert found("四川2026年产业规模目标是多少？") == ["四川"]
+    assert found("江苏2025年产业规模目标是多少？") == ["江苏"]
+    assert found("山东2025年储能目标是多少？") == ["山东"] and found("河北2025年储能目标是多少？") == ["河北"]
