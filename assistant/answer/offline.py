@@ -12,6 +12,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
                                       must_terms, other_period, other_year, periods, question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
+from assistant.core.glossary import measures_in
 from assistant.core.tokenize import normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
 from assistant.ingest.structure import split_cells
@@ -101,6 +102,7 @@ class OfflineAnswerer:
         own = [normalize(name[:-len(end)]) for name, end in unlisted.items()]
         silent = {r for r in {h.chunk.report for h in hits}
                   if self.report_text and own and not all(o in self.report_text(r) for o in own)}
+        silent |= set(self.without_measures(question, hits))
         asked_periods = periods(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         found: list[tuple[Unit, float, SearchHit, int]] = []
@@ -119,6 +121,19 @@ class OfflineAnswerer:
         sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
         return [Candidate(u, cov, sim, rank, hit.bm25_rank, hit.dense_rank, answer_type_bonus(question, u) > 0)
                 for (u, cov, hit, rank), sim in zip(found, sims)]
+
+    def without_measures(self, question: str, hits: list[SearchHit]) -> dict[str, list[str]]:
+        """Reports of the hits that never write a valuation measure the question asks for (目标价, EPS…) → those
+        measures: such a report does not give it, whatever else it says about the company."""
+        asked = measures_in(normalize(question))
+        if not asked or not self.report_text:
+            return {}
+        out = {}
+        for report in dict.fromkeys(h.chunk.report for h in hits):
+            written = set(measures_in(self.report_text(report)))
+            if missing := [m for m in asked if m not in written]:
+                out[report] = missing
+        return out
 
     def _named(self, question: str) -> list[str]:
         """Table names the question holds (常熟银行, 舍得酒业), the longest where one holds another."""
@@ -207,7 +222,10 @@ class OfflineAnswerer:
         zh = question_lang(question) == "zh"  # the answer's language ("…the total in 亿元?" is English)
         chosen = self.select(question, hits, both_reports, each_min)
         if not chosen:
-            return abstention(question, hits)
+            missing = sorted({m for ms in self.without_measures(question, hits).values() for m in ms})
+            note = (f"报告未给出：{'、'.join(missing)}" if zh else f"Not given in the report: {', '.join(missing)}") \
+                if missing else ""
+            return abstention(question, hits, note)
         terms = self.coverage.terms(question)
         # evidence from several reports: each line says whose it is (the broker from the report card)
         several = len({u.chunk.report for u, _ in chosen}) > 1

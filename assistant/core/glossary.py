@@ -106,3 +106,33 @@ def expand_query(text: str) -> str:
         return text
     terms = zh_terms(text)
     return f"{text} {' '.join(terms)}" if terms else text
+
+
+# Valuation and forecast measures, by the names a broker writes when it gives them. A report that writes none of a
+# measure's names does not give it: 目标价 asked of a report without one is a near miss, not a paraphrase.
+MEASURES: dict[str, tuple[str, ...]] = {
+    "目标价": ("目标价", "target price", "price target"),
+    "EPS": ("EPS", "每股收益", "earnings per share"),
+    "市盈率": ("PE", "P/E", "市盈率", "price-to-earnings", "price/earnings"),
+    "市净率": ("PB", "P/B", "市净率", "price-to-book"),
+    "ROE": ("ROE", "净资产收益率", "return on equity"),
+    "股息率": ("股息率", "dividend yield"),
+    "毛利率": ("毛利率", "gross margin"),
+    "净利率": ("净利率", "net margin"),
+    "市值": ("市值", "market cap", "market value"),
+    "资本开支": ("资本开支", "资本支出", "capex", "capital expenditure"),
+}
+
+
+def _name_re(name: str) -> re.Pattern[str]:
+    # Latin names as whole words (PE is not the PE of PERC); Chinese ones anywhere
+    return re.compile(rf"(?<![a-z]){re.escape(name.lower())}(?![a-z])" if name.isascii() else re.escape(name))
+
+
+_MEASURE_RES = {m: [_name_re(n) for n in names] for m, names in MEASURES.items()}
+
+
+def measures_in(text: str) -> list[str]:
+    """The measures `text` names (text normalised: lower case, Simplified)."""
+    return [m for m, res in _MEASURE_RES.items() if any(r.search(text) for r in res)]
+

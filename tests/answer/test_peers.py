@@ -95,3 +95,28 @@ def test_a_report_that_never_names_the_unlisted_one_does_not_answer_on_it():
     assert answerer("上市银行不良贷款率1.27%").candidates(q, hits) == []
     # the report writes 平安 elsewhere: its sentences may answer, the other bank's row still does not
     assert [c.unit.text for c in answerer("平安银行不良率1.06%").candidates(q, hits)] == [sentence]
+
+
+def test_a_report_that_never_writes_the_measure_asked_does_not_give_it():
+    """目标价 asked of a report that gives share prices and ratings but no target price: abstain and say which
+    measure the report does not give; a report that writes it still answers."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "招商银行\t32.80\t买入"
+    row = Chunk(id="c1", report="bank.md", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                context="图表8：重点公司估值\n银行\t股价（元）\t评级")
+    hits = [SearchHit(chunk=row, score=1.0)]
+
+    def answerer(report: str) -> OfflineAnswerer:
+        return OfflineAnswerer(Coverage({}, 10), report_text=lambda _: report)
+
+    def answer(report: str, question: str = "星垣给招商银行的目标价是多少？"):
+        return answerer(report).run(question, hits)
+
+    missing = answer("招商银行 股价（元）32.80 评级 买入")
+    assert missing.abstained and "报告未给出：目标价" in missing.answer
+    english = answer("招商银行 股价（元）32.80 评级 买入", "What is Xingyuan's target price for CMB (招商银行)?")
+    assert english.abstained and "Not given in the report: 目标价" in english.answer
+    assert answerer("招商银行 目标价 40.00 元").candidates("星垣给招商银行的目标价是多少？", hits)  # still evidence
