@@ -12,7 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from assistant.core.asks import ARITHMETIC, ENTITY_SET, ops_in
+from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE
@@ -181,12 +181,28 @@ def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str, 
     return [(r, p.strip()) for r, p in parts]
 
 
+# What a count of a table's rows counts: places, companies, documents, items — not 数据中心集群 or 月
+_COUNTED = re.compile(r"(?:多少|几)\s*[个条项家]\s*([\u4e00-\u9fff]{1,6})|\bhow many\s+([a-z\-]+(?:\s+[a-z\-]+)?)", re.I)
+_ROW_KIND = re.compile(r"地区|省|市|城市|地方|国家|家|公司|企业|银行|券商|政策|文件|方案|规划|目标|项目|条|项|行|"
+                       r"region|province|cit(?:y|ies)|compan|bank|firm|polic|document|plan|target|row|item", re.I)
+
+
+def _counts_other_things(question: str) -> bool:
+    """A count ("配套规划了几个数据中心集群？") whose counted thing is no kind of table row is a fact to look up:
+    the report states it; counting a table's rows would answer something else."""
+    if ops_in(question, ARITHMETIC) != [Op.COUNT]:
+        return False
+    things = [m.group(1) or m.group(2) for m in _COUNTED.finditer(question)]
+    return bool(things) and not any(_ROW_KIND.search(t) for t in things)
+
+
 def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     scope = _scope(question, cards)
     meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
-    elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE)):
+    elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE)) \
+            and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP

@@ -31,6 +31,12 @@ def test_scope_from_broker_names(question, scope):
     ("各省2025年新型储能目标合计多少万千瓦？", Intent.AGGREGATE),  # targets of any quantity are totals rows
     ("北辰证券那篇报告的分析师是谁？", Intent.REPORT_META),
     ("星垣给了买入评级的银行有哪些？", Intent.LOOKUP),  # a rating of stocks in the text, not the report's
+    # a count counts a table's rows (places, companies, policies); another thing counted is a fact stated in the text
+    ("国家规划了几个数据中心集群？", Intent.LOOKUP),
+    ("How many data-center clusters were planned?", Intent.LOOKUP),
+    ("规划里有多少个地区设定了2025年目标？", Intent.AGGREGATE),
+    ("表1一共列了多少条政策，涉及几个省市？", Intent.AGGREGATE),
+    ("How many provinces set 2025 targets?", Intent.AGGREGATE),
 ])
 def test_intent(question, intent):
     assert analyse(question, CARDS).intent is intent
