@@ -60,7 +60,10 @@ def _match(label: str, question: str) -> float:
     """How well a short label matches the question: character bigrams in common, their share breaking ties; a
     "其中：…" (of which) sub-row that matches wins over its parent row, being the more specific."""
     sub = label.strip().startswith("其中")
-    grams = bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label))
+    # a bracket holds a unit (亿元, 亿部, 万千瓦) or a name for the column ("十四五"末): the name's words count
+    named = " ".join(b for b in re.findall(r"[（(]([^）)]*)[）)]", label)
+                     if len(re.findall(r"[\u4e00-\u9fff]", b)) >= 3 and not unit_named(b.strip()))
+    grams = bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label)) | bigrams(named)
     shared = grams & bigrams(question)
     # figures shared ("20" of 2023 and 2024) only break ties between labels that share words
     words = sum(not g.isdigit() for g in shared)

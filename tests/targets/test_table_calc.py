@@ -113,3 +113,12 @@ def test_the_year_asked_picks_the_column_of_that_year():
     assert t is not None and t.value == Decimal("2800") and t.measure == "2026年（远期）目标"
     t = table_total("表5中两家集团2025年床位目标合计多少张？", [plans])
     assert t.value == Decimal("2400") and t.measure == "2025年床位目标（张）"
+
+
+def test_a_column_named_in_brackets_is_picked_by_that_name():
+    """"十四五"末 names the 2025 column only inside its brackets; a unit in brackets (亿元) names nothing."""
+    t = table("图表2：主要景区集团营收目标", ["公司", "2024年营收目标（亿元）", "2025年（“十四五”末）目标（亿元）"],
+              [["华侨城", "800", "1000"], ["宋城演艺", "30", "45"], ["黄山旅游", "25", "40"]])
+    total = table_total("三家景区集团“十四五”末的营收目标合计多少？", [t], retrieved=[t])
+    assert total.measure.startswith("2025年") and total.value == 1085
+    assert table_total("三家景区集团2024年营收目标合计多少亿元？", [t], retrieved=[t]).value == 855
