@@ -29,7 +29,7 @@ from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, Retri
 from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
-from assistant.core.asks import EACH_RE
+from assistant.core.asks import EACH_RE, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, named_periods, report_year,
                                        without_names)
 from assistant.answer.card import card_answer
@@ -262,7 +262,8 @@ class Assistant:
         elif analysis.intent is Intent.AGGREGATE:
             scope = [report] if report else analysis.scope
             # the target tool first, unless the question names a table its rows do not come from
-            answer = self._totals_answer(question, resolved, scope, hits)
+            # the gap between highest and lowest is the table calculator's (the targets tool sums, counts, ranks)
+            answer = None if asks_spread(resolved) else self._totals_answer(question, resolved, scope, hits)
             named = find_named_tables(resolved, self._scoped_tables(scope))
             if named and answer is not None and answer.tool and not self._tool_used(answer, named):
                 answer = None

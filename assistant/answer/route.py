@@ -237,11 +237,17 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
     v, unit = fmt(result.value), result.unit
     extra = in_unit(result.value, unit, asked) if result.op != "count" else ""
     where = result.terms[0].label if result.op in ("max", "min") and result.terms else ""
+    if result.op == "spread":  # the two the gap is between; percentages differ by percentage points
+        hi, lo = result.terms
+        if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):
+            unit = "个百分点" if zh else "percentage points"
+        where = f"{hi.label} {hi.as_written} − {lo.label} {lo.as_written}"
     head = {
         "sum": (f"合计 {v} {unit}{extra}", f"Total: {v} {unit}{extra}"),
         "count": (f"共 {v} 项", f"Count: {v}"),
         "max": (f"最大为 {v} {unit}{extra}（{where}）", f"Largest: {v} {unit}{extra} ({where})"),
         "min": (f"最小为 {v} {unit}{extra}（{where}）", f"Smallest: {v} {unit}{extra} ({where})"),
+        "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),
     }[result.op][0 if zh else 1]
     source = result.table.caption or result.table.id
     # English: the lead line says it in English; the table's own (Chinese) caption and column follow on their own line

@@ -27,6 +27,13 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
     (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
 ]
 ARITHMETIC = (Op.COUNT, Op.MAX, Op.MIN, Op.SUM)
+# "最高和最低相差多少": the gap between the largest and the smallest, asked with both
+_GAP_RE = re.compile(r"相差|差多少|差距|差值|差了|\bdifference\b|\bgap\b|\bspread\b", re.I)
+
+
+def asks_spread(question: str) -> bool:
+    ops = ops_in(question)
+    return Op.MAX in ops and Op.MIN in ops and _GAP_RE.search(question) is not None
 # A counted set of companies or banks ("9家酒企", "各家银行", "the eight companies"): the rows of an entity table
 ENTITY_SET = r"[0-9一二两三四五六七八九十]+\s*家|各家|\bcompanies\b|\bbanks\b|\bfirms\b"
 # Words that add values up, never a count's "一共几个": asked beside a count ("有几个？加总是多少"), the sum is

@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
 
-from assistant.core.asks import ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, excluded_text, ops_in, without_exclusions
+from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, asks_spread, excluded_text, ops_in,
+                                 without_exclusions)
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE
@@ -47,7 +48,8 @@ class TableTotal(BaseModel):
     def expression(self) -> str:
         values = [fmt(t.value) for t in self.terms]
         head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
-                "count": f"count({', '.join(t.label for t in self.terms)})"}[self.op]
+                "count": f"count({', '.join(t.label for t in self.terms)})",
+                "spread": " − ".join(values[:2])}[self.op]
         return f"{head} = {fmt(self.value)}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
 
 
@@ -192,6 +194,8 @@ def first_op(question: str, among: tuple[Op, ...] = ARITHMETIC) -> Op | None:
 
 
 def op_of(question: str) -> str | None:
+    if asks_spread(question):
+        return "spread"
     op = first_op(question)
     return op.value if op else None
 
@@ -285,7 +289,9 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         return None
     values = [t.value for t in terms]
     value = {"sum": lambda: sum(values, Decimal(0)), "max": lambda: max(values), "min": lambda: min(values),
-             "count": lambda: Decimal(len(values))}[op]()
+             "count": lambda: Decimal(len(values)), "spread": lambda: max(values) - min(values)}[op]()
     if op in ("max", "min"):
         terms = [t for t in terms if t.value == value] + [t for t in terms if t.value != value]
+    if op == "spread":  # the largest and the smallest, the two the gap is between
+        terms = [max(terms, key=lambda t: t.value), min(terms, key=lambda t: t.value)]
     return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms)

@@ -43,3 +43,11 @@ def test_the_total_a_share_is_of_is_not_a_sum():
     assert ops_in("What share of total computing power should intelligent computing reach by 2025?", ARITHMETIC) == []
     assert ops_in("What percentage of total capacity is distributed PV?", ARITHMETIC) == []
     assert ops_in("What is the total 2025 target of all regions?", ARITHMETIC) == [Op.SUM]
+
+
+def test_a_gap_is_asked_with_both_ends():
+    from assistant.core.asks import asks_spread
+
+    assert asks_spread("拨备覆盖率最高和最低的相差多少？")
+    assert asks_spread("What is the gap between the highest and lowest target?")
+    assert not asks_spread("拨备覆盖率最高的是哪家？") and not asks_spread("最高和最低分别是哪家？")

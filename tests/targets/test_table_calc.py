@@ -122,3 +122,16 @@ def test_a_column_named_in_brackets_is_picked_by_that_name():
     total = table_total("三家景区集团“十四五”末的营收目标合计多少？", [t], retrieved=[t])
     assert total.measure.startswith("2025年") and total.value == 1085
     assert table_total("三家景区集团2024年营收目标合计多少亿元？", [t], retrieved=[t]).value == 855
+
+
+def test_the_gap_between_highest_and_lowest_is_their_difference():
+    from assistant.answer.route import format_table_total
+
+    t = table("图表5：重点券商资本充足指标", ["券商", "风险覆盖率", "净资本（亿元）"],
+              [["中信证券", "185%", "1250"], ["华泰证券", "243%", "980"], ["国泰君安", "201%", "1010"]])
+    q = "三家券商风险覆盖率最高和最低相差多少个百分点？"
+    gap = table_total(q, [t], retrieved=[t])
+    assert gap.op == "spread" and gap.value == 58 and [x.label for x in gap.terms] == ["华泰证券", "中信证券"]
+    assert gap.expression == "243 − 185 = 58"
+    assert format_table_total(q, gap).startswith("最高与最低相差 58 个百分点（华泰证券 243% − 中信证券 185%）")
+    assert table_total("三家券商风险覆盖率最高的是哪家？", [t], retrieved=[t]).op == "max"  # no gap asked
