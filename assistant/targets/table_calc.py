@@ -58,22 +58,39 @@ def bigrams(text: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
-def _match(label: str, question: str) -> float:
-    """How well a short label matches the question: character bigrams in common, their share breaking ties; a
-    "其中：…" (of which) sub-row that matches wins over its parent row, being the more specific."""
-    sub = label.strip().startswith("其中")
+def _grams(label: str) -> set[str]:
     # a bracket holds a unit (亿元, 亿部, 万千瓦) or a name for the column ("十四五"末): the name's words count
     named = " ".join(b for b in re.findall(r"[（(]([^）)]*)[）)]", label)
                      if len(re.findall(r"[\u4e00-\u9fff]", b)) >= 3 and not unit_named(b.strip()))
-    grams = bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label)) | bigrams(named)
+    return bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label)) | bigrams(named)
+
+
+def _match(label: str, question: str, spread: dict[str, int] | None = None) -> float:
+    """How well a short label matches the question: character bigrams in common, their share breaking ties; a
+    "其中：…" (of which) sub-row that matches wins over its parent row, being the more specific. `spread`: in how
+    many of the labels compared each bigram is — a word only one label has (电网侧) says more than one most share
+    (装机 of 新增装机, 累计装机)."""
+    sub = label.strip().startswith("其中")
+    grams = _grams(label)
     shared = grams & bigrams(question)
     # figures shared ("20" of 2023 and 2024) only break ties between labels that share words
-    words = sum(not g.isdigit() for g in shared)
+    words = [g for g in shared if not g.isdigit()]
     if not grams or not words:
         return 0.0
-    common = words + 0.1 * (len(shared) - words)
-    # a sub-row wins over its parent only on a specific match (two or more of its own bigrams)
-    return common + common / len(grams) + (0.5 if sub and common >= 2 else 0.0)
+    weighted = sum(1 / (spread or {}).get(g, 1) for g in words)
+    common = weighted + 0.1 * (len(shared) - len(words))
+    # a sub-row wins over its parent only on a specific match: two or more of its bigrams, one of them its own
+    specific = len(words) >= 2 and (spread is None or any(spread.get(g, 1) == 1 for g in words))
+    return common + common / len(grams) + (0.5 if sub and specific else 0.0)
+
+
+def _spread(labels: list[str]) -> dict[str, int]:
+    """In how many of the labels each bigram is."""
+    count: dict[str, int] = {}
+    for label in labels:
+        for g in _grams(label):
+            count[g] = count.get(g, 0) + 1
+    return count
 
 
 def _named(label: str, text: str) -> bool:
@@ -253,7 +270,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         measure, unit_text, cells = _column(table, rows, max(quoted, key=lambda j: _match(header[j], question)),
                                             question)
     elif sum(y is not None for y in row_years) >= 2:  # years down the side: pick the column, then the years
-        col = max(range(1, len(header)), key=lambda j: _match(header[j], question))
+        spread = _spread(header[1:])
+        col = max(range(1, len(header)), key=lambda j: _match(header[j], question, spread))
         if _match(header[col], question) == 0:
             return None
         measure, unit_text = header[col], _unit_text(header[col], table.caption)
@@ -264,7 +282,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         # years across the top and one year asked: that year's column over the rows named (or all)
         measure, unit_text, cells = _column(table, rows, col_years.index(years[0]), question)
     elif sum(y is not None for y in col_years) >= 2:  # years across the top: pick the row, then the columns
-        row = max(rows, key=lambda r: _match(r.cells[0], question))
+        spread = _spread([r.cells[0] for r in rows])
+        row = max(rows, key=lambda r: _match(r.cells[0], question, spread))
         if _match(row.cells[0], question) == 0:
             return None
         measure, unit_text = row.cells[0], _unit_text(row.cells[0], table.caption) or _unit_text(header[0], "")
@@ -275,7 +294,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         if years and years[0] == years[1]:  # the year asked picks among columns that name years ("2025年目标")
             cols = [j for j in cols if str(years[0]) in header[j]] or \
                 [j for j in cols if not _YEAR_RE.search(header[j])] or cols
-        col = max(cols, key=lambda j: _match(header[j], question))
+        spread = _spread([header[j] for j in cols])
+        col = max(cols, key=lambda j: _match(header[j], question, spread))
         if _match(header[col], question) == 0:
             return None
         measure, unit_text, cells = _column(table, rows, col, question)

@@ -135,3 +135,13 @@ def test_the_gap_between_highest_and_lowest_is_their_difference():
     assert gap.expression == "243 − 185 = 58"
     assert format_table_total(q, gap).startswith("最高与最低相差 58 个百分点（华泰证券 243% − 中信证券 185%）")
     assert table_total("三家券商风险覆盖率最高的是哪家？", [t], retrieved=[t]).op == "max"  # no gap asked
+
+
+def test_a_word_only_one_row_has_picks_that_row():
+    """电网侧 is in one label only; 新增装机 is in several: "电网侧储能新增装机" asks the 电网侧 row."""
+    t = table("图表 5：储能装机预测", ["项目", "2024E", "2025E", "2026E"],
+              [["新增装机（GW）", "38.0", "50.0", "63.0"], ["电网侧（GW）", "17.0", "23.0", "30.0"],
+               ["新增装机同比", "68.1%", "31.6%", "26.0%"], ["累计装机（GW）", "70.1", "120.1", "183.1"]])
+    total = table_total("图表5中2024—2026年电网侧储能新增装机三年合计多少GW？", [t])
+    assert total.measure == "电网侧（GW）" and total.value == 70
+    assert table_total("图表5中2024—2026年新增装机合计多少GW？", [t]).measure == "新增装机（GW）"
