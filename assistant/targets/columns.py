@@ -37,6 +37,8 @@ _HEADER: list[tuple[Role, re.Pattern[str]]] = [
     (Role.KIND, re.compile(r"指标|类型|口径|类别|品类|metric|kind|type", re.I)),
     (Role.REGION, re.compile(r"地区|省市|省份|城市|地方|区域|省|市|region|province|city", re.I)),
 ]
+_PLANNED = re.compile(r"目标|规划|计划|target|plan|goal", re.I)
+_ACTUAL_OR_FORECAST = re.compile(r"20[0-9]{2}\s*[AE](?![a-z])|实际|预测|预计|actual|forecast|estimate", re.I)
 _HEADER_YEAR = re.compile(r"(20[0-9]{2})\s*(?:年|E\b|$)")
 _EMPTY = re.compile(r"^[\s—–\-/／]*$")  # "—" marks "no target for this year"
 _DATE = re.compile(r"^\s*20[0-9]{2}\s*(?:年\s*(?:[0-9]{1,2}\s*月?\s*(?:[0-9]{1,2}\s*日?)?)?|[.\-/]\s*[0-9]{1,2}(?:\s*[.\-/]\s*[0-9]{1,2})?)\s*$")
@@ -135,6 +137,14 @@ def layout(table: Table) -> Layout:
             continue
         if cs and _share(cs, lambda c: _has_value(c, col.unit)) > 0:
             assign(col, Role.VALUE)  # content columns hold values among other text (policy tables)
+    # 3. Beside columns a header calls targets or plans (2025年规划), actuals and forecasts (2023A, 2025E) are
+    # figures of another kind, not targets: 新疆's 2025E of 50 GW is no second 2025 target beside its plan's 40.
+    values = [c for c in columns if c.role is Role.VALUE]
+    planned = [c for c in values if _PLANNED.search(c.header)]
+    if planned and any(_ACTUAL_OR_FORECAST.search(c.header) for c in values if c not in planned):
+        for col in values:
+            if col not in planned:
+                col.role = Role.OTHER
     return Layout(columns)
 
 

@@ -150,3 +150,16 @@ def test_year_from_title():
     assert year_from_title("《湖南省强化“三力”支撑规划（2022-2025年）》") == 2025
     assert year_from_title("《深圳市算力基础设施高质量发展行动计划（2024-2025）》") == 2025
     assert year_from_title("《成都市围绕超算智算加快算力产业发展的政策措施》") is None
+
+
+def test_beside_a_plan_column_actuals_and_forecasts_are_not_targets():
+    """A wind table with 2024E, 2025E and 2025年规划: the plan is the 2025 target; 2025E is a forecast."""
+    text = ("图表 4：重点省份风电累计装机及规划\n"
+            "地区\t2023A（GW）\t2025E（GW）\t2025年规划（GW）\n"
+            "内蒙古\t69.6\t95.0\t89\n新疆\t28.0\t46.0\t41\n")
+    rows = targets_of(report_of(text))
+    assert sorted((r.region, r.target_year, r.value) for r in rows) == \
+        [("内蒙古", 2025, Decimal("89")), ("新疆", 2025, Decimal("41"))]
+    # without a plan column the dated columns stay the table's figures
+    forecast = text.replace("\t2025年规划（GW）", "").replace("\t89", "").replace("\t41", "")
+    assert {r.value for r in targets_of(report_of(forecast))} >= {Decimal("95.0"), Decimal("46.0")}
