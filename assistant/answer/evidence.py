@@ -204,7 +204,14 @@ class Coverage:
 
         terms = question_terms(question)
         spelled = [tuple(g) for g in pinyin_groups(question, self._df)] if self._df else []
-        return terms + [g for g in spelled if g not in terms]
+        terms += [g for g in spelled if g not in terms]
+        if question_lang(question) != "zh" and self._df:
+            # Latin words the reports themselves write (TOPCon, TIDES, EPC, HJT): terms to look for as they are —
+            # unless the glossary or the pinyin reading already gave their Chinese (Lancang → 澜沧, securities)
+            written = [(t,) for t in tokenize(question) if t.isascii() and t.isalpha() and len(t) >= 2
+                       and self._df.get(t, 0) and not zh_terms(t) and not pinyin_groups(t, self._df)]
+            terms += [g for g in written if g not in terms]
+        return terms
 
     def weight(self, term: str) -> float:
         df = self._df.get(term, 0)

@@ -77,3 +77,15 @@ def test_a_row_naming_only_other_years_is_no_evidence_though_its_caption_names_t
     assert found("四川2026年产业规模目标是多少？") == ["四川"]
     assert found("江苏2025年产业规模目标是多少？") == ["江苏"]
     assert found("山东2025年储能目标是多少？") == ["山东"] and found("河北2025年储能目标是多少？") == ["河北"]
+
+
+def test_an_english_question_looks_for_the_latin_words_the_reports_write():
+    """TOPCon and TIDES are written in the reports: an English question looks for them as they are; a word the
+    reports never write (cells) and one whose Chinese the glossary gives (Lancang → 澜沧) are not added."""
+    from assistant.answer.evidence import Coverage
+
+    cov = Coverage({"topcon": 3, "tides": 1, "澜沧": 4, "lancang": 2}, 50)
+    terms = [t for g in cov.terms("How much did TOPCon cell prices drop, per Lancang?") for t in g]
+    assert "topcon" in terms and "cell" not in terms and "cells" not in terms and "lancang" not in terms
+    assert ("tides",) in cov.terms("What was WuXi AppTec's TIDES revenue in 2023?")
+    assert ("tides",) not in Coverage({}, 50).terms("What was WuXi AppTec's TIDES revenue in 2023?")
