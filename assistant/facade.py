@@ -282,19 +282,25 @@ class Assistant:
                                 f"({x['dated']}): {resolved}")
         return answer
 
+    def offline_answerer(self, searched: str, learned: bool | None = None) -> OfflineAnswerer:
+        """The evidence answerer for a question whose search embedded `searched`: the index's term weights, the
+        cached unit vectors, the tables' names and kinds, the reports' texts; the learned score unless `learned` is
+        False (bench/fit_answerer.py collects candidates with it)."""
+        snap = self.index.snapshot()
+        st = self.settings
+        if learned is None:
+            learned = st.evidence_score is EvidenceScore.LEARNED
+        return OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), self._unit_similarity(searched),
+                               st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
+                               st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker},
+                               self._evidence_model if learned else None, self._peer_names(),
+                               self._per_generation("kinds", lambda: name_kinds(self.tables())), self._normalized_text)
+
     def _evidence_answer(self, question: str, resolved: str, hits: list[SearchHit], both: bool,
                          named_several: bool = False, on_token=None, searched: str | None = None) -> Answer:
         """`searched`: the text the retrieval embedded; the units are compared with its vector (one embedding a
         question; measured on dev: the same accuracy as a vector of the question as asked)."""
-        snap = self.index.snapshot()
-        st = self.settings
-        similarity = self._unit_similarity(searched or resolved)
-        offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)), similarity,
-                                  st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
-                                  st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker},
-                                  self._evidence_model if st.evidence_score is EvidenceScore.LEARNED else None,
-                                  self._peer_names(), self._per_generation("kinds", lambda: name_kinds(self.tables())),
-                                  self._normalized_text)
+        offline = self.offline_answerer(searched or resolved)
         answer = None
         # reports the question names each show their best evidence, even at a lower coverage
         each_min = AGREED_TOP_COVERAGE if named_several else SUPPORT_COVERAGE

@@ -37,7 +37,7 @@ from assistant.evals import load_qa  # noqa: E402
 from assistant.evals.scoring import contains, normalize  # noqa: E402
 from assistant.facade import Assistant  # noqa: E402
 
-DEV = [ROOT / "evals" / "dev.jsonl", ROOT / "evals" / "qa.jsonl", ROOT / "evals" / "dev2.jsonl"]
+DEV = [ROOT / "evals" / "dev.jsonl", ROOT / "evals" / "qa.jsonl", ROOT / "evals" / "dev2.jsonl", ROOT / "evals" / "dev3.jsonl"]
 
 
 @dataclass
@@ -58,24 +58,20 @@ def collect(assistant: Assistant, paths: list[Path]) -> list[Case]:
     cases: list[Case] = []
     seen: dict = {}
 
-    def record(question, resolved, hits, both, named_several=False, on_token=None):
-        seen.update(resolved=resolved, hits=hits, both=both, named=named_several)
+    def record(question, resolved, hits, both, named_several=False, on_token=None, searched=None):
+        seen.update(resolved=resolved, hits=hits, both=both, named=named_several, searched=searched)
         return Answer(question=question, answer="", abstained=True)
 
     assistant._evidence_answer = record  # the retrieval path's input, for every question that reaches it
-    snap = assistant.index.snapshot()
     for path in paths:
         for item in load_qa(path):
             seen.clear()
             assistant.ask(item.question, list(item.history) or None)
             if not seen:
                 continue  # answered by a report card or a totals tool
-            offline = OfflineAnswerer(Coverage(snap.doc_freq, len(snap.chunks)),
-                                      assistant._unit_similarity(seen["resolved"]))
-            cands = offline.candidates(seen["resolved"], seen["hits"])
-            st = assistant.settings
-            rules = OfflineAnswerer(offline.coverage, offline.similarity, st.evidence_sim_weight,
-                                    st.evidence_sim_answerable, st.evidence_sim_min_coverage, st.evidence_sim_floor)
+            # the app's answerer (its filters: tables' names and kinds, measures a report never writes), unscored
+            rules = assistant.offline_answerer(seen["searched"] or seen["resolved"], learned=False)
+            cands = rules.candidates(seen["resolved"], seen["hits"])
             each_min = AGREED_TOP_COVERAGE if seen["named"] else SUPPORT_COVERAGE
             chosen = rules.select(seen["resolved"], seen["hits"], seen["both"], each_min)
             text = "\n".join(render_unit(u, []) for u, _ in chosen)
