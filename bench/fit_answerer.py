@@ -71,7 +71,7 @@ def collect(assistant: Assistant, paths: list[Path]) -> list[Case]:
                 continue  # answered by a report card or a totals tool
             # the app's answerer (its filters: tables' names and kinds, measures a report never writes), unscored
             rules = assistant.offline_answerer(seen["searched"] or seen["resolved"], learned=False)
-            cands = rules.candidates(seen["resolved"], seen["hits"])
+            cands = rules.candidates(seen["resolved"], seen["hits"], seen["both"])
             each_min = AGREED_TOP_COVERAGE if seen["named"] else SUPPORT_COVERAGE
             chosen = rules.select(seen["resolved"], seen["hits"], seen["both"], each_min)
             text = "\n".join(render_unit(u, []) for u, _ in chosen)

@@ -87,7 +87,7 @@ class OfflineAnswerer:
         self.kinds = kinds or {}  # kinds of row name (`name_kinds`): a row does not answer on an unlisted one
         self.report_text = report_text  # report id → its text, normalised: does the report name what is asked?
 
-    def candidates(self, question: str, hits: list[SearchHit]) -> list[Candidate]:
+    def candidates(self, question: str, hits: list[SearchHit], both_reports: bool = False) -> list[Candidate]:
         """Every unit of the retrieved chunks that could answer: not boilerplate, and naming every region and year
         the question names; with the signals the evidence score reads."""
         terms = self.coverage.terms(question)
@@ -103,6 +103,9 @@ class OfflineAnswerer:
         silent = {r for r in {h.chunk.report for h in hits}
                   if self.report_text and own and not all(o in self.report_text(r) for o in own)}
         silent |= set(self.without_measures(question, hits))
+        # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
+        # sentence on its deliveries is no EPS forecast (two reports may each be asked their own measure)
+        measures = set() if both_reports else set(measures_in(normalize(question)))
         asked_periods = periods(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         found: list[tuple[Unit, float, SearchHit, int]] = []
@@ -114,7 +117,7 @@ class OfflineAnswerer:
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
                         and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
-                        and unit.chunk.report not in silent:
+                        and unit.chunk.report not in silent and measures <= set(measures_in(unit.match_text)):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
@@ -140,18 +143,20 @@ class OfflineAnswerer:
         found = [k for k in self.peers if len(k) >= 2 and k in question]
         return [k for k in found if not any(k != o and k in o for o in found)]
 
-    @staticmethod
-    def _about_another(unit: Unit, named: list[str], others: set[str]) -> bool:
+    def _about_another(self, unit: Unit, named: list[str], others: set[str]) -> bool:
         """A table row about another name of the column a named one is in: 工商银行's row does not answer a question
-        on 常熟银行, however many of its other words it shares (the row-level twin of the region rule)."""
+        on 常熟银行, however many of its other words it shares (the row-level twin of the region rule); nor does a
+        row another table heads with a name of its own (长城汽车's EPS row, asked about 小鹏汽车)."""
         if not named or not unit.header or any(n in unit.text for n in named):
             return False
-        return any(c.strip() in others for c in split_cells(unit.text))
+        cells = [c.strip() for c in split_cells(unit.text)]
+        head = next((c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c)), "")
+        return any(c in others for c in cells) or head in self.peers
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
                each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:
         """The units that answer the question, best first; empty when the evidence does not cover it."""
-        cands = self.candidates(question, hits)
+        cands = self.candidates(question, hits, both_reports)
         if not cands:
             return []
         if self.model is not None:

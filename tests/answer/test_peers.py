@@ -119,4 +119,31 @@ def test_a_report_that_never_writes_the_measure_asked_does_not_give_it():
     assert missing.abstained and "报告未给出：目标价" in missing.answer
     english = answer("招商银行 股价（元）32.80 评级 买入", "What is Xingyuan's target price for CMB (招商银行)?")
     assert english.abstained and "Not given in the report: 目标价" in english.answer
-    assert answerer("招商银行 目标价 40.00 元").candidates("星垣给招商银行的目标价是多少？", hits)  # still evidence
+    # a report that writes it: a row under a 目标价 column is evidence, one under none is not
+    priced = [SearchHit(chunk=row.model_copy(update={"context": "图表8：重点公司估值\n银行\t目标价（元）\t评级"}), score=1.0)]
+    assert answerer("招商银行 目标价 40.00 元").candidates("星垣给招商银行的目标价是多少？", priced)
+    assert not answerer("招商银行 目标价 40.00 元").candidates("星垣给招商银行的目标价是多少？", hits)
+
+
+def test_a_measure_asked_must_be_the_units_and_another_tables_named_row_is_another_ones():
+    """小鹏汽车's EPS: its sales row names no EPS, and 长城汽车's EPS row (another table, headed by a name of its
+    own) is about another company; 小鹏汽车's own EPS row answers. Over two reports each may be asked its own measure."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    sales = _rows_table("车企", [["小鹏汽车", "14.2"], ["理想汽车", "37.6"]])
+    eps = _rows_table("公司", [["长城汽车", "1.45"], ["比亚迪", "13.20"]])
+
+    def hit(i: int, text: str, context: str) -> SearchHit:
+        return SearchHit(chunk=Chunk(id=f"c{i}", report="r.md", text=text, start=i * 100, end=i * 100 + len(text),
+                                     kind=ChunkKind.TABLE, context=context), score=1.0)
+
+    hits = [hit(1, "小鹏汽车\t14.2", "图表2：新势力销量\n车企\t2023A（万辆）"),
+            hit(2, "长城汽车\t1.45", "图表4：盈利预测\n公司\tEPS 2024E（元）")]
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peer_names([sales, eps]))
+    q = "华岳给小鹏汽车的EPS预测是多少？"
+    assert answerer.candidates(q, hits) == []
+    own = hit(3, "小鹏汽车\t-3.20", "图表4：盈利预测\n公司\tEPS 2024E（元）")
+    assert [c.unit.text for c in answerer.candidates(q, hits + [own])] == ["小鹏汽车\t-3.20"]
+    assert answerer.candidates(q, hits, both_reports=True)  # the sales row may answer another part
