@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.core.glossary import zh_term_groups, zh_terms
 from assistant.core.text import has_cjk, question_lang
 from assistant.core.models import Chunk, ChunkKind
-from assistant.core.tokenize import normalize, term_groups, tokenize
+from assistant.core.tokenize import normalize, pos_tokens, term_groups, tokenize
 from assistant.ingest.units import UnitSpan, header_cells, unit_spans
 from assistant.targets.regions import regions_in
 
@@ -26,6 +26,7 @@ QUESTION_WORDS = set(
     "according report reports say says said mention mentioned give list".split()
 )
 YEAR_RE = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+SAYING_POS = ("d", "r", "y", "c", "p", "u", "e", "o")  # jieba tags of words that say how, not what
 
 
 @dataclass
@@ -90,7 +91,9 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
     """
     groups: list[tuple[str, ...]] = []
     if question_lang(question) == "zh":
-        groups = term_groups(question)
+        # how the question is said, not what it asks: adverbs (大概, 已经), pronouns, particles, conjunctions
+        said = {normalize(w) for w, pos, _ in pos_tokens(question) if pos.startswith(SAYING_POS)}
+        groups = [g for g in term_groups(question) if g[0] not in said]
     else:
         groups = [tuple(normalize(t) for t in g) for g in zh_term_groups(question)]
         groups += [(t,) for t in tokenize(question)

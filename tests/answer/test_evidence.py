@@ -89,3 +89,12 @@ def test_an_english_question_looks_for_the_latin_words_the_reports_write():
     assert "topcon" in terms and "cell" not in terms and "cells" not in terms and "lancang" not in terms
     assert ("tides",) in cov.terms("What was WuXi AppTec's TIDES revenue in 2023?")
     assert ("tides",) not in Coverage({}, 50).terms("What was WuXi AppTec's TIDES revenue in 2023?")
+
+
+def test_words_that_say_how_a_question_is_asked_are_no_terms():
+    """大概, 已经, 很 (adverbs), 自己 (a pronoun) do not need to be found; the words of what is asked do."""
+    from assistant.answer.evidence import question_terms
+
+    words = {g[0] for g in question_terms("哪个省的储能存量已经很接近自己定的目标了？大概完成了多少？")}
+    assert {"储能", "存量", "接近", "目标", "完成"} <= words
+    assert not words & {"大概", "已经", "很", "自己"}
