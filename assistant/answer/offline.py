@@ -117,7 +117,8 @@ class OfflineAnswerer:
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
                         and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
-                        and unit.chunk.report not in silent and measures <= set(measures_in(unit.match_text)):
+                        and unit.chunk.report not in silent \
+                        and (not measures or measures <= set(measures_in(unit.match_text))):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
@@ -339,8 +340,9 @@ def unknown_names(question: str, kinds: dict[str, set[str]], known) -> dict[str,
                 if head is None:
                     continue
             name = question[head[2]:m.end()]
-            if len(name) <= len(end) or head[1].startswith(NOT_A_NAME_POS) or not name[:-len(end)].strip():
-                continue
+            own = name[:-len(end)]
+            if head[1].startswith(NOT_A_NAME_POS) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,}", own):
+                continue  # 哪家银行, 四家银行; and no lone character torn off a name (星垣 → 垣银行)
             if any(name in k or k in name for k in known if len(k) >= 2) or any(name in f or f in name for f in found):
                 continue
             found[name] = end

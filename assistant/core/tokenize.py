@@ -39,13 +39,13 @@ def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(_tokenizer())
 
 
-def pos_tokens(text: str) -> list[tuple[str, str, int]]:
-    """Precise-mode words with their part of speech (jieba's ICTCLAS tags) and start offset in `text`."""
-    out, at = [], 0
-    for pair in _pos_tokenizer().cut(text):
-        out.append((pair.word, pair.flag, at))
-        at += len(pair.word)
-    return out
+@lru_cache(maxsize=256)
+def pos_tokens(text: str) -> tuple[tuple[str, str, int], ...]:
+    """Precise-mode words with their part of speech and start offset in `text`: the tag jieba's dictionary gives
+    the word (ICTCLAS tags; "" for a word it does not hold). A dictionary look-up, not posseg's HMM pass (3 ms a
+    question); cached, as a question is read by several steps."""
+    tags = _pos_tokenizer().word_tag_tab
+    return tuple((word, tags.get(word, ""), start) for word, start, _ in _tokenizer().tokenize(text))
 
 
 def normalize(text: str) -> str:
