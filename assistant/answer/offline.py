@@ -8,8 +8,9 @@ import re
 from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
-from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate, mentions,
-                                      must_terms, other_period, other_year, periods, question_terms, units_of)
+from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate,
+                                      mentions, must_terms, other_period, other_year, periods, question_terms,
+                                      units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
 from assistant.core.glossary import measures_in
@@ -102,10 +103,11 @@ class OfflineAnswerer:
         own = [normalize(name[:-len(end)]) for name, end in unlisted.items()]
         silent = {r for r in {h.chunk.report for h in hits}
                   if self.report_text and own and not all(o in self.report_text(r) for o in own)}
-        silent |= set(self.without_measures(question, hits))
+        asked = measures_in(normalize(question))
+        silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
         # sentence on its deliveries is no EPS forecast (two reports may each be asked their own measure)
-        measures = set() if both_reports else set(measures_in(normalize(question)))
+        measures = set() if both_reports else set(asked)
         asked_periods = periods(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         found: list[tuple[Unit, float, SearchHit, int]] = []
@@ -126,10 +128,9 @@ class OfflineAnswerer:
         return [Candidate(u, cov, sim, rank, hit.bm25_rank, hit.dense_rank, answer_type_bonus(question, u) > 0)
                 for (u, cov, hit, rank), sim in zip(found, sims)]
 
-    def without_measures(self, question: str, hits: list[SearchHit]) -> dict[str, list[str]]:
-        """Reports of the hits that never write a valuation measure the question asks for (目标价, EPS…) → those
-        measures: such a report does not give it, whatever else it says about the company."""
-        asked = measures_in(normalize(question))
+    def without_measures(self, asked: list[str], hits: list[SearchHit]) -> dict[str, list[str]]:
+        """Reports of the hits that never write a valuation measure asked (`measures_in` the question: 目标价, EPS…)
+        → those measures: such a report does not give it, whatever else it says about the company."""
         if not asked or not self.report_text:
             return {}
         out = {}
@@ -228,7 +229,8 @@ class OfflineAnswerer:
         zh = question_lang(question) == "zh"  # the answer's language ("…the total in 亿元?" is English)
         chosen = self.select(question, hits, both_reports, each_min)
         if not chosen:
-            missing = sorted({m for ms in self.without_measures(question, hits).values() for m in ms})
+            asked = measures_in(normalize(question))
+            missing = sorted({m for ms in self.without_measures(asked, hits).values() for m in ms})
             note = (f"报告未给出：{'、'.join(missing)}" if zh else f"Not given in the report: {', '.join(missing)}") \
                 if missing else ""
             return abstention(question, hits, note)
@@ -276,15 +278,22 @@ TIME_RE = re.compile(rf"(?:20\d{{2}}\s*年?|({RELATIVE_YEAR_ZH}))\s*"
 NAME_CELL_RE = re.compile(r"[\u4e00-\u9fffA-Za-z（）()·\-]{2,12}")
 
 
+def _name_columns(table):
+    """Each column of a table with the names its cells hold (companies, banks, regions, equipment types…) and the
+    number of distinct non-empty cells: the one scan `peer_names` and `name_kinds` read."""
+    width = max((len(r.cells) for r in table.rows), default=0)
+    for col in range(width):
+        cells = {r.cells[col].strip() for r in table.rows if col < len(r.cells) and r.cells[col].strip()}
+        names = {c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c) and not any(d.isdigit() for d in c)}
+        yield names, len(cells)
+
+
 def peer_names(tables) -> dict[str, set[str]]:
     """Names that stand in for each other: the cells of one table column (companies, banks, regions,
     equipment types…), each → the other names of its columns. Read from the structure pass's tables."""
     peers: dict[str, set[str]] = {}
     for table in tables:
-        width = max((len(r.cells) for r in table.rows), default=0)
-        for col in range(width):
-            cells = (r.cells[col].strip() for r in table.rows if col < len(r.cells))
-            names = {c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c) and not any(d.isdigit() for d in c)}
+        for names, _ in _name_columns(table):
             if len(names) >= 2:
                 for name in names:
                     peers.setdefault(name, set()).update(names - {name})
@@ -302,11 +311,8 @@ def name_kinds(tables) -> dict[str, set[str]]:
     first whose cells are mostly names)."""
     kinds: dict[str, set[str]] = {}
     for table in tables:
-        width = max((len(r.cells) for r in table.rows), default=0)
-        for col in range(width):
-            cells = {r.cells[col].strip() for r in table.rows if col < len(r.cells) and r.cells[col].strip()}
-            names = {c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c) and not any(d.isdigit() for d in c)}
-            if len(names) < 2 or len(names) < 0.6 * len(cells):
+        for names, cells in _name_columns(table):
+            if len(names) < 2 or len(names) < 0.6 * cells:
                 continue
             for size in (2, 3):
                 ends: dict[str, set[str]] = {}

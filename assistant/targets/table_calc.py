@@ -60,7 +60,7 @@ def bigrams(text: str) -> set[str]:
 
 def _grams(label: str) -> set[str]:
     # a bracket holds a unit (亿元, 亿部, 万千瓦) or a name for the column ("十四五"末): the name's words count
-    named = " ".join(b for b in re.findall(r"[（(]([^）)]*)[）)]", label)
+    named = " ".join(b for b in _BRACKET_RE.findall(label)
                      if len(re.findall(r"[\u4e00-\u9fff]", b)) >= 3 and not unit_named(b.strip()))
     return bigrams(re.sub(r"[（(][^）)]*[）)]|^\s*其中[：:]?", "", label)) | bigrams(named)
 
