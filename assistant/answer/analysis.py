@@ -63,9 +63,31 @@ _META: list[tuple[MetaField, re.Pattern]] = [
     (MetaField.TITLE, re.compile(r"标题|题目|\btitled?\b", re.I)),
 ]
 # A rating asked of something other than the report's industry view (a bank, a stock) is a lookup in the text.
-_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几家|哪几只|哪家|哪只).{0,10}(?:买入|增持|推荐)|目标价|股价|市盈率|估值|\bEPS\b|\bPE\b|"
+_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几家|哪几只|哪家|哪只).{0,10}(?:买入|增持|推荐)|目标价|股价|市盈率|估值|"
+                           # 年EPS: no \b between a Chinese character and a Latin letter
+                           r"(?<![A-Za-z])(?:EPS|PE)(?![A-Za-z])|"
                            r"\bshare prices?\b|\btarget prices?\b|\bprice targets?\b|\bstocks?\b|"
                            r"\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
+# What a rating is asked of: "对五粮液的投资评级", "给平安银行什么评级", "对白酒行业的评级"
+_RATED = re.compile(r"(?:对|给|给予)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:投资|股票|个股|行业)?"
+                    r"\s*(?:什么|何种|哪种|哪个|怎样的)?\s*评级")
+_INDUSTRY_WORD = re.compile(r"(?:行业|板块|产业|赛道|业)$")
+
+
+def rates_a_stock(question: str, cards: Sequence[ReportCard]) -> bool:
+    """A rating asked of a named company, not of the report's industry: "星垣给平安银行什么评级" asks a stock
+    rating the card does not hold (its rating is the industry view). What is rated is the report's subject when
+    it is an industry word or a word of a report's title, industry or broker."""
+    named = [m.group(1) for m in _RATED.finditer(question) if not re.search(r"的|给|对|什么|哪|何|怎", m.group(1))]
+    if not named:
+        return False
+    rated = re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0])
+    if not rated or _INDUSTRY_WORD.search(rated) or rated in {"报告", "研报"}:
+        return False
+    own = " ".join(f.value for c in cards for f in [c.title, c.broker, *c.industry] if f)
+    return rated not in own and not any(c.broker_short and c.broker_short in rated for c in cards)
+
+
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
@@ -198,7 +220,8 @@ def _counts_other_things(question: str) -> bool:
 
 def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     scope = _scope(question, cards)
-    meta = [] if _STOCK_RATING.search(question) else [f for f, p in _META if p.search(question)]
+    meta = [] if _STOCK_RATING.search(question) or rates_a_stock(question, cards) else \
+        [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
     elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE)) \

@@ -90,3 +90,17 @@ def test_stock_prices_and_ratings_are_looked_up_not_the_report_card():
     assert analyse("What share prices and ratings do the two tables show for Sungrow?", []).meta == []
     assert analyse("What price targets does the report give?", []).meta == []
     assert analyse("What rating does the report give the sector?", []).meta  # the industry view: the card
+
+
+@pytest.mark.parametrize("question, card_answers", [
+    ("北辰证券给比亚迪什么评级？", False),  # a company the card's rating is not about
+    ("南岭对中国平安的投资评级是什么？", False),
+    ("北辰对这家公司2024年EPS预测和评级是多少？", False),  # 年EPS: a stock figure, though no \b before it
+    ("北辰对汽车行业的评级是什么？", True),  # the industry view: the card
+    ("南岭对保险板块给的什么评级？", True),
+    ("北辰那篇报告是谁写的，给的什么评级？", True),  # "给的什么评级" names nothing rated
+    ("南岭证券对保险的评级？", True),  # a word of the card's industry
+])
+def test_a_rating_of_a_named_company_is_looked_up_not_read_from_the_card(question, card_answers):
+    cards = [*CARDS, ReportCard(report="x.md", industry=[CardField(value="保险", start=0, end=2)])]
+    assert (analyse(question, cards).intent is Intent.REPORT_META) is card_answers
