@@ -36,7 +36,7 @@ from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
-from assistant.targets.table_calc import asked_unit, find_named_tables, table_total
+from assistant.targets.table_calc import asked_unit, asks_of_rows, find_named_tables, table_total
 from assistant.ingest.card import extract_card
 from assistant.ingest.units import unit_embed_text, unit_key
 from assistant.search.retriever import HybridRetriever, hits_of
@@ -263,7 +263,9 @@ class Assistant:
             scope = [report] if report else analysis.scope
             # the target tool first, unless the question names a table its rows do not come from
             # the gap between highest and lowest is the table calculator's (the targets tool sums, counts, ranks)
-            answer = None if asks_spread(resolved) else self._totals_answer(question, resolved, scope, hits)
+            # so is a question that tests or changes each row first ("增速超过15%的有哪几家")
+            answer = None if asks_spread(resolved) or asks_of_rows(resolved) else \
+                self._totals_answer(question, resolved, scope, hits)
             named = find_named_tables(resolved, self._scoped_tables(scope))
             if named and answer is not None and answer.tool and not self._tool_used(answer, named):
                 answer = None

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
-from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE
+from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_of_rows
 
 
 class Intent(str, Enum):
@@ -69,25 +69,26 @@ _STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几�
                            r"\bshare prices?\b|\btarget prices?\b|\bprice targets?\b|\bstocks?\b|"
                            r"\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 # What a rating is asked of: "对五粮液的投资评级", "给平安银行什么评级", "对白酒行业的评级"
-_RATED = re.compile(r"(?:对|给|给予)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:投资|股票|个股|行业)?"
-                    r"\s*(?:什么|何种|哪种|哪个|怎样的)?\s*评级")
+_RATED = re.compile(r"(?:对|给|给予)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:给出了?|给予了?|给了?|给)?"
+                    r"\s*(?:投资|股票|个股|行业)?\s*(?:什么|何种|哪种|哪个|怎样的)?\s*(?:投资|股票|个股|行业)?\s*评级")
 _INDUSTRY_WORD = re.compile(r"(?:行业|板块|产业|赛道|业)$")
 
 
 def rates_a_stock(question: str, cards: Sequence[ReportCard]) -> bool:
-    """A rating asked of a named company, not of the report's industry: "星垣给平安银行什么评级" asks a stock
-    rating the card does not hold (its rating is the industry view). What is rated is the report's subject when
-    it is an industry word or a word of a report's title, industry or broker."""
+    """A rating asked of a named company or sub-sector, not of the report's industry: "星垣给平安银行什么评级" asks
+    a stock rating the card does not hold (its rating is the industry view). What is rated is the report's subject
+    when, without 行业/板块, it is a word of a report's title, industry or broker (白酒行业, 银行业)."""
     named = [m.group(1) for m in _RATED.finditer(question) if not re.search(r"的|给|对|什么|哪|何|怎", m.group(1))]
     if not named:
         return False
-    rated = re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0])
-    if not rated or _INDUSTRY_WORD.search(rated) or rated in {"报告", "研报"}:
+    rated = _INDUSTRY_WORD.sub("", re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0]))  # 白酒行业 → 白酒
+    if not rated or rated in {"报告", "研报"}:
         return False
     own = " ".join(f.value for c in cards for f in [c.title, c.broker, *c.industry] if f)
     return rated not in own and not any(c.broker_short and c.broker_short in rated for c in cards)
 
 
+_TABLE_WORD = re.compile(r"表|\btables?\b", re.I)
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
@@ -227,6 +228,9 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE)) \
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
+    elif ops_in(question, (*ARITHMETIC, Op.LIST)) and asks_of_rows(question) \
+            and any(p.search(question) for p in (_AGG_OVER, _TABLE_WORD)):
+        intent = Intent.AGGREGATE  # "表里隐含增速超过15%的有哪几家": rows tested, then listed
     else:
         intent = Intent.LOOKUP
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,

@@ -242,9 +242,11 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
         if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):
             unit = "个百分点" if zh else "percentage points"
         where = f"{hi.label} {hi.as_written} − {lo.label} {lo.as_written}"
+    names = ("、" if zh else ", ").join(t.label for t in result.terms)
     head = {
         "sum": (f"合计 {v} {unit}{extra}", f"Total: {v} {unit}{extra}"),
         "count": (f"共 {v} 项", f"Count: {v}"),
+        "list": (f"共 {v} 项：{names}", f"{v} rows: {names}"),
         "max": (f"最大为 {v} {unit}{extra}（{where}）", f"Largest: {v} {unit}{extra} ({where})"),
         "min": (f"最小为 {v} {unit}{extra}（{where}）", f"Smallest: {v} {unit}{extra} ({where})"),
         "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),

@@ -18,6 +18,7 @@ from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, asks_spr
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE
+from assistant.targets.conditions import Change, Condition, YEAR_LABEL_RE, change_in, condition_in, year_labels
 from assistant.targets.regions import normalise_region
 from assistant.targets.units import fmt, parse_bare, parse_values, shift, unit_named
 
@@ -41,15 +42,19 @@ class TableTotal(BaseModel):
     value: Decimal | None
     unit: str
     table: Table
-    measure: str  # the column (or row) aggregated
+    measure: str  # the column (or row) aggregated, or the change computed from two columns
     terms: list[TableTerm]
+    condition: str = ""  # the rows kept: "2024年目标隐含增速 > 15"
 
     @property
     def expression(self) -> str:
         values = [fmt(t.value) for t in self.terms]
         head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
                 "count": f"count({', '.join(t.label for t in self.terms)})",
+                "list": f"{self.condition}: {', '.join(t.label for t in self.terms)}",
                 "spread": " − ".join(values[:2])}[self.op]
+        if self.op == "list":
+            return head
         return f"{head} = {fmt(self.value)}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
 
 
@@ -210,10 +215,18 @@ def first_op(question: str, among: tuple[Op, ...] = ARITHMETIC) -> Op | None:
     return ops[0]
 
 
+def asks_of_rows(question: str) -> bool:
+    """The question computes or tests something of each row first: a change between two years' columns, or a
+    condition ("超过15%的", "正增长的"). The targets tool does neither; this calculator does (`_row_query`)."""
+    return condition_in(question) is not None or (change_in(question) is not None and op_of(question) != "sum")
+
+
 def op_of(question: str) -> str | None:
     if asks_spread(question):
         return "spread"
     op = first_op(question)
+    if op is None and ops_in(question, (Op.LIST,)) and condition_in(question):
+        return "list"  # "超过15%的有哪几家": the rows that meet the condition
     return op.value if op else None
 
 
@@ -261,6 +274,12 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     years = _years_asked(question)
     row_years = [_year(r.cells[0]) for r in rows]
     col_years = [_year(h) for h in header]
+    change = change_in(question)
+    # a column that is the change already ("2025E较2023A增量") is aggregated as it stands
+    own_column = change is not None and any(change.new.names(h) and change.base.names(h) for h in header)
+    if sum(y is not None for y in row_years) < 2 and not own_column and \
+            ((change is not None and op != "sum") or condition_in(question)):
+        return _row_query(question, op, table, rows)
     terms: list[TableTerm] = []
     # two years named without a range between them ("2025E较2023A增量") name a column comparing them, not the
     # years to add up: the best-matching column that is not a single year is the measure
@@ -315,3 +334,113 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     if op == "spread":  # the largest and the smallest, the two the gap is between
         terms = [max(terms, key=lambda t: t.value), min(terms, key=lambda t: t.value)]
     return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms)
+
+
+_FALL_RE = re.compile(r"减少|下降|降幅|下滑|回落|\bfell\b|\bdeclin|\bdrop", re.I)
+
+
+def _without_years(header: str) -> str:
+    return YEAR_LABEL_RE.sub(" ", header)
+
+
+def _measure_pair(table: Table, new, base) -> tuple[int, int] | None:
+    """The columns of one measure in two years ("EPS 2024E（元）", "EPS 2023A（元）"): those whose headers differ only
+    by the year, else the best-matching column of each year."""
+    header = table.header
+    news = [j for j in range(1, len(header)) if new.names(header[j])]
+    bases = [j for j in range(1, len(header)) if base.names(header[j])]
+    pairs = [(n, b) for n in news for b in bases if n != b]
+    same = [(n, b) for n, b in pairs if _without_years(header[n]).strip() == _without_years(header[b]).strip()]
+    return (same or pairs or [None])[0]
+
+
+def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]) -> TableTotal | None:
+    """Each row's value — a column, or a change between two years' columns — kept where the question's condition
+    holds, then the op: the largest, the smallest, the count, or (asking "which") the rows themselves."""
+    change, condition = change_in(question), condition_in(question)
+    header = table.header
+    rows = [r for r in _pick_rows(rows, question)]
+    asked = question
+    for label in year_labels(question):  # the years chose the columns; their digits match no measure
+        asked = asked.replace(label.year, " ")
+    if change is not None or (condition is not None and condition.against is not None):
+        new, base = (change.new, change.base) if change else (year_labels(question)[0], condition.against)
+        spread = _spread([_without_years(h) for h in header[1:]])
+        candidates = [(n, b) for n in range(1, len(header)) if new.names(header[n])
+                      for b in range(1, len(header)) if b != n and base.names(header[b])]
+        if not candidates:
+            return None
+        # the measure the question names ("EPS", "营收", "产能"), its two years' columns alike
+        n, b = max(candidates, key=lambda p: (_match(_without_years(header[p[0]]), asked, spread),
+                                              _without_years(header[p[0]]).strip() == _without_years(header[p[1]]).strip()))
+        # the measure must be the question's: named by the columns ("归母净利润2025E") or, years alone, the caption
+        named_by = _without_years(header[n]) if re.search(r"[\u4e00-\u9fffA-Za-z]", _without_years(header[n])) \
+            else CAPTION_RE.sub("", table.caption or "")
+        if _match(named_by, asked) == 0:
+            return None
+        unit_text = _unit_text(header[n], table.caption) or _cell_unit([r.cells[n] for r in rows if n < len(r.cells)])
+        terms = []
+        for r in rows:
+            got = [_value(r.cells[j], unit_text) if j < len(r.cells) else None for j in (n, b)]
+            if None in got:
+                continue
+            (v_new, w_new), (v_base, w_base) = got
+            if change is None:  # "2024E低于2023A": the rows kept, each with both figures
+                if condition.holds(v_new, v_base):
+                    terms.append(TableTerm(label=_label(r), value=v_new, as_written=f"{w_new}（{base}：{w_base}）",
+                                           row=r))
+                continue
+            if change.kind == "growth":
+                if v_base == 0:
+                    continue
+                value = ((v_new / v_base - 1) * 100).quantize(Decimal("0.1"))
+                written = f"{w_new} / {w_base} − 1 = {fmt(value)}%"
+            else:
+                value = v_new - v_base
+                written = f"{w_new} − {w_base} = {fmt(value)}"
+            terms.append(TableTerm(label=_label(r), value=value, as_written=written, row=r))
+        if change is None:
+            measure = f"{header[n]} {'<' if condition.op == '<' else '>'} {header[b]}"
+            return _listed(op, table, measure, unit_text, terms, measure)
+        unit = "%" if change.kind == "growth" else unit_text
+        if op in ("max", "min") and _FALL_RE.search(question):  # "减少最多": the most negative change
+            op = "min" if op == "max" else "max"
+        measure = (f"{header[n]} 相对 {header[b]} 的{'增速' if change.kind == 'growth' else '变化'}")
+        if condition is not None:
+            terms = [t for t in terms if condition.holds(t.value)]
+            return _listed(op, table, measure, unit, terms, f"{measure} {condition}")
+        return _extreme(op, table, measure, unit, terms)
+    # a condition on one column: the column the question's words name
+    years = year_labels(question)
+    cols = [j for j in range(1, len(header)) if not years or any(y.names(header[j]) for y in years)] or \
+        list(range(1, len(header)))
+    spread = _spread([header[j] for j in cols])
+    col = max(cols, key=lambda j: _match(header[j], asked, spread))
+    if _match(header[col], asked) == 0:
+        return None
+    unit_text = _unit_text(header[col], table.caption) or _cell_unit([r.cells[col] for r in rows if col < len(r.cells)])
+    terms = []
+    for r in rows:
+        got = _value(r.cells[col], unit_text) if col < len(r.cells) else None
+        if got is not None and condition.holds(got[0]):
+            terms.append(TableTerm(label=_label(r), value=got[0], as_written=got[1], row=r))
+    return _listed(op, table, header[col], unit_text, terms, f"{header[col]} {condition}")
+
+
+def _extreme(op: str | None, table: Table, measure: str, unit: str, terms: list[TableTerm]) -> TableTotal | None:
+    if op not in ("max", "min") or len(terms) < 2:
+        return None
+    value = max(t.value for t in terms) if op == "max" else min(t.value for t in terms)
+    terms = sorted(terms, key=lambda t: (t.value != value, -t.value if op == "max" else t.value))
+    return TableTotal(op=op, value=value, unit=unit, table=table, measure=measure, terms=terms)
+
+
+def _listed(op: str | None, table: Table, measure: str, unit: str, terms: list[TableTerm],
+            condition: str) -> TableTotal | None:
+    """The rows that meet the condition: their count, the largest or smallest of them, or the rows themselves."""
+    if op in ("max", "min"):
+        return _extreme(op, table, measure, unit, terms)
+    if not terms:
+        return None
+    return TableTotal(op="count" if op == "count" else "list", value=Decimal(len(terms)), unit=unit, table=table,
+                      measure=measure, terms=terms, condition=condition)

@@ -98,9 +98,11 @@ def test_stock_prices_and_ratings_are_looked_up_not_the_report_card():
     ("北辰对这家公司2024年EPS预测和评级是多少？", False),  # 年EPS: a stock figure, though no \b before it
     ("北辰对汽车行业的评级是什么？", True),  # the industry view: the card
     ("南岭对保险板块给的什么评级？", True),
+    ("南岭对寿险板块给出了什么评级？", False),  # a sub-sector the card is not about
     ("北辰那篇报告是谁写的，给的什么评级？", True),  # "给的什么评级" names nothing rated
     ("南岭证券对保险的评级？", True),  # a word of the card's industry
 ])
 def test_a_rating_of_a_named_company_is_looked_up_not_read_from_the_card(question, card_answers):
-    cards = [*CARDS, ReportCard(report="x.md", industry=[CardField(value="保险", start=0, end=2)])]
+    cards = [*CARDS, ReportCard(report="x.md", industry=[CardField(value="保险", start=0, end=2)]),
+             ReportCard(report="y.md", industry=[CardField(value="汽车", start=0, end=2)])]
     assert (analyse(question, cards).intent is Intent.REPORT_META) is card_answers

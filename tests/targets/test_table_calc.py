@@ -145,3 +145,41 @@ def test_a_word_only_one_row_has_picks_that_row():
     total = table_total("图表5中2024—2026年电网侧储能新增装机三年合计多少GW？", [t])
     assert total.measure == "电网侧（GW）" and total.value == 70
     assert table_total("图表5中2024—2026年新增装机合计多少GW？", [t]).measure == "新增装机（GW）"
+
+
+INSURERS = table("表5：保险公司盈利预测", ["代码", "公司", "EPS 2023A（元）", "EPS 2024E（元）", "PE 2024E（倍）", "保费增速"],
+                 [["601318.SH", "甲保险", "4.20", "4.60", "9.5", "+6.1%"], ["601628.SH", "乙保险", "1.30", "1.10", "21.0", "-2.4%"],
+                  ["601601.SH", "丙保险", "2.00", "2.60", "12.0", "+12.8%"], ["601336.SH", "丁保险", "0.80", "0.70", "30.5", "+0.5%"]])
+
+
+def _labels(result):
+    return [t.label.split()[-1] for t in result.terms]
+
+
+def test_rows_meeting_a_threshold_are_listed_with_their_cells():
+    r = table_total("表5里保费增速超过5%的有哪几家？", [INSURERS])
+    assert r.op == "list" and _labels(r) == ["甲保险", "丙保险"] and r.value == 2
+    assert table_total("表5里PE 2024E在20倍以下的公司有几家？", [INSURERS]).value == 2
+    assert _labels(table_total("表5里保费负增长的有哪些？", [INSURERS])) == ["乙保险"]
+
+
+def test_one_years_column_against_anothers():
+    r = table_total("表5里2024E EPS低于2023A的公司有哪几家？", [INSURERS])
+    assert _labels(r) == ["乙保险", "丁保险"]
+
+
+def test_the_largest_change_between_two_years_columns():
+    r = table_total("表5中哪家公司2024E相对2023A的EPS增速最高？", [INSURERS])
+    assert r.op == "max" and _labels(r)[0] == "丙保险" and r.value == Decimal("30.0") and r.unit == "%"
+    assert "2.60 / 2.00" in r.terms[0].as_written  # the formula behind the row's figure
+    r = table_total("表5中哪家公司2024E较2023A的EPS减少最多？", [INSURERS])
+    assert r.op == "min" and _labels(r)[0] == "乙保险"  # the most negative change
+
+
+def test_a_change_of_a_measure_the_table_does_not_have_gives_none():
+    assert table_total("表5中哪家公司2024E相对2023A的营收增速最高？", [INSURERS]) is None
+
+
+def test_a_column_that_is_the_change_already_is_summed_as_it_stands():
+    r = table_total("图表3里2025E较2023A增量合计多少万片？", [FAB])
+    assert r.op == "sum" and r.measure == "2025E较2023A增量"

@@ -1,0 +1,128 @@
+"""What a question asks of each row of a table before it aggregates: a change between two year columns ("2025E相对
+2023A的增幅", "2024年营收相对2023年的增速") and a condition the rows must meet ("隐含增速超过15%的", "营收正增长的",
+"2024E EPS低于2023A的"). Parsed here, once; the table calculator applies them (table_calc.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# A year as a column names it: 2024, 2024年, 2024E, 2023A ("预测"/"实际" say E/A in words)
+YEAR_LABEL_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年)?\s*([AEＡＥ]|预测|实际)?(?![\dA-Za-z])")
+_GROWTH = re.compile(r"增速|增幅|增长率|涨幅|降幅|同比|变动率|变化率|\bgrowth\b|\bgrew\b|\bgrowth rate\b|%\s*change", re.I)
+# not 新增: 新增装机 is a measure
+_DIFF = re.compile(r"增量|增加|增长了多少|减少|变化|变动|相差|差额|\bincrease\b|\bchange\b|\bdifference\b", re.I)
+# "A相对B", "A较B", "A比B", "from B to A": which year is the base
+_BASE_AFTER = re.compile(r"相对于?|相比于?|较|比|对比|\bover\b|\bversus\b|\bvs\.?", re.I)
+
+_MORE = r"超过|高于|大于|多于|不低于|不少于|达到|以上|\babove\b|\bover\b|\bmore than\b|\bexceed(?:s|ing)?\b|\bat least\b"
+_LESS = r"低于|小于|少于|不足|不到|不超过|以下|\bbelow\b|\bunder\b|\bless than\b|\bat most\b"
+_NUMBER = r"([-+]?\d+(?:\.\d+)?)\s*(%|个百分点)?"
+# "超过15%", "15%以上", "above 15%"
+_THRESHOLD = re.compile(rf"(?P<w1>{_MORE}|{_LESS})\s*{_NUMBER}|{_NUMBER}\s*(?:[\u4e00-\u9fffA-Za-z]{{1,3}}?)?\s*(?P<w2>以上|以下)",
+                        re.I)
+_POSITIVE = re.compile(r"正增长|增长为正|为正|上升的|提升的|增长的(?:有|是)|\bgrew\b|\bpositive\b|\bincreased?\b", re.I)
+_NEGATIVE = re.compile(r"负增长|增长为负|为负|下降的|下滑的|减少的|\bdeclined?\b|\bnegative\b|\bfell\b|\bdecreased?\b", re.I)
+
+
+@dataclass(frozen=True)
+class YearLabel:
+    year: str  # "2024"
+    kind: str  # "A", "E" or "" (not said)
+
+    def names(self, header: str) -> bool:
+        """Whether a column header is this year's ("EPS（元）2024E", "2024年营收目标")."""
+        for m in YEAR_LABEL_RE.finditer(header):
+            if m[1] == self.year and (not self.kind or _kind(m[2]) in ("", self.kind)):
+                return True
+        return False
+
+    def __str__(self) -> str:
+        return f"{self.year}{self.kind}"
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "growth" (new / base − 1, in %) or "diff" (new − base, in the column's unit)
+    new: YearLabel
+    base: YearLabel
+
+
+@dataclass(frozen=True)
+class Condition:
+    op: str  # ">" or "<"
+    threshold: Decimal | None = None  # a number; None with `against`
+    against: YearLabel | None = None  # "2024E EPS低于2023A": the same measure in another year's column
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.against if self.against else self.threshold}"
+
+    def holds(self, value: Decimal, other: Decimal | None = None) -> bool:
+        limit = other if self.against else self.threshold
+        if limit is None:
+            return False
+        return value > limit if self.op == ">" else value < limit
+
+
+def _kind(letter: str | None) -> str:
+    return {"Ａ": "A", "Ｅ": "E", "预测": "E", "实际": "A"}.get(letter or "", letter or "")
+
+
+def year_labels(question: str) -> list[YearLabel]:
+    """The distinct years the question names, in order, each with A/E when it says so."""
+    out: list[YearLabel] = []
+    for m in YEAR_LABEL_RE.finditer(question):
+        label = YearLabel(m[1], _kind(m[2]))
+        if all(label.year != o.year for o in out):
+            out.append(label)
+    return out
+
+
+# "2021—2023年", "2024到2026年": a span of years to aggregate over, not two columns to compare
+_SPAN_RE = re.compile(r"(?:19|20)\d{2}\s*[AE]?\s*年?\s*(?:[-—–~～至到]|to|through)\s*(?:19|20)?\d{2}", re.I)
+
+
+def _two_columns(question: str) -> list[YearLabel]:
+    labels = year_labels(question)
+    return labels if len(labels) == 2 and not _SPAN_RE.search(question) else []
+
+
+def change_in(question: str) -> Change | None:
+    """A change between two years' columns the question asks of each row, or None ("2023年到2024年的增速" is one:
+    the change word decides)."""
+    labels = year_labels(question)
+    if len(labels) != 2:
+        return None
+    kind = "growth" if _GROWTH.search(question) else "diff" if _DIFF.search(question) else ""
+    if not kind:
+        return None
+    first, second = labels
+    between = question[question.find(first.year) + 4:question.find(second.year)]
+    if _BASE_AFTER.search(between):  # "2025E相对2023A": the second is the base
+        return Change(kind, first, second)
+    return Change(kind, max(labels, key=lambda y: y.year), min(labels, key=lambda y: y.year))
+
+
+def condition_in(question: str) -> Condition | None:
+    """The condition a question puts on the rows ("超过15%", "正增长", "低于2023A"), or None."""
+    labels = _two_columns(question)
+    if labels:  # "2024E EPS低于2023A": one year's column against the other's
+        first, second = labels
+        between = question[question.find(first.year) + 4:question.find(second.year)]
+        m = re.search(rf"({_MORE})|({_LESS})", between, re.I)
+        if m and not re.search(_NUMBER + r"\s*(?:%|个百分点)", between[m.end():]):
+            return Condition(">" if m[1] else "<", against=second)
+    for m in _THRESHOLD.finditer(question):
+        word = m["w1"] or m["w2"]
+        number = m.group(2) if m["w1"] else m.group(4)
+        if YEAR_LABEL_RE.fullmatch(number or ""):
+            continue  # "2025年以上": a year, not a threshold
+        more = re.fullmatch(_MORE, word, re.I) is not None or word == "以上"
+        return Condition(">" if more else "<", threshold=Decimal(number))
+    if _NEGATIVE.search(question):
+        return Condition("<", threshold=Decimal(0))
+    if _POSITIVE.search(question):
+        return Condition(">", threshold=Decimal(0))
+    return None

@@ -1,0 +1,47 @@
+"""targets/conditions.py: the change and the condition a question asks of each row."""
+
+from decimal import Decimal
+
+import pytest
+
+from assistant.targets.conditions import Condition, YearLabel, change_in, condition_in
+
+
+@pytest.mark.parametrize("question, kind, new, base", [
+    ("哪家公司2025E相对2023A的产能增幅最大？", "growth", "2025E", "2023A"),
+    ("2023年到2024年营收增速最高的是哪家？", "growth", "2024", "2023"),  # the later year is the new one
+    ("哪家银行2025年目标较2024年增加最多？", "diff", "2025", "2024"),
+    ("Which insurer's 2024E premiums grew fastest over 2023A?", "growth", "2024E", "2023A"),
+])
+def test_a_change_between_two_years_columns(question, kind, new, base):
+    c = change_in(question)
+    assert c is not None and (c.kind, str(c.new), str(c.base)) == (kind, new, base)
+
+
+@pytest.mark.parametrize("question", [
+    "2021—2023年新增装机合计多少？",  # a span of years to add up, not two columns
+    "2024年到2026年三年加总是多少",
+    "2025年新增装机最多的是哪个省？",  # one year; 新增装机 is a measure, not a change
+])
+def test_no_change_where_none_is_asked(question):
+    assert change_in(question) is None
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("隐含增速超过15%的有哪几家？", Condition(">", Decimal(15))),
+    ("市盈率在20倍以下的公司有几家？", Condition("<", Decimal(20))),
+    ("Which banks have a dividend yield above 5%?", Condition(">", Decimal(5))),
+    ("一季度营收正增长的有哪几家？", Condition(">", Decimal(0))),
+    ("净利润负增长的有哪些？", Condition("<", Decimal(0))),
+    ("2024E EPS低于2023A的公司有哪几家？", Condition("<", against=YearLabel("2023", "A"))),
+    ("2025年目标超过多少？", None),  # asks the figure; no threshold
+    ("2025年以上的目标", None),  # a year, not a threshold
+])
+def test_the_condition_on_the_rows(question, expected):
+    assert condition_in(question) == expected
+
+
+def test_a_year_label_names_its_columns():
+    e24 = YearLabel("2024", "E")
+    assert e24.names("EPS（元）2024E") and e24.names("PE 2024E（倍）") and not e24.names("EPS 2023A")
+    assert not e24.names("2024A") and YearLabel("2024", "").names("2024年营收目标")
