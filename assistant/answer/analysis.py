@@ -69,7 +69,7 @@ _STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几�
                            r"\bshare prices?\b|\btarget prices?\b|\bprice targets?\b|\bstocks?\b|"
                            r"\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 # What a rating is asked of: "对五粮液的投资评级", "给平安银行什么评级", "对白酒行业的评级"
-_RATED = re.compile(r"(?:对|给|给予)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:给出了?|给予了?|给了?|给)?"
+_RATED = re.compile(r"(?:对|给予了?|给出了?|给了?)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:给出了?|给予了?|给了?|给)?"
                     r"\s*(?:投资|股票|个股|行业)?\s*(?:什么|何种|哪种|哪个|怎样的)?\s*(?:投资|股票|个股|行业)?\s*评级")
 _INDUSTRY_WORD = re.compile(r"(?:行业|板块|产业|赛道|业)$")
 

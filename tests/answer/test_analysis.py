@@ -100,6 +100,8 @@ def test_stock_prices_and_ratings_are_looked_up_not_the_report_card():
     ("南岭对保险板块给的什么评级？", True),
     ("南岭对寿险板块给出了什么评级？", False),  # a sub-sector the card is not about
     ("北辰那篇报告是谁写的，给的什么评级？", True),  # "给的什么评级" names nothing rated
+    ("南岭的保险报告给了行业什么评级？", True),
+    ("北辰给了比亚迪什么评级？", False),
     ("南岭证券对保险的评级？", True),  # a word of the card's industry
 ])
 def test_a_rating_of_a_named_company_is_looked_up_not_read_from_the_card(question, card_answers):
