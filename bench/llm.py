@@ -12,6 +12,12 @@ fallback, a tool's or a report card's) by its lead line, since the quotes under 
 "(whole text)" is the quote-blind count over the full text, "model-written English" the model's own answers.
 A sample of the test split is a measurement; prompts are tuned on the dev sets only (dev, dev2, qa).
 The model's raw reply, before any check, is kept in the --out records (llm_raw).
+
+    # the checks alone, again, without a server: each question gets the reply the model gave in an earlier run
+    .venv/bin/python bench/llm.py --index /tmp/llm-ev --qa evals/test.jsonl --n 30 --replay bench/results/llm.jsonl
+
+A replay measures a change to the checks and the fallback (align.py, llm.py), not to the prompt or the passages:
+a reply written for other passages is checked against the passages given now.
 """
 
 from __future__ import annotations
@@ -78,6 +84,22 @@ def answered_in_english(answer: Answer) -> bool:
     return is_english(lead)
 
 
+class Replay:
+    """A chat model that streams back the reply recorded for the question being asked (`current`)."""
+
+    def __init__(self, path: Path):
+        self.replies = {}
+        for line in path.open(encoding="utf-8"):
+            r = json.loads(line)
+            self.replies[r["id"]] = r.get("llm_raw", "")
+        self.current = ""
+
+    def stream(self, messages):
+        from types import SimpleNamespace
+
+        yield SimpleNamespace(content=self.replies.get(self.current, ""))
+
+
 def pct(values, p):
     import numpy as np
 
@@ -117,7 +139,10 @@ def main() -> None:
     ap.add_argument("--passages", type=int, default=4)
     ap.add_argument("--passage-chars", type=int, default=200)
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "llm.jsonl")
+    ap.add_argument("--replay", type=Path, help="an earlier --out file: its replies, no server")
     args = ap.parse_args()
+    if args.replay:
+        args.base_url = args.base_url or "http://replay.invalid/v1"
     if not args.base_url:
         sys.exit("set --base-url or ASSISTANT_LLM_BASE_URL (an OpenAI-compatible server)")
 
@@ -127,6 +152,9 @@ def main() -> None:
         "llm_base_url": args.base_url, "llm_model": args.model, "llm_timeout_s": args.timeout,
         "llm_max_tokens": args.max_tokens, "llm_passages": args.passages, "llm_passage_chars": args.passage_chars})
     llm = Assistant(llm_settings, embedder=offline.index.embedder)
+    replay = Replay(args.replay) if args.replay else None
+    if replay:
+        llm._chat_model = replay
     items = sample(load_qa(args.qa), args.n, args.seed)
     print(f"{len(items)} questions from {args.qa.name}: {dict(Counter(i.type for i in items))}, "
           f"{sum(i.lang == 'en' for i in items)} English", flush=True)
@@ -136,6 +164,8 @@ def main() -> None:
     with args.out.open("w", encoding="utf-8") as out:
         for k, item in enumerate(items, start=1):
             row = {"item": item}
+            if replay:
+                replay.current = item.id
             raw: list[str] = []  # the model's reply as it came, before any check
             for path, assistant in (("offline", offline), ("llm", llm)):
                 t0 = time.perf_counter()

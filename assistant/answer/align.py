@@ -22,7 +22,7 @@ from assistant.answer.evidence import QUESTION_WORDS, Unit
 from assistant.core.glossary import zh_term_groups
 from assistant.core.text import has_cjk, sentence_spans
 from assistant.core.tokenize import normalize, term_groups, tokenize
-from assistant.targets.units import parse_values
+from assistant.targets.units import parse_values, unit_named
 
 MARKER_RE = re.compile(r"\[(\d+)\]")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -95,12 +95,24 @@ def _values(text: str) -> list[float]:
     return out
 
 
-def _holds_figure(unit: Unit, figure: str) -> bool:
+# A year is no figure of another kind: "25/26 年" in a heading does not hold "25 EFLOPS", "2025年" not "2025亿元"
+YEAR_PART_RE = re.compile(r"(?<![\d.])(\d{2}|\d{4})(?=(?:\s*[/、\-~～至]\s*\d{2,4})*\s*年)")
+
+
+def year_parts(text: str) -> set[str]:
+    return set(YEAR_PART_RE.findall(_clean(text)))
+
+
+def _holds_figure(unit: Unit, figure: str, as_year: bool = True) -> bool:
+    """`as_year`: the sentence writes the figure as a year too, so a passage's year holds it."""
     if " " in figure:  # "588 billion": the passage must hold that value (5880亿), not just the digits
         number, scale = figure.split(" ")
         value = float(number) * EN_SCALE[scale]
         return any(abs(v - value) <= SCALE_TOLERANCE * value for v in _values(f"{unit.text} {unit.chunk.context}"))
-    hay = figures(f"{unit.text} {unit.chunk.context}")
+    text = f"{unit.text} {unit.chunk.context}"
+    if not as_year:
+        text = YEAR_PART_RE.sub(" ", _clean(text))
+    hay = figures(text)
     if figure in hay:
         return True
     # "2025" in an answer, "25年" in the passage
@@ -125,10 +137,11 @@ def _same_value(a, b) -> bool:
 def _holder(sentence: str):
     """`holds(unit, figure)` for this sentence: the passage holds the figure's digits, or the value the sentence
     writes with that figure in another unit of its family ("10 GW" for "1000万千瓦")."""
-    said, cache = _said_values(sentence), {}
+    said, cache, years = _said_values(sentence), {}, year_parts(sentence)
 
     def holds(unit: Unit, figure: str) -> bool:
-        return _holds_figure(unit, figure) or any(
+        as_year = figure in years or bool(YEAR_RE.fullmatch(figure))  # "in 2025" is a year without 年
+        return _holds_figure(unit, figure, as_year) or any(
             _plain(str(v.number)) == figure and any(_same_value(h, v) for h in _unit_values(unit, cache))
             for v in said)
 
@@ -181,10 +194,49 @@ def term_support(groups: Sequence[tuple[str, ...]], unit: Unit) -> float:
     return sum(any(t in unit.match_text for t in g) for g in groups) / len(groups)
 
 
+# Clauses of a passage sentence: a figure belongs to the clause that writes it ("…六家酒企营收合计3438亿元，
+# 占规上企业销售收入的45.1%": 3438 is the six firms' revenue, not the industry's)
+CLAUSE_RE = re.compile(r"[,;。!?！？]")
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _figure_clauses(unit: Unit, figure: str) -> list[str]:
+    """The clauses of the passage that write the figure, each with the clause before it (the subject often
+    opens the sentence: "截至2023年底，累计装机…398万千瓦"). A table row is one clause with its header."""
+    if unit.header:
+        return [unit.match_text] if figure in figures(unit.text) else []
+    clauses = CLAUSE_RE.split(normalize(unit.text))
+    return [" ".join(clauses[max(i - 1, 0):i + 1]) for i, c in enumerate(clauses) if figure in figures(c)]
+
+
+# "2月", "3日", "一季度" written as "Q1": parts of a date, which say when, not how much
+DATE_PART_RE = re.compile(r"(?<![\d.])(\d{1,2})(?=\s*(?:月|日|号|季度))|(?<=Q)(\d)")
+
+
+def date_parts(text: str) -> set[str]:
+    return {a or b for a, b in DATE_PART_RE.findall(unicodedata.normalize("NFKC", text))}
+
+
+def attributed(figure: str, groups: Sequence[tuple[str, ...]], units: Sequence[Unit],
+               dates: set[str] = frozenset()) -> bool:
+    """The figure is written where the passage speaks of what the sentence speaks of: a clause that writes it
+    holds one of the sentence's key terms. A figure no clause writes as such (a value in another unit, "25年" for
+    2025), a year and the sentence's date parts (`dates`: the 2 of 2月) are not checked here."""
+    groups = [g for g in groups if not any(unit_named(t) for t in g)]  # 亿元 is beside every figure
+    if not groups or " " in figure or YEAR_RE.fullmatch(figure) or figure in dates:
+        return True
+    windows = [w for u in units for w in _figure_clauses(u, figure)]
+    return not windows or any(any(t in w for t in g) for w in windows for g in groups)
+
+
 def supports(sentence: str, units: Sequence[Unit]) -> bool:
-    """Whether these passages together hold every figure of the sentence and one of them enough of its terms."""
+    """Whether these passages together hold every figure of the sentence, each where they speak of the sentence's
+    subject, and one of them enough of its terms."""
     figs, groups, holds = figures(sentence, scaled=True), key_terms(sentence), _holder(sentence)
     if any(not any(holds(u, f) for u in units) for f in figs) or unit_conflicts(sentence, units):
+        return False
+    dates = date_parts(sentence)
+    if any(not attributed(f, groups, units, dates) for f in figs):
         return False
     if not groups:
         return bool(figs)
@@ -213,6 +265,24 @@ def best_support(sentence: str, passages: Sequence[Unit]) -> list[int] | None:
     return [i + 1 for i in chosen]
 
 
+_NUMBER_TOKEN_RE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+def as_written(sentence: str, units: Sequence[Unit]) -> str:
+    """The sentence with each figure as the passages write it: a model writes 66.5 for the report's 66.50, and an
+    analyst checking the figure against the report should find the same digits."""
+    written: dict[str, set[str]] = {}
+    for u in units:
+        for w in _NUMBER_TOKEN_RE.findall(unicodedata.normalize("NFKC", u.text)):
+            written.setdefault(_plain(w), set()).add(w)
+
+    def restore(m: re.Match) -> str:
+        forms = written.get(_plain(m[0]), set())
+        return next(iter(forms)) if len(forms) == 1 and m[0] not in forms else m[0]
+
+    return _NUMBER_TOKEN_RE.sub(restore, sentence)
+
+
 def sentences_of(answer: str) -> list[str]:
     text = TRAILING_MARKERS_RE.sub(lambda m: f"{m.group(2).strip()}{m.group(1)}", answer)
     return [text[s:e] for s, e in sentence_spans(text)]
@@ -238,7 +308,12 @@ def align(answer: str, passages: Sequence[Unit]) -> list[Aligned]:
         holds = _holder(text)
         missing = sorted(f for f in figures(text, scaled=True) if not any(holds(u, f) for u in passages))
         conflicts = unit_conflicts(text, passages)
+        groups = key_terms(text)
+        elsewhere = sorted(f for f in figures(text, scaled=True)
+                           if not attributed(f, groups, passages, date_parts(text)))
         out.append(Aligned(text, [], realigned=True, dropped=(
             f"states {missing} which no passage holds" if missing else
-            f"states {conflicts} in another unit than the passages" if conflicts else "no passage supports it")))
+            f"states {conflicts} in another unit than the passages" if conflicts else
+            f"states {elsewhere} which the passages write of something else" if elsewhere else
+            "no passage supports it")))
     return out

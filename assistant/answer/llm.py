@@ -5,7 +5,8 @@ The model's reply is streamed, then checked before it is shown:
    the other language than the question's, longer than the limit;
 2. citations do not depend on the model's obedience: every sentence is aligned to the passages (align.py); the
    model's [n] markers stay only where the passages they name support the sentence, other sentences are cited
-   post hoc, and a sentence stating a figure no passage holds is removed.
+   post hoc, and a sentence stating a figure no passage holds is removed; figures are shown as the passages
+   write them (66.50, not the model's 66.5).
 Any rejection, timeout or error raises `LLMRejected` with its reason; the caller shows the offline answer.
 """
 
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.answer.align import MARKER_RE, align, figures
+from assistant.answer.align import MARKER_RE, align, as_written, figures
 from assistant.answer.evidence import Unit
 from assistant.answer.prompt import build_messages, passage_text
 from assistant.core.models import Citation, LLMFallback, ReportCard
@@ -164,7 +165,8 @@ def llm_answer(chat_model, question: str, passages: Sequence[Unit], cards: Seque
     cited = list(dict.fromkeys(n for a in kept for n in a.cites))
     renumber = {old: new for new, old in enumerate(cited, start=1)}
     sep = " " if question_lang(question) == "en" else ""
-    body = sep.join(_with_markers(a.text, [renumber[n] for n in a.cites]) for a in kept)
+    body = sep.join(_with_markers(as_written(a.text, [passages[n - 1] for n in a.cites]),
+                                  [renumber[n] for n in a.cites]) for a in kept)
     notes = []
     dropped = [a for a in aligned if a.dropped]
     if dropped:

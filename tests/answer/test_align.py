@@ -168,3 +168,41 @@ def test_period_labels_are_not_figures():
     assert figures("2024Q1净息差1.58%") == {"2024", "1.58"}
     assert figures("H1 2024 sales 41.6GW") == {"2024", "41.6"}
     assert figures("H100 GPUs") == {"100"}  # a model name keeps its number
+
+
+def _prose(text: str, context: str = "") -> list:
+    return units_of(Chunk(id="p9", report="heming.txt", text=text, start=0, end=len(text), context=context))
+
+
+def test_a_figure_is_held_where_the_passage_speaks_of_the_sentences_subject():
+    units = _prose("茅台、五粮液等六家头部酒企2023年营收合计3438亿元，占规上企业销售收入的45.1%。"
+                   "2023年规上白酒企业完成销售收入7620亿元。")
+    [wrong] = align("2023年规上白酒企业销售收入为3438亿元 [1]。", units)
+    assert wrong.dropped and "something else" in wrong.dropped  # 3438 is the six firms' revenue
+    [right] = align("2023年规上白酒企业销售收入为7620亿元 [1]。", units)
+    assert not right.dropped and right.cites == [2]
+    [share] = align("六家头部酒企营收合计3438亿元，占规上企业销售收入的45.1% [1]。", units)
+    assert not share.dropped
+
+
+def test_a_year_holds_no_figure_of_another_kind():
+    units = _prose("上海2025年智算规模30EFlops。", context="3、地方智算 25/26 年景气度有望进一步提升")
+    [a] = align("上海为30EFlops，北京为25EFlops [1]。", units)
+    assert a.dropped and "25" in a.dropped  # "25/26 年" in the heading is a year
+    units = _prose("上海2025年智算规模30EFlops，地方智算25/26年景气度有望进一步提升。")
+    [b] = align("地方智算25/26年景气度有望提升 [1]。", units)  # the sentence's own years: held
+    assert not b.dropped
+
+
+def test_figures_are_shown_as_the_passage_writes_them(passages):
+    from assistant.answer.align import as_written
+
+    units = _prose("贵州茅台2024E EPS为66.50元，2025E为75.80元，PE 2024E为22.3倍。")
+    assert as_written("茅台2024E EPS为66.5元，PE为22.3倍", units) == "茅台2024E EPS为66.50元，PE为22.3倍"
+    assert as_written("2月上调至66.5元", units).endswith("66.50元") and as_written("增长5%", units) == "增长5%"
+
+
+def test_a_month_is_no_figure_to_attribute():
+    units = _prose("国内看,2022 年 2 月,中国正式启动建设八大国家算力枢纽节点,同时规划建设了十个国家数据中心集群。")
+    [a] = align("2022年2月，中国正式启动建设八大国家算力枢纽节点 [1]。", units)
+    assert not a.dropped
