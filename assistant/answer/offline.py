@@ -16,6 +16,7 @@ from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
 from assistant.core.glossary import measures_in
 from assistant.core.tokenize import normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
+from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
 from assistant.targets.regions import en_region_spans, regions_in
 
@@ -57,10 +58,20 @@ def render_unit(unit: Unit, terms: list[tuple[str, ...]]) -> str:
     """A table row reads as "header: cell" pairs; a sentence reads as itself."""
     if unit.header:
         cells = [_shorten(v, terms) for v in split_cells(unit.text)]
-        pairs = [f"{h.strip()}：{v.strip()}" if h.strip() else v.strip()
+        row_unit = label_unit(cells[0]) if cells else ""
+        pairs = [f"{h.strip()}：{_with_unit(v.strip(), label_unit(h) or row_unit)}" if h.strip() else v.strip()
                  for h, v in zip(unit.header + [""] * len(cells), cells) if v.strip()]
         return "；".join(pairs)
     return unit.text
+
+
+_BARE_NUMBER_RE = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def _with_unit(cell: str, unit: str) -> str:
+    """A bare number with the unit its column or row names ("50.0" under 新增装机（GW） → "50.0GW"): the figure
+    reads whole, as the analyst quotes it."""
+    return f"{cell}{unit}" if unit and _BARE_NUMBER_RE.fullmatch(cell) else cell
 
 
 # units → the question's dense similarity to each (None where no vector was cached)
@@ -122,6 +133,7 @@ class OfflineAnswerer:
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
+        found = [f for f in found if not self._says_more(f[0], [g[0] for g in found], question)]
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
         sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
@@ -139,6 +151,21 @@ class OfflineAnswerer:
             if missing := [m for m in asked if m not in written]:
                 out[report] = missing
         return out
+
+    @staticmethod
+    def _says_more(unit: Unit, units: list[Unit], question: str) -> bool:
+        """A table row whose label is another candidate row's label and more, the more unasked: "新增装机同比" beside
+        "新增装机（GW）" is the growth of the figure asked, not the figure (asked "同比", it stays)."""
+        label = _row_label(unit)
+        if not label:
+            return False
+        for other in units:
+            base = _row_label(other) if other is not unit and other.chunk.id == unit.chunk.id else ""
+            if base and base != label and label.startswith(base):
+                extra = label[len(base):]
+                if not any(extra[i:i + 2] in question for i in range(max(len(extra) - 1, 1))):
+                    return True
+        return False
 
     def _named(self, question: str) -> list[str]:
         """Table names the question holds (常熟银行, 舍得酒业), the longest where one holds another."""
@@ -246,6 +273,14 @@ class OfflineAnswerer:
 
 
 LEAD_ZH, LEAD_EN = "根据报告：", "The reports say (quoted in the original Chinese):"
+
+
+def _row_label(unit: Unit) -> str:
+    """A table row's label: its first cell, brackets (units) and spaces removed; "" for a sentence."""
+    if not unit.header:
+        return ""
+    cells = split_cells(unit.text)
+    return re.sub(r"[（(][^）)]*[）)]|\s+", "", cells[0]) if cells else ""
 
 
 def abstention(question: str, hits: list[SearchHit], note: str = "") -> Answer:

@@ -152,6 +152,11 @@ def _unit_text(header: str, caption: str) -> str:
     return ""
 
 
+def label_unit(label: str) -> str:
+    """The unit a header or row label gives in brackets ("新增装机（GW）" → GW, "股价（元）" → 元), or ""."""
+    return _unit_text(label, "")
+
+
 def _value(cell: str, unit_text: str) -> tuple[Decimal, str] | None:
     """The cell's number in the column's unit: "2.28万亿元" in a 亿元 column → 22800; "1404" → 1404."""
     unit = unit_named(unit_text) if unit_text else None

@@ -147,3 +147,32 @@ def test_a_measure_asked_must_be_the_units_and_another_tables_named_row_is_anoth
     own = hit(3, "小鹏汽车\t-3.20", "图表4：盈利预测\n公司\tEPS 2024E（元）")
     assert [c.unit.text for c in answerer.candidates(q, hits + [own])] == ["小鹏汽车\t-3.20"]
     assert answerer.candidates(q, hits, both_reports=True)  # the sales row may answer another part
+
+
+def test_a_row_that_says_more_than_asked_gives_way_to_the_row_asked():
+    """新增装机同比 is the growth of 新增装机（GW）: asked the additions, the growth row is no candidate; asked 同比,
+    it is. A row alone (no shorter sibling) stays whatever its label."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "新增装机（GW）\t22.6\t50.0\n新增装机同比\t259%\t31.6%"
+    hit = SearchHit(chunk=Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                                context="图表5：装机预测\n项目\t2023A\t2025E"), score=1.0)
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    rows = lambda q: [c.unit.text.split("\t")[0] for c in answerer.candidates(q, [hit])]  # noqa: E731
+    assert rows("2025年新增装机预测是多少？") == ["新增装机（GW）"]
+    assert "新增装机同比" in rows("2025年新增装机同比增长多少？")
+
+
+def test_a_bare_figure_reads_with_the_unit_its_column_or_row_names():
+    from assistant.answer.evidence import units_of
+    from assistant.answer.offline import render_unit
+    from assistant.core.models import Chunk, ChunkKind
+
+    text = "新增装机（GW）\t22.6\t50.0\n贵州茅台\t1480\t14.9%"
+    [row, firm] = units_of(Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                                 context="项目\t2023A\t2025E"))
+    assert render_unit(row, []) == "项目：新增装机（GW）；2023A：22.6GW；2025E：50.0GW"
+    firm.header = ["公司", "2023年营收（亿元）", "增速"]
+    assert render_unit(firm, []) == "公司：贵州茅台；2023年营收（亿元）：1480亿元；增速：14.9%"
