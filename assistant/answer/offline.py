@@ -14,7 +14,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
 from assistant.core.glossary import measures_in
-from assistant.core.tokenize import normalize, pos_tokens
+from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
 from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
@@ -175,9 +175,13 @@ class OfflineAnswerer:
     def _about_another(self, unit: Unit, named: list[str], others: set[str]) -> bool:
         """A table row about another name of the column a named one is in: 工商银行's row does not answer a question
         on 常熟银行, however many of its other words it shares (the row-level twin of the region rule); nor does a
-        row another table heads with a name of its own (长城汽车's EPS row, asked about 小鹏汽车)."""
-        if not named or not unit.header or any(n in unit.text for n in named):
+        row another table heads with a name of its own (长城汽车's EPS row, asked about 小鹏汽车), nor a sentence that
+        names another of the column and not the one asked."""
+        if not named or any(n in unit.text for n in named):
             return False
+        if not unit.header:  # a sentence on 中芯国际's capex, never naming 华虹, says nothing of 华虹's
+            # (names only: a table's first column may hold everyday words — 推荐, 行业 — which sentences use freely)
+            return any(not common_word(n) for n in named) and any(o in unit.text for o in others if not common_word(o))
         cells = [c.strip() for c in split_cells(unit.text)]
         head = next((c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c)), "")
         return any(c in others for c in cells) or head in self.peers

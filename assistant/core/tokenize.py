@@ -34,6 +34,14 @@ def _tokenizer() -> jieba.Tokenizer:
         return tok
 
 
+COMMON_WORD_FREQ = 1000  # jieba's dictionary counts: 推荐 3823, 行业 8127, 金融 6455; 五粮液 163, 比亚迪 4
+
+
+def common_word(word: str) -> bool:
+    """An everyday word (推荐, 行业, 医疗), not a name, by the dictionary's frequency count."""
+    return (_tokenizer().FREQ.get(word) or 0) >= COMMON_WORD_FREQ
+
+
 @lru_cache(maxsize=1)
 def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(_tokenizer())

@@ -176,3 +176,20 @@ def test_a_bare_figure_reads_with_the_unit_its_column_or_row_names():
     assert render_unit(row, []) == "项目：新增装机（GW）；2023A：22.6GW；2025E：50.0GW"
     firm.header = ["公司", "2023年营收（亿元）", "增速"]
     assert render_unit(firm, []) == "公司：贵州茅台；2023年营收（亿元）：1480亿元；增速：14.9%"
+
+
+def test_a_sentence_naming_another_of_the_column_and_not_the_one_asked_is_no_evidence():
+    """华虹公司's capex is not 中芯国际's, though the sentence shares every other word; a sentence naming neither
+    stays, and everyday words in a table's first column (推荐) name nothing."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, SearchHit
+
+    peers = peer_names([_table([["中芯国际", "75"], ["华虹公司", "—"], ["推荐", "—"], ["中性", "—"]])])
+    text = "中芯国际2024年资本开支指引约75亿美元。行业2024年资本开支整体回落。"
+    hit = SearchHit(chunk=Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text)), score=1.0)
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
+    found = lambda q: [c.unit.text[:4] for c in answerer.candidates(q, [hit])]  # noqa: E731
+    assert found("华虹公司2024年资本开支指引是多少？") == ["行业20"]
+    assert found("中芯国际2024年资本开支指引是多少？") == ["中芯国际", "行业20"]
+    assert found("推荐的公司2024年资本开支是多少？") == ["中芯国际", "行业20"]
