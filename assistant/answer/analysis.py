@@ -88,7 +88,8 @@ def rates_a_stock(question: str, cards: Sequence[ReportCard]) -> bool:
     return rated not in own and not any(c.broker_short and c.broker_short in rated for c in cards)
 
 
-_TABLE_WORD = re.compile(r"表|\btables?\b", re.I)
+# "经营指标表里", "表中", "图表": a table spoken of (not 代表, 表示, 发表)
+_TABLE_WORD = re.compile(r"表\s*(?:里|中|内|格)|图表|\btables?\b", re.I)
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).
@@ -225,7 +226,8 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         [f for f, p in _META if p.search(question)]
     if meta:
         intent = Intent.REPORT_META
-    elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE)) \
+    elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE,
+                                                                           _TABLE_WORD)) \
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     elif ops_in(question, (*ARITHMETIC, Op.LIST)) and asks_of_rows(question) \

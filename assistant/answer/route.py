@@ -257,6 +257,9 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
         [f"{head}, from {len(result.terms)} rows of this table:", f"Table: {source}; column: {result.measure}"]
     lines.append(("算式：" if zh else "Arithmetic: ") + result.expression)
     lines += [f"- {t.label}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=1)]
+    if result.left_out:
+        lines.append(("不计入（已含在所属省份内）：" if zh else "Left out (inside a province that is a row too): ")
+                     + ("、" if zh else ", ").join(result.left_out))
     return "\n".join(lines)
 
 

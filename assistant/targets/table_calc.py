@@ -19,7 +19,7 @@ from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE
 from assistant.targets.conditions import Change, Condition, YEAR_LABEL_RE, change_in, condition_in, year_labels
-from assistant.targets.regions import normalise_region
+from assistant.targets.regions import ancestors, normalise_region
 from assistant.targets.units import fmt, parse_bare, parse_values, shift, unit_named
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
@@ -45,6 +45,7 @@ class TableTotal(BaseModel):
     measure: str  # the column (or row) aggregated, or the change computed from two columns
     terms: list[TableTerm]
     condition: str = ""  # the rows kept: "2024年目标隐含增速 > 15"
+    left_out: list[str] = []  # rows not summed: cities inside a province that is a row too
 
     @property
     def expression(self) -> str:
@@ -325,11 +326,14 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         measure, unit_text, cells = _column(table, rows, col, question)
     if not unit_text:  # no unit in the header: the cells may carry theirs ("2.28万亿元", "8560亿元")
         unit_text = _cell_unit([cell for _, _, cell in cells])
+    left_out = _nested(cells, question) if op == "sum" else []
     for label, row, cell in cells:
+        if label in left_out:
+            continue
         parsed = _value(cell, unit_text)
         if parsed is not None:
             terms.append(TableTerm(label=label, value=parsed[0], as_written=parsed[1], row=row))
-    if len(terms) < 2 and op != "count":
+    if len(terms) < 2 and op != "count" and not (terms and left_out):
         return None
     values = [t.value for t in terms]
     value = {"sum": lambda: sum(values, Decimal(0)), "max": lambda: max(values), "min": lambda: min(values),
@@ -338,7 +342,16 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         terms = [t for t in terms if t.value == value] + [t for t in terms if t.value != value]
     if op == "spread":  # the largest and the smallest, the two the gap is between
         terms = [max(terms, key=lambda t: t.value), min(terms, key=lambda t: t.value)]
-    return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms)
+    return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms,
+                      left_out=left_out)
+
+
+def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:
+    """Row labels of cities inside a province that is a row too (广东省深圳市 beside 广东省): summed with it, they
+    would count twice. A city the question names stays."""
+    regions = {normalise_region(label)[0] for label, _, _ in cells}
+    return [label for label, _, _ in cells
+            if any(a in regions for a in ancestors(normalise_region(label)[0])) and not _named(label, question)]
 
 
 _FALL_RE = re.compile(r"减少|下降|降幅|下滑|回落|\bfell\b|\bdeclin|\bdrop", re.I)

@@ -108,3 +108,11 @@ def test_a_rating_of_a_named_company_is_looked_up_not_read_from_the_card(questio
     cards = [*CARDS, ReportCard(report="x.md", industry=[CardField(value="保险", start=0, end=2)]),
              ReportCard(report="y.md", industry=[CardField(value="汽车", start=0, end=2)])]
     assert (analyse(question, cards).intent is Intent.REPORT_META) is card_answers
+
+
+@pytest.mark.parametrize("question, intent", [
+    ("白酒经营指标表里哪一年规上企业数量最少？", Intent.AGGREGATE),  # a table spoken of, no number
+    ("这代表哪一年的利润最高？", Intent.LOOKUP),  # 代表 speaks of no table
+])
+def test_a_table_spoken_of_without_its_number(question, intent):
+    assert analyse(question, []).intent is intent

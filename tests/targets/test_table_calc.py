@@ -72,7 +72,7 @@ def test_one_year_asked_of_years_across_sums_that_column_over_the_rows_named_by_
 def test_rows_after_an_exclusion_word_leave_the_sum():
     assert table_total("表6里不含深圳，各省推广量合计多少万辆？", [PROVINCES]).value == Decimal("237")
     t = table_total("表6中剔除江苏和浙江，其余推广量合计多少？", [PROVINCES])
-    assert [x.label for x in t.terms] == ["广东省", "广东省深圳市"]
+    assert [x.label for x in t.terms] == ["广东省"] and t.left_out == ["广东省深圳市"]  # inside 广东 already
 
 
 def test_with_no_table_number_the_table_retrieval_ranked_first_is_used():
@@ -183,3 +183,11 @@ def test_a_change_of_a_measure_the_table_does_not_have_gives_none():
 def test_a_column_that_is_the_change_already_is_summed_as_it_stands():
     r = table_total("图表3里2025E较2023A增量合计多少万片？", [FAB])
     assert r.op == "sum" and r.measure == "2025E较2023A增量"
+
+
+def test_a_city_inside_a_province_that_is_a_row_too_is_not_summed_twice():
+    t = table("表6：各省推广量", ["地区", "2023年推广量（万辆）"],
+              [["广东省", "98.6"], ["广东省深圳市", "31.2"], ["浙江省", "72.4"]])
+    r = table_total("表6各省2023年推广量合计多少万辆？", [t])
+    assert r.value == Decimal("171.0") and r.left_out == ["广东省深圳市"]
+    assert table_total("表6广东和深圳2023年推广量合计多少？", [t]).left_out == []  # named: the asker's choice
