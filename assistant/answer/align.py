@@ -96,6 +96,7 @@ def _values(text: str) -> list[float]:
 
 
 # A year is no figure of another kind: "25/26 年" in a heading does not hold "25 EFLOPS", "2025年" not "2025亿元"
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
 YEAR_PART_RE = re.compile(r"(?<![\d.])(\d{2}|\d{4})(?=(?:\s*[/、\-~～至]\s*\d{2,4})*\s*年)")
 
 
@@ -197,7 +198,6 @@ def term_support(groups: Sequence[tuple[str, ...]], unit: Unit) -> float:
 # Clauses of a passage sentence: a figure belongs to the clause that writes it ("…六家酒企营收合计3438亿元，
 # 占规上企业销售收入的45.1%": 3438 is the six firms' revenue, not the industry's)
 CLAUSE_RE = re.compile(r"[,;。!?！？]")
-YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 def _figure_clauses(unit: Unit, figure: str) -> list[str]:

@@ -133,7 +133,11 @@ class OfflineAnswerer:
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
-        found = [f for f in found if not self._says_more(f[0], [g[0] for g in found], question)]
+        siblings: dict[str, list[str]] = {}  # each table chunk's candidate row labels
+        for unit, *_ in found:
+            if label := _row_label(unit):
+                siblings.setdefault(unit.chunk.id, []).append(label)
+        found = [f for f in found if not _says_more(_row_label(f[0]), siblings.get(f[0].chunk.id, []), question)]
         if not found or all(t.isdigit() for g in terms for t in g):  # "1", "2025": nothing to look for
             return []
         sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
@@ -151,21 +155,6 @@ class OfflineAnswerer:
             if missing := [m for m in asked if m not in written]:
                 out[report] = missing
         return out
-
-    @staticmethod
-    def _says_more(unit: Unit, units: list[Unit], question: str) -> bool:
-        """A table row whose label is another candidate row's label and more, the more unasked: "新增装机同比" beside
-        "新增装机（GW）" is the growth of the figure asked, not the figure (asked "同比", it stays)."""
-        label = _row_label(unit)
-        if not label:
-            return False
-        for other in units:
-            base = _row_label(other) if other is not unit and other.chunk.id == unit.chunk.id else ""
-            if base and base != label and label.startswith(base):
-                extra = label[len(base):]
-                if not any(extra[i:i + 2] in question for i in range(max(len(extra) - 1, 1))):
-                    return True
-        return False
 
     def _named(self, question: str) -> list[str]:
         """Table names the question holds (常熟银行, 舍得酒业), the longest where one holds another."""
@@ -277,6 +266,17 @@ class OfflineAnswerer:
 
 
 LEAD_ZH, LEAD_EN = "根据报告：", "The reports say (quoted in the original Chinese):"
+
+
+def _says_more(label: str, siblings: list[str], question: str) -> bool:
+    """A table row whose label is a sibling row's label and more, the more unasked: "新增装机同比" beside
+    "新增装机（GW）" is the growth of the figure asked, not the figure (asked "同比", it stays)."""
+    for base in siblings:
+        if label and base and base != label and label.startswith(base):
+            extra = label[len(base):]
+            if not any(extra[i:i + 2] in question for i in range(max(len(extra) - 1, 1))):
+                return True
+    return False
 
 
 def _row_label(unit: Unit) -> str:

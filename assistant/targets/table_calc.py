@@ -18,7 +18,7 @@ from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, asks_spr
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE
-from assistant.targets.conditions import Change, Condition, YEAR_LABEL_RE, change_in, condition_in, year_labels
+from assistant.targets.conditions import YEAR_LABEL_RE, change_in, condition_in, year_labels
 from assistant.targets.regions import ancestors, normalise_region
 from assistant.targets.units import fmt, parse_bare, parse_values, shift, unit_named
 
@@ -224,7 +224,12 @@ def first_op(question: str, among: tuple[Op, ...] = ARITHMETIC) -> Op | None:
 def asks_of_rows(question: str) -> bool:
     """The question computes or tests something of each row first: a change between two years' columns, or a
     condition ("超过15%的", "正增长的"). The targets tool does neither; this calculator does (`_row_query`)."""
-    return condition_in(question) is not None or (change_in(question) is not None and op_of(question) != "sum")
+    return _rows_first(question, op_of(question))
+
+
+def _rows_first(question: str, op: str | None) -> bool:
+    # a sum of changes is a column's sum ("2025E较2023A增量合计"), not a change per row
+    return condition_in(question) is not None or (change_in(question) is not None and op != "sum")
 
 
 def op_of(question: str) -> str | None:
@@ -283,8 +288,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     change = change_in(question)
     # a column that is the change already ("2025E较2023A增量") is aggregated as it stands
     own_column = change is not None and any(change.new.names(h) and change.base.names(h) for h in header)
-    if sum(y is not None for y in row_years) < 2 and not own_column and \
-            ((change is not None and op != "sum") or condition_in(question)):
+    if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op):
         return _row_query(question, op, table, rows)
     terms: list[TableTerm] = []
     # two years named without a range between them ("2025E较2023A增量") name a column comparing them, not the
@@ -361,23 +365,12 @@ def _without_years(header: str) -> str:
     return YEAR_LABEL_RE.sub(" ", header)
 
 
-def _measure_pair(table: Table, new, base) -> tuple[int, int] | None:
-    """The columns of one measure in two years ("EPS 2024E（元）", "EPS 2023A（元）"): those whose headers differ only
-    by the year, else the best-matching column of each year."""
-    header = table.header
-    news = [j for j in range(1, len(header)) if new.names(header[j])]
-    bases = [j for j in range(1, len(header)) if base.names(header[j])]
-    pairs = [(n, b) for n in news for b in bases if n != b]
-    same = [(n, b) for n, b in pairs if _without_years(header[n]).strip() == _without_years(header[b]).strip()]
-    return (same or pairs or [None])[0]
-
-
 def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]) -> TableTotal | None:
     """Each row's value — a column, or a change between two years' columns — kept where the question's condition
     holds, then the op: the largest, the smallest, the count, or (asking "which") the rows themselves."""
     change, condition = change_in(question), condition_in(question)
     header = table.header
-    rows = [r for r in _pick_rows(rows, question)]
+    rows = _pick_rows(rows, question)
     asked = question
     for label in year_labels(question):  # the years chose the columns; their digits match no measure
         asked = asked.replace(label.year, " ")
