@@ -114,6 +114,17 @@ class OfflineAnswerer:
         own = [normalize(name[:-len(end)]) for name, end in unlisted.items()]
         silent = {r for r in {h.chunk.report for h in hits}
                   if self.report_text and own and not all(o in self.report_text(r) for o in own)}
+        # an organisation the question names (中金公司, 建设银行) that a report never writes: that report says nothing
+        # of it, nor of what it forecasts
+        orgs = organisations(question)
+        silent |= {r for r in {h.chunk.report for h in hits}
+                   if self.report_text and orgs and not all(o in self.report_text(r) for o in orgs)}
+        # a unit on an unlisted name names it, or its own part where that is a name (小鹏 of 小鹏汽车; not 上市 of
+        # 上市银行, an everyday word, nor a broker's 星垣 of 星垣银行)
+        brokers = {normalize(b) for b in self.labels.values()}
+        named_own = [(normalize(name), o) for name, o in zip(unlisted, own)
+                     if not common_word(o) and not any(o in b for b in brokers)]
+        figure_asked = asks_figure(question)
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
@@ -129,6 +140,8 @@ class OfflineAnswerer:
                     continue
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
+                        and all(n in unit.match_text or o in unit.match_text for n, o in named_own) \
+                        and (not figure_asked or holds_figure(unit.text)) \
                         and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))):
@@ -285,6 +298,30 @@ def _row_label(unit: Unit) -> str:
         return ""
     cells = split_cells(unit.text)
     return re.sub(r"[（(][^）)]*[）)]|\s+", "", cells[0]) if cells else ""
+
+
+# jieba's tag for an organisation's name; shorter words it tags so are fragments (新设 of 新设的)
+ORG_POS, MIN_ORG = "nt", 3
+
+
+def organisations(question: str) -> list[str]:
+    """Organisations the question names by jieba's dictionary (中金公司, 建设银行), normalised."""
+    return [normalize(w) for w, pos, _ in pos_tokens(question) if pos == ORG_POS and len(w) >= MIN_ORG]
+
+
+# A question asking for a figure (多少, 几成, 占比, how much…) and not a list or a count of names (多少家 can be
+# answered by naming them)
+_FIGURE_ASKED = re.compile(r"多少(?![家个只项种])|几成|几倍|占比|比例|how much|what share|what percentage", re.I)
+_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿半]成|[一二两三四五六七八九十]倍|翻番|过半")
+
+
+def asks_figure(question: str) -> bool:
+    return _FIGURE_ASKED.search(question) is not None
+
+
+def holds_figure(text: str) -> bool:
+    """Whether a unit states a figure: digits, or one in words (三成, 两倍, 过半)."""
+    return _FIGURE.search(text) is not None
 
 
 def abstention(question: str, hits: list[SearchHit], note: str = "") -> Answer:

@@ -193,3 +193,54 @@ def test_a_sentence_naming_another_of_the_column_and_not_the_one_asked_is_no_evi
     assert found("华虹公司2024年资本开支指引是多少？") == ["行业20"]
     assert found("中芯国际2024年资本开支指引是多少？") == ["中芯国际", "行业20"]
     assert found("推荐的公司2024年资本开支是多少？") == ["中芯国际", "行业20"]
+
+
+def test_a_unit_on_an_unlisted_name_names_it_where_its_own_part_is_a_name():
+    """常熟银行 is not in the table; the report writes 常熟 elsewhere, so it is not silent — but a sentence on listed
+    banks as a whole, never naming 常熟, is not about it. 上市银行 (an everyday word before 银行) asks of no one bank."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, name_kinds
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    tables = [_rows_table("银行", [["工商银行", "1.35%"], ["招商银行", "0.95%"]])]
+    whole, own = "一季度末，上市银行不良贷款率1.27%。", "常熟银行一季度末不良贷款率0.77%。"
+    chunks = [Chunk(id=f"c{i}", report="r.txt", text=t, start=40 * i, end=40 * i + len(t), kind=ChunkKind.TEXT)
+              for i, t in enumerate([whole, own])]
+    hits = [SearchHit(chunk=c, score=1.0) for c in chunks]
+    answerer = OfflineAnswerer(Coverage({"不良贷款率": 2}, 10), peers=peer_names(tables), kinds=name_kinds(tables),
+                               report_text=lambda _: whole + own)
+    assert [c.unit.text for c in answerer.candidates("常熟银行一季度的不良贷款率是多少？", hits)] == [own]
+    assert {c.unit.text for c in answerer.candidates("上市银行一季度的不良贷款率是多少？", hits)} == {whole, own}
+
+
+def test_an_organisation_the_report_never_writes_gets_nothing_from_it():
+    """中金公司's forecast, asked of reports by others: their own forecast is not the one asked."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, organisations
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "我们预计2025年国内新型储能新增装机50GW。"
+    hit = SearchHit(chunk=Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TEXT),
+                    score=1.0)
+    assert organisations("中金公司对2025年新增装机的预测是多少？") == ["中金公司"]
+    assert organisations("白宫新设的那个工作组由谁牵头？") == []  # a two-character fragment is no name
+    answerer = OfflineAnswerer(Coverage({"装机": 2}, 10), report_text=lambda _: text)
+    assert answerer.candidates("中金公司对2025年新增装机的预测是多少？", [hit]) == []
+    assert answerer.candidates("东岳对2025年新增装机的预测是多少？", [hit])
+
+
+def test_a_figure_asked_is_answered_by_a_unit_that_states_one():
+    """"EPS预测是多少": a table note naming the measure but no figure does not answer it; figures in words count."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, asks_figure, holds_figure
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    note = "EPS预测均为华岳证券研究所预测。"
+    hit = SearchHit(chunk=Chunk(id="c1", report="r.txt", text=note, start=0, end=len(note), kind=ChunkKind.TEXT),
+                    score=1.0)
+    answerer = OfflineAnswerer(Coverage({"eps": 2}, 10))
+    assert answerer.candidates("华岳对EPS的预测是多少？", [hit]) == []
+    assert answerer.candidates("华岳的EPS预测由谁做出？", [hit])
+    assert asks_figure("海外收入占比多少") and asks_figure("How much did prices fall?")
+    assert not asks_figure("有多少家公司推迟扩产？")  # a count of names may be answered by naming them
+    assert holds_figure("超过三成") and holds_figure("增长1.8倍") and not holds_figure("显著提升")
