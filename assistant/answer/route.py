@@ -234,7 +234,7 @@ def in_unit(value, unit: str, asked: str) -> str:
 def format_table_total(question: str, result: TableTotal, asked: str = "") -> str:
     """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n]."""
     zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
-    v, unit = fmt(result.value), result.unit
+    v, unit = result.shown, result.unit
     extra = in_unit(result.value, unit, asked) if result.op != "count" else ""
     where = result.terms[0].label if result.op in ("max", "min") and result.terms else ""
     if result.op == "spread":  # the two the gap is between; percentages differ by percentage points
@@ -250,6 +250,8 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
         "max": (f"最大为 {v} {unit}{extra}（{where}）", f"Largest: {v} {unit}{extra} ({where})"),
         "min": (f"最小为 {v} {unit}{extra}（{where}）", f"Smallest: {v} {unit}{extra} ({where})"),
         "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),
+        "mean": (f"平均为 {v} {unit}{extra}（{len(result.terms)} 项简单平均）",
+                 f"Average: {v} {unit}{extra} (simple mean of {len(result.terms)})"),
     }[result.op][0 if zh else 1]
     source = result.table.caption or result.table.id
     # English: the lead line says it in English; the table's own (Chinese) caption and column follow on their own line
@@ -271,12 +273,13 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
         head = "没有匹配的行：表格中没有能回答这个问题的数据。" if zh else "No matching rows: the tables hold no data that answers this."
         return "\n".join([head, *(f"- {c}" for c in caveats)])
     n = len(result.rows)
-    v = fmt(result.value)
+    v = format(result.value, "f") if result.op == "mean" else fmt(result.value)
     where = "、".join(r.region for r in result.rows) if zh else ", ".join(r.region for r in result.rows)
     extra = in_unit(result.value, result.unit, asked_unit(question))
     head = {
         "sum": (f"合计 {v} {result.unit}{extra}（{n} 行）。", f"Total: {v} {result.unit}{extra} over {n} rows."),
         "count": (f"共 {v} 行。", f"Count: {v} rows."),
+        "mean": (f"平均为 {v} {result.unit}{extra}（{n} 行简单平均）。", f"Average: {v} {result.unit}{extra} over {n} rows."),
         "max": (f"最大为 {v} {result.unit}（{where}）。", f"Largest: {v} {result.unit} ({where})."),
         "min": (f"最小为 {v} {result.unit}（{where}）。", f"Smallest: {v} {result.unit} ({where})."),
         "list": (f"共 {v} 行：", f"{v} rows:"),

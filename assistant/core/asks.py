@@ -13,6 +13,10 @@ from assistant.core.models import Op
 
 # Checked in this order: "how many … in total" is a count, "which region is highest" a max.
 OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
+    # an average of the rows, not a measure named 平均 ("平均储能时长", "average duration"): 平均 asked as the amount
+    (Op.MEAN, re.compile(r"简单平均|算术平均|平均值|均值|平均(?=\s*(?:是|为|约|大概|大约)?\s*(?:多少|几))|"
+                         r"\b(?:simple |arithmetic )?average of\b|\bmean of\b|\bon average\b|\bsimple average\b",
+                         re.I)),
     # "几个月" is a duration, not a count of rows
     (Op.COUNT, re.compile(r"(?:多少个|几个)(?!月|百分点|季度|小时|工作日|基点)|多少条|几条|多少项|几项|多少地区|多少省|(?<!哪)几家|多少家|"
                           r"多少城市|\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
@@ -26,7 +30,7 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
                         r"\bsum\b|\badd(?:ed)? up\b|\bcombined\b|\baltogether\b|\bcumulative\b", re.I)),
     (Op.LIST, re.compile(r"列出|列举|哪些|有哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
 ]
-ARITHMETIC = (Op.COUNT, Op.MAX, Op.MIN, Op.SUM)
+ARITHMETIC = (Op.MEAN, Op.COUNT, Op.MAX, Op.MIN, Op.SUM)
 # "最高和最低相差多少": the gap between the largest and the smallest, asked with both
 _GAP_RE = re.compile(r"相差|差多少|差距|差值|差了|\bdifference\b|\bgap\b|\bspread\b", re.I)
 

@@ -286,6 +286,7 @@ class Op(str, Enum):
     MAX = "max"
     MIN = "min"
     LIST = "list"
+    MEAN = "mean"
 
 
 class GroupBy(str, Enum):

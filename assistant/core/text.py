@@ -79,3 +79,25 @@ def question_lang(text: str) -> str:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# A part of the year: 一季度/Q1/1Q24/first quarter → q1, 上半年/H1/first half → h1 (not 前三季度, a span)
+_NTH = {"一": "1", "二": "2", "三": "3", "四": "4", "上": "1", "下": "2",
+        "first": "1", "second": "2", "third": "3", "fourth": "4"}
+PERIOD_RE = re.compile(
+    r"(?<!前)(?:第)?([一二三四1-4])\s*季度|(?<![A-Za-z])[Qq]([1-4])(?![0-9])|(?<![0-9])([1-4])Q(?=\d{2}\b)"
+    r"|([上下])半年|(?<![A-Za-z])H([12])(?![0-9])|\b(first|second|third|fourth)\s+quarter|\b(first|second)\s+half",
+    re.IGNORECASE)
+
+
+def periods(text: str) -> set[str]:
+    """The parts of the year a text names: "2024年一季度" → {"q1"}, "2023H1" → {"h1"}."""
+    out = set()
+    for m in PERIOD_RE.finditer(text):
+        q = m.group(1) or m.group(2) or m.group(3) or m.group(6)
+        if q:
+            out.add("q" + _NTH.get(q.lower(), q))
+        h = m.group(4) or m.group(5) or m.group(7)
+        if h:
+            out.add("h" + _NTH.get(h.lower(), h))
+    return out

@@ -17,10 +17,10 @@ from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, asks_spr
                                  without_exclusions)
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
-from assistant.core.text import CAPTION_RE
+from assistant.core.text import CAPTION_RE, periods
 from assistant.targets.conditions import YEAR_LABEL_RE, change_in, condition_in, year_labels
 from assistant.targets.regions import ancestors, normalise_region
-from assistant.targets.units import fmt, parse_bare, parse_values, shift, unit_named
+from assistant.targets.units import fmt, mean_of, parse_bare, parse_values, shift, unit_named
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
@@ -48,15 +48,20 @@ class TableTotal(BaseModel):
     left_out: list[str] = []  # rows not summed: cities inside a province that is a row too
 
     @property
+    def shown(self) -> str:
+        """The value as the answer writes it: an average keeps the decimals it was rounded to (88.00, not 88)."""
+        return format(self.value, "f") if self.op == "mean" else fmt(self.value)
+
+    @property
     def expression(self) -> str:
         values = [fmt(t.value) for t in self.terms]
         head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
                 "count": f"count({', '.join(t.label for t in self.terms)})",
                 "list": f"{self.condition}: {', '.join(t.label for t in self.terms)}",
-                "spread": " − ".join(values[:2])}[self.op]
+                "spread": " − ".join(values[:2]), "mean": f"({' + '.join(values)}) / {len(values)}"}[self.op]
         if self.op == "list":
             return head
-        return f"{head} = {fmt(self.value)}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
+        return f"{head} = {self.shown}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
 
 
 def bigrams(text: str) -> set[str]:
@@ -320,13 +325,19 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         cells = [(header[j].strip(), row, row.cells[j] if j < len(row.cells) else "") for j in cols]
     else:  # entities down the side (banks, companies): pick the column; the rows named, else all
         cols = list(range(1, len(header)))
+        dated = []  # the one column the year (and part of the year) asked names: 2024Q1 for "2024年一季度"
         if years and years[0] == years[1]:  # the year asked picks among columns that name years ("2025年目标")
+            asked_periods = periods(question)
+            dated = [j for j in cols if str(years[0]) in header[j]
+                     and (not asked_periods or periods(header[j]) & asked_periods)]
             cols = [j for j in cols if str(years[0]) in header[j]] or \
                 [j for j in cols if not _YEAR_RE.search(header[j])] or cols
         spread = _spread([header[j] for j in cols])
         col = max(cols, key=lambda j: _match(header[j], question, spread))
         if _match(header[col], question) == 0:
-            return None
+            if len(dated) != 1:
+                return None
+            col = dated[0]
         measure, unit_text, cells = _column(table, rows, col, question)
     if not unit_text:  # no unit in the header: the cells may carry theirs ("2.28万亿元", "8560亿元")
         unit_text = _cell_unit([cell for _, _, cell in cells])
@@ -339,9 +350,13 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
             terms.append(TableTerm(label=label, value=parsed[0], as_written=parsed[1], row=row))
     if len(terms) < 2 and op != "count" and not (terms and left_out):
         return None
+    # 同比变化 under a caption in 元/瓶 is in % (a gap between two percentages is in points: see the answer's text)
+    if op != "spread" and all(t.as_written.strip().endswith("%") for t in terms):
+        unit_text = "%"
     values = [t.value for t in terms]
     value = {"sum": lambda: sum(values, Decimal(0)), "max": lambda: max(values), "min": lambda: min(values),
-             "count": lambda: Decimal(len(values)), "spread": lambda: max(values) - min(values)}[op]()
+             "count": lambda: Decimal(len(values)), "spread": lambda: max(values) - min(values),
+             "mean": lambda: mean_of(values)}[op]()
     if op in ("max", "min"):
         terms = [t for t in terms if t.value == value] + [t for t in terms if t.value != value]
     if op == "spread":  # the largest and the smallest, the two the gap is between
@@ -453,5 +468,8 @@ def _listed(op: str | None, table: Table, measure: str, unit: str, terms: list[T
         return _extreme(op, table, measure, unit, terms)
     if not terms:
         return None
+    if op == "mean":
+        return TableTotal(op="mean", value=mean_of([t.value for t in terms]), unit=unit, table=table, measure=measure,
+                          terms=terms, condition=condition)
     return TableTotal(op="count" if op == "count" else "list", value=Decimal(len(terms)), unit=unit, table=table,
                       measure=measure, terms=terms, condition=condition)

@@ -20,7 +20,7 @@ from assistant.core.models import (Caveat, Exclusion, ExclusionReason, GroupBy, 
 from assistant.core.text import CAPTION_RE
 from assistant.targets.kinds import kind_of
 from assistant.targets.regions import NATIONAL, ancestors, english_region, normalise_region
-from assistant.targets.units import fmt, qualifier_kind, tidy
+from assistant.targets.units import fmt, mean_of, qualifier_kind, tidy
 
 __all__ = ["ALL_SOURCES", "GroupBy", "NO_ROWS", "Op", "TotalsQuery", "brief", "compute_totals", "make_totals_tool"]
 
@@ -41,7 +41,7 @@ _METRIC_ALIASES = {
 class TotalsQuery(BaseModel):
     """Which targets (规划目标: compute, power, money, counts…) to aggregate, and how."""
 
-    op: Op = Field(Op.SUM, description="sum, count, max, min or list")
+    op: Op = Field(Op.SUM, description="sum, mean, count, max, min or list")
     target_year: int | None = Field(None, description="year the target is for, e.g. 2025")
     published_year: int | None = Field(None, description="year the policy was published, e.g. 2024")
     published_from: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM, inclusive")
@@ -179,6 +179,8 @@ def _aggregate(op: Op, rows: Sequence[TargetRow]) -> Decimal:
     values = [r.value for r in rows]
     if op is Op.SUM:
         return sum(values, Decimal(0))
+    if op is Op.MEAN:
+        return mean_of(values)
     if op is Op.MAX:
         return max(values)
     if op is Op.MIN:
@@ -201,7 +203,7 @@ def _one_quantity(used: list[TargetRow], excluded: list, op: Op,
     groups: dict[tuple[str, str], list[TargetRow]] = {}
     for r in used:
         groups.setdefault((named or str(r.metric), r.unit), []).append(r)
-    if len(groups) < 2 or op not in (Op.SUM, Op.MAX, Op.MIN):
+    if len(groups) < 2 or op not in (Op.SUM, Op.MEAN, Op.MAX, Op.MIN):
         return used, excluded, []
     keep = max(groups, key=lambda k: (sum(r.citation.report == prefer for r in groups[k]), len(groups[k])))
     others = [(k, rs) for k, rs in groups.items() if k != keep]
@@ -263,6 +265,8 @@ def _expression(op: Op, rows: Sequence[TargetRow], value: Decimal, winners: Sequ
     unit = rows[0].unit
     if op is Op.SUM:
         return f"{' + '.join(nums)} = {fmt(value)} {unit}"
+    if op is Op.MEAN:
+        return f"({' + '.join(nums)}) / {len(nums)} = {format(value, 'f')} {unit}"
     if op in (Op.MAX, Op.MIN):
         where = ", ".join(r.region for r in winners)
         return f"{op.value}({', '.join(nums)}) = {fmt(value)} {unit} ({where})"
@@ -381,13 +385,13 @@ def compute_totals(
                            excluded_count=len(excluded), message=NO_ROWS, caveats=_no_rows_caveats(ordered, query))
     prefer = None if query.source_table else _preferred(used, query)
     used, excluded, caveats = _one_quantity(used, excluded, op, prefer, len(query.metrics) > 1)
-    unit = used[0].unit if op in (Op.SUM, Op.MAX, Op.MIN) else "rows"
+    unit = used[0].unit if op in (Op.SUM, Op.MEAN, Op.MAX, Op.MIN) else "rows"
     if not query.source_table:
         used, excluded, source_caveats = _primary_source(used, excluded, op, unit, prefer)
         caveats += source_caveats
     used, excluded, count_caveats = _to_stated_count(used, excluded, query.stated_count)
     caveats += count_caveats
-    value = tidy(_aggregate(op, used))
+    value = _aggregate(op, used) if op is Op.MEAN else tidy(_aggregate(op, used))  # a mean keeps its decimals
     winners = [r for r in used if r.value == value] if op in (Op.MAX, Op.MIN) else used
     groups: dict[str, Decimal] = {}
     if query.group_by is not None:

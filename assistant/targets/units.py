@@ -107,6 +107,12 @@ def fmt(value: Decimal) -> str:
     return format(tidy(value), "f")
 
 
+def mean_of(values: list[Decimal]) -> Decimal:
+    """The simple average, rounded as an analyst writes it: two decimals, or as many as the finest value has."""
+    places = max([2] + [-v.as_tuple().exponent for v in values if isinstance(v.as_tuple().exponent, int)])
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal(1).scaleb(-places))
+
+
 def shift(value: Decimal, exponent: int) -> Decimal:
     """value × 10**exponent, exactly."""
     with localcontext() as ctx:

@@ -51,3 +51,12 @@ def test_a_gap_is_asked_with_both_ends():
     assert asks_spread("拨备覆盖率最高和最低的相差多少？")
     assert asks_spread("What is the gap between the highest and lowest target?")
     assert not asks_spread("拨备覆盖率最高的是哪家？") and not asks_spread("最高和最低分别是哪家？")
+
+
+def test_an_average_is_asked_by_its_words_not_by_a_measure_named_average():
+    from assistant.core.asks import ops_in
+    from assistant.core.models import Op
+    for q in ("六家银行净息差的简单平均是多少？", "均值是多少", "平均是多少", "What is the simple average of the six?"):
+        assert ops_in(q)[:1] == [Op.MEAN], q
+    for q in ("2026年平均储能时长是多少？", "What is the average storage duration in 2026?"):
+        assert Op.MEAN not in ops_in(q), q

@@ -191,3 +191,26 @@ def test_a_city_inside_a_province_that_is_a_row_too_is_not_summed_twice():
     r = table_total("表6各省2023年推广量合计多少万辆？", [t])
     assert r.value == Decimal("171.0") and r.left_out == ["广东省深圳市"]
     assert table_total("表6广东和深圳2023年推广量合计多少？", [t]).left_out == []  # named: the asker's choice
+
+
+def test_a_simple_average_keeps_two_decimals_and_a_percent_column_reads_in_percent():
+    """An insurer table of another layout: the average of a % column under a caption in another unit."""
+    t = table_total("表3中三家公司增速的简单平均是多少？", [ENTITIES])
+    assert t.op == "mean" and t.value == Decimal("5.67") and t.unit == "%"
+    assert t.expression == "(5 + 3 + 9) / 3 = 5.67 %"
+    even = table_total("图表1中2020—2022年营收的平均值是多少？", [YEARS_DOWN])
+    assert even.shown == "6515.00" and even.unit == "亿元"  # as written to two decimals, not 6515
+
+
+def test_a_measure_named_average_is_no_average_of_rows():
+    t = table_total("图表1中平均净利润最高的是哪年？", [YEARS_DOWN])
+    assert t is not None and t.op == "max"
+
+
+def test_a_quarter_asked_picks_the_column_of_that_quarter():
+    """Quarters across the top (2023Q4, 2024Q1): "2024年一季度" names the 2024Q1 column though no header word does."""
+    util = table("图表5：代工厂产能利用率", ["公司", "2023Q4", "2024Q1", "2024Q2"],
+                 [["甲代工", "80.0%", "85.0%", "88.0%"], ["乙代工", "70.0%", "76.0%", "79.0%"]])
+    t = table_total("图表5中2024年一季度产能利用率的平均是多少？", [util])
+    assert t.op == "mean" and t.measure == "2024Q1" and t.value == Decimal("80.50")
+    assert table_total("图表5中2024年二季度产能利用率最高的是哪家？", [util]).measure == "2024Q2"

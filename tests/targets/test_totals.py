@@ -69,6 +69,12 @@ def test_max_min(store):
     assert r.value == 15 and r.rows[0].region == "甘肃"
 
 
+def test_mean_over_the_rows_the_query_keeps(store):
+    r = total(store, op="mean", target_year=2025, source_table="图3")
+    assert r.value == Decimal("15.27") and len(r.rows) == 10  # 152.68 / 10, to two decimals
+    assert r.expression.endswith(") / 10 = 15.27 EFLOPS")
+
+
 def test_list(store):
     r = total(store, op="list", target_year=2026)
     assert [x.region for x in r.rows] == ["甘肃", "陕西"]
