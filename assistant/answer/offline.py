@@ -125,6 +125,7 @@ class OfflineAnswerer:
         named_own = [(normalize(name), o) for name, o in zip(unlisted, own)
                      if not common_word(o) and not any(o in b for b in brokers)]
         figure_asked = asks_figure(question)
+        national = asks_national(question) and not must_regions(must)
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
@@ -142,6 +143,7 @@ class OfflineAnswerer:
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
                         and all(n in unit.match_text or o in unit.match_text for n, o in named_own) \
                         and (not figure_asked or holds_figure(unit.text)) \
+                        and not (national and about_a_region(unit)) \
                         and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))):
@@ -322,6 +324,24 @@ def asks_figure(question: str) -> bool:
 def holds_figure(text: str) -> bool:
     """Whether a unit states a figure: digits, or one in words (三成, 两倍, 过半)."""
     return _FIGURE.search(text) is not None
+
+
+# The whole country asked (全国, 国内, China's): a province's sentence or row is about a part of it
+_NATIONAL_RE = re.compile(r"全国|国内|我国|\bnational(?:ly)?\b|\bnationwide\b|\bChina's\b|\bin China\b", re.I)
+
+
+def asks_national(question: str) -> bool:
+    return _NATIONAL_RE.search(question) is not None
+
+
+def must_regions(must: list[str]) -> list[str]:
+    return [m for m in must if not YEAR_RE.fullmatch(m)]
+
+
+def about_a_region(unit: Unit) -> bool:
+    """A unit whose subject is a province or city: a sentence opening on one (山东在…提出), a row labelled by one."""
+    subject = _row_label(unit) if unit.header else re.sub(r"^[^\u4e00-\u9fff]+", "", unit.text)[:4]
+    return bool(regions_in(subject)) and not _NATIONAL_RE.search(subject)
 
 
 def abstention(question: str, hits: list[SearchHit], note: str = "") -> Answer:

@@ -244,3 +244,22 @@ def test_a_figure_asked_is_answered_by_a_unit_that_states_one():
     assert asks_figure("海外收入占比多少") and asks_figure("How much did prices fall?")
     assert not asks_figure("有多少家公司推迟扩产？")  # a count of names may be answered by naming them
     assert holds_figure("超过三成") and holds_figure("增长1.8倍") and not holds_figure("显著提升")
+
+
+def test_the_whole_country_asked_is_not_answered_by_a_provinces_sentence_or_row():
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    province, country = "山东提出到2025年光伏装机达到6500万千瓦。", "我们预计2025年底累计装机将达到1107GW。"
+    row = "河南\t2025年\t42GW"
+    chunks = [Chunk(id=f"c{i}", report="r.txt", text=t, start=40 * i, end=40 * i + len(t), kind=kind,
+                    context="地区\t年份\t累计装机" if kind is ChunkKind.TABLE else "")
+              for i, (t, kind) in enumerate([(province, ChunkKind.TEXT), (country, ChunkKind.TEXT),
+                                             (row, ChunkKind.TABLE)])]
+    hits = [SearchHit(chunk=c, score=1.0) for c in chunks]
+    answerer = OfflineAnswerer(Coverage({"装机": 2}, 10))
+    texts = lambda q: {c.unit.text for c in answerer.candidates(q, hits)}  # noqa: E731
+    assert texts("2025年底全国光伏累计装机将达到多少？") == {country}
+    assert texts("How much PV capacity will China's installed base reach by end-2025?") == {country}
+    assert province in texts("山东2025年光伏装机目标是多少？")
