@@ -39,6 +39,7 @@ class Unit:
     header: list[str]
     span: UnitSpan | None = None  # offsets in the chunk (its vector was cached at ingest under this text)
     own: str = ""  # the words that are the unit's own, for full coverage credit: its text, or with an anaphor's subject
+    shared: str = ""  # the clause before, where this one follows a "；": it dates and places this one too
 
 
 def report_label(report_id: str) -> str:
@@ -49,8 +50,10 @@ def report_label(report_id: str) -> str:
 # Text every broker report carries that never answers a question about the report's subject: legal notices,
 # rating definitions, contents pages, source lines under figures. Recognised by section and by form, not by file.
 _BOILERPLATE_SECTION = re.compile(r"声明|免责|评级说明|评级标准|评级定义|评级体系|法律|版权|重要提示|特别提示|目录|联系方式")
+_NOTE = r"(?:资料来源|数据来源|来源|注)\s*[:：]"  # a source line or a note under a figure
+_NOTE_RE = re.compile(r"\s*" + _NOTE)
 _BOILERPLATE_TEXT = re.compile(
-    r"^(?:资料来源|数据来源|来源|注)\s*[:：]|(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*\d+\s*$|本报告(?:仅|中的|所载|不|的版权|版权|由.{0,12}制作)|"
+    "^" + _NOTE + r"|(?:\.{3,}|…{2,}|·{3,}|-{4,})\s*\d+\s*$|本报告(?:仅|中的|所载|不|的版权|版权|由.{0,12}制作)|"
     r"本公司(?:不|对|具备|及其|可能)|版权所有|不构成.{0,20}建议|"
     r"投资者应|不承担.{0,10}责任|未经.{0,10}许可|证券研究报告$")
 
@@ -66,16 +69,20 @@ def units_of(chunk: Chunk) -> list[Unit]:
     context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
     header = header_cells(chunk)
     units: list[Unit] = []
-    previous = ""
+    previous, clause, in_note = "", False, False
     for span in unit_spans(chunk):
         text = chunk.text[span.start:span.end]
         norm = normalize(text)
         # "该工作组将由…领导。" names its subject in the sentence before: it is matched with that sentence's words
         own = f"{norm} {previous}" if not header and ANAPHOR_RE.match(text) else norm
+        # a clause after "；" shares its sentence's year and place ("2023年…前五名为…；储能PCS出货前三名为…"),
+        # not its subject — nor in a note, whose numbered items ("注：1）苏州市…；2）隐含增速=…") each stand alone
+        in_note = clause and (in_note or _NOTE_RE.match(previous) is not None)
+        shared = previous if clause and own == norm and not in_note else ""
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
                           f"{norm} {context} {label}" if context else f"{own} {label}",
-                          header[span.lead:] if header else [], span, own))
-        previous = norm
+                          header[span.lead:] if header else [], span, own, shared))
+        previous, clause = norm, not header and text.rstrip().endswith(("；", ";"))
     return units
 
 
@@ -150,8 +157,10 @@ def mentions(unit: Unit, term: str) -> bool:
     """Whether a unit names a must-term. A year must be stated, not just part of a document's title
     (《…（2024—2027年）》 says nothing about 2027); it also matches the short form "25 年" for 2025."""
     if not YEAR_RE.fullmatch(term):
-        return term in unit.match_text
+        return term in unit.match_text or (bool(regions_in(term)) and term in unit.shared)
     text = TITLE_RE.sub("", unit.match_text)
+    if unit.shared and not YEAR_RE.search(text):  # a clause naming its own year is not dated by the one before
+        text = TITLE_RE.sub("", unit.shared)
     return term in text or re.search(rf"(?<!\d){term[2:]}\s*年", text) is not None
 
 

@@ -321,9 +321,13 @@ def asks_figure(question: str) -> bool:
     return _FIGURE_ASKED.search(question) is not None
 
 
+_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*(?:年|[AEＡＥ](?![a-zA-Z]))|(?=[、，,/\s）)—\-]|$))")
+
+
 def holds_figure(text: str) -> bool:
-    """Whether a unit states a figure: digits, or one in words (三成, 两倍, 过半)."""
-    return _FIGURE.search(text) is not None
+    """Whether a unit states a figure: digits beyond its years (规划完成率=2023年底累计装机/2025年规划目标 states
+    none), or one in words (三成, 两倍, 过半)."""
+    return _FIGURE.search(_YEARS.sub("", text)) is not None
 
 
 # The whole country asked (全国, 国内, China's): a province's sentence or row is about a part of it

@@ -98,3 +98,16 @@ def test_words_that_say_how_a_question_is_asked_are_no_terms():
     words = {g[0] for g in question_terms("哪个省的储能存量已经很接近自己定的目标了？大概完成了多少？")}
     assert {"储能", "存量", "接近", "目标", "完成"} <= words
     assert not words & {"大概", "已经", "很", "自己"}
+
+
+def test_a_clause_after_a_semicolon_is_dated_and_placed_by_the_clause_before_but_not_a_notes_items():
+    from assistant.answer.evidence import mentions
+    text = ("2023年山东储能电芯出货前五名为甲、乙、丙、丁和戊；储能变流器出货前三名为己、庚和辛。"
+            "注：1）苏州市为江苏省下辖地级市；2）隐含增速=目标/上年目标-1。"
+            "2022年全省新增装机5GW；2024年预计新增9GW。")
+    units = {u.text: u for u in units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))}
+    second = units["储能变流器出货前三名为己、庚和辛。"]
+    assert mentions(second, "2023") and mentions(second, "山东")  # the sentence's year and place
+    assert "山东" not in second.match_text  # …but not its words: coverage reads the clause's own
+    assert not mentions(units["2）隐含增速=目标/上年目标-1。"], "江苏")  # a note's items stand alone
+    assert not mentions(units["2024年预计新增9GW。"], "2022")  # a clause with its own year keeps it

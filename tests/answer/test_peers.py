@@ -186,7 +186,7 @@ def test_a_sentence_naming_another_of_the_column_and_not_the_one_asked_is_no_evi
     from assistant.core.models import Chunk, SearchHit
 
     peers = peer_names([_table([["中芯国际", "75"], ["华虹公司", "—"], ["推荐", "—"], ["中性", "—"]])])
-    text = "中芯国际2024年资本开支指引约75亿美元。行业2024年资本开支整体回落。"
+    text = "中芯国际2024年资本开支指引约75亿美元。行业2024年资本开支整体回落约10%。"
     hit = SearchHit(chunk=Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text)), score=1.0)
     answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
     found = lambda q: [c.unit.text[:4] for c in answerer.candidates(q, [hit])]  # noqa: E731
