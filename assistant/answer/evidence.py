@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.core.glossary import zh_term_groups, zh_terms
+from assistant.core.glossary import measure_names, zh_term_groups, zh_terms
 from assistant.core.text import has_cjk, periods, question_lang
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import normalize, pos_tokens, term_groups, tokenize
@@ -22,6 +22,7 @@ from assistant.targets.regions import regions_in
 QUESTION_WORDS = set(
     "多少 什么 哪些 哪个 哪里 哪家 哪位 是否 如何 怎样 怎么 为什么 为何 几个 几 吗 呢 请问 报告 提到 提出 根据 认为 "
     "描述 介绍 说明 给出 主要 包括 包含 有关 关于 相关 哪 谁 何时 时候 一下 情况 内容 分别 两份 各自 每份 是 有 "
+    "几倍 几成 现在 目前 当前 如今 眼下 "  # how much, and "now": a report's figures are as of its own date
     "what which who when where how many much does did do is are the of in on for to and a an by with as about "
     "according report reports say says said mention mentioned give list".split()
 )
@@ -111,7 +112,7 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
             continue
         g = tuple(t for t in g if t not in QUESTION_WORDS and not (len(t) == 1 and has_cjk(t)))
         if g:
-            out.setdefault(g)
+            out.setdefault(g + measure_names(g[0]))
     return list(out)
 
 

@@ -14,3 +14,12 @@ def test_measures_are_named_in_both_languages():
 def test_an_abbreviation_inside_a_word_is_not_the_measure():
     assert measures_in(normalize("PERC电池片与TOPCon的价格")) == []
     assert measures_in(normalize("SPEC sheet; EPSON")) == []
+
+
+def test_a_measures_other_names_join_its_term_group():
+    from assistant.answer.evidence import question_terms
+    from assistant.core.glossary import measure_names
+    assert set(measure_names("市净率")) >= {"pb", "p/b"} and measure_names("营收") == ()
+    groups = question_terms("银行板块现在的市净率大概几倍？")
+    assert any("市净率" in g and "pb" in g for g in groups)
+    assert not any(w in g for g in groups for w in ("现在", "几倍"))  # "now" and "how many times" ask, not name
