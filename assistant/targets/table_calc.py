@@ -400,8 +400,9 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
         n, b = max(candidates, key=lambda p: (_match(_without_years(header[p[0]]), asked, spread),
                                               _without_years(header[p[0]]).strip() == _without_years(header[p[1]]).strip()))
         # the measure must be the question's: named by the columns ("归母净利润2025E") or, years alone, the caption
-        named_by = _without_years(header[n]) if re.search(r"[\u4e00-\u9fffA-Za-z]", _without_years(header[n])) \
-            else CAPTION_RE.sub("", table.caption or "")
+        # (a unit in brackets names no measure: "2025E（GW）" is the caption's measure in GW)
+        own_name = _BRACKET_RE.sub(" ", _without_years(header[n]))
+        named_by = own_name if re.search(r"[\u4e00-\u9fffA-Za-z]", own_name) else CAPTION_RE.sub("", table.caption or "")
         if _match(named_by, asked) == 0:
             return None
         unit_text = _unit_text(header[n], table.caption) or _cell_unit([r.cells[n] for r in rows if n < len(r.cells)])

@@ -8,6 +8,7 @@ is over one metric kind in one unit: values of different kinds or unit families 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -372,6 +373,11 @@ def compute_totals(
     query = query.model_copy(update={"op": Op(query.op)})  # tolerate model_copy(update={"op": "sum"}) (no validation)
     op = query.op
     ordered = sorted(rows, key=_order)
+    source = (query.source_table or "").replace(" ", "")
+    in_scope = [r for r in ordered if not query.reports or r.citation.report in query.reports]
+    if source and source != ALL_SOURCES and not source.isdigit() and not any(_source_matches(r, source) for r in in_scope):
+        # "图表3" asked of a report that captions it "图 3": no table is called so, the number still names it
+        query = query.model_copy(update={"source_table": re.sub(r"\D", "", source) or None})
     used: list[TargetRow] = []
     excluded: list[tuple[TargetRow, Exclusion]] = []
     for row in ordered:

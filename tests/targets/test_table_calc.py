@@ -214,3 +214,12 @@ def test_a_quarter_asked_picks_the_column_of_that_quarter():
     t = table_total("图表5中2024年一季度产能利用率的平均是多少？", [util])
     assert t.op == "mean" and t.measure == "2024Q1" and t.value == Decimal("80.50")
     assert table_total("图表5中2024年二季度产能利用率最高的是哪家？", [util]).measure == "2024Q2"
+
+
+def test_a_change_between_years_columns_that_carry_only_a_unit_is_of_the_captions_measure():
+    """"2023A（GW）", "2025E（GW）": the bracketed unit names no measure; the caption's (累计装机) is the one asked."""
+    wind = table("图表4：重点省份风电累计装机", ["地区", "2023A（GW）", "2025E（GW）"],
+                 [["甲省", "20.0", "32.5"], ["乙省", "15.0", "30.0"], ["合计", "35.0", "62.5"]])
+    r = table_total("图表4中2023年底到2025年底累计装机增量最大的是哪个省？", [wind])
+    assert r.op == "max" and _labels(r)[0] == "乙省" and r.value == Decimal("15.0") and r.unit == "GW"
+    assert table_total("图表4中2023年底到2025年底营收增量最大的是哪个省？", [wind]) is None  # not its measure

@@ -75,6 +75,13 @@ def test_mean_over_the_rows_the_query_keeps(store):
     assert r.expression.endswith(") / 10 = 15.27 EFLOPS")
 
 
+def test_a_table_named_with_another_prefix_is_found_by_its_number_in_the_reports_asked(store):
+    """图表3 asked of a report that captions it 图 3: no table of that report is called so; the number names it."""
+    report = next(r.citation.report for r in store.targets() if r.source_table.endswith("#图3"))
+    r = total(store, target_year=2025, source_table="图表3", reports=[report])
+    assert r.value == Decimal("152.68") and len(r.rows) == 10
+
+
 def test_list(store):
     r = total(store, op="list", target_year=2026)
     assert [x.region for x in r.rows] == ["甘肃", "陕西"]
