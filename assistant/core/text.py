@@ -90,9 +90,44 @@ PERIOD_RE = re.compile(
     re.IGNORECASE)
 
 
+# Months: a span ("1—5月", "7—9月") or a month's end ("5月末", "3月底", "截至6月", "5月下旬")
+_MONTH_SPAN_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[—\-–~至到]\s*(\d{1,2})\s*月")
+_MONTH_END_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(?:末|底|下旬)|截至\s*(?:20\d{2}\s*年\s*)?(\d{1,2})\s*月")
+
+
+_MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_EN_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_EN_SPAN_RE = re.compile(rf"\b{_EN_MONTH}\s*(?:[—\-–~]|to|through)\s*{_EN_MONTH}(?![a-z])", re.I)
+_EN_END_RE = re.compile(rf"\b(?:end[- ](?:of[- ])?|as of (?:the end of )?|late[- ]){_EN_MONTH}(?![a-z])", re.I)
+
+
+def _months(first: int, last: int) -> set[str]:
+    """A span of months by its tags: "to5" for January to May (and for the end of May: what has accrued by then),
+    "m7-9" for another span; with the quarter or half it is (1—3月 is q1, 1—6月 h1; 3月末 ends q1)."""
+    out = {f"to{last}"} if first == 1 else {f"m{first}-{last}"}
+    if last - first == 2 and last % 3 == 0 or first == 1 and last == 3:
+        out.add(f"q{last // 3}")
+    if (first, last) in ((1, 6), (7, 12)):
+        out.add(f"h{last // 6}")
+    return out
+
+
 def periods(text: str) -> set[str]:
-    """The parts of the year a text names: "2024年一季度" → {"q1"}, "2023H1" → {"h1"}."""
+    """The parts of the year a text names: "2024年一季度" → {"q1"}, "2023H1" → {"h1"}, "1—5月" → {"to5"}."""
     out = set()
+    for m in _MONTH_SPAN_RE.finditer(text):
+        first, last = int(m[1]), int(m[2])
+        if 1 <= first < last <= 12:
+            out |= _months(first, last)
+    for m in _EN_SPAN_RE.finditer(text):
+        first, last = (_MONTH_NAMES.index(g.lower()) + 1 for g in m.groups())
+        if first < last:
+            out |= _months(first, last)
+    ends = [int(m[1] or m[2]) for m in _MONTH_END_RE.finditer(text)]
+    ends += [_MONTH_NAMES.index(m[1].lower()) + 1 for m in _EN_END_RE.finditer(text)]
+    for last in ends:
+        if 1 <= last <= 12:
+            out |= _months(1, last) | ({f"q{last // 3}"} if last % 3 == 0 else set())
     for m in PERIOD_RE.finditer(text):
         q = m.group(1) or m.group(2) or m.group(3) or m.group(6)
         if q:

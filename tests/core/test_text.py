@@ -40,3 +40,14 @@ def test_a_traditional_caption_is_a_caption_keyed_in_simplified():
     from assistant.core.text import caption_key, is_caption
 
     assert is_caption("圖表 3：各地目標") and caption_key("圖表 3：各地目標") == "图表3" and caption_key("圖2 產能") == "图2"
+
+
+def test_months_name_parts_of_the_year_as_spans_and_ends_in_both_languages():
+    from assistant.core.text import periods
+    assert periods("2024年1—5月新增") == {"to5"} == periods("Jan-May 2024")
+    assert periods("截至2024年3月底累计") >= {"to3", "q1"} and "q1" in periods("一季度")  # a quarter's end is it
+    assert periods("2024年1—6月") >= {"h1"} and periods("in January–June 2024") >= {"h1", "to6"}
+    assert periods("5月下旬调研") == {"to5"} != periods("4月末库存")
+    assert periods("7—9月") == {"m7-9", "q3"}
+    # dates and spans across years are no part of a year
+    assert periods("2023年7月至2024年7月") == periods("2024年5月发布") == periods("March 5, 2024") == set()
