@@ -72,6 +72,14 @@ EN_ZH: dict[str, str] = {
     "npl": "不良率", "provision": "拨备", "small and micro": "普惠小微 小微", "inclusive": "普惠",
     "forecast": "预测 预计", "eps": "EPS", "pe": "PE", "target": "规划 目标",
     "tianfeng": "天风证券", "guolian": "国联证券",
+    # words every broker report uses that CC-CEDICT glosses otherwise (new → 新增 is not new-type's 新型;
+    # listed → 挂牌 is not 上市; cell → 细胞 is not a battery's 电芯)
+    "new-type": "新型", "new type": "新型", "new energy": "新能源", "nev": "新能源汽车", "nevs": "新能源汽车",
+    "new energy vehicle": "新能源汽车", "electric vehicle": "新能源汽车 电动车", "listed": "上市",
+    "listed companies": "上市公司", "listed banks": "上市银行", "npl ratio": "不良贷款率 不良率",
+    "provision coverage": "拨备覆盖率", "penetration": "渗透率", "shipments": "出货 出货量", "shipped": "出货",
+    "cell": "电芯 电池", "cells": "电芯 电池", "ex-factory price": "出厂价", "yoy": "同比", "cagr": "复合增速",
+    "order backlog": "在手订单", "backlog": "在手订单 未完成订单", "export": "出口", "exports": "出口",
 }
 _PATTERN = re.compile(
     r"(?<![a-z])(" + "|".join(re.escape(k) for k in sorted(EN_ZH, key=len, reverse=True)) + r")(?:s|es)?(?![a-z])"

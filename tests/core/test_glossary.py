@@ -23,3 +23,10 @@ def test_a_measures_other_names_join_its_term_group():
     groups = question_terms("银行板块现在的市净率大概几倍？")
     assert any("市净率" in g and "pb" in g for g in groups)
     assert not any(w in g for g in groups for w in ("现在", "几倍"))  # "now" and "how many times" ask, not name
+
+
+def test_broker_report_words_cc_cedict_glosses_otherwise():
+    from assistant.core.glossary import zh_term_groups
+    groups = zh_term_groups("new-type energy storage cell shipments; NPL ratio of listed banks; NEV exports")
+    assert ["新型"] in groups and ["电芯", "电池"] in groups and ["上市银行"] in groups and ["新能源汽车"] in groups
+    assert ["新增"] not in groups  # "new-type" is not "new"
