@@ -172,6 +172,7 @@ def _named(question: str, name: str) -> bool:
 
 
 _PART_END = re.compile(r"(?<=[？?；;])")
+_TOPIC_RE = re.compile(r"[^：:？?；;，,]{2,30}[：:]")  # a leading "topic:" the question's parts share
 
 
 def _scope(question: str, cards: Sequence[ReportCard]) -> list[str]:
@@ -198,6 +199,10 @@ def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str, 
     reports = [r for r, _ in parts]
     if len(parts) < 2 or None in reports or len(set(reports)) < len(reports):
         return []
+    # "山东2025年新型储能目标：东岳引用的是多少？澜沧显示调整为多少？": the topic before the colon is every part's
+    topic = _TOPIC_RE.match(parts[0][1])
+    if topic:
+        parts = [[r, p if p.startswith(topic[0]) else topic[0] + p] for r, p in parts]
     # "…是多少？澜沧呢？": a part that is only a report's name asks the other part's question: not split
     by_id = {c.report: c for c in cards}
     if any(len(re.sub(r"[\W呢吗那又呀啊的]", "", without_names(p, [by_id[r]]))) < 4 for r, p in parts):

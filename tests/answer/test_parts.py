@@ -25,6 +25,12 @@ def test_sentences_naming_no_report_join_their_neighbour():
                                       ("guolian.txt", "国联提到的算力目标是多少？")]
 
 
+def test_a_topic_before_a_colon_is_every_parts():
+    q = "山东2025年储能目标：东岳引用的是多少？国联显示调整为多少？"
+    assert report_parts(q, CARDS) == [("dongyue.txt", "山东2025年储能目标：东岳引用的是多少？"),
+                                      ("guolian.txt", "山东2025年储能目标：国联显示调整为多少？")]
+
+
 def test_not_split():
     assert report_parts("天风和国联两份报告里，上海的算力目标分别是多少？", CARDS) == []  # one sentence, both reports
     assert report_parts("2025年目标是多少？东岳呢？国联呢？", CARDS) == []  # the parts ask the first part's question
