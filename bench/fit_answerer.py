@@ -38,7 +38,7 @@ from assistant.evals.scoring import contains, normalize  # noqa: E402
 from assistant.facade import Assistant  # noqa: E402
 
 DEV = [ROOT / "evals" / "dev.jsonl", ROOT / "evals" / "qa.jsonl", ROOT / "evals" / "dev2.jsonl", ROOT / "evals" / "dev3.jsonl",
-       ROOT / "evals" / "dev4.jsonl"]
+       ROOT / "evals" / "dev4.jsonl", ROOT / "evals" / "dev5.jsonl"]
 
 
 @dataclass

@@ -112,13 +112,13 @@ class OfflineAnswerer:
         # what sets an unlisted name apart (平安 of 平安银行, HJT of HJT电池): a report that never writes it says
         # nothing about that one, whatever it says about its kind
         own = [normalize(name[:-len(end)]) for name, end in unlisted.items()]
-        silent = {r for r in {h.chunk.report for h in hits}
-                  if self.report_text and own and not all(o in self.report_text(r) for o in own)}
-        # an organisation the question names (中金公司, 建设银行) that a report never writes: that report says nothing
-        # of it, nor of what it forecasts
-        orgs = organisations(question)
-        silent |= {r for r in {h.chunk.report for h in hits}
-                   if self.report_text and orgs and not all(o in self.report_text(r) for o in orgs)}
+        reports = {h.chunk.report for h in hits}
+        silent = {r for r in reports if self.report_text and own and not all(o in self.report_text(r) for o in own)}
+        # a name the question holds (中金公司, 建设银行, 剑南春) that no report retrieved writes: they say nothing of
+        # it, nor of what it forecasts (not per report: one report's name may be another's part of a both-reports
+        # question)
+        if self.report_text and any(not any(o in self.report_text(r) for r in reports) for o in proper_names(question)):
+            silent |= reports
         # a unit on an unlisted name names it, or its own part where that is a name (小鹏 of 小鹏汽车; not 上市 of
         # 上市银行, an everyday word, nor a broker's 星垣 of 星垣银行)
         brokers = {normalize(b) for b in self.labels.values()}
@@ -302,13 +302,15 @@ def _row_label(unit: Unit) -> str:
     return re.sub(r"[（(][^）)]*[）)]|\s+", "", cells[0]) if cells else ""
 
 
-# jieba's tag for an organisation's name; shorter words it tags so are fragments (新设 of 新设的)
-ORG_POS, MIN_ORG = "nt", 3
+# jieba's tags for proper names (organisation, person, place, other); shorter words it tags so are too often
+# fragments or everyday words (新设 of 新设的, 两国)
+NAME_POS, MIN_NAME = ("nt", "nr", "nrt", "nrfg", "ns", "nz"), 3
 
 
-def organisations(question: str) -> list[str]:
-    """Organisations the question names by jieba's dictionary (中金公司, 建设银行), normalised."""
-    return [normalize(w) for w, pos, _ in pos_tokens(question) if pos == ORG_POS and len(w) >= MIN_ORG]
+def proper_names(question: str) -> list[str]:
+    """Names the question holds by jieba's dictionary (中金公司, 建设银行, 剑南春), normalised."""
+    return [normalize(w) for w, pos, _ in pos_tokens(question)
+            if pos in NAME_POS and len(w) >= MIN_NAME and not regions_in(w)]  # places: the region rules' (云南省 ~ 云南)
 
 
 # A question asking for a figure (多少, 几成, 占比, how much…) and not a list or a count of names (多少家 can be

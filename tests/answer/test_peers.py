@@ -216,14 +216,15 @@ def test_a_unit_on_an_unlisted_name_names_it_where_its_own_part_is_a_name():
 def test_an_organisation_the_report_never_writes_gets_nothing_from_it():
     """中金公司's forecast, asked of reports by others: their own forecast is not the one asked."""
     from assistant.answer.evidence import Coverage
-    from assistant.answer.offline import OfflineAnswerer, organisations
+    from assistant.answer.offline import OfflineAnswerer, proper_names
     from assistant.core.models import Chunk, ChunkKind, SearchHit
 
     text = "我们预计2025年国内新型储能新增装机50GW。"
     hit = SearchHit(chunk=Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TEXT),
                     score=1.0)
-    assert organisations("中金公司对2025年新增装机的预测是多少？") == ["中金公司"]
-    assert organisations("白宫新设的那个工作组由谁牵头？") == []  # a two-character fragment is no name
+    assert proper_names("中金公司对2025年新增装机的预测是多少？") == ["中金公司"]
+    assert proper_names("鹤鸣统计的剑南春2024年营收目标是多少？") == ["剑南春"]
+    assert proper_names("白宫新设的那个工作组由谁牵头？") == []  # a two-character fragment is no name
     answerer = OfflineAnswerer(Coverage({"装机": 2}, 10), report_text=lambda _: text)
     assert answerer.candidates("中金公司对2025年新增装机的预测是多少？", [hit]) == []
     assert answerer.candidates("东岳对2025年新增装机的预测是多少？", [hit])
