@@ -96,7 +96,9 @@ _MONTH_END_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(?:末|底|下旬)|截至\
 
 
 _MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-_EN_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# the names and their abbreviations, whole words ("end-market" names no March)
+_EN_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+             r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 _EN_SPAN_RE = re.compile(rf"\b{_EN_MONTH}\s*(?:[—\-–~]|to|through)\s*{_EN_MONTH}(?![a-z])", re.I)
 _EN_END_RE = re.compile(rf"\b(?:end[- ](?:of[- ])?|as of (?:the end of )?|late[- ]){_EN_MONTH}(?![a-z])", re.I)
 
@@ -120,11 +122,11 @@ def periods(text: str) -> set[str]:
         if 1 <= first < last <= 12:
             out |= _months(first, last)
     for m in _EN_SPAN_RE.finditer(text):
-        first, last = (_MONTH_NAMES.index(g.lower()) + 1 for g in m.groups())
+        first, last = (_MONTH_NAMES.index(g[:3].lower()) + 1 for g in m.groups())
         if first < last:
             out |= _months(first, last)
     ends = [int(m[1] or m[2]) for m in _MONTH_END_RE.finditer(text)]
-    ends += [_MONTH_NAMES.index(m[1].lower()) + 1 for m in _EN_END_RE.finditer(text)]
+    ends += [_MONTH_NAMES.index(m[1][:3].lower()) + 1 for m in _EN_END_RE.finditer(text)]
     for last in ends:
         if 1 <= last <= 12:
             out |= _months(1, last) | ({f"q{last // 3}"} if last % 3 == 0 else set())

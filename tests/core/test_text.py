@@ -51,3 +51,5 @@ def test_months_name_parts_of_the_year_as_spans_and_ends_in_both_languages():
     assert periods("7—9月") == {"m7-9", "q3"}
     # dates and spans across years are no part of a year
     assert periods("2023年7月至2024年7月") == periods("2024年5月发布") == periods("March 5, 2024") == set()
+    assert periods("end-market demand") == periods("end of marketing") == set()  # words, not months
+    assert periods("as of the end of March") >= {"to3", "q1"} and periods("late May") == {"to5"}
