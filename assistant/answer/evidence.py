@@ -128,7 +128,15 @@ def must_terms(question: str) -> list[str]:
     """Entities an answer must contain: regions and years the question names (a year inside a full date is
     only when something happened, not what is asked about)."""
     dated = {y for m in DATE_RE.finditer(question) for y in m.groups() if y}
-    return [normalize(r) for r in regions_in(question)] + [y for y in YEAR_RE.findall(question) if y not in dated]
+    years = [y for y in YEAR_RE.findall(question) if y not in dated]
+    # "2023年产量多少？比2022年少了多少？": the year compared against is what 同比 states, not a year to name
+    bases = {m[1] for m in _BASE_YEAR_RE.finditer(question)}
+    if any(y not in bases for y in years):
+        years = [y for y in years if y not in bases]
+    return [normalize(r) for r in regions_in(question)] + years
+
+
+_BASE_YEAR_RE = re.compile(r"(?:比|较|相比于?|相较于?|\bthan|\bversus|\bvs\.?)\s*(20\d{2})", re.I)
 
 
 TITLE_RE = re.compile(r"《[^》]*》")

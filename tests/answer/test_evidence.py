@@ -111,3 +111,10 @@ def test_a_clause_after_a_semicolon_is_dated_and_placed_by_the_clause_before_but
     assert "山东" not in second.match_text  # …but not its words: coverage reads the clause's own
     assert not mentions(units["2）隐含增速=目标/上年目标-1。"], "江苏")  # a note's items stand alone
     assert not mentions(units["2024年预计新增9GW。"], "2022")  # a clause with its own year keeps it
+
+
+def test_the_year_compared_against_is_no_year_the_answer_must_name():
+    from assistant.answer.evidence import must_terms
+    assert must_terms("2023年全国规上白酒产量多少？比2022年少了多少？") == ["2023"]  # 同比 states the base
+    assert must_terms("How much did 2023 output fall versus 2022?") == ["2023"]
+    assert must_terms("比2022年多多少？") == ["2022"]  # the only year named stays
