@@ -137,13 +137,13 @@ def _name_re(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){re.escape(name.lower())}(?![a-z])" if name.isascii() else re.escape(name))
 
 
+_OTHER_NAMES = {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower())
+                for names in MEASURES.values() for n in names}
+
+
 def measure_names(word: str) -> tuple[str, ...]:
     """The other names of the measure a word names, normalised (市净率 → pb, p/b, price-to-book); () for others."""
-    for names in MEASURES.values():
-        lowered = tuple(n.lower() for n in names)
-        if word in lowered:
-            return tuple(n for n in lowered if n != word)
-    return ()
+    return _OTHER_NAMES.get(word, ())
 
 
 _MEASURE_RES = {m: [_name_re(n) for n in names] for m, names in MEASURES.items()}
