@@ -80,11 +80,30 @@ def units_of(chunk: Chunk) -> list[Unit]:
         # not its subject — nor in a note, whose numbered items ("注：1）苏州市…；2）隐含增速=…") each stand alone
         in_note = clause and (in_note or _NOTE_RE.match(previous) is not None)
         shared = previous if clause and own == norm and not in_note else ""
+        # …and its subject too where it names none before its figure ("…净息差约1.55%；2025年约为1.50%。"): the
+        # clause before is then its context, as a table's caption is a row's (half credit)
+        elided = f" {previous}" if shared and not _names_a_subject(text) else ""
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
-                          f"{norm} {context} {label}" if context else f"{own} {label}",
+                          f"{norm} {context} {label}" if context else f"{own}{elided} {label}",
                           header[span.lead:] if header else [], span, own, shared))
         previous, clause = norm, not header and text.rstrip().endswith(("；", ";"))
     return units
+
+
+_ITEM_RE = re.compile(r"\s*(?:[（(]?\d{1,2}[)）]|[①-⑩]|\d{1,2}[.、](?!\d))")
+
+
+def _names_a_subject(clause: str) -> bool:
+    """Whether a clause names something (a noun) before its first figure: "2025年约为1.50%" names nothing. A
+    numbered item ("2）发电侧…") is one of a list, each on its own subject."""
+    if _ITEM_RE.match(clause):
+        return True
+    for word, pos, _ in pos_tokens(clause):
+        if any(c.isdigit() for c in word) and not YEAR_RE.fullmatch(word):
+            return False
+        if pos.startswith(("n", "vn")) and pos != "nr":
+            return True
+    return False
 
 
 # A sentence opening on a pointer back (该/这/其/此/上述…): its subject is in the sentence before

@@ -118,3 +118,11 @@ def test_the_year_compared_against_is_no_year_the_answer_must_name():
     assert must_terms("2023年全国规上白酒产量多少？比2022年少了多少？") == ["2023"]  # 同比 states the base
     assert must_terms("How much did 2023 output fall versus 2022?") == ["2023"]
     assert must_terms("比2022年多多少？") == ["2022"]  # the only year named stays
+
+
+def test_a_clause_naming_no_subject_before_its_figure_reads_the_clause_before_at_half_credit():
+    text = "我们预计2024年上市银行净息差约1.55%；2025年约为1.50%。1）发电侧配储比例提升；2）电网侧独立储能由2024年的5GW增至8GW。"
+    units = {u.text: u for u in units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))}
+    elided = units["2025年约为1.50%。"]
+    assert "净息差" in elided.match_text and "净息差" not in elided.own  # context, half credit
+    assert "发电侧" not in units["2）电网侧独立储能由2024年的5GW增至8GW。"].match_text  # a list item's own subject
