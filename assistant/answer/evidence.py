@@ -185,7 +185,7 @@ def mentions(unit: Unit, term: str) -> bool:
     """Whether a unit names a must-term. A year must be stated, not just part of a document's title
     (《…（2024—2027年）》 says nothing about 2027); it also matches the short form "25 年" for 2025."""
     if not YEAR_RE.fullmatch(term):
-        return term in unit.match_text or (bool(regions_in(term)) and term in unit.shared)
+        return term in unit.match_text or term in unit.shared  # a region: the clause before may place this one
     text = TITLE_RE.sub("", unit.match_text)
     if unit.shared and not YEAR_RE.search(text):  # a clause naming its own year is not dated by the one before
         text = TITLE_RE.sub("", unit.shared)

@@ -125,7 +125,7 @@ class OfflineAnswerer:
         named_own = [(normalize(name), o) for name, o in zip(unlisted, own)
                      if not common_word(o) and not any(o in b for b in brokers)]
         figure_asked = asks_figure(question)
-        national = asks_national(question) and not must_regions(must)
+        national = asks_national(question) and not regions_in(question)
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
@@ -338,10 +338,6 @@ _NATIONAL_RE = re.compile(r"全国|国内|我国|\bnational(?:ly)?\b|\bnationwid
 
 def asks_national(question: str) -> bool:
     return _NATIONAL_RE.search(question) is not None
-
-
-def must_regions(must: list[str]) -> list[str]:
-    return [m for m in must if not YEAR_RE.fullmatch(m)]
 
 
 def about_a_region(unit: Unit) -> bool:

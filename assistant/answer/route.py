@@ -17,7 +17,7 @@ from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
 from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op
-from assistant.targets.units import convert_unit, fmt
+from assistant.targets.units import convert_unit, fmt, shown
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
 # Enough with an arithmetic word ("智算算力合计", "储能装机合计"), not with a bare "哪些" ("哪些部门领导智算中心").
@@ -273,7 +273,7 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
         head = "没有匹配的行：表格中没有能回答这个问题的数据。" if zh else "No matching rows: the tables hold no data that answers this."
         return "\n".join([head, *(f"- {c}" for c in caveats)])
     n = len(result.rows)
-    v = format(result.value, "f") if result.op == "mean" else fmt(result.value)
+    v = shown(result.value, result.op)
     where = "、".join(r.region for r in result.rows) if zh else ", ".join(r.region for r in result.rows)
     extra = in_unit(result.value, result.unit, asked_unit(question))
     head = {

@@ -20,7 +20,7 @@ from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods
 from assistant.targets.conditions import YEAR_LABEL_RE, change_in, condition_in, year_labels
 from assistant.targets.regions import ancestors, normalise_region
-from assistant.targets.units import fmt, mean_of, parse_bare, parse_values, shift, unit_named
+from assistant.targets.units import fmt, mean_of, parse_bare, shown, parse_values, shift, unit_named
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
@@ -50,7 +50,7 @@ class TableTotal(BaseModel):
     @property
     def shown(self) -> str:
         """The value as the answer writes it: an average keeps the decimals it was rounded to (88.00, not 88)."""
-        return format(self.value, "f") if self.op == "mean" else fmt(self.value)
+        return shown(self.value, self.op)
 
     @property
     def expression(self) -> str:

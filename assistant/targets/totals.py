@@ -21,7 +21,7 @@ from assistant.core.models import (Caveat, Exclusion, ExclusionReason, GroupBy, 
 from assistant.core.text import CAPTION_RE
 from assistant.targets.kinds import kind_of
 from assistant.targets.regions import NATIONAL, ancestors, english_region, normalise_region
-from assistant.targets.units import fmt, mean_of, qualifier_kind, tidy
+from assistant.targets.units import fmt, mean_of, qualifier_kind, shown, tidy
 
 __all__ = ["ALL_SOURCES", "GroupBy", "NO_ROWS", "Op", "TotalsQuery", "brief", "compute_totals", "make_totals_tool"]
 
@@ -267,7 +267,7 @@ def _expression(op: Op, rows: Sequence[TargetRow], value: Decimal, winners: Sequ
     if op is Op.SUM:
         return f"{' + '.join(nums)} = {fmt(value)} {unit}"
     if op is Op.MEAN:
-        return f"({' + '.join(nums)}) / {len(nums)} = {format(value, 'f')} {unit}"
+        return f"({' + '.join(nums)}) / {len(nums)} = {shown(value, op)} {unit}"
     if op in (Op.MAX, Op.MIN):
         where = ", ".join(r.region for r in winners)
         return f"{op.value}({', '.join(nums)}) = {fmt(value)} {unit} ({where})"

@@ -107,6 +107,12 @@ def fmt(value: Decimal) -> str:
     return format(tidy(value), "f")
 
 
+def shown(value: Decimal, op: str = "") -> str:
+    """A result as the answer writes it: an average keeps the decimals it was rounded to (88.00, not 88); any
+    other is `fmt`'s."""
+    return format(value, "f") if op == "mean" else fmt(value)
+
+
 def mean_of(values: list[Decimal]) -> Decimal:
     """The simple average, rounded as an analyst writes it: two decimals, or as many as the finest value has."""
     places = max([2] + [-v.as_tuple().exponent for v in values if isinstance(v.as_tuple().exponent, int)])
