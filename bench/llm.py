@@ -7,9 +7,11 @@
 
 Prints, for each path: accuracy (the project's scoring, assistant/evals/), citation validity, degenerate answers
 shown, fallback rate by reason, English questions answered in English, latency p50/p95 — and how many answers the
-model itself wrote. "English in English" reads a model-written answer whole and any other answer (the offline
-fallback, a tool's or a report card's) by its lead line, since the quotes under it stay in the original Chinese;
-"(whole text)" is the quote-blind count over the full text, "model-written English" the model's own answers.
+model itself wrote. A model-written answer is the model's sentences with the quotes they cite under them (the
+offline answer's shape); its accuracy is also printed counting the model's sentences alone. "English in English"
+reads a model-written answer's sentences and any other answer (the offline fallback, a tool's or a report card's)
+by its lead line, since the quotes under it stay in the original Chinese; "(whole text)" is the quote-blind count
+over the full text, "model-written English" the model's own answers.
 A sample of the test split is a measurement; prompts are tuned on the dev sets only (dev, dev2, qa).
 The model's raw reply, before any check, is kept in the --out records (llm_raw).
 
@@ -34,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer.llm import degenerate, is_english  # noqa: E402
+from assistant.answer.llm import degenerate, is_english, model_text  # noqa: E402
 from assistant.answer.align import MARKER_RE  # noqa: E402
 from assistant.core.models import Answer  # noqa: E402
 from assistant.core.settings import Settings  # noqa: E402
@@ -68,10 +70,11 @@ def shown_degenerate(item, answer: Answer, max_chars: int) -> bool:
     answer path, plus every [n] must name one of its citations."""
     if not from_model(answer) or answer.abstained:  # the model's "not found" is an abstention, not an answer
         return False
-    markers = [int(m) for m in MARKER_RE.findall(answer.answer)]
+    markers = [int(m) for m in MARKER_RE.findall(model_text(answer.answer))]
     if not markers or any(not 1 <= m <= len(answer.citations) for m in markers):
         return True
-    return degenerate(answer.answer, item.question, [c.quote for c in answer.citations], max_chars) is not None
+    return degenerate(model_text(answer.answer), item.question, [c.quote for c in answer.citations],
+                      max_chars) is not None
 
 
 def answered_in_english(answer: Answer) -> bool:
@@ -79,7 +82,7 @@ def answered_in_english(answer: Answer) -> bool:
     English words are fine, as in `is_english`); an offline, totals-tool or report-card answer by its lead line —
     the quoted lines under it stay in the original Chinese, as the citations must."""
     if from_model(answer):
-        return is_english(answer.answer)
+        return is_english(model_text(answer.answer))
     lead = next((line for line in answer.answer.splitlines() if line.strip()), "")
     return is_english(lead)
 
@@ -121,7 +124,7 @@ def summarize(rows, path: str, max_chars: int) -> dict:
                              + ["model abstained" for _, a in answers if a.abstained and from_model(a)]),
         "en_in_en": f"{sum(answered_in_english(a) for _, a in en)}/{len(en)}",
         "en_whole_text": f"{sum(is_english(a.answer) for _, a in en)}/{len(en)}",  # the old, quote-blind measure
-        "en_model": f"{sum(from_model(a) and is_english(a.answer) for _, a in en)}/{sum(from_model(a) for _, a in en)}",
+        "en_model": f"{sum(from_model(a) and is_english(model_text(a.answer)) for _, a in en)}/{sum(from_model(a) for _, a in en)}",
         "p50_s": pct(lat, 50), "p95_s": pct(lat, 95),
     }
 
@@ -173,6 +176,10 @@ def main() -> None:
                 answer.latency_ms = (time.perf_counter() - t0) * 1000
                 row[path] = answer
                 row[f"{path}_correct"] = answer_correct(item, answer)
+                # the model's own sentences, the quotes under them not counted: does the lead answer by itself?
+                row[f"{path}_lead_correct"] = answer_correct(
+                    item, answer.model_copy(update={"answer": model_text(answer.answer)})) if from_model(answer) \
+                    else row[f"{path}_correct"]
                 row[f"{path}_valid"] = sum(citation_valid(c, offline.report_text, cache) for c in answer.citations)
             rows.append(row)
             a = row["llm"]
@@ -183,6 +190,7 @@ def main() -> None:
                                   "offline": row["offline"].model_dump(mode="json", exclude={"retrieved"}),
                                   "llm": a.model_dump(mode="json", exclude={"retrieved"}),
                                   "offline_correct": row["offline_correct"], "llm_correct": row["llm_correct"],
+                                  "llm_lead_correct": row["llm_lead_correct"],
                                   "llm_raw": "".join(raw)},
                                  ensure_ascii=False) + "\n")
             out.flush()
@@ -199,6 +207,8 @@ def main() -> None:
               f"| {s['model_written'] if path == 'llm' else '—'} | {reasons if path == 'llm' else '—'} "
               f"| {s['en_in_en']} | {s['en_whole_text']} | {s['en_model'] if path == 'llm' else '—'} "
               f"| {s['p50_s']:.1f} | {s['p95_s']:.1f} |")
+    lead = sum(r["llm_lead_correct"] for r in rows) / len(rows)
+    print(f"llm accuracy counting only the model's sentences of its answers (not the quotes under them): {lead:.3f}")
     by_type = defaultdict(lambda: [0, 0, 0])
     for r in rows:
         t = by_type[r["item"].type]

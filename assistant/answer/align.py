@@ -21,12 +21,13 @@ from decimal import Decimal
 from assistant.answer.evidence import QUESTION_WORDS, Unit
 from assistant.core.glossary import zh_term_groups
 from assistant.core.text import has_cjk, sentence_spans
+from assistant.ingest.structure import split_cells
 from assistant.core.tokenize import normalize, term_groups, tokenize
 from assistant.targets.units import parse_values, unit_named
 
 MARKER_RE = re.compile(r"\[(\d+)\]")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-BULLET_RE = re.compile(r"^\s*(?:\d{1,2}[.、)）]|[-*•])\s*")
+BULLET_RE = re.compile(r"^\s*(?:\d{1,2}[.、)）](?!\d)|[-*•])\s*")  # "1." opens a list item; "66.50" is a figure
 # "…45EFlops。[1]": a marker after the full stop belongs to the sentence before it
 TRAILING_MARKERS_RE = re.compile(r"([。！？!?；;.])\s*((?:\[\d+\]\s*)+)")
 ASCII_TERM_RE = re.compile(r"[a-z][a-z0-9\-]{1,}")
@@ -114,7 +115,7 @@ def _holds_figure(unit: Unit, figure: str, as_year: bool = True) -> bool:
     if not as_year:
         text = YEAR_PART_RE.sub(" ", _clean(text))
     hay = figures(text)
-    if figure in hay:
+    if figure in hay or (as_year and figure in years_of(text)):  # 2025 in "2024—2026年"
         return True
     # "2025" in an answer, "25年" in the passage
     return len(figure) == 4 and figure.startswith("20") and bool(
@@ -229,6 +230,42 @@ def attributed(figure: str, groups: Sequence[tuple[str, ...]], units: Sequence[U
     return not windows or any(any(t in w for t in g) for w in windows for g in groups)
 
 
+# A span of years covers those between: "2024—2026年分别为38.0GW、50.0GW、63.0GW" speaks of 2025 too
+YEAR_SPAN_RE = re.compile(r"((?:19|20)\d\d)\s*[A-Za-z]?\s*[—–\-~～至到]+\s*((?:19|20)\d\d)")
+
+
+def years_of(text: str) -> set[str]:
+    text = _clean(text)
+    out = set(YEAR_RE.findall(text))
+    for a, b in YEAR_SPAN_RE.findall(text):
+        out |= {str(y) for y in range(int(a), min(int(b), int(a) + 20) + 1)}
+    return out
+
+
+def _figure_years(unit: Unit, figure: str) -> list[set[str]]:
+    """For each place the passage writes the figure, the years it is written of: a row's cell by its column's
+    header (2024E), a sentence's clause by its own years or else by the clause before it ("截至2023年底，…398万千瓦")."""
+    if unit.header:
+        cells = split_cells(unit.text)
+        return [years_of(h) for h, c in zip(unit.header, cells) if figure in figures(c)]
+    clauses = CLAUSE_RE.split(normalize(unit.text))
+    out = []
+    for i, c in enumerate(clauses):
+        if figure in figures(YEAR_RE.sub(" ", c)):
+            own = years_of(c)
+            out.append(own or (years_of(clauses[i - 1]) if i else set()))
+    return out
+
+
+def dated_elsewhere(figure: str, years: set[str], units: Sequence[Unit]) -> bool:
+    """The sentence dates the figure (2025年…1.55%) and every place the passages write it is dated otherwise
+    (2024年全年…约1.55%): the model moved a figure from one year to another."""
+    if not years or YEAR_RE.fullmatch(figure) or " " in figure:
+        return False
+    dated = [y for u in units for y in _figure_years(u, figure)]
+    return bool(dated) and all(y and not (y & years) for y in dated)
+
+
 def supports(sentence: str, units: Sequence[Unit]) -> bool:
     """Whether these passages together hold every figure of the sentence, each where they speak of the sentence's
     subject, and one of them enough of its terms."""
@@ -237,6 +274,9 @@ def supports(sentence: str, units: Sequence[Unit]) -> bool:
         return False
     dates = date_parts(sentence)
     if any(not attributed(f, groups, units, dates) for f in figs):
+        return False
+    years = years_of(sentence)
+    if any(dated_elsewhere(f, years, units) for f in figs):
         return False
     if not groups:
         return bool(figs)
@@ -311,9 +351,11 @@ def align(answer: str, passages: Sequence[Unit]) -> list[Aligned]:
         groups = key_terms(text)
         elsewhere = sorted(f for f in figures(text, scaled=True)
                            if not attributed(f, groups, passages, date_parts(text)))
+        other_year = sorted(f for f in figures(text, scaled=True) if dated_elsewhere(f, years_of(text), passages))
         out.append(Aligned(text, [], realigned=True, dropped=(
             f"states {missing} which no passage holds" if missing else
             f"states {conflicts} in another unit than the passages" if conflicts else
             f"states {elsewhere} which the passages write of something else" if elsewhere else
+            f"states {other_year} which the passages write of another year" if other_year else
             "no passage supports it")))
     return out

@@ -8,6 +8,10 @@ The model's reply is streamed, then checked before it is shown:
    post hoc, and a sentence stating a figure no passage holds is removed; figures are shown as the passages
    write them (66.50, not the model's 66.5).
 Any rejection, timeout or error raises `LLMRejected` with its reason; the caller shows the offline answer.
+
+A shown answer has the offline answer's shape: the model's sentences lead, and the passages they cite follow as
+verbatim quotes under a "原文：" / "Sources" line. The model writes the answer, not the evidence: a lead that
+names the five provinces asked for keeps their figures one line below, as the report writes them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.align import MARKER_RE, align, as_written, figures
 from assistant.answer.evidence import Unit
+from assistant.answer.offline import render_unit
 from assistant.answer.prompt import build_messages, passage_text
 from assistant.core.models import Citation, LLMFallback, ReportCard
 from assistant.core.text import has_cjk, question_lang
@@ -28,6 +33,7 @@ NOT_FOUND_RE = re.compile(r"未找到|没有(?:提到|提及|相关)|do(?:es)? n
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 SHINGLE = 8  # characters: a reply made of the passages' 8-grams is copied, not written
+SOURCES_ZH, SOURCES_EN = "原文：", "Sources (quoted in the original Chinese):"
 
 
 class LLMRejected(ValueError):
@@ -174,7 +180,27 @@ def llm_answer(chat_model, question: str, passages: Sequence[Unit], cards: Seque
                      + "; ".join(f"{a.text[:40]!r} {a.dropped}" for a in dropped))
     if any(a.realigned for a in kept):
         notes.append("引用由系统按原文对齐标注 / citations attached by aligning sentences to the passages")
-    return LLMReply(body, [citation_for(passages[n - 1]) for n in cited], notes=notes)
+    quotes = _quoted(question, [passages[n - 1] for n in cited], cards)
+    return LLMReply(f"{body}\n{quotes}", [citation_for(passages[n - 1]) for n in cited], notes=notes)
+
+
+def _quoted(question: str, cited: Sequence[Unit], cards: Sequence[ReportCard]) -> str:
+    """The cited passages under the model's sentences, one per line as the offline answer quotes them (a table
+    row as "header：cell" pairs), each with its [n] and, when they come from several reports, the broker."""
+    zh = question_lang(question) == "zh"
+    brokers = {c.report: c.broker.value for c in cards if c.broker}
+    several = len({u.chunk.report for u in cited}) > 1
+    lines = [f"{brokers.get(u.chunk.report, u.chunk.report) + ('：' if zh else ': ') if several else ''}"
+             f"{render_unit(u, [])} [{n}]" for n, u in enumerate(cited, start=1)]
+    return "\n".join([SOURCES_ZH if zh else SOURCES_EN, *lines])
+
+
+def model_text(answer: str) -> str:
+    """What the model wrote of a shown answer: the lines above its quoted sources."""
+    for header in (SOURCES_ZH, SOURCES_EN):
+        if f"\n{header}\n" in answer:
+            return answer.split(f"\n{header}\n", 1)[0]
+    return answer
 
 
 END_RE = re.compile(r"([。！？!?；;.]+[”’」』）)]*)$")

@@ -206,3 +206,29 @@ def test_a_month_is_no_figure_to_attribute():
     units = _prose("国内看,2022 年 2 月,中国正式启动建设八大国家算力枢纽节点,同时规划建设了十个国家数据中心集群。")
     [a] = align("2022年2月，中国正式启动建设八大国家算力枢纽节点 [1]。", units)
     assert not a.dropped
+
+
+def test_a_figure_moved_to_another_year_is_removed():
+    units = _prose("存款利率多轮下调的效果逐步显现，我们预计2024年全年上市银行净息差约1.55%，2025年降幅进一步收窄至5bp左右。")
+    [moved] = align("星垣预计2025年上市银行净息差约1.55% [1]。", units)
+    assert moved.dropped and "another year" in moved.dropped
+    [kept] = align("星垣预计2024年上市银行净息差约1.55% [1]。", units)
+    assert not kept.dropped and kept.cites == [1]
+    [undated] = align("上市银行净息差约1.55% [1]。", units)  # the sentence names no year: nothing to move
+    assert not undated.dropped
+
+
+def test_a_span_of_years_covers_the_years_between():
+    units = _prose("我们预计2024—2026年国内新型储能新增装机分别为38.0GW、50.0GW、63.0GW。")
+    [a] = align("2025年国内新型储能新增装机50.0GW [1]。", units)
+    assert not a.dropped
+
+
+def test_a_row_figure_is_dated_by_its_column():
+    table = Chunk(id="t2", report="heming.txt", text="贵州茅台\t58.20\t66.50\t75.80", start=0, end=19,
+                  kind=ChunkKind.TABLE, context="表 1：盈利预测\n公司\tEPS 2023A\tEPS 2024E\tEPS 2025E")
+    units = units_of(table)
+    [right] = align("贵州茅台2024E EPS为66.50元 [1]。", units)
+    assert not right.dropped
+    [wrong] = align("贵州茅台2025年EPS为66.50元 [1]。", units)
+    assert wrong.dropped and "another year" in wrong.dropped

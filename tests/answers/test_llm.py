@@ -12,6 +12,7 @@ import pytest
 from answers.answer_helpers import LLM_TIMEOUT_S, assert_verbatim
 from answers.stub_openai import MARKER_ONLY, copied_back, passage_with, passages, repeat_question, system_prompt
 
+from assistant.answer.llm import SOURCES_EN, SOURCES_ZH, model_text
 from assistant.answer.prompt import SYSTEM_EN, SYSTEM_ZH
 from assistant.core.models import LLMFallback
 
@@ -48,7 +49,11 @@ def test_good_answer_is_used(llm_assistant, stub):
     assert len(stub.requests) == 1
     sent = passages(stub.requests[0])
     n = passage_with(stub.requests[0], "2025年45EFlops")
-    assert answer.answer == "北京的智算算力规划为 2025 年 45EFlops [1]。"  # the LLM's text, renumbered
+    assert model_text(answer.answer) == "北京的智算算力规划为 2025 年 45EFlops [1]。"  # the LLM's text, renumbered
+    # under it, the cited passage quoted as the offline answer quotes it: the row as "header：cell" pairs, its [n]
+    head, quote = answer.answer.split("\n")[1:]
+    assert head == SOURCES_ZH
+    assert quote.endswith(" [1]") and all(cell in quote for cell in BEIJING_ROW.split("\t"))
     assert not answer.abstained
     # the model read the row as "header：cell" pairs; the citation quotes the report's row verbatim
     assert all(cell in sent[n] for cell in BEIJING_ROW.split("\t")) and "：" in sent[n]
@@ -75,7 +80,7 @@ def test_markers_are_renumbered_to_their_citations(llm_assistant, stub):
     for citation, k in zip(answer.citations, order):  # each cites the passage it was given (rows as pairs)
         assert all(cell in sent[k] for cell in citation.quote.split("\t") if cell.strip())
     new = {old: i for i, old in enumerate(order, start=1)}
-    assert answer.answer == f"据天风统计，北京 2025 年目标为 45EFlops [1][2]。北京是 45EFlops [{new[n]}]。"
+    assert model_text(answer.answer) == f"据天风统计，北京 2025 年目标为 45EFlops [1][2]。北京是 45EFlops [{new[n]}]。"
     for k in map(int, re.findall(r"\[(\d+)\]", answer.answer)):
         assert 1 <= k <= len(answer.citations)
     assert ALIGNED not in answer.notes  # the model's own markers held
@@ -117,7 +122,8 @@ def test_english_question_gets_the_english_prompt(llm_assistant, stub):
     stub.reply = lambda req: f"Beijing (北京) plans 45 EFlops by 2025 [{passage_with(req, '45EFlops')}]."
     answer = llm_assistant.ask("What is Beijing's AI computing target for 2025?")
     assert system_prompt(stub.requests[0]) == SYSTEM_EN
-    assert answer.answer == "Beijing (北京) plans 45 EFlops by 2025 [1]."
+    assert model_text(answer.answer) == "Beijing (北京) plans 45 EFlops by 2025 [1]."
+    assert answer.answer.split("\n")[1] == SOURCES_EN  # the quotes stay in the original Chinese
     assert [c.quote for c in answer.citations] == [BEIJING_ROW]
     assert answer.llm_fallback is None
 
@@ -126,7 +132,7 @@ def test_unmarked_answer_is_cited_by_alignment(llm_assistant, stub):
     stub.reply = "北京的智算算力规划为 2025 年 45EFlops。"
     answer = llm_assistant.ask(Q_BEIJING)
     assert answer.llm_fallback is None, answer.notes
-    assert answer.answer == "北京的智算算力规划为 2025 年 45EFlops [1]。"
+    assert model_text(answer.answer) == "北京的智算算力规划为 2025 年 45EFlops [1]。"
     assert [c.quote for c in answer.citations] == [BEIJING_ROW]
     assert ALIGNED in " ".join(answer.notes)
     assert_verbatim(llm_assistant, answer)
@@ -136,7 +142,7 @@ def test_marker_beyond_the_passages_is_realigned(llm_assistant, stub):
     stub.reply = "北京的智算算力规划为 2025 年 45EFlops [7]。"
     answer = llm_assistant.ask(Q_BEIJING)
     assert len(passages(stub.requests[0])) <= 5
-    assert answer.answer == "北京的智算算力规划为 2025 年 45EFlops [1]。"
+    assert model_text(answer.answer) == "北京的智算算力规划为 2025 年 45EFlops [1]。"
     assert [c.quote for c in answer.citations] == [BEIJING_ROW]
     assert ALIGNED in " ".join(answer.notes)
 
@@ -149,7 +155,7 @@ def test_wrong_marker_is_realigned(llm_assistant, stub):
     stub.reply = reply
     answer = llm_assistant.ask(Q_BEIJING)
     assert [c.quote for c in answer.citations] == [BEIJING_ROW]
-    assert answer.answer.endswith("[1]。")
+    assert model_text(answer.answer).endswith("[1]。")
 
 
 def test_number_no_passage_holds_falls_back(llm_assistant, stub, offline_beijing):
@@ -164,7 +170,7 @@ def test_sentence_with_unsupported_figure_is_removed(llm_assistant, stub):
     stub.reply = "北京的智算算力规划为 2025 年 45EFlops。天津规划 77EFlops。"
     answer = llm_assistant.ask(Q_BEIJING)
     assert answer.llm_fallback is None
-    assert answer.answer == "北京的智算算力规划为 2025 年 45EFlops [1]。"
+    assert model_text(answer.answer) == "北京的智算算力规划为 2025 年 45EFlops [1]。"
     assert any("77" in n and "removed 1 unsupported" in n for n in answer.notes), answer.notes
 
 
@@ -199,7 +205,7 @@ def test_tokens_stream_as_they_come(llm_assistant, stub):
     answer = llm_assistant.ask(Q_BEIJING, on_token=got.append)
     assert len(got) > 3  # several pieces, not one
     assert "".join(got).startswith("北京的智算算力规划为")
-    assert answer.answer == text
+    assert model_text(answer.answer) == text
 
 
 def test_hanging_server_falls_back_within_the_timeout(llm_assistant, stub, offline_beijing):
@@ -292,7 +298,7 @@ def test_english_question_naming_a_chinese_term_gets_the_english_prompt(llm_assi
     answer = llm_assistant.ask(Q_EN_MIXED)
     assert system_prompt(stub.requests[0]) == SYSTEM_EN
     assert answer.llm_fallback is None, answer.notes
-    assert answer.answer == "Beijing (北京) plans 45EFlops of AI computing (智算) by 2025 [1]."
+    assert model_text(answer.answer) == "Beijing (北京) plans 45EFlops of AI computing (智算) by 2025 [1]."
     assert [c.quote for c in answer.citations] == [BEIJING_ROW]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from answers.stub_openai import passage_with
 
+from assistant.answer.llm import model_text
 from assistant.core.models import LLMFallback
 from assistant.ui.chat import CURSOR, stream_ask
 
@@ -22,7 +23,7 @@ def test_stream_shows_tokens_then_the_checked_answer(llm_assistant, stub):
     assert any("the model is writing" in status for _, status in steps)
     assert steps[-1][1].startswith("核对引用中")  # checking before the final answer is shown
     answer = result["answer"]
-    assert answer.answer == "北京的智算算力规划为 2025 年 45EFlops [1]。"
+    assert model_text(answer.answer) == "北京的智算算力规划为 2025 年 45EFlops [1]。"
     assert CURSOR not in answer.answer
     llm_assistant.forget("conv-stream")
 
