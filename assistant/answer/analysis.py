@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
-from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_of_rows
+from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_of_rows, op_of
 
 
 class Intent(str, Enum):
@@ -235,7 +235,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
                                                                            _TABLE_WORD)) \
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
-    elif ops_in(question, (*ARITHMETIC, Op.LIST)) and asks_of_rows(question) \
+    elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \
             and any(p.search(question) for p in (_AGG_OVER, _TABLE_WORD)):
         intent = Intent.AGGREGATE  # "表里隐含增速超过15%的有哪几家": rows tested, then listed
     else:

@@ -14,7 +14,9 @@ from assistant.core.models import Op
 # Checked in this order: "how many … in total" is a count, "which region is highest" a max.
 OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
     # an average of the rows, not a measure named 平均 ("平均储能时长", "average duration"): 平均 asked as the amount
+    # "它们的平均配储比例": the average of the rows just named
     (Op.MEAN, re.compile(r"简单平均|算术平均|平均值|均值|平均(?=\s*(?:是|为|约|大概|大约)?\s*(?:多少|几))|"
+                         r"(?:它们|他们|其|这些[\u4e00-\u9fff]{0,4}|上述[\u4e00-\u9fff]{0,4})的?平均|"
                          r"\b(?:simple |arithmetic )?average of\b|\bmean of\b|\bon average\b|\bsimple average\b",
                          re.I)),
     # "几个月" is a duration, not a count of rows

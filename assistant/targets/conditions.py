@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 # A year as a column names it: 2024, 2024年, 2024E, 2023A ("预测"/"实际" say E/A in words)
@@ -17,8 +17,8 @@ _DIFF = re.compile(r"增量|增加|增长了多少|减少|变化|变动|相差|�
 # "A相对B", "A较B", "A比B", "from B to A": which year is the base
 _BASE_AFTER = re.compile(r"相对于?|相比于?|较|比|对比|\bover\b|\bversus\b|\bvs\.?", re.I)
 
-_MORE = r"超过|高于|大于|多于|不低于|不少于|达到|以上|\babove\b|\bover\b|\bmore than\b|\bexceed(?:s|ing)?\b|\bat least\b"
-_LESS = r"低于|小于|少于|不足|不到|不超过|以下|\bbelow\b|\bunder\b|\bless than\b|\bat most\b"
+_MORE = r"超过|高于|大于|多于|不低于|不少于|不小于|达到|以上|\babove\b|\bover\b|\bmore than\b|\bexceed(?:s|ing)?\b|\bat least\b"
+_LESS = r"低于|小于|少于|不足|不到|不超过|不高于|不多于|不大于|以下|\bbelow\b|\bunder\b|\bless than\b|\bat most\b"
 _NUMBER = r"([-+]?\d+(?:\.\d+)?)\s*(%|个百分点)?"
 # "超过15%", "15%以上", "above 15%"
 _THRESHOLD = re.compile(rf"(?P<w1>{_MORE}|{_LESS})\s*{_NUMBER}|{_NUMBER}\s*(?:[\u4e00-\u9fffA-Za-z]{{1,3}}?)?\s*(?P<w2>以上|以下)",
@@ -50,11 +50,18 @@ class Change:
     base: YearLabel
 
 
+# the bound itself meets the condition: "不低于15%" keeps a row at 15%, "超过15%" does not
+_INCLUSIVE = re.compile(r"不低于|不少于|不小于|达到|以上|不超过|不高于|不多于|不大于|以下|\bat least\b|\bat most\b", re.I)
+
+
 @dataclass(frozen=True)
 class Condition:
-    op: str  # ">" or "<"
+    op: str  # ">", ">=", "<" or "<="
     threshold: Decimal | None = None  # a number; None with `against`
     against: YearLabel | None = None  # "2024E EPS低于2023A": the same measure in another year's column
+    # the words the condition is on ("海外收入占比" of "海外收入占比超过70%的公司…2023年海外收入合计"): the column
+    # tested, which may not be the one aggregated
+    subject: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.op} {self.against if self.against else self.threshold}"
@@ -63,7 +70,7 @@ class Condition:
         limit = other if self.against else self.threshold
         if limit is None:
             return False
-        return value > limit if self.op == ">" else value < limit
+        return {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit}[self.op]
 
 
 def _kind(letter: str | None) -> str:
@@ -105,6 +112,18 @@ def change_in(question: str) -> Change | None:
     return Change(kind, max(labels, key=lambda y: y.year), min(labels, key=lambda y: y.year))
 
 
+# what closes off the words before a condition: "锦石表3里|海外收入占比", "配储要求表中，|配储比例"
+_SUBJECT_STOP = re.compile(r".*(?:[里中，,。？?；;：:、（(]|的|表\d*|图表?\s*\d+)")
+
+
+def _subject(before: str) -> str:
+    """The few words right before a condition: what it tests."""
+    words = _SUBJECT_STOP.sub("", before).strip()
+    if not re.search(r"[\u4e00-\u9fff]", words):
+        return ""  # an English question's columns are matched through its glossary terms, as a whole
+    return re.sub(r"(?:在|是|为|均|都)$", "", words)[-12:]
+
+
 def condition_in(question: str) -> Condition | None:
     """The condition a question puts on the rows ("超过15%", "正增长", "低于2023A"), or None."""
     labels = _two_columns(question)
@@ -120,7 +139,8 @@ def condition_in(question: str) -> Condition | None:
         if YEAR_LABEL_RE.fullmatch(number or ""):
             continue  # "2025年以上": a year, not a threshold
         more = re.fullmatch(_MORE, word, re.I) is not None or word == "以上"
-        return Condition(">" if more else "<", threshold=Decimal(number))
+        op = (">" if more else "<") + ("=" if _INCLUSIVE.fullmatch(word) else "")
+        return Condition(op, threshold=Decimal(number), subject=_subject(question[:m.start()]))
     if _NEGATIVE.search(question):
         return Condition("<", threshold=Decimal(0))
     if _POSITIVE.search(question):

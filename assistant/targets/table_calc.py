@@ -237,10 +237,15 @@ def _rows_first(question: str, op: str | None) -> bool:
     return condition_in(question) is not None or (change_in(question) is not None and op != "sum")
 
 
+_AVERAGE_RE = re.compile(r"平均|\baverage\b|\bmean\b", re.I)
+
+
 def op_of(question: str) -> str | None:
     if asks_spread(question):
         return "spread"
     op = first_op(question)
+    if op is None and condition_in(question) and _AVERAGE_RE.search(question):
+        return "mean"  # "低于1000元/瓶的单品平均批价": the rows kept, then their average
     if op is None and ops_in(question, (Op.LIST,)) and condition_in(question):
         return "list"  # "超过15%的有哪几家": the rows that meet the condition
     return op.value if op else None
@@ -437,21 +442,56 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
             terms = [t for t in terms if condition.holds(t.value)]
             return _listed(op, table, measure, unit, terms, f"{measure} {condition}")
         return _extreme(op, table, measure, unit, terms)
-    # a condition on one column: the column the question's words name
-    years = year_labels(question)
-    cols = [j for j in range(1, len(header)) if not years or any(y.names(header[j]) for y in years)] or \
-        list(range(1, len(header)))
-    spread = _spread([header[j] for j in cols])
-    col = max(cols, key=lambda j: _match(header[j], asked, spread))
-    if _match(header[col], asked) == 0:
+    # a condition on one column: the column the condition's words name ("海外收入占比超过70%"), else the question's
+    col = _named_column(header, *_split_years(condition.subject)) if condition.subject else None
+    col = col if col is not None else _named_column(header, asked, year_labels(question))
+    if col is None:
         return None
-    unit_text = _unit_text(header[col], table.caption) or _cell_unit([r.cells[col] for r in rows if col < len(r.cells)])
+    unit_text = _column_unit(table, rows, col)
     terms = []
     for r in rows:
         got = _value(r.cells[col], unit_text) if col < len(r.cells) else None
         if got is not None and condition.holds(got[0]):
             terms.append(TableTerm(label=_label(r), value=got[0], as_written=got[1], row=r))
-    return _listed(op, table, header[col], unit_text, terms, f"{header[col]} {condition}")
+    kept = f"{header[col]} {condition}"
+    # the rows kept, then another column aggregated over them ("…的公司2023年海外收入合计多少")
+    other = _named_column(header, *_split_years(question.replace(condition.subject, " "))) \
+        if condition.subject and op in ("sum", "mean", "max", "min") else None
+    if other is not None and other != col and terms:
+        unit_other = _column_unit(table, rows, other)
+        picked = []
+        for t in terms:
+            got = _value(t.row.cells[other], unit_other) if other < len(t.row.cells) else None
+            if got is not None:
+                # each row with the figure that kept it: "9110（海外收入占比：78.9%）"
+                picked.append(TableTerm(label=t.label, value=got[0], as_written=f"{got[1]}（{header[col]}：{t.as_written}）",
+                                        row=t.row))
+        if len(picked) == len(terms):
+            return _listed(op, table, header[other], unit_other, picked, kept)
+    return _listed(op, table, header[col], unit_text, terms, kept)
+
+
+def _split_years(words: str) -> tuple[str, list]:
+    """Words without their years' digits (which match no measure), and the years, which choose the columns."""
+    years = year_labels(words)
+    for label in years:
+        words = words.replace(label.year, " ")
+    return words, years
+
+
+def _named_column(header: list[str], words: str, years: list) -> int | None:
+    """The column (after the label column) `words` name best, among those of `years` when there are any."""
+    cols = [j for j in range(1, len(header)) if not years or any(y.names(header[j]) for y in years)] or \
+        list(range(1, len(header)))
+    spread = _spread([header[j] for j in cols])
+    col = max(cols, key=lambda j: _match(header[j], words, spread))
+    return col if _match(header[col], words) > 0 else None
+
+
+def _column_unit(table: Table, rows: list[TableRow], col: int) -> str:
+    cells = [r.cells[col].strip() for r in rows if col < len(r.cells) and r.cells[col].strip()]
+    percent = bool(cells) and all(c.endswith("%") for c in cells)  # "25%": parse_values reads no unit in it
+    return _unit_text(table.header[col], table.caption) or _cell_unit(cells) or ("%" if percent else "")
 
 
 def _extreme(op: str | None, table: Table, measure: str, unit: str, terms: list[TableTerm]) -> TableTotal | None:
@@ -471,6 +511,9 @@ def _listed(op: str | None, table: Table, measure: str, unit: str, terms: list[T
         return None
     if op == "mean":
         return TableTotal(op="mean", value=mean_of([t.value for t in terms]), unit=unit, table=table, measure=measure,
+                          terms=terms, condition=condition)
+    if op == "sum":
+        return TableTotal(op="sum", value=sum(t.value for t in terms), unit=unit, table=table, measure=measure,
                           terms=terms, condition=condition)
     return TableTotal(op="count" if op == "count" else "list", value=Decimal(len(terms)), unit=unit, table=table,
                       measure=measure, terms=terms, condition=condition)

@@ -29,7 +29,10 @@ def test_no_change_where_none_is_asked(question):
 
 @pytest.mark.parametrize("question, expected", [
     ("隐含增速超过15%的有哪几家？", Condition(">", Decimal(15))),
-    ("市盈率在20倍以下的公司有几家？", Condition("<", Decimal(20))),
+    ("市盈率在20倍以下的公司有几家？", Condition("<=", Decimal(20))),
+    ("配储比例不低于15%的省份有哪些？", Condition(">=", Decimal(15))),
+    ("Which banks have a CET1 ratio of at least 10%?", Condition(">=", Decimal(10))),
+    ("PE不超过20倍的有几家？", Condition("<=", Decimal(20))),
     ("Which banks have a dividend yield above 5%?", Condition(">", Decimal(5))),
     ("一季度营收正增长的有哪几家？", Condition(">", Decimal(0))),
     ("净利润负增长的有哪些？", Condition("<", Decimal(0))),
@@ -45,3 +48,8 @@ def test_a_year_label_names_its_columns():
     e24 = YearLabel("2024", "E")
     assert e24.names("EPS（元）2024E") and e24.names("PE 2024E（倍）") and not e24.names("EPS 2023A")
     assert not e24.names("2024A") and YearLabel("2024", "").names("2024年营收目标")
+
+
+def test_an_inclusive_bound_keeps_the_row_at_the_bound():
+    assert Condition(">=", Decimal(15)).holds(Decimal(15)) and not Condition(">", Decimal(15)).holds(Decimal(15))
+    assert Condition("<=", Decimal(20)).holds(Decimal(20)) and not Condition("<", Decimal(20)).holds(Decimal(20))
