@@ -80,6 +80,23 @@ EN_ZH: dict[str, str] = {
     "provision coverage": "拨备覆盖率", "penetration": "渗透率", "shipments": "出货 出货量", "shipped": "出货",
     "cell": "电芯 电池", "cells": "电芯 电池", "ex-factory price": "出厂价", "yoy": "同比", "cagr": "复合增速",
     "order backlog": "在手订单", "backlog": "在手订单 未完成订单", "export": "出口", "exports": "出口",
+    # listed companies whose English names are brands, not pinyin (pinyin ones — Wuliangye, Hua Hong, Changshu
+    # Bank — are read from the reports' own words: bilingual.pinyin_groups). Large caps across sectors, as a
+    # securities master would give them; a name no report writes makes the question a near miss.
+    "catl": "宁德时代", "contemporary amperex": "宁德时代", "byd": "比亚迪", "kweichow moutai": "贵州茅台",
+    "moutai": "茅台", "luzhou laojiao": "泸州老窖", "shanxi fenjiu": "山西汾酒", "smic": "中芯国际",
+    "li auto": "理想汽车", "xpeng": "小鹏汽车", "nio": "蔚来", "xiaomi": "小米", "seres": "赛力斯",
+    "great wall motor": "长城汽车", "geely": "吉利汽车", "saic": "上汽集团", "tesla": "特斯拉",
+    "wuxi apptec": "药明康德", "wuxi biologics": "药明生物", "tigermed": "泰格医药", "pharmaron": "康龙化成",
+    "asymchem": "凯莱英", "mindray": "迈瑞医疗", "porton": "博腾股份", "joinn": "昭衍新药",
+    "icbc": "工商银行", "ccb": "建设银行", "china construction bank": "建设银行", "bank of china": "中国银行",
+    "agricultural bank of china": "农业银行", "china merchants bank": "招商银行", "ping an bank": "平安银行",
+    "bank of communications": "交通银行", "industrial bank": "兴业银行", "postal savings bank": "邮储银行",
+    "sungrow": "阳光电源", "longi": "隆基绿能", "jinkosolar": "晶科能源", "trina solar": "天合光能",
+    "ja solar": "晶澳科技", "eve energy": "亿纬锂能", "china mobile": "中国移动", "china unicom": "中国联通",
+    "china telecom": "中国电信", "inspur": "浪潮信息", "sugon": "中科曙光", "innolight": "中际旭创",
+    "luxshare": "立讯精密", "foxconn industrial internet": "工业富联", "hikvision": "海康威视", "naura": "北方华创",
+    "amec": "中微公司",
 }
 _PATTERN = re.compile(
     r"(?<![a-z])(" + "|".join(re.escape(k) for k in sorted(EN_ZH, key=len, reverse=True)) + r")(?:s|es)?(?![a-z])"
