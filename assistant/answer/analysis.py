@@ -225,10 +225,27 @@ def _counts_other_things(question: str) -> bool:
     return bool(things) and not any(_ROW_KIND.search(t) for t in things)
 
 
+# A document the question names that issued something ("…试点的通知是谁发的、什么时候发的", "《行动计划》何时发布")
+_DOCUMENT_ASKED = re.compile(r"(?:《(?P<title>[^》]{2,60})》|(?:通知|意见|方案|规划|计划|办法|政策|文件|指南|措施|公告|条例))"
+                             r"\s*(?:是|由|在)?\s*(?:谁|哪|什么时候|何时|哪天|几月)")
+
+
+def _asks_of_another_document(question: str, cards: Sequence[ReportCard]) -> bool:
+    """Who issued a policy document or when: an event the report tells of, not the report's own card. A title in
+    《》 that is a report's own (its card's title) still asks of the report."""
+    for m in _DOCUMENT_ASKED.finditer(question):
+        title = m.group("title")
+        if not title or not any(c.title and (title in c.title.value or c.title.value in title) for c in cards):
+            return True
+    return False
+
+
 def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     scope = _scope(question, cards)
     meta = [] if _STOCK_RATING.search(question) or rates_a_stock(question, cards) else \
         [f for f, p in _META if p.search(question)]
+    if _asks_of_another_document(question, cards):  # its issuer and date are the document's, not the report's
+        meta = [f for f in meta if f not in (MetaField.DATE, MetaField.BROKER)]
     if meta:
         intent = Intent.REPORT_META
     elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE,

@@ -108,9 +108,9 @@ def fmt(value: Decimal) -> str:
 
 
 def shown(value: Decimal, op: str = "") -> str:
-    """A result as the answer writes it: an average keeps the decimals it was rounded to (88.00, not 88); any
-    other is `fmt`'s."""
-    return format(value, "f") if op == "mean" else fmt(value)
+    """A result as the answer writes it: an average keeps the decimals it was rounded to (88.00, not 88), a sum
+    those of its finest term (42.7 + … + 15.9 = 247.0, as the table would print it); any other is `fmt`'s."""
+    return format(value, "f") if op in ("mean", "sum") else fmt(value)
 
 
 def mean_of(values: list[Decimal]) -> Decimal:

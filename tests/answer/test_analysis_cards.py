@@ -62,3 +62,13 @@ def test_which_report_is_newer_is_a_date_question_answered_from_the_cards():
     # a later target year is not a report's date
     assert MetaField.DATE not in analyse("Which report's target is later, 2025 or 2027?", []).meta
     assert MetaField.DATE not in analyse("哪个省的目标更晚？", []).meta
+
+
+def test_who_issued_a_policy_document_and_when_is_no_report_card_question():
+    from assistant.answer.analysis import Intent, MetaField
+
+    assert analyse("开展L3准入和上路通行试点的通知是谁发的、什么时候发的？", []).intent is Intent.LOOKUP
+    assert analyse("《算力基础设施高质量发展行动计划》是什么时候发布的？", []).intent is Intent.LOOKUP
+    own = ReportCard(report="h.md", title=CardField(value="新能源汽车2024年中期策略", start=0, end=13))
+    assert MetaField.DATE in analyse("《新能源汽车2024年中期策略》是什么时候发布的？", [own]).meta  # the report's own title
+    assert MetaField.DATE in analyse("这篇报告是什么时候发布的？", []).meta

@@ -223,3 +223,9 @@ def test_a_change_between_years_columns_that_carry_only_a_unit_is_of_the_caption
     r = table_total("图表4中2023年底到2025年底累计装机增量最大的是哪个省？", [wind])
     assert r.op == "max" and _labels(r)[0] == "乙省" and r.value == Decimal("15.0") and r.unit == "GW"
     assert table_total("图表4中2023年底到2025年底营收增量最大的是哪个省？", [wind]) is None  # not its measure
+
+
+def test_a_sum_keeps_the_decimals_of_its_finest_term():
+    t = table("表6：各省推广量", ["地区", "2023年推广量（万辆）"], [["广东", "98.6"], ["浙江", "72.4"]])
+    r = table_total("表6各省2023年推广量合计多少万辆？", [t])
+    assert r.shown == "171.0" and r.expression == "98.6 + 72.4 = 171.0 万辆"  # as the table prints it, not 171
