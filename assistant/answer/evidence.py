@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.core.glossary import measure_names, zh_term_groups, zh_terms
-from assistant.core.text import has_cjk, periods, question_lang
+from assistant.core.text import has_cjk, periods, question_lang, year_quarters
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import normalize, pos_tokens, term_groups, tokenize
 from assistant.ingest.units import UnitSpan, header_cells, unit_spans
@@ -161,10 +161,27 @@ _BASE_YEAR_RE = re.compile(r"(?:比|较|相比于?|相较于?|\bthan|\bversus|\b
 TITLE_RE = re.compile(r"《[^》]*》")
 
 def other_period(unit: Unit, asked: set[str]) -> bool:
-    """The unit names parts of the year and none of those asked: 一季度's revenue does not answer 二季度's."""
+    """The unit names parts of the year and none of those asked: 一季度's revenue does not answer 二季度's. One
+    month asked (2024年5月, July 2024) is answered by a unit that names it, or whose paragraph does: not by another
+    month's figure, a span's (1—7月) or one no month dates; asked anything else, a unit's single months (often an
+    event's date: "2024年3月，…印发") are left aside."""
     if not asked:
         return False
     named = periods(TITLE_RE.sub("", unit.match_text))
+    months = {p for p in asked if p.startswith("mon")}
+    if months and months == asked:
+        # a unit naming no part of the year is dated by its paragraph ("6月中旬…。第八代五粮液批价约930元/瓶")
+        named = named or periods(TITLE_RE.sub("", normalize(unit.chunk.text)))
+        return not (named & months)
+    named = {p for p in named if not p.startswith("mon")}
+    return bool(named) and not (named & asked)
+
+
+def other_quarter(unit: Unit, asked: set[str]) -> bool:
+    """The unit names quarters of given years and not the one asked: a row of 2023Q1…2024Q1 holds no 2024Q2."""
+    if not asked:
+        return False
+    named = year_quarters(TITLE_RE.sub("", unit.match_text))
     return bool(named) and not (named & asked)
 
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate,
-                                      mentions, must_terms, other_period, other_year, periods, question_terms,
+                                      mentions, must_terms, other_period, other_quarter, other_year, periods,
+                                      question_terms,
                                       units_of)
 from assistant.answer.score import Candidate, EvidenceModel
-from assistant.core.text import SENTENCE_RE, has_cjk, question_lang
+from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
 from assistant.core.glossary import measures_in
 from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
@@ -124,14 +125,14 @@ class OfflineAnswerer:
         brokers = {normalize(b) for b in self.labels.values()}
         named_own = [(normalize(name), o) for name, o in zip(unlisted, own)
                      if not common_word(o) and not any(o in b for b in brokers)]
-        figure_asked = asks_figure(question)
+        figure_asked, money_asked = asks_figure(question), asks_money(question)
         national = asks_national(question) and not regions_in(question)
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
         # sentence on its deliveries is no EPS forecast (two reports may each be asked their own measure)
         measures = set() if both_reports else set(asked)
-        asked_periods = periods(question)
+        asked_periods, asked_quarters = periods(question), year_quarters(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
@@ -143,8 +144,10 @@ class OfflineAnswerer:
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
                         and all(n in unit.match_text or o in unit.match_text for n, o in named_own) \
                         and (not figure_asked or holds_figure(unit.text)) \
+                        and (not money_asked or holds_money(f"{unit.text} {unit.chunk.context}")) \
                         and not (national and about_a_region(unit)) \
                         and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
+                        and not other_quarter(unit, asked_quarters) \
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
@@ -326,10 +329,30 @@ def asks_figure(question: str) -> bool:
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*(?:年|[AEＡＥ](?![a-zA-Z]))|(?=[、，,/\s）)—\-]|$))")
 
 
+# a code's digits are no figure: FAST-41, H100, IPv6, Fab9, 2024Q1's Q1 (a figure's unit follows it: 45EFlops);
+# nor are a date's month and day (9 月 12 日)
+# nor a list item's number ("1、美国白宫宣布…")
+_CODE = re.compile(r"[A-Za-z]+-?\d+|\d{1,2}\s*(?:月|日|号)|^\s*\d{1,2}\s*[、)）]")
+
+
+# An amount of money asked (预算, 资金, 金额, budget, funding): a unit stating a share or a count does not answer it
+_MONEY_ASKED = re.compile(r"预算|资金|金额|投资额|多少钱|拨款|补贴多少|\bbudget|\bfunding\b|how much money|"
+                          r"in (?:us )?dollars", re.I)
+_MONEY = re.compile(r"[万亿千百]?元|美元|欧元|港元|\$|\bdollars?\b|\b(?:rmb|usd|cny)\b", re.I)
+
+
+def asks_money(question: str) -> bool:
+    return asks_figure(question) and _MONEY_ASKED.search(question) is not None
+
+
+def holds_money(text: str) -> bool:
+    return _MONEY.search(text) is not None
+
+
 def holds_figure(text: str) -> bool:
-    """Whether a unit states a figure: digits beyond its years (规划完成率=2023年底累计装机/2025年规划目标 states
-    none), or one in words (三成, 两倍, 过半)."""
-    return _FIGURE.search(_YEARS.sub("", text)) is not None
+    """Whether a unit states a figure: digits beyond its years and codes (规划完成率=2023年底累计装机/2025年规划目标
+    states none; nor does "…向加速评估 FAST-41 涵盖的…机构拨款"), or one in words (三成, 两倍, 过半)."""
+    return _FIGURE.search(_CODE.sub("", _YEARS.sub("", text))) is not None
 
 
 # The whole country asked (全国, 国内, China's): a province's sentence or row is about a part of it

@@ -114,9 +114,37 @@ def _months(first: int, last: int) -> set[str]:
     return out
 
 
-def periods(text: str) -> set[str]:
-    """The parts of the year a text names: "2024年一季度" → {"q1"}, "2023H1" → {"h1"}, "1—5月" → {"to5"}."""
+# A quarter of a given year: "2024年一季度", "2024Q1", "1Q24", "Q1 2024", "first quarter of 2024" → 2024q1
+_NTH_Q = {"一": "1", "二": "2", "三": "3", "四": "4", "first": "1", "second": "2", "third": "3", "fourth": "4"}
+_YEAR_QUARTER_RE = re.compile(
+    r"(20\d\d)\s*年?\s*(?:第)?([一二三四1-4])\s*季度|(20\d\d)\s*Q([1-4])(?![0-9])|(?<![0-9A-Za-z])([1-4])Q(\d\d)(?!\d)"
+    r"|(?<![A-Za-z])Q([1-4])\s*(20\d\d)|\b(first|second|third|fourth)\s+quarter\s+(?:of\s+)?(20\d\d)", re.I)
+
+
+def year_quarters(text: str) -> set[str]:
+    """The quarters of given years a text names: "2023Q2、2024Q1" → {"2023q2", "2024q1"}."""
     out = set()
+    for m in _YEAR_QUARTER_RE.finditer(text):
+        g = m.groups()
+        year, q = (g[0], g[1]) if g[0] else (g[2], g[3]) if g[2] else ("20" + g[5], g[4]) if g[4] else \
+            (g[7], g[6]) if g[6] else (g[9], g[8])
+        out.add(f"{year}q{_NTH_Q.get(q.lower(), q)}")
+    return out
+
+
+# One month, neither a span nor an end: "2024年5月" → mon5, "July 2024" → mon7
+_ONE_MONTH_RE = re.compile(r"(?<![\d.])(\d{1,2})\s*月(?!\s*(?:末|底|下旬))")
+_EN_ONE_MONTH_RE = re.compile(rf"\b{_EN_MONTH}\s*(?:\d{{1,2}},?\s*)?(?=20\d\d)", re.I)
+
+
+def periods(text: str) -> set[str]:
+    """The parts of the year a text names: "2024年一季度" → {"q1"}, "2023H1" → {"h1"}, "1—5月" → {"to5"}, one
+    month "2024年5月" → {"mon5"} (what a month's figure is of; a date's month too, so readers compare only months
+    with months: `evidence.other_period`)."""
+    out = set()
+    rest = _EN_END_RE.sub(" ", _EN_SPAN_RE.sub(" ", _MONTH_END_RE.sub(" ", _MONTH_SPAN_RE.sub(" ", text))))
+    out |= {f"mon{int(m[1])}" for m in _ONE_MONTH_RE.finditer(rest) if 1 <= int(m[1]) <= 12}
+    out |= {f"mon{_MONTH_NAMES.index(m[1][:3].lower()) + 1}" for m in _EN_ONE_MONTH_RE.finditer(rest)}
     for m in _MONTH_SPAN_RE.finditer(text):
         first, last = int(m[1]), int(m[2])
         if 1 <= first < last <= 12:

@@ -126,3 +126,42 @@ def test_a_clause_naming_no_subject_before_its_figure_reads_the_clause_before_at
     elided = units["2025年约为1.50%。"]
     assert "净息差" in elided.match_text and "净息差" not in elided.own  # context, half credit
     assert "发电侧" not in units["2）电网侧独立储能由2024年的5GW增至8GW。"].match_text  # a list item's own subject
+
+
+def test_one_month_asked_is_answered_only_by_a_unit_that_names_it():
+    from assistant.answer.evidence import other_period
+    from assistant.core.text import periods
+
+    def unit(text: str):
+        return units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))[0]
+
+    asked = periods("储能系统中标均价2024年5月是多少？")
+    assert other_period(unit("储能系统中标均价由2023年1月的1.45元/Wh降至2024年4月的0.68元/Wh。"), asked)
+    assert other_period(unit("2024年1—5月储能系统中标均价0.70元/Wh。"), asked)  # a span is no one month
+    assert other_period(unit("同期EPC中标均价由1.82元/Wh降至1.05元/Wh。"), asked)  # names no month at all
+    assert not other_period(unit("2024年5月储能系统中标均价0.66元/Wh。"), asked)
+    # asked a quarter, a unit's event date (a single month) is left aside
+    assert not other_period(unit("2024年3月，国家发改委印发《行动方案》，一季度新增装机520万千瓦。"), periods("2024年一季度"))
+
+
+def test_a_quarter_of_a_year_asked_is_not_answered_by_a_row_of_other_quarters():
+    from assistant.answer.evidence import other_quarter
+    from assistant.core.models import ChunkKind
+    from assistant.core.text import year_quarters
+
+    row = "华虹公司\t103.5%\t97.8%\t92.5%"
+    unit = units_of(Chunk(id="t", report="q.txt", text=row, start=0, end=len(row), kind=ChunkKind.TABLE,
+                          context="公司\t2023Q1\t2023Q2\t2024Q1"))[0]
+    assert year_quarters("What was Hua Hong's capacity utilization in Q2 2024?") == {"2024q2"}
+    assert year_quarters("2024年一季度") == year_quarters("1Q24") == year_quarters("first quarter of 2024") == {"2024q1"}
+    assert other_quarter(unit, {"2024q2"}) and not other_quarter(unit, {"2024q1"}) and not other_quarter(unit, set())
+
+
+def test_a_sentence_naming_no_month_is_dated_by_its_paragraph():
+    from assistant.answer.evidence import other_period
+    from assistant.core.text import periods
+
+    text = "据我们6月中旬的渠道调研，飞天茅台批价约2420元/瓶。第八代五粮液批价约930元/瓶，同比下降3.1%。"
+    units = units_of(Chunk(id="p", report="h.txt", text=text, start=0, end=len(text)))
+    assert not other_period(units[1], periods("What was the wholesale price of Wuliangye in June 2024?"))
+    assert other_period(units[1], periods("五粮液2024年5月批价是多少？"))

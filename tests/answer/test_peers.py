@@ -245,6 +245,17 @@ def test_a_figure_asked_is_answered_by_a_unit_that_states_one():
     assert asks_figure("海外收入占比多少") and asks_figure("How much did prices fall?")
     assert not asks_figure("有多少家公司推迟扩产？")  # a count of names may be answered by naming them
     assert holds_figure("超过三成") and holds_figure("增长1.8倍") and not holds_figure("显著提升")
+    # a code's digits, a date's month and day, a list item's number: no figures
+    assert not holds_figure("向加速评估 FAST-41 涵盖的项目拨款") and not holds_figure("当地时间 9 月 12 日,白宫宣布成立工作组")
+    assert not holds_figure("1、美国白宫宣布将成立工作组") and holds_figure("规划45EFlops") and holds_figure("H100出货50万颗")
+
+
+def test_an_amount_of_money_asked_is_answered_by_a_unit_that_states_one():
+    from assistant.answer.offline import asks_money, holds_money
+
+    assert asks_money("合作团队有多少预算？") and asks_money("How much funding will the department provide?")
+    assert not asks_money("预算由谁审批？") and not asks_money("份额是多少？")
+    assert holds_money("拨款12亿美元") and holds_money("$5 billion") and not holds_money("份额分别为34%、33%")
 
 
 def test_the_whole_country_asked_is_not_answered_by_a_provinces_sentence_or_row():

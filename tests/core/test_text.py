@@ -50,6 +50,9 @@ def test_months_name_parts_of_the_year_as_spans_and_ends_in_both_languages():
     assert periods("5月下旬调研") == {"to5"} != periods("4月末库存")
     assert periods("7—9月") == {"m7-9", "q3"}
     # dates and spans across years are no part of a year
-    assert periods("2023年7月至2024年7月") == periods("2024年5月发布") == periods("March 5, 2024") == set()
+    assert not periods("2023年7月至2024年7月") & {"m7-7", "to7", "q3", "h2"}
+    # one month names itself (a figure's month, or a date's: readers compare months only with months)
+    assert periods("2024年5月发布") == {"mon5"} and periods("March 5, 2024") == {"mon3"}
+    assert periods("July 2024") == {"mon7"} and periods("2024年1—7月") == {"to7"}
     assert periods("end-market demand") == periods("end of marketing") == set()  # words, not months
     assert periods("as of the end of March") >= {"to3", "q1"} and periods("late May") == {"to5"}
