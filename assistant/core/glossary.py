@@ -154,12 +154,20 @@ def _name_re(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){re.escape(name.lower())}(?![a-z])" if name.isascii() else re.escape(name))
 
 
+# Words broker reports write for one another: an analyst's 国内 is the report's 中国, 营收 its 营业收入, 增速 its
+# 同比增长. Each joins the others' key-term group, as a measure's names do.
+SAME_WORDS: list[tuple[str, ...]] = [
+    ("国内", "中国", "我国"),
+    ("营收", "营业收入"),
+    ("增速", "增长率", "增幅", "同比增长"),
+]
 _OTHER_NAMES = {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower())
-                for names in MEASURES.values() for n in names}
+                for names in [*MEASURES.values(), *SAME_WORDS] for n in names}
 
 
 def measure_names(word: str) -> tuple[str, ...]:
-    """The other names of the measure a word names, normalised (市净率 → pb, p/b, price-to-book); () for others."""
+    """The other names of the measure a word names, normalised (市净率 → pb, p/b, price-to-book; 营收 → 营业收入);
+    () for others."""
     return _OTHER_NAMES.get(word, ())
 
 

@@ -19,7 +19,11 @@ def test_an_abbreviation_inside_a_word_is_not_the_measure():
 def test_a_measures_other_names_join_its_term_group():
     from assistant.answer.evidence import question_terms
     from assistant.core.glossary import measure_names
-    assert set(measure_names("市净率")) >= {"pb", "p/b"} and measure_names("营收") == ()
+    assert set(measure_names("市净率")) >= {"pb", "p/b"} and measure_names("营收") == ("营业收入",)
+    assert measure_names("国内") == ("中国", "我国") and measure_names("景气度") == ()
+    # an analyst's 国内 and 增速 find the report's 中国 and 同比增长
+    groups = question_terms("去年国内CXO市场规模多大？增速多少？")
+    assert any("国内" in g and "中国" in g for g in groups) and any("增速" in g and "同比增长" in g for g in groups)
     groups = question_terms("银行板块现在的市净率大概几倍？")
     assert any("市净率" in g and "pb" in g for g in groups)
     assert not any(w in g for g in groups for w in ("现在", "几倍"))  # "now" and "how many times" ask, not name
