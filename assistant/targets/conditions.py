@@ -13,9 +13,10 @@ from decimal import Decimal
 YEAR_LABEL_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年)?\s*([AEＡＥ]|预测|实际)?(?![\dA-Za-z])")
 _GROWTH = re.compile(r"增速|增幅|增长率|涨幅|降幅|同比|变动率|变化率|\bgrowth\b|\bgrew\b|\bgrowth rate\b|%\s*change", re.I)
 # not 新增: 新增装机 is a measure
-_DIFF = re.compile(r"增量|增加|增长了多少|减少|变化|变动|相差|差额|\bincrease\b|\bchange\b|\bdifference\b", re.I)
-# "A相对B", "A较B", "A比B", "from B to A": which year is the base
-_BASE_AFTER = re.compile(r"相对于?|相比于?|较|比|对比|\bover\b|\bversus\b|\bvs\.?", re.I)
+_DIFF = re.compile(r"增量|增加|增长了多少|减少|变化|变动|相差|差额|减去|减(?=\s*(?:19|20)\d{2})|"
+                   r"\bincrease\b|\bchange\b|\bdifference\b|\bminus\b", re.I)
+# "A相对B", "A较B", "A比B", "A减B", "from B to A": which year is the base
+_BASE_AFTER = re.compile(r"相对于?|相比于?|较|比|对比|减去?|\bover\b|\bversus\b|\bvs\.?|\bminus\b", re.I)
 
 _MORE = r"超过|高于|大于|多于|不低于|不少于|不小于|达到|以上|\babove\b|\bover\b|\bmore than\b|\bexceed(?:s|ing)?\b|\bat least\b"
 _LESS = r"低于|小于|少于|不足|不到|不超过|不高于|不多于|不大于|以下|\bbelow\b|\bunder\b|\bless than\b|\bat most\b"

@@ -19,7 +19,7 @@ from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods
 from assistant.targets.conditions import YEAR_LABEL_RE, change_in, condition_in, year_labels
-from assistant.targets.regions import ancestors, normalise_region
+from assistant.targets.regions import ancestors, normalise_region, regions_in
 from assistant.targets.units import fmt, mean_of, parse_bare, shown, parse_values, shift, unit_named
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
@@ -226,6 +226,29 @@ def first_op(question: str, among: tuple[Op, ...] = ARITHMETIC) -> Op | None:
     return ops[0]
 
 
+# "表里一共列了几个省市", "how many companies does the table list": the table's rows counted, whatever their figures
+_LISTED = re.compile(r"列了|列出了?|列举了|收录了?|涵盖了?|\blists?\b|\blisted\b", re.I)
+
+
+def counts_listed_rows(question: str) -> bool:
+    return first_op(question) is Op.COUNT and _LISTED.search(question) is not None
+
+
+def _listed_rows(table: Table, rows: list[TableRow]) -> TableTotal | None:
+    """The distinct names down a table's first column (a row with its first cell empty continues the one above;
+    a total row is no name), counted, each cited by its first row."""
+    terms, seen = [], set()
+    for r in rows:
+        label = _label(r)
+        if label and label not in seen and not TOTAL_ROW_RE.match(label):
+            seen.add(label)
+            terms.append(TableTerm(label=label, value=Decimal(1), as_written=r.cells[0].strip(), row=r))
+    if not terms:
+        return None
+    return TableTotal(op="count", value=Decimal(len(terms)), unit="", table=table, measure=table.header[0],
+                      terms=terms)
+
+
 def asks_of_rows(question: str) -> bool:
     """The question computes or tests something of each row first: a change between two years' columns, or a
     condition ("超过15%的", "正增长的"). The targets tool does neither; this calculator does (`_row_query`)."""
@@ -233,8 +256,10 @@ def asks_of_rows(question: str) -> bool:
 
 
 def _rows_first(question: str, op: str | None) -> bool:
-    # a sum of changes is a column's sum ("2025E较2023A增量合计"), not a change per row
-    return condition_in(question) is not None or (change_in(question) is not None and op != "sum")
+    # a sum of changes is a column's sum ("2025E较2023A增量合计"), not a change per row; the rows a table lists,
+    # counted, are the table's (the targets tool counts target rows, which may be fewer)
+    return condition_in(question) is not None or (change_in(question) is not None and op != "sum") \
+        or (op == "count" and counts_listed_rows(question))
 
 
 _AVERAGE_RE = re.compile(r"平均|\baverage\b|\bmean\b", re.I)
@@ -264,11 +289,30 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
         rank = {t.id: i for i, t in enumerate(retrieved or [])}
         fit = {t.id: _fit(t, question) for t in named}
         named = sorted((t for t in named if fit[t.id] > 0), key=lambda t: (-fit[t.id], rank.get(t.id, len(rank))))[:2]
-    for table in named or (retrieved or [])[:1]:
+    for table in named or _by_row_kind(question, (retrieved or [])[:3])[:1]:
         result = _table_total(question, op, table)
         if result is not None:
             return result
     return None
+
+
+_ASKS_REGIONS = re.compile(r"哪个省|哪些省|哪几个省|省份|各省|哪个地区|哪些地区|哪个城市|\bwhich (?:province|region|city)|"
+                           r"\bprovinces\b|\bregions\b", re.I)
+
+
+def _by_row_kind(question: str, tables: list[Table]) -> list[Table]:
+    """The retrieved tables, best first — but asked of provinces or regions ("哪个省…最多"), a table whose rows are
+    regions comes before one whose rows are measures or years (the national series beside the provincial table)."""
+    if not _ASKS_REGIONS.search(question):
+        return tables
+    regional = [t for t in tables if _rows_are_regions(t)]
+    return regional + [t for t in tables if t not in regional] if regional else tables
+
+
+def _rows_are_regions(table: Table) -> bool:
+    labels = [r.cells[0] for r in table.rows if r.cells and r.cells[0].strip()]
+    return bool(labels) and sum(bool(regions_in(x)) and len(x.strip()) <= len(regions_in(x)[0]) + 3 for x in labels) \
+        >= 0.6 * len(labels)
 
 
 def _fit(table: Table, question: str) -> float:
@@ -298,6 +342,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     change = change_in(question)
     # a column that is the change already ("2025E较2023A增量") is aggregated as it stands
     own_column = change is not None and any(change.new.names(h) and change.base.names(h) for h in header)
+    if op == "count" and counts_listed_rows(question):
+        return _listed_rows(table, rows)
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op):
         return _row_query(question, op, table, rows)
     terms: list[TableTerm] = []

@@ -12,6 +12,7 @@ from assistant.targets.conditions import Condition, YearLabel, change_in, condit
     ("2023年到2024年营收增速最高的是哪家？", "growth", "2024", "2023"),  # the later year is the new one
     ("哪家银行2025年目标较2024年增加最多？", "diff", "2025", "2024"),
     ("Which insurer's 2024E premiums grew fastest over 2023A?", "growth", "2024E", "2023A"),
+    ("哪个省新增光伏装机（2024E减2023A）最多？", "diff", "2024E", "2023A"),  # "A减B": B is the base
 ])
 def test_a_change_between_two_years_columns(question, kind, new, base):
     c = change_in(question)

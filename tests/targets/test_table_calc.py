@@ -229,3 +229,26 @@ def test_a_sum_keeps_the_decimals_of_its_finest_term():
     t = table("表6：各省推广量", ["地区", "2023年推广量（万辆）"], [["广东", "98.6"], ["浙江", "72.4"]])
     r = table_total("表6各省2023年推广量合计多少万辆？", [t])
     assert r.shown == "171.0" and r.expression == "98.6 + 72.4 = 171.0 万辆"  # as the table prints it, not 171
+
+
+def test_asked_of_provinces_a_table_of_provinces_comes_before_a_national_series():
+    national = table("图表1：全国光伏装机", ["指标", "2023A", "2024E"], [["新增装机（GW）", "213", "240"]])
+    provinces = table("图表2：重点省份光伏累计装机", ["地区", "2023A（GW）", "2024E（GW）"],
+                      [["山东", "56.9", "68.0"], ["新疆", "23.5", "36.0"], ["河北", "54.2", "62.0"]])
+    q = "哪个省2024年光伏装机（2024E减2023A）增加最多？"
+    r = table_total(q, [national, provinces], [national, provinces])
+    assert r.table is provinces and r.value == Decimal("12.5") and r.terms[0].label == "新疆"
+    # asked of nothing regional, the retrieval's first table stays first
+    from assistant.targets.table_calc import _by_row_kind
+    assert _by_row_kind("2024E较2023A新增装机增加最多的是？", [national, provinces]) == [national, provinces]
+
+
+def test_the_rows_a_table_lists_are_counted_whatever_their_figures():
+    """"表里一共列了几个省市": a continued row (empty first cell) and a total row are no more names."""
+    t = table("图表7：部分省市算力政策", ["省市", "时间", "政策"],
+              [["贵州", "2023.3", "《规划》"], ["四川", "2023.1", "《措施》"], ["", "2022.11", "《意见》"],
+               ["北京", "2023.8", "《若干措施》"], ["合计", "", ""]])
+    r = table_total("图表7里一共列了几个省市？", [t])
+    assert r.op == "count" and r.value == 3 and [x.label for x in r.terms] == ["贵州", "四川", "北京"]
+    from assistant.targets.table_calc import counts_listed_rows
+    assert counts_listed_rows("How many companies does table 5 list?") and not counts_listed_rows("图表7里有几个省超过10EFlops？")
