@@ -14,6 +14,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
                                       units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
+from assistant.core.asks import EACH_RE
 from assistant.core.glossary import measures_in
 from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
@@ -349,18 +350,26 @@ def holds_money(text: str) -> bool:
     return _MONEY.search(text) is not None
 
 
+# "25/26 年", "25年": years written short
+_SHORT_YEARS = re.compile(r"(?<![\d.])\d{2}(?:\s*[/、\-—]\s*\d{2})*\s*年")
+
+
 def holds_figure(text: str) -> bool:
     """Whether a unit states a figure: digits beyond its years and codes (规划完成率=2023年底累计装机/2025年规划目标
     states none; nor does "…向加速评估 FAST-41 涵盖的…机构拨款"), or one in words (三成, 两倍, 过半)."""
-    return _FIGURE.search(_CODE.sub("", _YEARS.sub("", text))) is not None
+    return _FIGURE.search(_CODE.sub("", _SHORT_YEARS.sub("", _YEARS.sub("", text)))) is not None
 
 
 # The whole country asked (全国, 国内, China's): a province's sentence or row is about a part of it
 _NATIONAL_RE = re.compile(r"全国|国内|我国|\bnational(?:ly)?\b|\bnationwide\b|\bChina's\b|\bin China\b", re.I)
+# …and so are the localities taken together, one figure asked of them ("地方智算建设规模是多少", "local AI computing
+# capacity"), not "各地方…分别" (each its own)
+_LOCAL_WHOLE_RE = re.compile(r"(?<!各)地方(?!政府)|\blocal(?:ities)?\b", re.I)
 
 
 def asks_national(question: str) -> bool:
-    return _NATIONAL_RE.search(question) is not None
+    return _NATIONAL_RE.search(question) is not None or (
+        _LOCAL_WHOLE_RE.search(question) is not None and asks_figure(question) and not EACH_RE.search(question))
 
 
 def about_a_region(unit: Unit) -> bool:

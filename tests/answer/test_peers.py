@@ -248,6 +248,13 @@ def test_a_figure_asked_is_answered_by_a_unit_that_states_one():
     # a code's digits, a date's month and day, a list item's number: no figures
     assert not holds_figure("向加速评估 FAST-41 涵盖的项目拨款") and not holds_figure("当地时间 9 月 12 日,白宫宣布成立工作组")
     assert not holds_figure("1、美国白宫宣布将成立工作组") and holds_figure("规划45EFlops") and holds_figure("H100出货50万颗")
+    assert not holds_figure("地方智算 25/26 年景气度有望进一步提升")  # years written short
+
+
+def test_the_localities_taken_together_are_asked_as_a_whole():
+    from assistant.answer.offline import asks_national
+    assert asks_national("天风测算地方智算2026年建设规模是多少？")
+    assert not asks_national("各地方的智算规划分别是多少？") and not asks_national("地方政府专项债有哪些？")
 
 
 def test_an_amount_of_money_asked_is_answered_by_a_unit_that_states_one():
