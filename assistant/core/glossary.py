@@ -160,6 +160,11 @@ SAME_WORDS: list[tuple[str, ...]] = [
     ("国内", "中国", "我国"),
     ("营收", "营业收入"),
     ("增速", "增长率", "增幅", "同比增长"),
+    ("比例", "占比", "比重"),
+    # the market's short names: banks, materials, equipment, products
+    ("工行", "工商银行"), ("建行", "建设银行"), ("农行", "农业银行"), ("中行", "中国银行"), ("招行", "招商银行"),
+    ("交行", "交通银行"), ("邮储", "邮储银行"), ("硅料", "多晶硅"), ("光刻机", "光刻设备"), ("装备", "设备"),
+    ("普五", "第八代五粮液", "普通五粮液"),
 ]
 _OTHER_NAMES = {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower())
                 for names in [*MEASURES.values(), *SAME_WORDS] for n in names}
