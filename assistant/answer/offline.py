@@ -319,8 +319,13 @@ def proper_names(question: str) -> list[str]:
 
 # A question asking for a figure (多少, 几成, 占比, how much…) and not a list or a count of names (多少家 can be
 # answered by naming them)
-_FIGURE_ASKED = re.compile(r"多少(?![家个只项种])|几成|几倍|占比|比例|how much|what share|what percentage", re.I)
-_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿半]成|[一二两三四五六七八九十]倍|翻番|过半")
+_FIGURE_ASKED = re.compile(r"多少(?![家个只项种])|几成|几倍|占比|比例|how much|what share|what percentage|"
+                           r"\bhow many\b(?!\s+(?:of\s+)?(?:\w+\s+)?(?:companies|banks|firms|provinces|regions|cities|"
+                           r"brokers|stocks|players|makers|automakers|policies|documents)\b)|"
+                           r"\bwhat (?:is|was|are|were) the\b[^?]{0,50}?\b(?:rate|ratio|share|percentage|total|size|"
+                           r"amount|price|margin|target|capacity)\b|\bcombined\b", re.I)
+_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千万亿半]成|[一二两三四五六七八九十]倍|翻番|过半|"
+                     r"[一二两三四五六七八九十百千]+(?:大|个|家|项|条|座|类|只)")  # 八大枢纽节点, 十个集群: counts
 
 
 def asks_figure(question: str) -> bool:
@@ -367,9 +372,16 @@ _NATIONAL_RE = re.compile(r"全国|国内|我国|\bnational(?:ly)?\b|\bnationwid
 _LOCAL_WHOLE_RE = re.compile(r"(?<!各)地方(?!政府)|\blocal(?:ities)?\b", re.I)
 
 
+# …and a counted set of regions taken together ("十个重点省份…整体完成率", "the ten provinces' combined target")
+_REGION_SET_RE = re.compile(r"[两三四五六七八九十\d]+\s*个?\s*(?:重点)?(?:省份|省市|省区|省|地区|城市)(?!中|里|之中)|"
+                            r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:key\s+|major\s+)?"
+                            r"(?:provinces|regions|cities)\b", re.I)
+
+
 def asks_national(question: str) -> bool:
     return _NATIONAL_RE.search(question) is not None or (
-        _LOCAL_WHOLE_RE.search(question) is not None and asks_figure(question) and not EACH_RE.search(question))
+        (_LOCAL_WHOLE_RE.search(question) is not None or _REGION_SET_RE.search(question) is not None)
+        and asks_figure(question) and not EACH_RE.search(question))
 
 
 def about_a_region(unit: Unit) -> bool:

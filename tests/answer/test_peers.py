@@ -255,6 +255,18 @@ def test_the_localities_taken_together_are_asked_as_a_whole():
     from assistant.answer.offline import asks_national
     assert asks_national("天风测算地方智算2026年建设规模是多少？")
     assert not asks_national("各地方的智算规划分别是多少？") and not asks_national("地方政府专项债有哪些？")
+    # a counted set of regions, one figure of them all
+    assert asks_national("澜沧十个重点省份2023年底整体完成率是多少？")
+    assert asks_national("What was the overall completion rate of the ten key provinces at end-2023?")
+    assert not asks_national("十个重点省份中哪个省完成率最高？") and not asks_national("五省的目标分别是多少？")
+
+
+def test_english_questions_asking_a_figure():
+    from assistant.answer.offline import asks_figure, holds_figure
+    assert asks_figure("How many EFlops does Beijing plan?") and asks_figure("What is the combined 2025 target?")
+    assert asks_figure("What was the NPL ratio of listed banks?")
+    assert not asks_figure("How many companies did Heming survey?") and not asks_figure("Which province leads?")
+    assert holds_figure("中国正式启动建设八大国家算力枢纽节点") and holds_figure("规划建设了十个国家数据中心集群")
 
 
 def test_an_amount_of_money_asked_is_answered_by_a_unit_that_states_one():
