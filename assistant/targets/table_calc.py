@@ -152,6 +152,10 @@ def _years_asked(question: str) -> tuple[int, int] | None:
 def _unit_text(header: str, caption: str) -> str:
     for text in (header, caption):
         for m in _BRACKET_RE.finditer(text):
+            # "（归母净利润单位：百万元）" is the unit of that measure's columns only, not of PE beside them
+            named = re.match(r"^(.*?)单位\s*[:：]", m[1])
+            if text is caption and named and named[1].strip() and named[1].strip() not in header:
+                continue
             inner = re.sub(r"^.*单位\s*[:：]\s*", "", m[1].split("，")[0].split(",")[0].strip())
             if unit_named(inner) or re.search(r"[元瓦片吨台个家座辆%]|GW|MW|美元|万|亿|千升", inner):
                 return inner

@@ -97,7 +97,7 @@ UNANSWERABLE = [
     Q("un-tibet-en", "What is Tibet's intelligent computing target?"),
     Q("un-zhejiang-en", "What is Zhejiang's intelligent computing target?"),
     # a company's revenue or spending
-    Q("un-huawei", "华为2023年的营收是多少？", known=NEAR_MISS),
+    Q("un-huawei", "华为2023年的营收是多少？"),
     Q("un-tencent", "腾讯的资本开支是多少？"),
     Q("un-cambricon-en", "What was Cambricon's revenue in 2023?"),
     Q("un-cambricon", "寒武纪的营收是多少？", known=NEAR_MISS),

@@ -252,3 +252,11 @@ def test_the_rows_a_table_lists_are_counted_whatever_their_figures():
     assert r.op == "count" and r.value == 3 and [x.label for x in r.terms] == ["贵州", "四川", "北京"]
     from assistant.targets.table_calc import counts_listed_rows
     assert counts_listed_rows("How many companies does table 5 list?") and not counts_listed_rows("图表7里有几个省超过10EFlops？")
+
+
+def test_a_captions_unit_for_one_measure_is_not_another_columns():
+    t = table("表4 重点公司盈利预测与估值（归母净利润单位：百万元）", ["公司", "归母净利润2024E", "PE 2024E"],
+              [["甲", "1720", "43.3"], ["乙", "2050", "14.5"]])
+    pe = table_total("表4里2024E PE最高的是哪家？", [t])
+    assert pe.value == Decimal("43.3") and pe.unit != "百万元"
+    assert table_total("表4里归母净利润2024E合计多少？", [t]).unit == "百万元"

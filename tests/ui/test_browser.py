@@ -123,8 +123,8 @@ def test_targets_tab_table_chart_totals_csv(page, shots):
 
 
 def test_upload_report_then_find_it_by_asking(page, shots, tmp_path, ui_assistant):
-    code = uuid.uuid4().hex[:6].upper()
-    name = f"ui_test_{code.lower()}.txt"
+    code = str(100000 + int(uuid.uuid4().hex[:8], 16) % 900000)  # a figure only this report states
+    name = f"ui_test_{code}.txt"
     fact = (f"蓝鲸湾港口测试报告\n\n据本报告测算，蓝鲸湾港口2026年集装箱吞吐量目标为 {code} 万标准箱，"
             "由蓝鲸湾港务集团负责实施。\n\n风险提示：本报告为界面测试自动生成，数据纯属虚构。\n")
     path = tmp_path / name
