@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from assistant.answer.align import MARKER_RE, align, as_written, figures
 from assistant.answer.evidence import Unit
-from assistant.answer.offline import render_unit
+from assistant.answer.offline import quote_lines
 from assistant.answer.prompt import build_messages, passage_text
 from assistant.core.models import Citation, LLMFallback, ReportCard
 from assistant.core.text import has_cjk, question_lang
@@ -185,14 +185,10 @@ def llm_answer(chat_model, question: str, passages: Sequence[Unit], cards: Seque
 
 
 def _quoted(question: str, cited: Sequence[Unit], cards: Sequence[ReportCard]) -> str:
-    """The cited passages under the model's sentences, one per line as the offline answer quotes them (a table
-    row as "header：cell" pairs), each with its [n] and, when they come from several reports, the broker."""
+    """The cited passages under the model's sentences, quoted as the offline answer quotes them."""
     zh = question_lang(question) == "zh"
     brokers = {c.report: c.broker.value for c in cards if c.broker}
-    several = len({u.chunk.report for u in cited}) > 1
-    lines = [f"{brokers.get(u.chunk.report, u.chunk.report) + ('：' if zh else ': ') if several else ''}"
-             f"{render_unit(u, [])} [{n}]" for n, u in enumerate(cited, start=1)]
-    return "\n".join([SOURCES_ZH if zh else SOURCES_EN, *lines])
+    return "\n".join([SOURCES_ZH if zh else SOURCES_EN, *quote_lines(list(cited), brokers, zh)])
 
 
 def model_text(answer: str) -> str:

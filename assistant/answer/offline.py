@@ -10,8 +10,7 @@ from collections.abc import Callable
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
-                                      question_terms,
-                                      units_of)
+                                      question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
 from assistant.core.asks import EACH_RE
@@ -54,6 +53,14 @@ def _shorten(cell: str, terms: list[tuple[str, ...]]) -> str:
     if not keep:
         return cell[:MAX_CELL] + "…"
     return "…".join(sentences[i].strip() for i in sorted(keep)) + ("…" if max(keep) < len(sentences) - 1 else "")
+
+
+def quote_lines(units: list[Unit], labels: dict[str, str], zh: bool, terms: list[tuple[str, ...]] = ()) -> list[str]:
+    """The quoted evidence of an answer, one unit a line with its [n]; from several reports, each line says whose
+    it is (`labels`: report id → broker, from the report cards)."""
+    several = len({u.chunk.report for u in units}) > 1
+    return [f"{(labels.get(u.chunk.report) or u.chunk.report) + ('：' if zh else ': ') if several else ''}"
+            f"{render_unit(u, list(terms))} [{n}]" for n, u in enumerate(units, start=1)]
 
 
 def render_unit(unit: Unit, terms: list[tuple[str, ...]]) -> str:
@@ -273,12 +280,7 @@ class OfflineAnswerer:
             note = (f"报告未给出：{'、'.join(missing)}" if zh else f"Not given in the report: {', '.join(missing)}") \
                 if missing else ""
             return abstention(question, hits, note)
-        terms = self.coverage.terms(question)
-        # evidence from several reports: each line says whose it is (the broker from the report card)
-        several = len({u.chunk.report for u, _ in chosen}) > 1
-        tag = (lambda u: f"{self.labels.get(u.chunk.report) or u.chunk.report}{'：' if zh else ': '}") if several \
-            else (lambda u: "")
-        lines = [f"{tag(u)}{render_unit(u, terms)} [{n}]" for n, (u, _) in enumerate(chosen, start=1)]
+        lines = quote_lines([u for u, _ in chosen], self.labels, zh, self.coverage.terms(question))
         lead = LEAD_ZH if zh else LEAD_EN
         return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
                       citations=[citation_for(u) for u, _ in chosen])
@@ -335,9 +337,8 @@ def asks_figure(question: str) -> bool:
 _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*(?:年|[AEＡＥ](?![a-zA-Z]))|(?=[、，,/\s）)—\-]|$))")
 
 
-# a code's digits are no figure: FAST-41, H100, IPv6, Fab9, 2024Q1's Q1 (a figure's unit follows it: 45EFlops);
-# nor are a date's month and day (9 月 12 日)
-# nor a list item's number ("1、美国白宫宣布…")
+# No figures: a code's digits (FAST-41, H100, IPv6, Fab9, 2024Q1's Q1; a figure's unit follows it: 45EFlops), a
+# date's month and day (9 月 12 日), a list item's number ("1、美国白宫宣布…")
 _CODE = re.compile(r"[A-Za-z]+-?\d+|\d{1,2}\s*(?:月|日|号)|^\s*\d{1,2}\s*[、)）]")
 
 

@@ -314,9 +314,10 @@ def _by_row_kind(question: str, tables: list[Table]) -> list[Table]:
 
 
 def _rows_are_regions(table: Table) -> bool:
-    labels = [r.cells[0] for r in table.rows if r.cells and r.cells[0].strip()]
-    return bool(labels) and sum(bool(regions_in(x)) and len(x.strip()) <= len(regions_in(x)[0]) + 3 for x in labels) \
-        >= 0.6 * len(labels)
+    """Most row labels are a region's name, give or take a suffix (山东, 广东省, 内蒙古自治区)."""
+    labels = [r.cells[0].strip() for r in table.rows if r.cells and r.cells[0].strip()]
+    regional = sum(bool(found := regions_in(x)) and len(x) <= len(found[0]) + 3 for x in labels)
+    return bool(labels) and regional >= 0.6 * len(labels)
 
 
 def _fit(table: Table, question: str) -> float:
