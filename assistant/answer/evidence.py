@@ -16,7 +16,7 @@ from assistant.core.text import has_cjk, periods, question_lang, year_quarters
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import normalize, pos_tokens, term_groups, tokenize
 from assistant.ingest.units import UnitSpan, header_cells, unit_spans
-from assistant.targets.regions import regions_in
+from assistant.targets.regions import foreign_places, regions_in
 
 # Words that make a question a question but are not evidence.
 QUESTION_WORDS = set(
@@ -144,15 +144,16 @@ DATE_RE = re.compile(
 
 
 def must_terms(question: str) -> list[str]:
-    """Entities an answer must contain: regions and years the question names (a year inside a full date is
-    only when something happened, not what is asked about)."""
+    """Entities an answer must contain: regions, places abroad (日本, 欧盟: a figure for 中国大陆 or 全球 is none for
+    them) and years the question names (a year inside a full date is only when something happened, not what is
+    asked about)."""
     dated = {y for m in DATE_RE.finditer(question) for y in m.groups() if y}
     years = [y for y in YEAR_RE.findall(question) if y not in dated]
     # "2023年产量多少？比2022年少了多少？": the year compared against is what 同比 states, not a year to name
     bases = {m[1] for m in _BASE_YEAR_RE.finditer(question)}
     if any(y not in bases for y in years):
         years = [y for y in years if y not in bases]
-    return [normalize(r) for r in regions_in(question)] + years
+    return [normalize(r) for r in regions_in(question) + foreign_places(question)] + years
 
 
 _BASE_YEAR_RE = re.compile(r"(?:比|较|相比于?|相较于?|\bthan|\bversus|\bvs\.?)\s*(20\d{2})", re.I)

@@ -31,6 +31,12 @@ EN_ZH: dict[str, str] = {
     "helinger": "和林格尔", "zhongwei": "中卫",
     "china": "中国 国内", "united states": "美国", "us": "美国", "u.s.": "美国", "america": "美国",
     "american": "美国", "white house": "白宫", "national": "全国",
+    # places abroad a question may name: a report silent on them does not answer for them (regions.foreign_places)
+    "japan": "日本", "japanese": "日本", "south korea": "韩国", "korea": "韩国", "korean": "韩国",
+    "european union": "欧盟", "eu": "欧盟", "europe": "欧洲", "european": "欧洲", "germany": "德国",
+    "german": "德国", "india": "印度", "indian": "印度", "hungary": "匈牙利", "thailand": "泰国", "vietnam": "越南",
+    "brazil": "巴西", "mexico": "墨西哥", "russia": "俄罗斯", "france": "法国", "united kingdom": "英国",
+    "uk": "英国", "singapore": "新加坡", "indonesia": "印度尼西亚", "australia": "澳大利亚",
     # compute
     "intelligent computing": "智算 智能算力", "ai computing": "智算 智能算力", "smart computing": "智算",
     "computing power": "算力", "compute": "算力", "computing": "算力", "supercomputing": "超算",

@@ -156,3 +156,46 @@ def english_region(name: str) -> str | None:
     if key in ("national", "nationwide"):
         return NATIONAL
     return _english_place(EN_ZH[key]) if key in EN_ZH else None
+
+
+# The EU is no country in jionlp's world dictionary, yet reports compare markets with it as with one
+_BLOCS = {"欧盟": "欧盟"}
+
+
+@lru_cache(maxsize=1)
+def _foreign_names() -> dict[str, str]:
+    """Countries abroad and continents (jionlp's world dictionary): short and full name → short name."""
+    names: dict[str, str] = dict(_BLOCS)
+    for continent, countries in _jio().world_location_loader().items():
+        names[continent] = continent
+        for country, info in countries.items():
+            if country == "中国":
+                continue
+            names[country] = country
+            if info.get("full_name"):
+                names[info["full_name"]] = country
+    return names
+
+
+@lru_cache(maxsize=1)
+def _foreign_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(sorted((re.escape(n) for n in _foreign_names() if len(n) >= 2), key=len, reverse=True)))
+
+
+def foreign_places(text: str) -> list[str]:
+    """Countries abroad, blocs and continents `text` names (日本, 欧盟, 美国; "Japan" through the glossary), short
+    names in order, without repeats. A name counts as a word of its own (jieba's cut): 蒙古 of 内蒙古 is none."""
+    from assistant.core.tokenize import _tokenizer
+
+    found: list[tuple[int, str]] = []
+    for m in _foreign_pattern().finditer(text):
+        left = max(0, m.start() - 8)
+        pos, words = left, []
+        for word in _tokenizer().lcut(text[left:m.end() + 8]):
+            words.append((pos, word))
+            pos += len(word)
+        if any(p == m.start() and w.startswith(m[0]) for p, w in words) \
+                and not any(s <= m.start() < e for s, e, _ in region_mentions(text)):
+            found.append((m.start(), _foreign_names()[m[0]]))
+    found += [(s, zh.split()[0]) for s, e, zh in en_spans(text) if zh.split()[0] in _foreign_names()]
+    return list(dict.fromkeys(name for _, name in sorted(found)))

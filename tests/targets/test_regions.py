@@ -1,0 +1,23 @@
+"""The one region source: provinces and cities (jionlp's divisions) and places abroad (jionlp's world dictionary)."""
+
+from assistant.answer.evidence import must_terms
+from assistant.targets.regions import foreign_places, regions_in
+
+
+def test_places_abroad_are_read_by_country_bloc_and_english_name():
+    assert foreign_places("2023年日本半导体设备销售额是多少？") == ["日本"]
+    assert foreign_places("2022年欧盟在全球算力规模中的份额") == ["欧盟"]
+    assert foreign_places("印度尼西亚和印度的工厂") == ["印度尼西亚", "印度"]  # the longer name first, each once
+    assert foreign_places("What share came from Japanese customers?") == ["日本"]
+
+
+def test_a_place_abroad_is_a_word_of_its_own_not_part_of_a_region_or_another_word():
+    assert foreign_places("内蒙古自治区的目标") == []  # 蒙古 of 内蒙古
+    assert foreign_places("准入也门槛更高") == []  # 也门 torn across 也 / 门槛
+    assert foreign_places("中美智算竞争") == []  # no country named in full
+    assert regions_in("日本东京") == []  # abroad is not among China's divisions
+
+
+def test_a_place_abroad_asked_must_be_named_by_the_answer():
+    assert must_terms("康龙化成2023年来自美国客户的收入占比是多少？") == ["美国", "2023"]
+    assert must_terms("比亚迪匈牙利工厂的产能？") == ["匈牙利"]
