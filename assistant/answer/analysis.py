@@ -89,7 +89,9 @@ def rates_a_stock(question: str, cards: Sequence[ReportCard]) -> bool:
 
 
 # "经营指标表里", "表中", "图表": a table spoken of (not 代表, 表示, 发表)
-_TABLE_WORD = re.compile(r"表\s*(?:里|中|内|格)|图表|\btables?\b", re.I)
+# a table named: 表里, 图表, 这张表, or a name ending in 表 ("单品批价表，…"; not 代表, 发表)
+_TABLE_WORD = re.compile(r"表\s*(?:里|中|内|格)|图表|[这那该此张]表|[\u4e00-\u9fff](?<![代发外报])表(?=\s*[，,、：:的（(])|"
+                         r"\btables?\b", re.I)
 _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不同|\bboth\b|\beach\b|\bcompare\b|\bdiffer", re.I)
 # An aggregate word over targets, plans or regions. Targets of any quantity (compute, power, money, counts) are
 # rows of the totals tool; when it has no rows for a question, retrieval answers instead (facade._totals_answer).

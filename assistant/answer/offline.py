@@ -512,6 +512,21 @@ def _peer_swap(new: str, previous: str, peers: dict[str, set[str]]) -> str | Non
     return previous.replace(old, new, 1)
 
 
+_ASKING_BIGRAMS = {"多少", "报告", "预计", "是多", "什么", "哪些", "几成", "多大"}
+
+
+def _same_measure(question: str, previous: str) -> bool:
+    """Whether two questions ask the same thing: they share two characters in a row (营收 … 营收), not of a name
+    (jieba's places and persons: 澜沧, 凯莱英) nor of how a question asks (多少, 报告)."""
+    def bigrams(text: str) -> set[str]:
+        out: set[str] = set()
+        for w, pos, _ in pos_tokens(TIME_RE.sub(" ", text)):
+            if not pos.startswith(("ns", "nr", "nt")):
+                out |= {w[i:i + 2] for i in range(len(w) - 1) if has_cjk(w[i]) and has_cjk(w[i + 1])}
+        return out - _ASKING_BIGRAMS
+    return bool(bigrams(question) & bigrams(previous))
+
+
 def resolve_followup(question: str, history: list[str], peers: dict[str, set[str]] | None = None) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？". `peers`: names of one table
     column (`peer_names`), so "古井贡酒呢？" after a question on 今世缘 asks it of 古井贡酒."""
@@ -519,8 +534,15 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
         return question
     m = FOLLOWUP_RE.match(question)
     if not m:
-        # "这个目标出自哪份文件？": a pronoun points back, so the earlier question supplies the subject.
-        return f"{history[-1]} {question}" if POINTER_RE.search(question) else question
+        # "这个目标出自哪份文件？": a pronoun points back, so the earlier question supplies the subject — not its
+        # time where this one asks the same measure at its own ("报告预计它2024年营收多少？" after "凯莱英2023年营收
+        # 多少？"); asked something else ("离它2025年的目标还差多少"), the earlier time may date the answer too
+        if not POINTER_RE.search(question):
+            return question
+        previous = history[-1]
+        if (TIME_RE.search(question) or re.search(r"20\d{2}", question)) and _same_measure(question, previous):
+            previous = TIME_RE.sub("", previous)
+        return f"{previous} {question}"
     previous = history[-1]
     new = (m.group("x") or m.group("y") or "").strip()
     new_regions, old_regions = regions_in(new), regions_in(previous)

@@ -242,6 +242,10 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
         if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):
             unit = "个百分点" if zh else "percentage points"
         where = f"{hi.label} {hi.as_written} − {lo.label} {lo.as_written}"
+    down, size = result.value is not None and result.value < 0, v.lstrip("-")
+    if result.op in ("diff", "growth"):  # the earlier year, then the later: "2019：1176 → 2023：989"
+        new, base = result.terms
+        where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
     names = ("、" if zh else ", ").join(t.label for t in result.terms)
     head = {
         "sum": (f"合计 {v} {unit}{extra}", f"Total: {v} {unit}{extra}"),
@@ -250,6 +254,8 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
         "max": (f"最大为 {v} {unit}{extra}（{where}）", f"Largest: {v} {unit}{extra} ({where})"),
         "min": (f"最小为 {v} {unit}{extra}（{where}）", f"Smallest: {v} {unit}{extra} ({where})"),
         "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),
+        "diff": (f"{'减少' if down else '增加'} {size} {unit}（{where}）", f"{'Down' if down else 'Up'} {size} {unit} ({where})"),
+        "growth": (f"{'下降' if down else '增长'} {size}%（{where}）", f"{'Down' if down else 'Up'} {size}% ({where})"),
         "mean": (f"平均为 {v} {unit}{extra}（{len(result.terms)} 项简单平均）",
                  f"Average: {v} {unit}{extra} (simple mean of {len(result.terms)})"),
     }[result.op][0 if zh else 1]

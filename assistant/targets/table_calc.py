@@ -58,7 +58,8 @@ class TableTotal(BaseModel):
         head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
                 "count": f"count({', '.join(t.label for t in self.terms)})",
                 "list": f"{self.condition}: {', '.join(t.label for t in self.terms)}",
-                "spread": " − ".join(values[:2]), "mean": f"({' + '.join(values)}) / {len(values)}"}[self.op]
+                "spread": " − ".join(values[:2]), "mean": f"({' + '.join(values)}) / {len(values)}",
+                "diff": " − ".join(values[:2]), "growth": f"{' / '.join(values[:2])} − 1"}[self.op]
         if self.op == "list":
             return head
         return f"{head} = {self.shown}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
@@ -238,18 +239,37 @@ def counts_listed_rows(question: str) -> bool:
     return first_op(question) is Op.COUNT and _LISTED.search(question) is not None
 
 
-def _listed_rows(table: Table, rows: list[TableRow]) -> TableTotal | None:
-    """The distinct names down a table's first column (a row with its first cell empty continues the one above;
-    a total row is no name), counted, each cited by its first row."""
+# The thing counted: "一共列了多少份政策文件" → 政策文件
+_COUNTED_NOUN = re.compile(r"(?:多少|几)\s*[个条项家份只款种部座所位名类]?\s*([\u4e00-\u9fff]{2,6})")
+
+
+def _counted_column(table: Table, question: str) -> int:
+    """The column whose things are counted: the one whose header shares a word with the counted noun (政策 of
+    政策文件 → 政策名称), else the first — the table's row names (省市)."""
+    m = _COUNTED_NOUN.search(question)
+    if not m:
+        return 0
+    noun = m[1]
+    for j, head in enumerate(table.header):
+        if any(noun[i:i + 2] in head for i in range(len(noun) - 1)):
+            return j
+    return 0
+
+
+def _listed_rows(table: Table, rows: list[TableRow], question: str = "") -> TableTotal | None:
+    """The distinct names down the counted column — a table's first column unless the question counts another's
+    things ("多少份政策" where each 省市 lists several) — counted, each cited by its first row (a row with its first
+    cell empty continues the one above; a total row is no name)."""
+    col = _counted_column(table, question)
     terms, seen = [], set()
     for r in rows:
-        label = _label(r)
+        label = _label(r) if col == 0 else (r.cells[col].strip() if col < len(r.cells) else "")
         if label and label not in seen and not TOTAL_ROW_RE.match(label):
             seen.add(label)
-            terms.append(TableTerm(label=label, value=Decimal(1), as_written=r.cells[0].strip(), row=r))
+            terms.append(TableTerm(label=label, value=Decimal(1), as_written=r.cells[col].strip(), row=r))
     if not terms:
         return None
-    return TableTotal(op="count", value=Decimal(len(terms)), unit="", table=table, measure=table.header[0],
+    return TableTotal(op="count", value=Decimal(len(terms)), unit="", table=table, measure=table.header[col],
                       terms=terms)
 
 
@@ -348,7 +368,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     # a column that is the change already ("2025E较2023A增量") is aggregated as it stands
     own_column = change is not None and any(change.new.names(h) and change.base.names(h) for h in header)
     if op == "count" and counts_listed_rows(question):
-        return _listed_rows(table, rows)
+        return _listed_rows(table, rows, question)
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op):
         return _row_query(question, op, table, rows)
     terms: list[TableTerm] = []
@@ -365,6 +385,9 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         if _match(header[col], question) == 0:
             return None
         measure, unit_text = header[col], _unit_text(header[col], table.caption)
+        if change is not None and op not in ("mean", "max", "min", "list", "spread"):
+            # "2019年到2023年…减少了多少家": the two years' rows of the column, the later less the earlier
+            return _series_change(table, rows, row_years, col, change, unit_text)
         chosen = [(r, y) for r, y in zip(rows, row_years)
                   if y is not None and (years is None or years[0] <= y <= years[1])]
         cells = [(r.cells[0].strip(), r, r.cells[col] if col < len(r.cells) else "") for r, _ in chosen]
@@ -419,6 +442,28 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         terms = [max(terms, key=lambda t: t.value), min(terms, key=lambda t: t.value)]
     return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms,
                       left_out=left_out)
+
+
+def _series_change(table: Table, rows: list[TableRow], row_years: list[int | None], col: int, change,
+                   unit_text: str) -> TableTotal | None:
+    """A change between two years of a series whose rows are years: new − base, or new / base − 1 in %."""
+    by_year = {y: r for r, y in zip(rows, row_years) if y is not None}
+    picked = [by_year.get(int(label.year)) for label in (change.new, change.base)]
+    if None in picked:
+        return None
+    got = [_value(r.cells[col], unit_text) if col < len(r.cells) else None for r in picked]
+    if None in got:
+        return None
+    (v_new, w_new), (v_base, w_base) = got
+    terms = [TableTerm(label=r.cells[0].strip(), value=v, as_written=w, row=r)
+             for r, (v, w) in zip(picked, got)]
+    if change.kind == "growth":
+        if v_base == 0:
+            return None
+        value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.1")), "%"
+    else:
+        value, unit = v_new - v_base, unit_text
+    return TableTotal(op=change.kind, value=value, unit=unit, table=table, measure=table.header[col], terms=terms)
 
 
 def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:

@@ -116,3 +116,9 @@ def test_a_rating_of_a_named_company_is_looked_up_not_read_from_the_card(questio
 ])
 def test_a_table_spoken_of_without_its_number(question, intent):
     assert analyse(question, []).intent is intent
+
+
+def test_a_table_named_by_a_name_ending_in_table_makes_an_average_an_aggregate():
+    from assistant.answer.analysis import Intent, analyse
+    assert analyse("单品批价表，2024年6月批价的简单平均是多少？", []).intent is Intent.AGGREGATE
+    assert analyse("以宁德时代为代表的企业，平均毛利率是多少？", []).intent is Intent.LOOKUP  # 代表 is no table

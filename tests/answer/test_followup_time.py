@@ -14,3 +14,13 @@ from assistant.answer.offline import resolve_followup
 ])
 def test_time_followups(history, question, resolved):
     assert resolve_followup(question, [history]) == resolved
+
+
+def test_a_pointer_asking_the_same_measure_at_its_own_time_drops_the_earlier_time():
+    from assistant.answer.offline import resolve_followup
+    # 营收 again, in 2024: the earlier question's 2023 would make an answer name both years
+    assert resolve_followup("报告预计它2024年营收多少？", ["锦石报告中，凯莱英2023年营收多少？"]) == \
+        "锦石报告中，凯莱英营收多少？ 报告预计它2024年营收多少？"
+    # something else asked: the earlier time may date the answer too ("2023年底已达398万千瓦，完成2025年目标的79.6%")
+    assert resolve_followup("那离它2025年的目标还差多少？", ["东岳报告里山东2023年底储能累计装机多少？"]) == \
+        "东岳报告里山东2023年底储能累计装机多少？ 那离它2025年的目标还差多少？"

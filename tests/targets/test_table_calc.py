@@ -260,3 +260,23 @@ def test_a_captions_unit_for_one_measure_is_not_another_columns():
     pe = table_total("表4里2024E PE最高的是哪家？", [t])
     assert pe.value == Decimal("43.3") and pe.unit != "百万元"
     assert table_total("表4里归母净利润2024E合计多少？", [t]).unit == "百万元"
+
+
+def test_the_things_counted_are_read_from_the_column_the_question_names():
+    """"一共列了多少份政策": each policy, though one 省市 lists two; "几个省市" still counts the first column."""
+    t = table("图表7：部分省市算力政策", ["省市", "时间", "政策名称"],
+              [["贵州", "2023.3", "《规划》"], ["四川", "2023.1", "《措施》"], ["", "2022.11", "《意见》"],
+               ["北京", "2023.8", "《若干措施》"], ["合计", "", ""]])
+    policies = table_total("图表7一共列了多少份政策文件？", [t])
+    assert policies.value == 4 and policies.measure == "政策名称" and policies.terms[2].label == "《意见》"
+    assert table_total("图表7里一共列了几个省市？", [t]).value == 3
+
+
+def test_a_change_between_two_years_of_a_series_is_the_later_less_the_earlier():
+    t = table("图表1：2019—2023年规模以上白酒企业主要经营指标", ["年份", "产量（万千升）", "规上企业数量（家）"],
+              [["2019", "560.3", "1176"], ["2020", "532.1", "1040"], ["2023", "452.6", "989"]])
+    diff = table_total("图表1里2019年到2023年，规上企业数量一共减少了多少家？", [t])
+    assert (diff.op, diff.value, diff.unit) == ("diff", Decimal("-187"), "家")
+    assert [x.label for x in diff.terms] == ["2023", "2019"] and diff.expression == "989 − 1176 = -187 家"
+    growth = table_total("图表1里2019年到2023年产量一共降了多少，降幅多少？", [t])
+    assert (growth.op, growth.value, growth.unit) == ("growth", Decimal("-19.2"), "%")
