@@ -152,7 +152,7 @@ class OfflineAnswerer:
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
                         and all(n in unit.match_text or o in unit.match_text for n, o in named_own) \
                         and (not figure_asked or holds_figure(unit.text)) \
-                        and (not money_asked or holds_money(f"{unit.text} {unit.chunk.context}")) \
+                        and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
                         and not (national and about_a_region(unit)) \
                         and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
                         and not other_quarter(unit, asked_quarters) \
@@ -338,8 +338,9 @@ _YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:\s*(?:年|[AEＡＥ](?![a-zA-Z]))|
 
 
 # No figures: a code's digits (FAST-41, H100, IPv6, Fab9, 2024Q1's Q1; a figure's unit follows it: 45EFlops), a
-# date's month and day (9 月 12 日), a list item's number ("1、美国白宫宣布…")
-_CODE = re.compile(r"[A-Za-z]+-?\d+|\d{1,2}\s*(?:月|日|号)|^\s*\d{1,2}\s*[、)）]")
+# date's month and day (9 月 12 日; a table's 2023.4 or 2023. 10), a list item's number ("1、美国白宫宣布…")
+_CODE = re.compile(r"[A-Za-z]+-?\d+|\d{1,2}\s*(?:月|日|号)|^\s*\d{1,2}\s*[、)）]|"
+                   r"(?<![\d.])(?:19|20)\d{2}\.\s?(?:1[0-2]|0?[1-9])(?![\d.%])(?!\s*[万亿千百元])")
 
 
 # An amount of money asked (预算, 资金, 金额, budget, funding): a unit stating a share or a count does not answer it
@@ -348,8 +349,19 @@ _MONEY_ASKED = re.compile(r"预算|资金|金额|投资额|多少钱|拨款|补�
 _MONEY = re.compile(r"[万亿千百]?元|美元|欧元|港元|\$|\bdollars?\b|\b(?:rmb|usd|cny)\b", re.I)
 
 
+# …or an amount of revenue or profit (营业收入是多少), not its growth or share (营收增速, 收入占比), nor a target
+# (营收目标 is often set as a growth: "营收增长10%左右")
+_AMOUNT_ASKED = re.compile(r"(?:营业总?收入|营收|净利润|利润总额|销售额|销售收入)(?:[^，,。？?；;]{0,6})(?:是|为|有|约|达到?)?\s*多少"
+                           r"(?![^，,。？?；;]{0,6}(?:增速|增长|增幅|降幅|占比|比例|比重|同比|率|倍))")
+_RATE_WORDS = re.compile(r"增速|增长率?|增幅|降幅|下降|下滑|占比|比例|比重|同比|环比|几成|倍|率|目标|计划|规划|预期")
+
+
 def asks_money(question: str) -> bool:
-    return asks_figure(question) and _MONEY_ASKED.search(question) is not None
+    if not asks_figure(question):
+        return False
+    if _MONEY_ASKED.search(question):
+        return True
+    return _AMOUNT_ASKED.search(question) is not None and not _RATE_WORDS.search(question)
 
 
 def holds_money(text: str) -> bool:

@@ -275,6 +275,13 @@ def test_an_amount_of_money_asked_is_answered_by_a_unit_that_states_one():
     assert asks_money("合作团队有多少预算？") and asks_money("How much funding will the department provide?")
     assert not asks_money("预算由谁审批？") and not asks_money("份额是多少？")
     assert holds_money("拨款12亿美元") and holds_money("$5 billion") and not holds_money("份额分别为34%、33%")
+    # an amount of revenue asked — not its growth, its share, nor a target (often set as a growth)
+    assert asks_money("贵州茅台2024年一季度单季营业收入是多少？") and asks_money("凯莱英2023年营收多少？")
+    assert not asks_money("凯莱英2023年营收多少？同比增长多少？") and not asks_money("五粮液2024年营收目标是多少？")
+    # a table's date (2023.4, 2023. 10) states no figure; a value with its unit does
+    from assistant.answer.offline import holds_figure
+    assert not holds_figure("浙江\t2023.4\t《行动计划（2023-2027年）》\t发展共享共用算力中心")
+    assert not holds_figure("时间：2023. 10；发布单位：工信部") and holds_figure("产值2023.4亿元")
 
 
 def test_the_whole_country_asked_is_not_answered_by_a_provinces_sentence_or_row():
