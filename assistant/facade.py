@@ -36,7 +36,8 @@ from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
-from assistant.targets.table_calc import asked_unit, asks_of_rows, find_named_tables, table_total
+from assistant.targets.units import unit_named
+from assistant.targets.table_calc import asked_unit, asked_units, asks_of_rows, find_named_tables, table_total
 from assistant.ingest.card import extract_card
 from assistant.ingest.units import unit_embed_text, unit_key
 from assistant.search.retriever import HybridRetriever, hits_of
@@ -493,6 +494,10 @@ class Assistant:
         citations, _ = verify([r.citation for r in result.rows], functools.cache(self.report_text))
         if result.value is None and not result.rows:
             return None  # the tool has no rows for this: retrieval answers instead
+        asked = [(u.family, u.canonical) for u in map(unit_named, asked_units(resolved))]
+        got = unit_named(result.unit) if result.unit else None
+        if asked and got is not None and (got.family, got.canonical) not in asked:
+            return None  # "多少万辆" answered in GW is another quantity's total: a table or retrieval answers
         abstained = False
         return Answer(question=question, answer=text, abstained=abstained, citations=citations,
                       tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),

@@ -215,7 +215,7 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
 
 
 # The next unit up where reports write large sums that way: 50500 亿元 is read, and written, as 5.05万亿元
-_LARGER = {"亿元": "万亿元", "亿美元": "万亿美元", "万元": "亿元", "万美元": "亿美元"}
+_LARGER = {"亿元": "万亿元", "亿美元": "万亿美元", "万元": "亿元", "万美元": "亿美元", "辆": "万辆"}
 
 
 def in_unit(value, unit: str, asked: str) -> str:

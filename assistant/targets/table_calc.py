@@ -194,14 +194,21 @@ def _cell_unit(cells: list[str]) -> str:
     return parsed[0].unit if parsed and len(families) == 1 else ""
 
 
-def asked_unit(question: str) -> str:
-    """The unit a question asks its figure in ("合计多少万千瓦" → 万千瓦), if it names a known one."""
+def asked_units(question: str) -> list[str]:
+    """The units a question asks its figures in ("有几个？合计多少万千瓦" → 个, 万千瓦), those it names of known ones."""
+    found = []
     for m in re.finditer(r"(?:多少|几|how many|in|按)\s*([\u4e00-\u9fffA-Za-z]{1,6})", question, re.I):
         word = m[1]
         for n in range(len(word), 0, -1):
             if unit_named(word[:n]):
-                return word[:n]
-    return ""
+                found.append(word[:n])
+                break
+    return found
+
+
+def asked_unit(question: str) -> str:
+    """The unit a question asks its figure in ("合计多少万千瓦" → 万千瓦), if it names a known one."""
+    return next(iter(asked_units(question)), "")
 
 
 def find_named_tables(question: str, tables: list[Table]) -> list[Table]:
@@ -314,10 +321,23 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
         fit = {t.id: _fit(t, question) for t in named}
         named = sorted((t for t in named if fit[t.id] > 0), key=lambda t: (-fit[t.id], rank.get(t.id, len(rank))))[:2]
     for table in named or _by_row_kind(question, (retrieved or [])[:3])[:1]:
-        result = _table_total(question, op, table)
+        result = _table_total(_without_table_name(question), op, table)
         if result is not None:
             return result
     return None
+
+
+# The words naming a table ("各省市2025年新能源汽车推广目标表里，"), before what is asked of it
+_TABLE_NAME_RE = re.compile(r"^[^？?。；;]*?[\u4e00-\u9fff]表\s*(?:里|中|内|的|，|,)")
+
+
+def _without_table_name(question: str) -> str:
+    """The question without the words naming its table when what follows names a year of its own: "2025年…目标表里，
+    2023年实际推广量加总" asks the 2023 column, not the caption's year (with no year after, the caption's stays)."""
+    m = _TABLE_NAME_RE.search(question)
+    if m and _YEAR_RE.search(question[m.end():]):
+        return question[m.end():]
+    return question
 
 
 _ASKS_REGIONS = re.compile(r"哪个省|哪些省|哪几个省|省份|各省|哪个地区|哪些地区|哪个城市|\bwhich (?:province|region|city)|"

@@ -54,6 +54,7 @@ _BASES: list[tuple[str, Family, str, int | None]] = [
     (r"座", Family.COUNT, "座", 0),
     (r"台", Family.COUNT, "台", 0),
     (r"架", Family.COUNT, "架", 0),
+    (r"辆", Family.COUNT, "辆", 0),
 ]
 _MULT = {"十": 1, "百": 2, "千": 3, "万": 4, "亿": 8}
 _BASE_RE = "|".join(f"(?P<b{i}>{pattern})" for i, (pattern, *_) in enumerate(_BASES))

@@ -280,3 +280,18 @@ def test_a_change_between_two_years_of_a_series_is_the_later_less_the_earlier():
     assert [x.label for x in diff.terms] == ["2023", "2019"] and diff.expression == "989 − 1176 = -187 家"
     growth = table_total("图表1里2019年到2023年产量一共降了多少，降幅多少？", [t])
     assert (growth.op, growth.value, growth.unit) == ("growth", Decimal("-19.2"), "%")
+
+
+def test_the_year_in_the_words_naming_a_table_is_not_the_year_asked_of_it():
+    t = table("图表3：各省市2025年新能源汽车推广目标", ["地区", "2025年推广目标", "2023年推广量（万辆）"],
+              [["广东省", "120万辆以上", "98.6"], ["浙江省", "90万辆", "72.4"]])
+    r = table_total("各省市2025年新能源汽车推广目标表里，2023年实际推广量加总是多少万辆？", [], [t])
+    assert r.value == Decimal("171.0") and r.measure == "2023年推广量（万辆）"
+    # no year after the table's name: the caption's year is the one asked
+    assert table_total("各省市2025年新能源汽车推广目标表里，合计多少万辆？", [], [t]).measure == "2025年推广目标"
+
+
+def test_every_unit_a_question_asks_in_is_read():
+    from assistant.targets.table_calc import asked_units
+    assert asked_units("以2025年为目标年份的地区有几个？加总是多少EFlops？") == ["个", "EFlops"]
+    assert asked_units("推广量加总是多少万辆？") == ["万辆"]
