@@ -181,12 +181,27 @@ def _scope(question: str, cards: Sequence[ReportCard]) -> list[str]:
     return [c.report for c in cards if any(_named(question, n) for n in aliases(c)) or _topic_named(question, c)]
 
 
+def _sentences(question: str, cards: Sequence[ReportCard]) -> list[str]:
+    """The question's sentences (…？ …；), and its clauses that open on a report's name ("东岳那篇写多少，澜沧那篇
+    又写多少？"; not "…，较澜沧高多少", which compares within one question)."""
+    out = []
+    for sentence in _PART_END.split(question):
+        start = 0
+        for m in re.finditer(r"[，,]\s*", sentence):
+            rest = sentence[m.end():]
+            if any(rest.startswith(n) for c in cards for n in aliases(c)):
+                out.append(sentence[start:m.end()])
+                start = m.end()
+        out.append(sentence[start:])
+    return [p for p in out if p]
+
+
 def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str, str]]:
     """"国联报告里工信部的目标是多少？天风测算的规模又是多少？" → [(guolian, first part), (tianfeng, second part)]: the
     sentences of a question, each naming one report, the ones naming none joined to the part before (…？增速呢？).
     Empty unless two or more parts name different reports (one part naming both is a both-reports question)."""
     parts: list[list] = []
-    for sentence in (p for p in _PART_END.split(question) if p.strip()):
+    for sentence in (p for p in _sentences(question, cards) if p.strip()):
         scope = _scope(sentence, cards)
         if len(scope) > 1:
             return []

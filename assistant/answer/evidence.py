@@ -23,6 +23,7 @@ QUESTION_WORDS = set(
     "多少 什么 哪些 哪个 哪里 哪家 哪位 是否 如何 怎样 怎么 为什么 为何 几个 几 吗 呢 请问 报告 提到 提出 根据 认为 "
     "描述 介绍 说明 给出 主要 包括 包含 有关 关于 相关 哪 谁 何时 时候 一下 情况 内容 分别 两份 各自 每份 是 有 "
     "几倍 几成 现在 目前 当前 如今 眼下 "  # how much, and "now": a report's figures are as of its own date
+    "那篇 这篇 该篇 此篇 那份 这份 该份 研报 文章 文中 "  # the report pointed at, not what it says
     "what which who when where how many much does did do is are the of in on for to and a an by with as about "
     "according report reports say says said mention mentioned give list".split()
 )

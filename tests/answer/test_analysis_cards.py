@@ -72,3 +72,12 @@ def test_who_issued_a_policy_document_and_when_is_no_report_card_question():
     own = ReportCard(report="h.md", title=CardField(value="新能源汽车2024年中期策略", start=0, end=13))
     assert MetaField.DATE in analyse("《新能源汽车2024年中期策略》是什么时候发布的？", [own]).meta  # the report's own title
     assert MetaField.DATE in analyse("这篇报告是什么时候发布的？", []).meta
+
+
+def test_a_clause_opening_on_another_reports_name_is_its_own_part():
+    """"东岳那篇写多少，澜沧那篇又写多少？": two parts, each asked of its own report (the topic before the colon
+    goes to both); "…，较澜沧高多少" compares within one question."""
+    from assistant.answer.analysis import _sentences
+    cards = [_dated_card("dongyue_2024-06_x.txt", "东岳证券", "2024-06-01"), _dated_card("lancang_2024-07_x.txt", "澜沧证券", "2024-07-01")]
+    assert _sentences("江苏储能目标：东岳那篇写多少，澜沧那篇又写多少？", cards) == ["江苏储能目标：东岳那篇写多少，", "澜沧那篇又写多少？"]
+    assert _sentences("东岳预测的2025年新增装机，较澜沧高多少？", cards) == ["东岳预测的2025年新增装机，较澜沧高多少？"]
