@@ -211,11 +211,32 @@ def asked_unit(question: str) -> str:
     return next(iter(asked_units(question)), "")
 
 
-def find_named_tables(question: str, tables: list[Table]) -> list[Table]:
-    """The tables a question names by caption number ("图表1", "Figure 1" → 图表1 / 图1 / 表1 of the reports given)."""
-    m = TABLE_REF_RE.search(question)
+# A table named by its caption's words: quoted (“光伏主产业链价格变化”表), or a name ending in 表 (重点银行一季度指标表里)
+_QUOTED_TABLE_RE = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]\s*(?:那张|这张|这个|那个)?\s*(?:图?表|table)", re.I)
+_NAMED_TABLE_RE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{3,24}?)(?<![代发外报])表\s*(?:里|中|内|的|，|,)")
+MIN_CAPTION_SHARE = 0.5  # of the name's word pairs the caption must hold
+
+
+def _tables_by_caption(question: str, tables: list[Table]) -> list[Table]:
+    """The table whose caption holds most of the words a question names it by (half of their character pairs at
+    least), or none."""
+    m = _QUOTED_TABLE_RE.search(question) or _NAMED_TABLE_RE.search(question)
     if not m:
         return []
+    name = bigrams(m[1])
+    if len(name) < 2:
+        return []
+    share = {t.id: len(name & bigrams(CAPTION_RE.sub("", t.caption or ""))) / len(name) for t in tables}
+    best = max(tables, key=lambda t: share[t.id], default=None)
+    return [best] if best is not None and share[best.id] >= MIN_CAPTION_SHARE else []
+
+
+def find_named_tables(question: str, tables: list[Table]) -> list[Table]:
+    """The tables a question names by caption number ("图表1", "Figure 1" → 图表1 / 图1 / 表1 of the reports given),
+    else by its caption's words."""
+    m = TABLE_REF_RE.search(question)
+    if not m:
+        return _tables_by_caption(question, tables)
     num = m[2]
     out = []
     for t in tables:

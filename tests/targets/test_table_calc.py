@@ -295,3 +295,15 @@ def test_every_unit_a_question_asks_in_is_read():
     from assistant.targets.table_calc import asked_units
     assert asked_units("以2025年为目标年份的地区有几个？加总是多少EFlops？") == ["个", "EFlops"]
     assert asked_units("推广量加总是多少万辆？") == ["万辆"]
+
+
+def test_a_table_named_by_its_captions_words_is_found_without_a_number():
+    from assistant.targets.table_calc import find_named_tables
+    banks = table("图表4：重点银行2024年一季度经营指标", ["银行", "拨备覆盖率"], [["甲", "421%"], ["乙", "448%"]])
+    kinds = table("图表2：2024年一季度各类上市银行主要指标", ["银行类型", "拨备覆盖率"], [["国有行", "238%"], ["股份行", "220%"]])
+    prices = table("图表 4：光伏主产业链价格变化", ["环节", "同比"], [["硅料", "-41.5%"], ["硅片", "-60.9%"]])
+    tables = [kinds, banks, prices]
+    assert find_named_tables("星垣重点银行一季度指标表里拨备覆盖率简单平均是多少？", tables) == [banks]
+    assert find_named_tables("澜沧“光伏主产业链价格变化”表里同比降幅的简单平均？", tables) == [prices]
+    assert find_named_tables("白酒批价表里平均是多少？", tables) == []  # too few of its words in any caption
+    assert table_total("星垣重点银行一季度指标表里拨备覆盖率简单平均是多少？", tables, [kinds]).table is banks
