@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
+from assistant.targets.conditions import condition_in
 from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_of_rows, op_of
 
 
@@ -270,8 +271,12 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \
-            and any(p.search(question) for p in (_AGG_OVER, _TABLE_WORD)):
-        intent = Intent.AGGREGATE  # "表里隐含增速超过15%的有哪几家": rows tested, then listed
+            and (any(p.search(question) for p in (_AGG_OVER, _TABLE_WORD))
+                 or (condition_in(question) is not None and ops_in(question, ARITHMETIC))):
+        # "表里隐含增速超过15%的有哪几家", "国产化率达到30%及以上的设备类型有几类": rows tested, then listed or counted
+        # (a table the retrieval ranks first must fit the question, else retrieval answers); with no table named, a
+        # count or average only ("哪些领域各打造30个以上标杆" lists what a sentence says)
+        intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,

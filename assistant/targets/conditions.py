@@ -13,7 +13,7 @@ from decimal import Decimal
 YEAR_LABEL_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年)?\s*([AEＡＥ]|预测|实际)?(?![\dA-Za-z])")
 _GROWTH = re.compile(r"增速|增幅|增长率|涨幅|降幅|同比|变动率|变化率|\bgrowth\b|\bgrew\b|\bgrowth rate\b|%\s*change", re.I)
 # not 新增: 新增装机 is a measure
-_DIFF = re.compile(r"增量|增加|增长了多少|减少|变化|变动|相差|差额|减去|减(?=\s*(?:19|20)\d{2})|"
+_DIFF = re.compile(r"增量|增加|增长了多少|减少|变化|变动|相差|差额|减去|减(?=\s*(?:19|20)\d{2})|[少多降涨]了|[少多]多少|"
                    r"\bincrease\b|\bchange\b|\bdifference\b|\bminus\b", re.I)
 # "A相对B", "A较B", "A比B", "A减B", "from B to A": which year is the base
 _BASE_AFTER = re.compile(r"相对于?|相比于?|较|比|对比|减去?|\bover\b|\bversus\b|\bvs\.?|\bminus\b", re.I)
@@ -97,13 +97,18 @@ def _two_columns(question: str) -> list[YearLabel]:
     return labels if len(labels) == 2 and not _SPAN_RE.search(question) else []
 
 
+def change_kind(text: str) -> str:
+    """The change a question asks, or a column holds: "growth" (增速, 增幅, 降幅), "diff" (增量, 减少) or ""."""
+    return "growth" if _GROWTH.search(text) else "diff" if _DIFF.search(text) else ""
+
+
 def change_in(question: str) -> Change | None:
     """A change between two years' columns the question asks of each row, or None ("2023年到2024年的增速" is one:
     the change word decides)."""
     labels = year_labels(question)
     if len(labels) != 2:
         return None
-    kind = "growth" if _GROWTH.search(question) else "diff" if _DIFF.search(question) else ""
+    kind = change_kind(question)
     if not kind:
         return None
     first, second = labels

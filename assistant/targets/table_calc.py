@@ -17,8 +17,8 @@ from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, asks_spr
                                  without_exclusions)
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
-from assistant.core.text import CAPTION_RE, periods
-from assistant.targets.conditions import YEAR_LABEL_RE, change_in, condition_in, year_labels
+from assistant.core.text import CAPTION_RE, periods, question_lang
+from assistant.targets.conditions import YEAR_LABEL_RE, change_in, change_kind, condition_in, year_labels
 from assistant.targets.regions import ancestors, normalise_region, regions_in
 from assistant.targets.units import fmt, mean_of, parse_bare, shown, parse_values, shift, unit_named
 
@@ -117,10 +117,13 @@ def _named(label: str, text: str) -> bool:
     return place != core and len(place) >= 2 and place in text
 
 
+_STOCK_CODE_RE = re.compile(r"\d{4,6}(?:\.[A-Za-z]{2})?")  # 603259.SH, 2359.HK; not CDMO, CMP (names)
+
+
 def _label(row: TableRow) -> str:
     """A row's label: its first cell; a code there (603259.SH) is followed by the name it stands for."""
     first = row.cells[0].strip() if row.cells else ""
-    if len(row.cells) > 1 and first and not re.search(r"[\u4e00-\u9fff]", first):  # a stock code, then the name
+    if len(row.cells) > 1 and _STOCK_CODE_RE.fullmatch(first):  # a stock code, then the name
         return f"{first} {row.cells[1].strip()}"
     return first
 
@@ -336,7 +339,8 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
         return None
     named = find_named_tables(question, tables)
     # English words match Chinese labels through the glossary's terms (a question may mix both: "sum in 亿元")
-    question = f"{question} {' '.join(zh_terms(question))}"
+    if question_lang(question) != "zh":
+        question = f"{question} {' '.join(zh_terms(question))}"
     if len(named) > 1:  # "图表2" in several reports: the one whose caption, header and rows fit the question best
         rank = {t.id: i for i, t in enumerate(retrieved or [])}
         fit = {t.id: _fit(t, question) for t in named}
@@ -353,11 +357,12 @@ _TABLE_NAME_RE = re.compile(r"^[^？?。；;]*?[\u4e00-\u9fff]表\s*(?:里|中|�
 
 
 def _without_table_name(question: str) -> str:
-    """The question without the words naming its table when what follows names a year of its own: "2025年…目标表里，
-    2023年实际推广量加总" asks the 2023 column, not the caption's year (with no year after, the caption's stays)."""
+    """The question without the year in the words naming its table when what follows names a year of its own:
+    "2025年…目标表里，2023年实际推广量加总" asks the 2023 column, not the caption's year (with no year after, the
+    caption's stays)."""
     m = _TABLE_NAME_RE.search(question)
-    if m and _YEAR_RE.search(question[m.end():]):
-        return question[m.end():]
+    if m and _YEAR_RE.search(question[m.end():]):  # its other words may still name the measure (CXO市场规模表)
+        return _YEAR_RE.sub(" ", question[:m.end()]) + question[m.end():]
     return question
 
 
@@ -407,7 +412,9 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     col_years = [_year(h) for h in header]
     change = change_in(question)
     # a column that is the change already ("2025E较2023A增量") is aggregated as it stands
-    own_column = change is not None and any(change.new.names(h) and change.base.names(h) for h in header)
+    # (of the same kind: a column of 增量 is no answer to 增幅)
+    own_column = change is not None and any(change.new.names(h) and change.base.names(h)
+                                            and change_kind(h) in ("", change.kind) for h in header)
     if op == "count" and counts_listed_rows(question):
         return _listed_rows(table, rows, question)
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op):
@@ -501,7 +508,7 @@ def _series_change(table: Table, rows: list[TableRow], row_years: list[int | Non
     if change.kind == "growth":
         if v_base == 0:
             return None
-        value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.1")), "%"
+        value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01")), "%"
     else:
         value, unit = v_new - v_base, unit_text
     return TableTotal(op=change.kind, value=value, unit=unit, table=table, measure=table.header[col], terms=terms)
@@ -562,7 +569,7 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
             if change.kind == "growth":
                 if v_base == 0:
                     continue
-                value = ((v_new / v_base - 1) * 100).quantize(Decimal("0.1"))
+                value = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01"))
                 written = f"{w_new} / {w_base} − 1 = {fmt(value)}%"
             else:
                 value = v_new - v_base

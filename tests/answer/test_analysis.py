@@ -122,3 +122,9 @@ def test_a_table_named_by_a_name_ending_in_table_makes_an_average_an_aggregate()
     from assistant.answer.analysis import Intent, analyse
     assert analyse("单品批价表，2024年6月批价的简单平均是多少？", []).intent is Intent.AGGREGATE
     assert analyse("以宁德时代为代表的企业，平均毛利率是多少？", []).intent is Intent.LOOKUP  # 代表 is no table
+
+
+def test_a_condition_with_a_count_is_an_aggregate_without_a_table_word_but_a_list_is_not():
+    from assistant.answer.analysis import Intent, analyse
+    assert analyse("青岚预计2025年国产化率达到30%及以上的设备类型有几类？", []).intent is Intent.AGGREGATE
+    assert analyse("工信部要求在哪些重点领域各打造30个以上算力应用标杆？", []).intent is Intent.LOOKUP

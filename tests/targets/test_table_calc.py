@@ -279,7 +279,7 @@ def test_a_change_between_two_years_of_a_series_is_the_later_less_the_earlier():
     assert (diff.op, diff.value, diff.unit) == ("diff", Decimal("-187"), "家")
     assert [x.label for x in diff.terms] == ["2023", "2019"] and diff.expression == "989 − 1176 = -187 家"
     growth = table_total("图表1里2019年到2023年产量一共降了多少，降幅多少？", [t])
-    assert (growth.op, growth.value, growth.unit) == ("growth", Decimal("-19.2"), "%")
+    assert (growth.op, growth.value, growth.unit) == ("growth", Decimal("-19.22"), "%")
 
 
 def test_the_year_in_the_words_naming_a_table_is_not_the_year_asked_of_it():
@@ -307,3 +307,19 @@ def test_a_table_named_by_its_captions_words_is_found_without_a_number():
     assert find_named_tables("澜沧“光伏主产业链价格变化”表里同比降幅的简单平均？", tables) == [prices]
     assert find_named_tables("白酒批价表里平均是多少？", tables) == []  # too few of its words in any caption
     assert table_total("星垣重点银行一季度指标表里拨备覆盖率简单平均是多少？", tables, [kinds]).table is banks
+
+
+def test_a_change_asked_in_other_words_and_of_another_kind_than_a_ready_column():
+    t = table("图表1：2019—2023年规模以上白酒企业主要经营指标", ["年份", "规上企业数量（家）"],
+              [["2019", "1176"], ["2023", "989"]])
+    assert table_total("图表1里规上企业数量2023年比2019年少了多少家？", [t]).value == Decimal("-187")
+    fabs = table("图表3：主要晶圆厂产能规划", ["公司", "2023A", "2025E", "2025E较2023A增量"],
+                 [["华虹公司", "39.1", "53.0", "13.9"], ["中芯国际", "80.6", "96.0", "15.4"]])
+    growth = table_total("图表3中2025E相对2023A月产能增幅最大的是哪家？", [fabs])  # 增幅: not the 增量 column
+    assert growth.terms[0].label == "华虹公司" and growth.value == Decimal("35.55") and growth.unit == "%"
+
+
+def test_an_ascii_name_in_the_first_column_is_a_name_not_a_stock_code():
+    t = table("表1 中国CXO行业市场规模（亿元）", ["项目", "2023A", "2025E"], [["CDMO", "798", "905"], ["临床CRO", "428", "520"]])
+    r = table_total("表1里2023A到2025E哪个增量最大？", [t])
+    assert r.terms[0].label == "CDMO" and r.value == Decimal("107")
