@@ -321,5 +321,5 @@ def test_a_change_asked_in_other_words_and_of_another_kind_than_a_ready_column()
 
 def test_an_ascii_name_in_the_first_column_is_a_name_not_a_stock_code():
     t = table("表1 中国CXO行业市场规模（亿元）", ["项目", "2023A", "2025E"], [["CDMO", "798", "905"], ["临床CRO", "428", "520"]])
-    r = table_total("表1里2023A到2025E哪个增量最大？", [t])
+    r = table_total("表1里市场规模从2023A到2025E哪个增量最大？", [t])
     assert r.terms[0].label == "CDMO" and r.value == Decimal("107")
