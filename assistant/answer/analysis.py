@@ -182,15 +182,19 @@ def _scope(question: str, cards: Sequence[ReportCard]) -> list[str]:
     return [c.report for c in cards if any(_named(question, n) for n in aliases(c)) or _topic_named(question, c)]
 
 
+_ASKS = re.compile(r"多少|几|哪|什么|谁|何|吗|呢|是否|如何|怎么|\?|？")
+
+
 def _sentences(question: str, cards: Sequence[ReportCard]) -> list[str]:
-    """The question's sentences (…？ …；), and its clauses that open on a report's name ("东岳那篇写多少，澜沧那篇
-    又写多少？"; not "…，较澜沧高多少", which compares within one question)."""
+    """The question's sentences (…？ …；), and its clauses that open on a report's name after a clause that asks
+    ("东岳那篇写多少，澜沧那篇又写多少？"; not "…，较澜沧高多少", which compares within one question, nor "东岳说…有上调
+    空间，澜沧…调到多少", whose first clause is what the question knows, not what it asks)."""
     out = []
     for sentence in _PART_END.split(question):
         start = 0
         for m in re.finditer(r"[，,]\s*", sentence):
             rest = sentence[m.end():]
-            if any(rest.startswith(n) for c in cards for n in aliases(c)):
+            if _ASKS.search(sentence[start:m.start()]) and any(rest.startswith(n) for c in cards for n in aliases(c)):
                 out.append(sentence[start:m.end()])
                 start = m.end()
         out.append(sentence[start:])

@@ -81,3 +81,5 @@ def test_a_clause_opening_on_another_reports_name_is_its_own_part():
     cards = [_dated_card("dongyue_2024-06_x.txt", "东岳证券", "2024-06-01"), _dated_card("lancang_2024-07_x.txt", "澜沧证券", "2024-07-01")]
     assert _sentences("江苏储能目标：东岳那篇写多少，澜沧那篇又写多少？", cards) == ["江苏储能目标：东岳那篇写多少，", "澜沧那篇又写多少？"]
     assert _sentences("东岳预测的2025年新增装机，较澜沧高多少？", cards) == ["东岳预测的2025年新增装机，较澜沧高多少？"]
+    # a clause stating what the question knows is no part of its own
+    assert len(_sentences("东岳说江苏储能目标有上调空间，澜沧那篇里江苏后来调到多少了？", cards)) == 1
