@@ -118,7 +118,8 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
     each phrase, plus numbers, known ASCII terms and the Chinese words it quotes.
     """
     groups: list[tuple[str, ...]] = []
-    if question_lang(question) == "zh":
+    lang = question_lang(question)
+    if lang == "zh":
         # how the question is said, not what it asks: adverbs (大概, 已经), pronouns, particles, conjunctions
         said = {normalize(w) for w, pos, _ in pos_tokens(question) if pos.startswith(SAYING_POS)}
         groups = [g for g in term_groups(question) if g[0] not in said]
@@ -132,10 +133,17 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
             continue
         g = tuple(t for t in g if t not in QUESTION_WORDS and not (len(t) == 1 and has_cjk(t)))
         if g:
-            out.setdefault(g + measure_names(g[0]))
+            g = g + measure_names(g[0])
+            # an English question's "China's" (中国, 国内) is what a Chinese report often leaves unsaid
+            out.setdefault(Implicit(g) if lang != "zh" and set(g) <= _HOME else g)
     return list(out)
 
 
+class Implicit(tuple):
+    """A term group a passage may leave unsaid: half credit where a unit does not hold it."""
+
+
+_HOME = {"中国", "国内", "我国", "全国"}
 ASCII_TERMS = {"eflops", "pflops", "ipv6", "otn", "ai", "gpu", "fpga", "idc", "fast-41", "400g"}
 
 
@@ -162,11 +170,12 @@ _BASE_YEAR_RE = re.compile(r"(?:比|较|相比于?|相较于?|\bthan|\bversus|\b
 
 TITLE_RE = re.compile(r"《[^》]*》")
 
-def other_period(unit: Unit, asked: set[str]) -> bool:
+def other_period(unit: Unit, asked: set[str], report_head: str = "") -> bool:
     """The unit names parts of the year and none of those asked: 一季度's revenue does not answer 二季度's. One
     month asked (2024年5月, July 2024) is answered by a unit that names it, or whose paragraph does: not by another
     month's figure, a span's (1—7月) or one no month dates; asked anything else, a unit's single months (often an
-    event's date: "2024年3月，…印发") are left aside."""
+    event's date: "2024年3月，…印发") are left aside, and a unit naming no part of the year must be dated by its
+    paragraph, section or report (`report_head`: the report's first lines, its title)."""
     if not asked:
         return False
     named = periods(TITLE_RE.sub("", unit.match_text))
@@ -176,7 +185,12 @@ def other_period(unit: Unit, asked: set[str]) -> bool:
         named = named or periods(TITLE_RE.sub("", normalize(unit.chunk.text)))
         return not (named & months)
     named = {p for p in named if not p.startswith("mon")}
-    return bool(named) and not (named & asked)
+    if not named:  # a span or half asked (1—6月, H1): a whole year's figure is none, unless its paragraph, section
+        # or report dates it (a Q1 bank review's rating table)
+        dating = normalize(f"{unit.chunk.text} {unit.chunk.section} {report_head}")
+        named = {p for p in periods(TITLE_RE.sub("", dating)) if not p.startswith("mon")}
+        return not (named & asked)
+    return not (named & asked)
 
 
 def other_quarter(unit: Unit, asked: set[str]) -> bool:
@@ -209,6 +223,12 @@ def mentions(unit: Unit, term: str) -> bool:
     if unit.shared and not YEAR_RE.search(text):  # a clause naming its own year is not dated by the one before
         text = TITLE_RE.sub("", unit.shared)
     return term in text or re.search(rf"(?<!\d){term[2:]}\s*年", text) is not None
+
+
+def _holds(text: str, term: str) -> bool:
+    """A term in a unit's text; a year also as written short ("25 年" for 2025)."""
+    year = re.fullmatch(r"20(\d{2})年?", term)
+    return term in text or (year is not None and re.search(rf"(?<!\d){year[1]}\s*年", text) is not None)
 
 
 ANSWER_TYPE_BONUS = 0.1
@@ -262,7 +282,7 @@ class Coverage:
         own = unit.own or normalize(unit.text)
         # a term only in the shared caption/header (or the broker's name) holds for every row of the table: half
         # credit, so the row whose own label says 新增装机 outranks its neighbours under the same caption
-        got = sum(w if any(t in own for t in g) else CONTEXT_CREDIT * w
-                  for g, w in zip(groups, weights) if any(t in unit.match_text for t in g))
+        got = sum(w if any(_holds(own, t) for t in g) else CONTEXT_CREDIT * w
+                  for g, w in zip(groups, weights) if any(_holds(unit.match_text, t) for t in g) or isinstance(g, Implicit))
         total = sum(weights)
         return got / total if total else 0.0

@@ -27,6 +27,7 @@ SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
 # (few shared words) is still answered from that chunk if its best unit covers this much.
 AGREED_TOP_COVERAGE = 0.2
 MAX_UNITS = 3
+HEAD_CHARS = 200  # a report's title and first lines
 
 
 def citation_for(unit: Unit) -> Citation:
@@ -154,7 +155,8 @@ class OfflineAnswerer:
                         and (not figure_asked or holds_figure(unit.text)) \
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
                         and not (national and about_a_region(unit)) \
-                        and not other_period(unit, asked_periods) and not other_year(unit, asked_years) \
+                        and not other_period(unit, asked_periods, self._head(unit.chunk.report)) \
+                        and not other_year(unit, asked_years) \
                         and not other_quarter(unit, asked_quarters) \
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))):
@@ -169,6 +171,10 @@ class OfflineAnswerer:
         sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
         return [Candidate(u, cov, sim, rank, hit.bm25_rank, hit.dense_rank, answer_type_bonus(question, u) > 0)
                 for (u, cov, hit, rank), sim in zip(found, sims)]
+
+    def _head(self, report: str) -> str:
+        """A report's first lines (its title): they date what it says ("…2024年一季度业绩综述")."""
+        return (self.report_text(report) or "")[:HEAD_CHARS] if self.report_text else ""
 
     def without_measures(self, asked: list[str], hits: list[SearchHit]) -> dict[str, list[str]]:
         """Reports of the hits that never write a valuation measure asked (`measures_in` the question: 目标价, EPS…)
@@ -379,7 +385,7 @@ def holds_figure(text: str) -> bool:
 
 
 # The whole country asked (全国, 国内, China's): a province's sentence or row is about a part of it
-_NATIONAL_RE = re.compile(r"全国|国内|我国|\bnational(?:ly)?\b|\bnationwide\b|\bChina's\b|\bin China\b", re.I)
+_NATIONAL_RE = re.compile(r"全国|国内|我国|\bnational(?:ly)?\b|\bnationwide\b|\bChina(?:'s)?\b", re.I)
 # …and so are the localities taken together, one figure asked of them ("地方智算建设规模是多少", "local AI computing
 # capacity"), not "各地方…分别" (each its own)
 _LOCAL_WHOLE_RE = re.compile(r"(?<!各)地方(?!政府)|\blocal(?:ities)?\b", re.I)

@@ -67,11 +67,12 @@ EN_ZH: dict[str, str] = {
     "price": "价格 股价", "target price": "目标价", "stock price": "股价", "budget": "预算",
     "market share": "市场份额", "valuation": "估值", "dividend": "分红 股息",
     # industries and measures beyond compute (energy, semiconductors, consumer, banks)
-    "additions": "新增", "new": "新增", "installed": "装机", "installations": "装机", "capacity": "装机 产能",
+    "additions": "新增", "new": "新增", "installed": "装机", "installations": "装机", "capacity": "装机 产能 规模 容量",
+    "built": "建设 建成", "build": "建设 建成", "construction": "建设",
     "photovoltaic": "光伏", "solar": "光伏", "pv": "光伏", "energy storage": "储能 新型储能", "storage": "储能",
     "wind": "风电", "power": "电力", "electricity": "电力 用电量", "sales": "销售额 销量 销售收入",
     "market": "市场", "output": "产量", "production": "产量", "semiconductor": "半导体", "chip": "芯片",
-    "wafer": "晶圆", "foundry": "代工 晶圆代工", "equipment": "设备", "localization": "国产化",
+    "wafer": "晶圆", "foundry": "代工 晶圆代工", "equipment": "设备", "localization": "国产化", "local": "地方",
     "utilization": "产能利用率 利用率", "baijiu": "白酒", "liquor": "白酒", "inventory": "库存",
     "dealers": "经销商", "bank": "银行", "banks": "银行", "loans": "贷款", "loan": "贷款", "balance": "余额",
     "deposits": "存款", "net interest margin": "净息差", "margin": "息差 利润率", "non-performing": "不良",
@@ -104,22 +105,28 @@ EN_ZH: dict[str, str] = {
     "luxshare": "立讯精密", "foxconn industrial internet": "工业富联", "hikvision": "海康威视", "naura": "北方华创",
     "amec": "中微公司",
 }
+def _spaced(text: str) -> str:
+    """Lower case, a hyphen as a space: "intelligent-computing" is the phrase "intelligent computing" (same length)."""
+    return text.lower().replace("-", " ")
+
+
+_BY_PHRASE = {_spaced(k): v for k, v in EN_ZH.items()}
 _PATTERN = re.compile(
-    r"(?<![a-z])(" + "|".join(re.escape(k) for k in sorted(EN_ZH, key=len, reverse=True)) + r")(?:s|es)?(?![a-z])"
+    r"(?<![a-z])(" + "|".join(re.escape(k) for k in sorted(_BY_PHRASE, key=len, reverse=True)) + r")(?:s|es)?(?![a-z])"
 )
 
 
 def en_spans(text: str) -> list[tuple[int, int, str]]:
     """Where `text` holds a glossary phrase: (start, end, its Chinese terms), offsets into `text`."""
-    lower = text.lower()
+    lower = _spaced(text)
     if len(lower) != len(text):  # a few characters change length when lower-cased; offsets would drift
         return []
-    return [(m.start(1), m.end(1), EN_ZH[m.group(1)]) for m in _PATTERN.finditer(lower)]
+    return [(m.start(1), m.end(1), _BY_PHRASE[m.group(1)]) for m in _PATTERN.finditer(lower)]
 
 
 def zh_term_groups(text: str) -> list[list[str]]:
     """For each glossary phrase in `text`, its Chinese alternatives: "intelligent computing" → ["智算", "智能算力"]."""
-    return [EN_ZH[m.group(1)].split() for m in _PATTERN.finditer(text.lower())]
+    return [_BY_PHRASE[m.group(1)].split() for m in _PATTERN.finditer(_spaced(text))]
 
 
 def zh_terms(text: str) -> list[str]:

@@ -85,9 +85,12 @@ def sha256_hex(data: bytes) -> str:
 _NTH = {"一": "1", "二": "2", "三": "3", "四": "4", "上": "1", "下": "2",
         "first": "1", "second": "2", "third": "3", "fourth": "4"}
 PERIOD_RE = re.compile(
-    r"(?<!前)(?:第)?([一二三四1-4])\s*季度|(?<![A-Za-z])[Qq]([1-4])(?![0-9])|(?<![0-9])([1-4])Q(?=\d{2}\b)"
+    r"(?<!前)(?:第)?([一二三四1-4])\s*季(?:度|报)|(?<![A-Za-z])[Qq]([1-4])(?![0-9])|(?<![0-9])([1-4])Q(?=\d{2}\b)"
     r"|([上下])半年|(?<![A-Za-z])H([12])(?![0-9])|\b(first|second|third|fourth)\s+quarter|\b(first|second)\s+half",
     re.IGNORECASE)
+
+
+_HALF_YEAR_REPORT_RE = re.compile(r"中报|半年报|半年度报告")
 
 
 # Months: a span ("1—5月", "7—9月") or a month's end ("5月末", "3月底", "截至6月", "5月下旬")
@@ -158,6 +161,8 @@ def periods(text: str) -> set[str]:
     for last in ends:
         if 1 <= last <= 12:
             out |= _months(1, last) | ({f"q{last // 3}"} if last % 3 == 0 else set())
+    if _HALF_YEAR_REPORT_RE.search(text):  # a half-year report (中报) is of the first half
+        out.add("h1")
     for m in PERIOD_RE.finditer(text):
         q = m.group(1) or m.group(2) or m.group(3) or m.group(6)
         if q:

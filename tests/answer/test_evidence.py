@@ -165,3 +165,22 @@ def test_a_sentence_naming_no_month_is_dated_by_its_paragraph():
     units = units_of(Chunk(id="p", report="h.txt", text=text, start=0, end=len(text)))
     assert not other_period(units[1], periods("What was the wholesale price of Wuliangye in June 2024?"))
     assert other_period(units[1], periods("五粮液2024年5月批价是多少？"))
+
+
+def test_a_span_asked_is_answered_only_by_a_unit_its_paragraph_section_or_report_dates():
+    from assistant.answer.evidence import other_period
+    year = "我们预计2024年全国新增装机240GW。"
+    unit = units_of(Chunk(id="c", report="r.txt", text=year, start=0, end=len(year)))[0]
+    assert other_period(unit, {"to6", "h1"})  # a whole year's figure is no answer to 1—6月
+    assert not other_period(unit, {"q1"}, report_head="# 银行业2024年一季报点评")  # the report dates it
+
+
+def test_coverage_reads_a_short_year_and_gives_an_english_questions_china_half_credit():
+    from assistant.answer.evidence import Coverage, Implicit, question_terms
+    text = "根据我们测算,预计地方智算 25 年建设 107.1EFlops。"
+    unit = units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))[0]
+    cov = Coverage({"智算": 2, "地方": 3}, 50)
+    assert cov.score([("2025",)], unit) == 1.0  # "25 年" is 2025
+    groups = question_terms("How much local intelligent computing capacity will China build in 2025?")
+    assert any(isinstance(g, Implicit) and "中国" in g for g in groups)
+    assert cov.score([Implicit(("中国", "国内"))], unit) == 0.5 and cov.score([("中国", "国内")], unit) == 0.0

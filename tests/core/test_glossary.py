@@ -34,3 +34,9 @@ def test_broker_report_words_cc_cedict_glosses_otherwise():
     groups = zh_term_groups("new-type energy storage cell shipments; NPL ratio of listed banks; NEV exports")
     assert ["新型"] in groups and ["电芯", "电池"] in groups and ["上市银行"] in groups and ["新能源汽车"] in groups
     assert ["新增"] not in groups  # "new-type" is not "new"
+
+
+def test_a_hyphenated_phrase_is_the_phrase():
+    from assistant.core.glossary import zh_terms
+    assert "智算" in zh_terms("local intelligent-computing capacity") and "地方" in zh_terms("local capacity")
+    assert zh_terms("general-purpose computing")[:1] == zh_terms("general purpose computing")[:1]

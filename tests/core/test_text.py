@@ -56,3 +56,8 @@ def test_months_name_parts_of_the_year_as_spans_and_ends_in_both_languages():
     assert periods("July 2024") == {"mon7"} and periods("2024年1—7月") == {"to7"}
     assert periods("end-market demand") == periods("end of marketing") == set()  # words, not months
     assert periods("as of the end of March") >= {"to3", "q1"} and periods("late May") == {"to5"}
+
+
+def test_a_periodic_reports_name_names_its_period():
+    from assistant.core.text import periods
+    assert periods("银行业2024年一季报点评") == {"q1"} and periods("2024年中报") == {"h1"} and periods("三季报") == {"q3"}
