@@ -533,16 +533,22 @@ def _peer_swap(new: str, previous: str, peers: dict[str, set[str]]) -> str | Non
 _ASKING_BIGRAMS = {"多少", "报告", "预计", "是多", "什么", "哪些", "几成", "多大"}
 
 
+_RATE_BIGRAMS = {"增速", "增长", "同比", "环比", "占比", "比例", "降幅", "增幅", "变化", "下降", "提升"}
+
+
+def _bigrams(text: str) -> set[str]:
+    """Two characters in a row within a word, not of a name (jieba's places and persons: 澜沧, 凯莱英) nor of how a
+    question asks (多少, 报告)."""
+    out: set[str] = set()
+    for w, pos, _ in pos_tokens(TIME_RE.sub(" ", text)):
+        if not pos.startswith(("ns", "nr", "nt")):
+            out |= {w[i:i + 2] for i in range(len(w) - 1) if has_cjk(w[i]) and has_cjk(w[i + 1])}
+    return out - _ASKING_BIGRAMS
+
+
 def _same_measure(question: str, previous: str) -> bool:
-    """Whether two questions ask the same thing: they share two characters in a row (营收 … 营收), not of a name
-    (jieba's places and persons: 澜沧, 凯莱英) nor of how a question asks (多少, 报告)."""
-    def bigrams(text: str) -> set[str]:
-        out: set[str] = set()
-        for w, pos, _ in pos_tokens(TIME_RE.sub(" ", text)):
-            if not pos.startswith(("ns", "nr", "nt")):
-                out |= {w[i:i + 2] for i in range(len(w) - 1) if has_cjk(w[i]) and has_cjk(w[i + 1])}
-        return out - _ASKING_BIGRAMS
-    return bool(bigrams(question) & bigrams(previous))
+    """Whether two questions ask the same thing: they share a word's two characters (营收 … 营收)."""
+    return bool(_bigrams(question) & _bigrams(previous))
 
 
 def resolve_followup(question: str, history: list[str], peers: dict[str, set[str]] | None = None) -> str:
@@ -554,12 +560,15 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
     if not m:
         # "这个目标出自哪份文件？": a pronoun points back, so the earlier question supplies the subject — not its
         # time where this one asks the same measure at its own ("报告预计它2024年营收多少？" after "凯莱英2023年营收
-        # 多少？"); asked something else ("离它2025年的目标还差多少"), the earlier time may date the answer too
+        # 多少？"), nor where it asks another measure at none ("它的海外收入占比是多少？"); asked something else at a
+        # time of its own ("离它2025年的目标还差多少"), the earlier time may date the answer too
         if not POINTER_RE.search(question):
             return question
         previous = history[-1]
-        if (TIME_RE.search(question) or re.search(r"20\d{2}", question)) and _same_measure(question, previous):
-            previous = TIME_RE.sub("", previous)
+        own_time = bool(TIME_RE.search(question) or re.search(r"20\d{2}", question))
+        same = _same_measure(question, previous)
+        if (own_time and same) or (not own_time and not same and _bigrams(question) - _RATE_BIGRAMS):
+            previous = TIME_RE.sub("", previous)  # ("它的增速是多少？" asks the earlier figure's growth: its time stays)
         return f"{previous} {question}"
     previous = history[-1]
     new = (m.group("x") or m.group("y") or "").strip()

@@ -24,3 +24,10 @@ def test_a_pointer_asking_the_same_measure_at_its_own_time_drops_the_earlier_tim
     # something else asked: the earlier time may date the answer too ("2023年底已达398万千瓦，完成2025年目标的79.6%")
     assert resolve_followup("那离它2025年的目标还差多少？", ["东岳报告里山东2023年底储能累计装机多少？"]) == \
         "东岳报告里山东2023年底储能累计装机多少？ 那离它2025年的目标还差多少？"
+
+
+def test_a_pointer_asking_another_measure_at_no_time_drops_the_earlier_time_but_a_rate_of_it_keeps_it():
+    from assistant.answer.offline import resolve_followup
+    assert resolve_followup("它的海外收入占比是多少？", ["锦石预计凯莱英2024年营收是多少？"]) == \
+        "锦石预计凯莱英营收是多少？ 它的海外收入占比是多少？"
+    assert resolve_followup("它的增速是多少？", ["凯莱英2023年营收多少？"]) == "凯莱英2023年营收多少？ 它的增速是多少？"
