@@ -158,8 +158,9 @@ def english_region(name: str) -> str | None:
     return _english_place(EN_ZH[key]) if key in EN_ZH else None
 
 
-# The EU is no country in jionlp's world dictionary, yet reports compare markets with it as with one
-_BLOCS = {"欧盟": "欧盟"}
+# Markets abroad jionlp's world dictionary has no entry for (it has countries and continents), yet reports compare
+# with them as with one: the EU, and the short names of regions of the world
+_BLOCS = {name: name for name in ("欧盟", "北美", "南美", "拉美", "东南亚", "中东", "西欧", "东欧")}
 
 
 @lru_cache(maxsize=1)
@@ -182,6 +183,9 @@ def _foreign_pattern() -> re.Pattern[str]:
     return re.compile("|".join(sorted((re.escape(n) for n in _foreign_names() if len(n) >= 2), key=len, reverse=True)))
 
 
+_PLACE_TAILS = ("洲", "市场", "地区")  # 北美洲, 东南亚市场: still the place
+
+
 def foreign_places(text: str) -> list[str]:
     """Countries abroad, blocs and continents `text` names (日本, 欧盟, 美国; "Japan" through the glossary), short
     names in order, without repeats. A name counts as a word of its own (jieba's cut): 蒙古 of 内蒙古 is none."""
@@ -194,7 +198,9 @@ def foreign_places(text: str) -> list[str]:
         for word in _tokenizer().lcut(text[left:m.end() + 8]):
             words.append((pos, word))
             pos += len(word)
-        if any(p == m.start() and w.startswith(m[0]) for p, w in words) \
+        loose = m[0] not in _BLOCS  # a country opens a longer word too (美国商务部); 中东 of 中东部 is no 中东
+        if any(p == m.start() and (w == m[0] or (w.startswith(m[0]) and (loose or w[len(m[0]):] in _PLACE_TAILS)))
+               for p, w in words) \
                 and not any(s <= m.start() < e for s, e, _ in region_mentions(text)):
             found.append((m.start(), _foreign_names()[m[0]]))
     found += [(s, zh.split()[0]) for s, e, zh in en_spans(text) if zh.split()[0] in _foreign_names()]

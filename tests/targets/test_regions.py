@@ -21,3 +21,9 @@ def test_a_place_abroad_is_a_word_of_its_own_not_part_of_a_region_or_another_wor
 def test_a_place_abroad_asked_must_be_named_by_the_answer():
     assert must_terms("康龙化成2023年来自美国客户的收入占比是多少？") == ["美国", "2023"]
     assert must_terms("比亚迪匈牙利工厂的产能？") == ["匈牙利"]
+
+
+def test_regions_of_the_world_count_as_places_abroad_but_not_inside_another_word():
+    assert foreign_places("欧洲占31.5%，东南亚占22.8%，中东占14.6%，出口北美") == ["欧洲", "东南亚", "中东", "北美"]
+    assert foreign_places("中东部省份的分布式光伏") == []  # 中东部: central and eastern China
+    assert foreign_places("美国商务部宣布") == ["美国"]
