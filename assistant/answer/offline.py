@@ -203,7 +203,7 @@ class OfflineAnswerer:
         if not unit.header:  # a sentence on 中芯国际's capex, never naming 华虹, says nothing of 华虹's
             # (names only: a table's first column may hold everyday words — 推荐, 行业 — which sentences use freely)
             return any(not common_word(n) for n in named) and any(o in unit.text for o in others if not common_word(o))
-        cells = [c.strip() for c in split_cells(unit.text)]
+        cells = [cell_name(c) for c in split_cells(unit.text)]
         head = next((c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c)), "")
         return any(c in others for c in cells) or head in self.peers
 
@@ -445,8 +445,17 @@ def _name_columns(table):
     width = max((len(r.cells) for r in table.rows), default=0)
     for col in range(width):
         cells = {r.cells[col].strip() for r in table.rows if col < len(r.cells) and r.cells[col].strip()}
-        names = {c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c) and not any(d.isdigit() for d in c)}
+        names = {n for n in map(cell_name, cells) if NAME_CELL_RE.fullmatch(n) and has_cjk(n)}
         yield names, len(cells)
+
+
+_COUNT_NOTE_RE = re.compile(r"\s*[（(][^）)]*\d[^）)]*[）)]\s*$")
+
+
+def cell_name(cell: str) -> str:
+    """A name cell without its count in brackets ("农商行（10家）" → 农商行); a cell with other digits is no name."""
+    name = _COUNT_NOTE_RE.sub("", cell.strip())
+    return "" if any(d.isdigit() for d in name) else name
 
 
 def peer_names(tables) -> dict[str, set[str]]:

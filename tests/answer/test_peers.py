@@ -301,3 +301,14 @@ def test_the_whole_country_asked_is_not_answered_by_a_provinces_sentence_or_row(
     assert texts("2025年底全国光伏累计装机将达到多少？") == {country}
     assert texts("How much PV capacity will China's installed base reach by end-2025?") == {country}
     assert province in texts("山东2025年光伏装机目标是多少？")
+
+
+def test_a_name_cell_with_a_count_in_brackets_is_the_name():
+    from assistant.answer.offline import cell_name, peer_names
+    from assistant.core.models import Table, TableRow
+    assert cell_name("农商行（10家）") == "农商行" and cell_name("上市银行合计（42家）") == "上市银行合计"
+    assert cell_name("2023A") == "" and cell_name("第八代五粮液") == "第八代五粮液"
+    kinds = Table(id="t", report="r.txt", caption="图表2", header=["银行类型", "净息差"], start=0, end=10,
+                  rows=[TableRow(cells=["国有行（6家）", "1.46%"], start=0, end=5),
+                        TableRow(cells=["农商行（10家）", "1.72%"], start=5, end=10)])
+    assert peer_names([kinds])["农商行"] == {"国有行"}
