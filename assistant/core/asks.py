@@ -49,7 +49,7 @@ ADDS_VALUES = re.compile(r"合计|加总|总和|加起来|加在一起|相加|�
 EACH_RE = re.compile(r"分别|各自|各是|各为|\brespectively\b|\beach\b", re.I)
 
 # "不含深圳", "剔除贵州", "去掉江苏和上海", "excluding Jiangsu": what follows these words leaves the aggregate
-EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*(.{1,30}?)"
+EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计入?|不算|排除|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*(.{1,30}?)"
                         r"(?=[，,。；;）)？?]|以外|之外|外|后|$)", re.I)
 
 # A table's own total row: summing it with the rows it totals would count every row twice.

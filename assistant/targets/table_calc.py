@@ -417,6 +417,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
                                             and change_kind(h) in ("", change.kind) for h in header)
     if op == "count" and counts_listed_rows(question):
         return _listed_rows(table, rows, question)
+    if op in ("count", "list") and (kept := _by_category(question, table, rows)) is not None:
+        return kept
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op):
         return _row_query(question, op, table, rows)
     terms: list[TableTerm] = []
@@ -490,6 +492,30 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         terms = [max(terms, key=lambda t: t.value), min(terms, key=lambda t: t.value)]
     return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms,
                       left_out=left_out)
+
+
+def _by_category(question: str, table: Table, rows: list[TableRow]) -> TableTotal | None:
+    """The rows whose category cell is the one the question names, exactly ("由国务院发布的政策有几条": 发布单位 =
+    国务院, not 国务院办公厅, which it leaves out): a column past the first whose values repeat down the rows (a
+    category, not a name per row), the longest of its values the question names outside what it excludes."""
+    left_out, asked = set(excluded_text(question).split()), without_exclusions(question)
+    best: tuple[int, str] | None = None
+    for j in range(1, len(table.header)):
+        column = [r.cells[j].strip() if j < len(r.cells) else "" for r in rows]
+        values = {v for v in column if v}
+        if len(values) >= len([v for v in column if v]):  # no value repeats: names or figures, not categories
+            continue
+        named = [v for v in values if len(v) >= 2 and not any(c.isdigit() for c in v) and v in asked
+                 and v not in left_out]
+        if named and (best is None or len(max(named, key=len)) > len(best[1])):
+            best = (j, max(named, key=len))
+    if best is None:
+        return None
+    j, value = best
+    terms = [TableTerm(label=_label(r), value=Decimal(1), as_written=r.cells[j].strip(), row=r)
+             for r in rows if j < len(r.cells) and r.cells[j].strip() == value]
+    return _listed("count" if first_op(question) is Op.COUNT else "list", table, table.header[j], "", terms,
+                   f"{table.header[j]} = {value}")
 
 
 def _series_change(table: Table, rows: list[TableRow], row_years: list[int | None], col: int, change,

@@ -323,3 +323,13 @@ def test_an_ascii_name_in_the_first_column_is_a_name_not_a_stock_code():
     t = table("表1 中国CXO行业市场规模（亿元）", ["项目", "2023A", "2025E"], [["CDMO", "798", "905"], ["临床CRO", "428", "520"]])
     r = table_total("表1里市场规模从2023A到2025E哪个增量最大？", [t])
     assert r.terms[0].label == "CDMO" and r.value == Decimal("107")
+
+
+def test_rows_of_the_category_a_question_names_are_counted_exactly():
+    """"由国务院发布（不算国务院办公厅）的政策几条": 发布单位 = 国务院, not the longer 国务院办公厅 it leaves out."""
+    t = table("图表2：中国AI产业相关政策", ["时间", "发布单位", "政策"],
+              [["2023.2", "国务院", "《规划》"], ["2022.11", "国务院", "《报告》"], ["2022.5", "国务院办公厅", "《意见》"],
+               ["2023.10", "工信部", "《行动计划》"]])
+    r = table_total("图表2里由国务院发布（不算国务院办公厅）的政策一共几条？", [t])
+    assert (r.op, r.value, r.condition) == ("count", 2, "发布单位 = 国务院")
+    assert table_total("图表2里国务院办公厅发布的政策有几条？", [t]).value == 1
