@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 # A year as a column names it: 2024, 2024年, 2024E, 2023A ("预测"/"实际" say E/A in words)
-YEAR_LABEL_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年)?\s*([AEＡＥ]|预测|实际)?(?![\dA-Za-z])")
+# A year's column label: 2024, 2024年, 2025E, 2023A — and a part of one (2024Q1, 2023H1, 2023Q1-3)
+YEAR_LABEL_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年)?\s*([AEＡＥ]|预测|实际)?\s*([QqHh][1-4](?:\s*-\s*[1-4])?)?"
+                           r"(?![\dA-Za-z])")
+
+
+def _part(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "").upper()
 _GROWTH = re.compile(r"增速|增幅|增长率|涨幅|降幅|同比|变动率|变化率|\bgrowth\b|\bgrew\b|\bgrowth rate\b|%\s*change", re.I)
 # not 新增: 新增装机 is a measure
 _DIFF = re.compile(r"增量|增加|增长了多少|减少|变化|变动|相差|差额|减去|减(?=\s*(?:19|20)\d{2})|[少多降涨]了|[少多]多少|"
@@ -32,16 +38,17 @@ _NEGATIVE = re.compile(r"负增长|增长为负|为负|下降的|下滑的|减�
 class YearLabel:
     year: str  # "2024"
     kind: str  # "A", "E" or "" (not said)
+    part: str = ""  # "Q1", "H1", "Q1-3" or "" (the whole year)
 
     def names(self, header: str) -> bool:
-        """Whether a column header is this year's ("EPS（元）2024E", "2024年营收目标")."""
+        """Whether a column header is this year's ("EPS（元）2024E", "2024年营收目标") — or this part's (2024Q1)."""
         for m in YEAR_LABEL_RE.finditer(header):
-            if m[1] == self.year and (not self.kind or _kind(m[2]) in ("", self.kind)):
+            if m[1] == self.year and (not self.kind or _kind(m[2]) in ("", self.kind)) and _part(m[3]) == self.part:
                 return True
         return False
 
     def __str__(self) -> str:
-        return f"{self.year}{self.kind}"
+        return f"{self.year}{self.kind}{self.part}"
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,8 @@ def year_labels(question: str) -> list[YearLabel]:
     """The distinct years the question names, in order, each with A/E when it says so."""
     out: list[YearLabel] = []
     for m in YEAR_LABEL_RE.finditer(question):
-        label = YearLabel(m[1], _kind(m[2]))
-        if all(label.year != o.year for o in out):
+        label = YearLabel(m[1], _kind(m[2]), _part(m[3]))
+        if all((label.year, label.part) != (o.year, o.part) for o in out):
             out.append(label)
     return out
 

@@ -46,6 +46,7 @@ class TableTotal(BaseModel):
     terms: list[TableTerm]
     condition: str = ""  # the rows kept: "2024年目标隐含增速 > 15"
     left_out: list[str] = []  # rows not summed: cities inside a province that is a row too
+    by_size: bool = False  # max/min by magnitude (变化最大: the change furthest from zero)
 
     @property
     def shown(self) -> str:
@@ -55,6 +56,8 @@ class TableTotal(BaseModel):
     @property
     def expression(self) -> str:
         values = [fmt(t.value) for t in self.terms]
+        if self.by_size:
+            values = [f"|{v}|" for v in values]
         head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
                 "count": f"count({', '.join(t.label for t in self.terms)})",
                 "list": f"{self.condition}: {', '.join(t.label for t in self.terms)}",
@@ -548,6 +551,7 @@ def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:
             if any(a in regions for a in ancestors(normalise_region(label)[0])) and not _named(label, question)]
 
 
+_RISE_RE = re.compile(r"增加|增长|上升|提升|提高|增幅|增量|\brose\b|\bincreas|\bgrew\b|\bgrowth\b", re.I)
 _FALL_RE = re.compile(r"减少|下降|降幅|下滑|回落|\bfell\b|\bdeclin|\bdrop", re.I)
 
 
@@ -611,7 +615,9 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
         if condition is not None:
             terms = [t for t in terms if condition.holds(t.value)]
             return _listed(op, table, measure, unit, terms, f"{measure} {condition}")
-        return _extreme(op, table, measure, unit, terms)
+        # "变化最大" with no direction: the change furthest from zero
+        return _extreme(op, table, measure, unit, terms, by_size=not _FALL_RE.search(question)
+                        and not _RISE_RE.search(question))
     # a condition on one column: the column the condition's words name ("海外收入占比超过70%"), else the question's
     col = _named_column(header, *_split_years(condition.subject)) if condition.subject else None
     col = col if col is not None else _named_column(header, asked, year_labels(question))
@@ -664,12 +670,15 @@ def _column_unit(table: Table, rows: list[TableRow], col: int) -> str:
     return _unit_text(table.header[col], table.caption) or _cell_unit(cells) or ("%" if percent else "")
 
 
-def _extreme(op: str | None, table: Table, measure: str, unit: str, terms: list[TableTerm]) -> TableTotal | None:
+def _extreme(op: str | None, table: Table, measure: str, unit: str, terms: list[TableTerm],
+             by_size: bool = False) -> TableTotal | None:
+    """The largest or smallest term, first; `by_size`: by magnitude (变化最大: the change furthest from zero)."""
     if op not in ("max", "min") or len(terms) < 2:
         return None
-    value = max(t.value for t in terms) if op == "max" else min(t.value for t in terms)
-    terms = sorted(terms, key=lambda t: (t.value != value, -t.value if op == "max" else t.value))
-    return TableTotal(op=op, value=value, unit=unit, table=table, measure=measure, terms=terms)
+    size = (lambda v: abs(v)) if by_size else (lambda v: v)
+    best = (max if op == "max" else min)(terms, key=lambda t: size(t.value))
+    terms = [best] + sorted((t for t in terms if t is not best), key=lambda t: -size(t.value) if op == "max" else size(t.value))
+    return TableTotal(op=op, value=best.value, unit=unit, table=table, measure=measure, terms=terms, by_size=by_size)
 
 
 def _listed(op: str | None, table: Table, measure: str, unit: str, terms: list[TableTerm],

@@ -333,3 +333,14 @@ def test_rows_of_the_category_a_question_names_are_counted_exactly():
     r = table_total("图表2里由国务院发布（不算国务院办公厅）的政策一共几条？", [t])
     assert (r.op, r.value, r.condition) == ("count", 2, "发布单位 = 国务院")
     assert table_total("图表2里国务院办公厅发布的政策有几条？", [t]).value == 1
+
+
+def test_a_change_between_two_quarters_columns_and_the_largest_change_by_size():
+    t = table("图表1：上市银行主要经营指标", ["指标", "2023Q1", "2023H1", "2024Q1"],
+              [["营业收入同比", "+0.8%", "-1.2%", "-2.1%"], ["归母净利润同比", "+2.7%", "+2.4%", "-0.8%"],
+               ["贷款总额同比", "+11.5%", "+11.1%", "+9.9%"]])
+    r = table_total("图表1里哪个指标2024Q1较2023Q1变化最大？", [t])
+    assert r.terms[0].label == "归母净利润同比" and r.value == Decimal("-3.5") and r.by_size  # furthest from zero
+    assert r.expression.startswith("max(|-3.5|")
+    up = table_total("图表1里哪个指标2024Q1较2023Q1增加最多？", [t])
+    assert up.terms[0].label == "贷款总额同比"  # a direction asked: the largest, not the furthest
