@@ -25,7 +25,8 @@ def main() -> None:
     args = ap.parse_args()
     os.environ["ASSISTANT_INDEX_DIR"] = args.index
     from assistant.core.settings import Settings
-    from assistant.core.tokenize import pos_tokens
+    from assistant.answer.evidence import _question_terms
+    from assistant.core.tokenize import _tokens, pos_tokens
     from assistant.facade import Assistant
 
     assistant = Assistant(Settings())
@@ -36,7 +37,9 @@ def main() -> None:
     ask, naive = [], []
     for q in questions * args.rounds:
         assistant.index._query_vectors.clear()  # a question not asked before: its vector is computed, as naive's is
-        pos_tokens.cache_clear()  # …and its words tagged
+        pos_tokens.cache_clear()  # …and its words tagged, tokenized and read as terms
+        _tokens.cache_clear()
+        _question_terms.cache_clear()
         t = time.perf_counter()
         assistant.ask(q)
         ask.append((time.perf_counter() - t) * 1000)

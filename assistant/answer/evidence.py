@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from assistant.core.glossary import measure_names, zh_term_groups, zh_terms
@@ -65,8 +66,23 @@ def is_boilerplate(unit: Unit) -> bool:
     return bool(_BOILERPLATE_SECTION.search(section) or _BOILERPLATE_TEXT.search(unit.text.strip()))
 
 
+_UNITS: dict[tuple, list[Unit]] = {}
+MAX_CACHED_CHUNKS = 4096
+
+
 def units_of(chunk: Chunk) -> list[Unit]:
-    """Sentences of a text chunk; rows of a table chunk (with the table's header and caption as context)."""
+    """Sentences of a text chunk; rows of a table chunk (with the table's header and caption as context). Cached by
+    the chunk's identity and text: every question reads its retrieved chunks' units again."""
+    key = (chunk.id, chunk.report, chunk.start, chunk.end, chunk.kind, chunk.text, chunk.context, chunk.section)
+    units = _UNITS.get(key)
+    if units is None:
+        if len(_UNITS) >= MAX_CACHED_CHUNKS:
+            _UNITS.clear()
+        units = _UNITS[key] = _units_of(chunk)
+    return list(units)
+
+
+def _units_of(chunk: Chunk) -> list[Unit]:
     label = normalize(report_label(chunk.report))
     context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
     header = header_cells(chunk)
@@ -115,8 +131,13 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
     """Key terms of a question, each a group of alternatives (any one present counts).
 
     Chinese: jieba tokens. English (by question_lang, so "…the total in 亿元?" too): the glossary's Chinese terms for
-    each phrase, plus numbers, known ASCII terms and the Chinese words it quotes.
+    each phrase, plus numbers, known ASCII terms and the Chinese words it quotes. Cached: several steps read them.
     """
+    return list(_question_terms(question))
+
+
+@lru_cache(maxsize=512)
+def _question_terms(question: str) -> tuple[tuple[str, ...], ...]:
     groups: list[tuple[str, ...]] = []
     lang = question_lang(question)
     if lang == "zh":
@@ -136,7 +157,7 @@ def question_terms(question: str) -> list[tuple[str, ...]]:
             g = g + measure_names(g[0])
             # an English question's "China's" (中国, 国内) is what a Chinese report often leaves unsaid
             out.setdefault(Implicit(g) if lang != "zh" and set(g) <= _HOME else g)
-    return list(out)
+    return tuple(out)
 
 
 class Implicit(tuple):

@@ -64,8 +64,14 @@ def normalize(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens (overlapping sub-words too), normalised, without stop words and punctuation."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[str, ...]:
+    # cached: a question (and each of its parts) is tokenized by the search, the analysis and the evidence steps
     tokens = _tokenizer().lcut_for_search(normalize(text))
-    return [t for t in (t.strip() for t in tokens) if t and _TOKEN_RE.search(t) and t not in STOPWORDS]
+    return tuple(t for t in (t.strip() for t in tokens) if t and _TOKEN_RE.search(t) and t not in STOPWORDS)
 
 
 def term_groups(text: str) -> list[tuple[str, ...]]:
