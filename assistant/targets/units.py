@@ -81,6 +81,9 @@ _UNIT_ONLY_RE = re.compile(r"^" + _SP + r"(?P<mult>[十百千万亿]*)" + _SP + 
 _BRACKETED = re.compile(r"[（(]([^（）()]{1,12})[）)]")
 
 
+_PER_RE = re.compile(r"\s*(?:/|每)")  # "per": the value before is a rate
+
+
 class ParsedValue(BaseModel):
     value: Decimal  # in `unit`, the family's canonical unit
     unit: str = UNIT
@@ -186,6 +189,8 @@ def parse_values(text: str) -> list[ParsedValue]:
         if number is None:
             continue
         base = _base(m)
+        if base.family in (Family.MONEY, Family.USD) and _PER_RE.match(text, m.end("unit")):
+            continue  # a price (300元/千瓦·年, 0.68元/Wh) is no amount of money
         qualifier = m["qual"] or (m["suffix"] or "").strip(" \t\u3000")
         # The optional groups may let the match begin on blank space; start at the first real part.
         start = next(m.start(g) for g in ("qual", "year", "num", "cn") if m[g])

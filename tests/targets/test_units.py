@@ -87,3 +87,9 @@ def test_parser_fuzz_never_crashes_and_offsets_are_exact(text):
         assert text[found.start : found.end] == found.text
         assert found.unit == "EFLOPS"
         assert found.value >= 0
+
+
+def test_a_price_per_unit_is_no_amount_of_money():
+    from assistant.targets.units import parse_values
+    assert parse_values("平均容量租赁价格约为300元/千瓦·年") == [] and parse_values("中标均价0.68元/Wh") == []
+    assert [(v.value, v.unit) for v in parse_values("总投资300亿元")] == [(Decimal("300"), "亿元")]
