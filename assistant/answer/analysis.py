@@ -47,7 +47,7 @@ class QuestionAnalysis(BaseModel):
 
 _META: list[tuple[MetaField, re.Pattern]] = [
     (MetaField.ANALYSTS, re.compile(r"分析师|作者|研究员|执业证书|证书编号|谁写|谁撰写|撰写人|\bSAC\b|\banalysts?\b|\bauthors?\b|"
-                                    r"who wrote", re.I)),
+                                    r"\bauthored\b|\bwho (?:wrote|penned|signed)|written by|谁执笔|执笔", re.I)),
     (MetaField.RATING, re.compile(r"评级|\bratings?\b|\brated\b", re.I)),
     (MetaField.BROKER, re.compile(r"哪家券商|哪个券商|哪家机构|哪家证券|哪家(?:出|发)的|谁(?:发布|出具)|"
                                   r"\bwhich broker (?:wrote|published|issued)\b|\bpublished by\b|\bwho published\b", re.I)),

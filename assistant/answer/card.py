@@ -71,12 +71,14 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
     for card in cards:
         parts = []
         for field in analysis.meta:
-            for f in _fields(card, field):
+            # a rating asked is shown with the one before it where the card has it (上次评级：增持)
+            previous = [card.previous_rating] if field is MetaField.RATING and card.previous_rating else []
+            for f in _fields(card, field) + previous:
                 c = cite(card.report, f.start, f.end)
                 if c is None:
                     continue
                 citations.append(c)
-                label = _LABELS[field][0 if zh else 1]
+                label = _LABELS[field][0 if zh else 1] if f not in previous else ("上次评级" if zh else "previous rating")
                 gloss = rating_en(f.value) if field is MetaField.RATING and not zh else ""
                 parts.append(f"{label}{'：' if zh else ': '}{f.value}{f' ({gloss})' if gloss else ''} "
                              f"[{len(citations)}]")

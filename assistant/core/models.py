@@ -155,6 +155,7 @@ class ReportCard(BaseModel):
     date: CardField | None = None
     analysts: list[CardField] = Field(default_factory=list)
     rating: CardField | None = None
+    previous_rating: CardField | None = None  # "上次评级：增持": the rating before this report's
     industry: list[CardField] = Field(default_factory=list)  # "食品饮料｜白酒" → 食品饮料, 白酒
 
     @property

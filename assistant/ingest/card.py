@@ -22,9 +22,12 @@ _SAC_RE = re.compile(r"S\d{13}")
 # "分析师：张宁", "| 分析师 | 许明澈（SAC…", or "缪欣君 分析师" (name first)
 _NAME_AFTER_RE = re.compile(r"(?:分析师|作者|研究员|联系人)\s*[|｜:：]?\s*([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])")
 _NAME_BEFORE_RE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})\s*(?:分析师|（SAC|\(SAC|\s+SAC)")
+_RATING_WORDS = (r"强于大市|优于大市|同步大市|弱于大市|跑赢行业|跑输行业|买入|增持|推荐|谨慎推荐|看好|中性|减持|卖出|超配|标配|"
+                 r"低配")
+_PREVIOUS = r"上次|前次|上期|此前|原"
+_PREVIOUS_RATING_RE = re.compile(rf"(?:{_PREVIOUS})(?:投资)?评级\s*[|｜:：]?\s*(?P<r>{_RATING_WORDS})")
 _RATING_RE = re.compile(
-    r"(?:评级|投资建议|建议)\s*[|｜:：]?\s*(?P<r>强于大市|优于大市|同步大市|弱于大市|跑赢行业|跑输行业|买入|增持|推荐|谨慎推荐|"
-    r"看好|中性|减持|卖出|超配|标配|低配)(?:\s*[（(](?:维持|首次|上调|下调)[^）)]{0,6}[）)])?|"
+    rf"(?<!上次)(?<!前次)(?<!上期)(?<!此前)(?<!原)(?:评级|投资建议|建议)\s*[|｜:：]?\s*(?P<r>{_RATING_WORDS})(?:\s*[（(](?:维持|首次|上调|下调)[^）)]{{0,6}}[）)])?|"
     r"^(?P<r2>强于大市|优于大市|买入|增持|推荐|看好|中性|减持)\s*[（(](?:维持|首次|上调|下调)[^）)]{0,6}[）)]", re.M)
 _DATE_RE = re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(20\d{2})-(\d{2})-(\d{2})")
 _BULLET_RE = re.compile(r"[|｜]|^[►■●•◆▶\-*]|^\d+(?:\.\d+)*\s*[、.．)）]|^[一二三四五六七八九十]+、")
@@ -80,6 +83,12 @@ def rating_of(text: str) -> CardField | None:
         return None
     at = m.start("r") if m.group("r") else m.start("r2")
     return _field(text, at, m.end())
+
+
+def previous_rating_of(text: str) -> CardField | None:
+    """The rating before this report's, where the front matter gives it ("上次评级：增持")."""
+    m = _PREVIOUS_RATING_RE.search(text, 0, min(len(text), FRONT_CHARS * 2))
+    return _field(text, m.start("r"), m.end("r")) if m else None
 
 
 def date_of(text: str) -> CardField | None:
@@ -138,4 +147,5 @@ def extract_card(report: Report) -> ReportCard:
     # Traditional reports are read through the one-for-one Simplified map: the patterns match, offsets stay
     text = to_simplified(report.text)
     return ReportCard(report=report.id, broker=broker_of(text), title=title_of(text), date=date_of(text),
-                      analysts=analysts_of(text), rating=rating_of(text), industry=industry_of(text))
+                      analysts=analysts_of(text), rating=rating_of(text), previous_rating=previous_rating_of(text),
+                      industry=industry_of(text))

@@ -83,3 +83,8 @@ def test_a_clause_opening_on_another_reports_name_is_its_own_part():
     assert _sentences("东岳预测的2025年新增装机，较澜沧高多少？", cards) == ["东岳预测的2025年新增装机，较澜沧高多少？"]
     # a clause stating what the question knows is no part of its own
     assert len(_sentences("东岳说江苏储能目标有上调空间，澜沧那篇里江苏后来调到多少了？", cards)) == 1
+
+
+def test_authored_asks_the_analysts():
+    from assistant.answer.analysis import MetaField
+    assert MetaField.ANALYSTS in analyse("Who authored the Tianfeng note, and what rating does it carry?", []).meta

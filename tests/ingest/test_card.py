@@ -103,3 +103,12 @@ def test_a_traditional_chinese_front_matter_gives_a_card_whose_offsets_quote_the
 def test_an_english_masthead_above_a_chinese_title_is_not_the_title():
     card = extract_card(report("JINSHI SECURITIES RESEARCH\n锦石证券 行业深度\nCXO行业深度：海外订单承压，国内需求筑底\n2024年3月18日\n"))
     assert card.title.value == "CXO行业深度：海外订单承压，国内需求筑底"
+
+
+def test_the_previous_rating_is_read_and_never_taken_for_the_rating():
+    from assistant.ingest.card import previous_rating_of, rating_of
+    text = "锦石证券研究所\n\nCXO行业深度\n\n报告日期：2024年3月18日\n\n行业评级：中性（下调）\n上次评级：增持\n"
+    assert rating_of(text).value == "中性（下调）" and previous_rating_of(text).value == "增持"
+    swapped = "上次评级：增持\n行业评级：中性（下调）\n"  # the previous one first: still not the rating
+    assert rating_of(swapped).value == "中性（下调）"
+    assert previous_rating_of("行业评级：强于大市（维持）\n") is None
