@@ -178,7 +178,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         lines = [r["report"],
                  f"  标题 title: {value(c.title) if c else '—'}",
                  f"  券商 broker: {value(c.broker) if c else '—'} · 日期 date: {value(c.date) if c else '—'} · "
-                 f"评级 rating: {value(c.rating) if c else '—'}",
+                 f"评级 rating: {(c.rating_text or '—') if c else '—'}",
                  f"  分析师 analysts: {analysts}",
                  f"  页 pages {pages.get(r['report']) or '—'} · 分块 chunks {r['chunks']} · 表格 tables {r['tables']} · "
                  f"字符 chars {r['chars']} · 编码 encoding {r['encoding']}"

@@ -159,6 +159,14 @@ class ReportCard(BaseModel):
     industry: list[CardField] = Field(default_factory=list)  # "食品饮料｜白酒" → 食品饮料, 白酒
 
     @property
+    def rating_text(self) -> str:
+        """The rating as the Reports tab and `assistant status` show it, with the previous one where given."""
+        if self.rating is None:
+            return ""
+        before = f" · 上次 / previous: {self.previous_rating.value}" if self.previous_rating else ""
+        return self.rating.value + before
+
+    @property
     def broker_short(self) -> str:
         """"东岳证券" → "东岳": the name analysts type."""
         return self.broker.value.removesuffix("证券") if self.broker else ""

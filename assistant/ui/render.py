@@ -282,7 +282,7 @@ def report_cards_html(cards: Sequence[ReportCard], summaries: Sequence[Mapping[s
         rows = [("券商 / Broker", _card_value(card.broker) if card else ""),
                 ("日期 / Date", _card_value(card.date) if card else ""),
                 ("分析师 / Analysts", analysts),
-                ("评级 / Rating", _card_value(card.rating) if card else ""),
+                ("评级 / Rating", card.rating_text if card else ""),
                 ("页数 / Pages", str(s.get("pages") or "—")),
                 ("段数 / Chunks", str(s.get("chunks", ""))),
                 ("表格 / Tables", str(s.get("tables", "")))]

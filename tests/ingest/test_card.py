@@ -112,3 +112,9 @@ def test_the_previous_rating_is_read_and_never_taken_for_the_rating():
     swapped = "上次评级：增持\n行业评级：中性（下调）\n"  # the previous one first: still not the rating
     assert rating_of(swapped).value == "中性（下调）"
     assert previous_rating_of("行业评级：强于大市（维持）\n") is None
+
+
+def test_the_rating_is_shown_with_the_previous_one():
+    card = extract_card(report("锦石证券研究所\n\nCXO行业深度\n\n行业评级：中性（下调）\n上次评级：增持\n"))
+    assert card.rating_text == "中性（下调） · 上次 / previous: 增持"
+    assert extract_card(report("天风证券\n\n行业评级：强于大市（维持）\n")).rating_text == "强于大市（维持）"
