@@ -36,7 +36,6 @@ from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
-from assistant.targets.units import unit_named
 from assistant.targets.table_calc import asked_unit, asked_units, asks_of_rows, find_named_tables, table_total
 from assistant.ingest.card import extract_card
 from assistant.ingest.units import unit_embed_text, unit_key
@@ -45,7 +44,7 @@ from assistant.ingest.structure import find_table
 from assistant.ingest.upload import UploadRefused, accept_uploads
 from assistant.targets.extract import NATIONAL
 from assistant.targets.totals import GroupBy, Op, TotalsQuery
-from assistant.targets.units import fmt
+from assistant.targets.units import fmt, unit_named
 
 # What the shells (cli/, ui/) may use besides Assistant: contracts and formatting, re-exported here so that a
 # shell imports only the facade and core (the import-linter contract in pyproject.toml).

@@ -210,7 +210,6 @@ def other_period(unit: Unit, asked: set[str], report_head: str = "") -> bool:
         # or report dates it (a Q1 bank review's rating table)
         dating = normalize(f"{unit.chunk.text} {unit.chunk.section} {report_head}")
         named = {p for p in periods(TITLE_RE.sub("", dating)) if not p.startswith("mon")}
-        return not (named & asked)
     return not (named & asked)
 
 
@@ -243,7 +242,7 @@ def mentions(unit: Unit, term: str) -> bool:
     text = TITLE_RE.sub("", unit.match_text)
     if unit.shared and not YEAR_RE.search(text):  # a clause naming its own year is not dated by the one before
         text = TITLE_RE.sub("", unit.shared)
-    return term in text or re.search(rf"(?<!\d){term[2:]}\s*年", text) is not None
+    return _holds(text, term)
 
 
 def _holds(text: str, term: str) -> bool:

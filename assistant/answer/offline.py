@@ -357,8 +357,7 @@ _MONEY = re.compile(r"[万亿千百]?元|美元|欧元|港元|\$|\bdollars?\b|\b
 
 # …or an amount of revenue or profit (营业收入是多少), not its growth or share (营收增速, 收入占比), nor a target
 # (营收目标 is often set as a growth: "营收增长10%左右")
-_AMOUNT_ASKED = re.compile(r"(?:营业总?收入|营收|净利润|利润总额|销售额|销售收入)(?:[^，,。？?；;]{0,6})(?:是|为|有|约|达到?)?\s*多少"
-                           r"(?![^，,。？?；;]{0,6}(?:增速|增长|增幅|降幅|占比|比例|比重|同比|率|倍))")
+_AMOUNT_ASKED = re.compile(r"(?:营业总?收入|营收|净利润|利润总额|销售额|销售收入)[^，,。？?；;]{0,6}?(?:是|为|有|约|达到?)?\s*多少")
 _RATE_WORDS = re.compile(r"增速|增长率?|增幅|降幅|下降|下滑|占比|比例|比重|同比|环比|几成|倍|率|目标|计划|规划|预期")
 
 

@@ -189,19 +189,18 @@ _PLACE_TAILS = ("洲", "市场", "地区")  # 北美洲, 东南亚市场: still 
 def foreign_places(text: str) -> list[str]:
     """Countries abroad, blocs and continents `text` names (日本, 欧盟, 美国; "Japan" through the glossary), short
     names in order, without repeats. A name counts as a word of its own (jieba's cut): 蒙古 of 内蒙古 is none."""
-    from assistant.core.tokenize import _tokenizer
+    from assistant.core.tokenize import pos_tokens  # the package's one jieba, with its domain dictionary
 
     found: list[tuple[int, str]] = []
-    for m in _foreign_pattern().finditer(text):
-        left = max(0, m.start() - 8)
-        pos, words = left, []
-        for word in _tokenizer().lcut(text[left:m.end() + 8]):
-            words.append((pos, word))
-            pos += len(word)
+    matches = list(_foreign_pattern().finditer(text))
+    if matches:
+        word_at = {start: word for word, _, start in pos_tokens(text)}
+        regions = region_mentions(text)
+    for m in matches:
+        word = word_at.get(m.start(), "")
         loose = m[0] not in _BLOCS  # a country opens a longer word too (美国商务部); 中东 of 中东部 is no 中东
-        if any(p == m.start() and (w == m[0] or (w.startswith(m[0]) and (loose or w[len(m[0]):] in _PLACE_TAILS)))
-               for p, w in words) \
-                and not any(s <= m.start() < e for s, e, _ in region_mentions(text)):
+        if (word == m[0] or (word.startswith(m[0]) and (loose or word[len(m[0]):] in _PLACE_TAILS))) \
+                and not any(s <= m.start() < e for s, e, _ in regions):
             found.append((m.start(), _foreign_names()[m[0]]))
     found += [(s, zh.split()[0]) for s, e, zh in en_spans(text) if zh.split()[0] in _foreign_names()]
     return list(dict.fromkeys(name for _, name in sorted(found)))

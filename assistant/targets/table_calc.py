@@ -355,15 +355,11 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     return None
 
 
-# The words naming a table ("各省市2025年新能源汽车推广目标表里，"), before what is asked of it
-_TABLE_NAME_RE = re.compile(r"^[^？?。；;]*?[\u4e00-\u9fff]表\s*(?:里|中|内|的|，|,)")
-
-
 def _without_table_name(question: str) -> str:
     """The question without the year in the words naming its table when what follows names a year of its own:
     "2025年…目标表里，2023年实际推广量加总" asks the 2023 column, not the caption's year (with no year after, the
     caption's stays)."""
-    m = _TABLE_NAME_RE.search(question)
+    m = _NAMED_TABLE_RE.search(question)  # the words naming it ("各省市2025年新能源汽车推广目标表里，")
     if m and _YEAR_RE.search(question[m.end():]):  # its other words may still name the measure (CXO市场规模表)
         return _YEAR_RE.sub(" ", question[:m.end()]) + question[m.end():]
     return question
@@ -420,7 +416,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
                                             and change_kind(h) in ("", change.kind) for h in header)
     if op == "count" and counts_listed_rows(question):
         return _listed_rows(table, rows, question)
-    if op in ("count", "list") and (kept := _by_category(question, table, rows)) is not None:
+    if op in ("count", "list") and (kept := _by_category(question, op, table, rows)) is not None:
         return kept
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op):
         return _row_query(question, op, table, rows)
@@ -497,7 +493,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
                       left_out=left_out)
 
 
-def _by_category(question: str, table: Table, rows: list[TableRow]) -> TableTotal | None:
+def _by_category(question: str, op: str, table: Table, rows: list[TableRow]) -> TableTotal | None:
     """The rows whose category cell is the one the question names, exactly ("由国务院发布的政策有几条": 发布单位 =
     国务院, not 国务院办公厅, which it leaves out): a column past the first whose values repeat down the rows (a
     category, not a name per row), the longest of its values the question names outside what it excludes."""
@@ -517,8 +513,7 @@ def _by_category(question: str, table: Table, rows: list[TableRow]) -> TableTota
     j, value = best
     terms = [TableTerm(label=_label(r), value=Decimal(1), as_written=r.cells[j].strip(), row=r)
              for r in rows if j < len(r.cells) and r.cells[j].strip() == value]
-    return _listed("count" if first_op(question) is Op.COUNT else "list", table, table.header[j], "", terms,
-                   f"{table.header[j]} = {value}")
+    return _listed(op, table, table.header[j], "", terms, f"{table.header[j]} = {value}")
 
 
 def _series_change(table: Table, rows: list[TableRow], row_years: list[int | None], col: int, change,
@@ -675,7 +670,7 @@ def _extreme(op: str | None, table: Table, measure: str, unit: str, terms: list[
     """The largest or smallest term, first; `by_size`: by magnitude (变化最大: the change furthest from zero)."""
     if op not in ("max", "min") or len(terms) < 2:
         return None
-    size = (lambda v: abs(v)) if by_size else (lambda v: v)
+    size = abs if by_size else (lambda v: v)
     best = (max if op == "max" else min)(terms, key=lambda t: size(t.value))
     terms = [best] + sorted((t for t in terms if t is not best), key=lambda t: -size(t.value) if op == "max" else size(t.value))
     return TableTotal(op=op, value=best.value, unit=unit, table=table, measure=measure, terms=terms, by_size=by_size)
