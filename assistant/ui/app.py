@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 TITLE = "研报助手 / Report Assistant"
 CONCURRENCY = 4  # questions answered at once; the Assistant is thread-safe for reads
 DEFAULT_QA = PROJECT_ROOT / "evals" / "qa.jsonl"
+CACHE_AGE = (3600, 3600)  # Gradio's copies of served files: pruned hourly, removed when the app closes
 
 
 def api_endpoint(assistant: Assistant) -> None:
@@ -51,7 +55,7 @@ def api_endpoint(assistant: Assistant) -> None:
 def build_app(assistant: Assistant, settings: Settings | None = None, qa_path: Path | None = None) -> gr.Blocks:
     """The Blocks app over `assistant`. Launch it with `serve`, or with `launch_kwargs()` for the same look."""
     settings = settings or assistant.settings
-    with gr.Blocks(title=TITLE, fill_width=True) as demo:
+    with gr.Blocks(title=TITLE, fill_width=True, delete_cache=CACHE_AGE) as demo:
         gr.Markdown(f"## {TITLE}\n离线问答，答案均附原文引用 · Offline answers, each cited verbatim from the reports")
         with gr.Tabs(elem_id="tabs"):
             with gr.Tab("问答 / Chat", id="chat", elem_id="tab-chat"):
@@ -139,6 +143,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, auth: str | tuple[str, str]
           f"{t_warm - t_index:.1f} s, app {now - t_warm:.1f} s)"
           + (f", {since_start:.1f} s since the process started" if since_start is not None else ""), flush=True)
     if block:
+        if threading.current_thread() is threading.main_thread():  # SIGTERM exits cleanly: scratch files go
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             demo.block_thread()
         finally:

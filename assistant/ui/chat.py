@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import logging
 import queue
-import tempfile
 import threading
 import time
 import uuid
@@ -18,7 +17,7 @@ from PIL import Image
 
 from assistant.core.models import Answer
 from assistant.facade import Assistant, QuestionError
-from assistant.ui import render
+from assistant.ui import render, scratch
 from assistant.ui.style import CITE_BRIDGE_JS, SCROLL_TO_MARK_JS
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,7 @@ PRIVATE = {"api_visibility": "private"}
 
 def write_markdown(answers: list[Answer], name: str) -> str:
     """A .md file for the download buttons (Gradio serves files only from paths it is handed)."""
-    path = Path(tempfile.mkdtemp(prefix="assistant-export-")) / name
+    path = scratch.new_file(name)
     path.write_text(render.export_markdown(answers), encoding="utf-8")
     return str(path)
 

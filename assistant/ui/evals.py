@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from assistant.facade import Assistant
-from assistant.ui import render
+from assistant.ui import render, scratch
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +95,7 @@ def evals_tab(assistant: Assistant, qa_path: Path) -> gr.Tab:
             return _failed(f"评测模块不可用 / evals not available: {exc}")
         if not qa_path.exists():
             return _failed(f"找不到问答集 / QA file not found: {qa_path.name}")
-        out = Path(tempfile.mkdtemp(prefix="assistant-evals-"))
+        out = scratch.new_dir()
         t0 = time.perf_counter()
         try:
             summary = run_eval(assistant.ask, assistant.report_text, qa_path, out, k=5, label="hybrid",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pandas as pd
 
 from assistant.core.models import TargetRow
 from assistant.facade import NATIONAL, Assistant, TotalsQuery
-from assistant.ui import render
+from assistant.ui import render, scratch
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +139,7 @@ def plot_frames(recs: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def write_csv(recs: list[dict[str, Any]]) -> str:
-    path = Path(tempfile.mkdtemp(prefix="assistant-targets-")) / "targets.csv"
+    path = scratch.new_file("targets.csv")
     with path.open("w", encoding="utf-8-sig", newline="") as fh:  # the BOM lets Excel read the Chinese
         writer = csv.DictWriter(fh, fieldnames=[*COLUMNS, "qualifier"])
         writer.writeheader()

@@ -18,6 +18,7 @@ import uuid
 import httpx
 import pytest
 
+from assistant.ui import scratch
 from tests.processes import free_port
 from tests.ui.conftest import REPO
 
@@ -195,7 +196,7 @@ def test_evals_tab_runs_and_shows_results(browser, ui_assistant, ui_settings, sh
         metrics = pg.locator("#evals-metrics").inner_text()
         assert "全部 / overall" in metrics and "准确率 / accuracy" in metrics
         assert "answer_accuracy" not in metrics  # readable headers, not raw keys
-        assert "assistant-evals-" not in pg.locator("#evals-status").inner_text()  # no temp path
+        assert scratch.PREFIX not in pg.locator("#evals-status").inner_text()  # no temp path
         # overall + one chart per question type
         assert pg.locator("#evals-charts img").count() >= 1 + len({"fact", "numeric", "table_total", "unanswerable"})
     finally:
@@ -203,13 +204,16 @@ def test_evals_tab_runs_and_shows_results(browser, ui_assistant, ui_settings, sh
         demo.close()
 
 
-def test_startup_time_to_usable_page(ui_root, ui_assistant, shots, browser):
-    """`python -m assistant.ui` over a built index: seconds until the page answers and renders."""
+def test_startup_time_to_usable_page(ui_root, ui_assistant, shots, browser, tmp_path):
+    """`python -m assistant.ui` over a built index: seconds until the page answers and renders. Its files for
+    downloads live under one scratch folder that goes when the server is stopped (SIGTERM)."""
     index = ui_root / "index-startup"
     shutil.copytree(ui_root / "index-template", index)
     port = free_port()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_CORPUS_DIR": str(ui_root / "corpus"),
-           "PYTHONPATH": str(REPO)}
+           "PYTHONPATH": str(REPO), "TMPDIR": str(temp)}
     url = f"http://127.0.0.1:{port}/"
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "assistant.ui", "--port", str(port)], cwd=REPO, env=env,
@@ -236,12 +240,16 @@ def test_startup_time_to_usable_page(ui_root, ui_assistant, shots, browser):
         pg.locator("#sources-panel a.cite-link").first.wait_for(timeout=30_000)
         first_answer = time.perf_counter() - t0
         context.close()
+        downloads = sorted(p.name for p in temp.glob(f"{scratch.PREFIX}*/*/*.md"))
+        assert downloads == ["answer.md", "chat.md"], downloads
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+    assert proc.returncode == 0, proc.stdout.read()
+    assert not list(temp.glob(f"{scratch.PREFIX}*")), "scratch folder left behind"
     timing = {"http_ready_s": round(http_ready, 2), "page_rendered_s": round(page_ready, 2),
               "first_answer_s": round(first_answer, 2)}
     (shots / "startup.json").write_text(json.dumps(timing, indent=2), encoding="utf-8")
