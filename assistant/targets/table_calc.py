@@ -20,14 +20,16 @@ from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import YEAR_LABEL_RE, change_in, change_kind, condition_in, year_labels
 from assistant.targets.regions import ancestors, normalise_region, regions_in
-from assistant.targets.units import fmt, mean_of, parse_bare, shown, parse_values, shift, unit_named
+from assistant.targets.units import convert_unit, fmt, mean_of, parse_bare, parse_values, shift, shown, unit_named
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
 YEAR_RANGE_RE = re.compile(r"((?:19|20)\d{2})\s*[AE]?\s*年?\s*(?:[-—–~至到]|to|through)\s*((?:19|20)\d{2})\s*[AE]?", re.I)
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _BRACKET_RE = re.compile(r"[（(]([^（）()]{1,12})[）)]")
-_PLAIN_NUMBER_RE = re.compile(r"^\s*([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*%?\s*$")
+# a cell that is a number, maybe a percentage, maybe bounded or rounded ("不足2%", "约25%", "120以上"): its figure
+_PLAIN_NUMBER_RE = re.compile(r"^\s*(?:约|近|超过|超|逾|不足|不到|低于|高于|少于|小于|大于|[<>≈~＜＞])?\s*"
+                              r"([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*%?\s*(?:以上|以下|左右|以内)?\s*$")
 
 
 class TableTerm(BaseModel):
@@ -191,6 +193,17 @@ def _value(cell: str, unit_text: str) -> tuple[Decimal, str] | None:
         except InvalidOperation:
             return None
     return None
+
+
+def _in_unit(cell: str, cell_unit: str, unit: str) -> tuple[Decimal, str] | None:
+    """The cell's number (read in its column's unit) in `unit`; None when the two units do not convert."""
+    got = _value(cell, cell_unit)
+    if got is None or cell_unit == unit or not unit_named(cell_unit) or not unit_named(unit):
+        return got
+    try:
+        return convert_unit(got[0], cell_unit, unit), got[1]
+    except ValueError:
+        return None
 
 
 def _cell_unit(cells: list[str]) -> str:
@@ -546,8 +559,8 @@ def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:
             if any(a in regions for a in ancestors(normalise_region(label)[0])) and not _named(label, question)]
 
 
-_RISE_RE = re.compile(r"增加|增长|上升|提升|提高|增幅|增量|\brose\b|\bincreas|\bgrew\b|\bgrowth\b", re.I)
-_FALL_RE = re.compile(r"减少|下降|降幅|下滑|回落|\bfell\b|\bdeclin|\bdrop", re.I)
+_RISE_RE = re.compile(r"增加|增长|上升|提升|提高|增幅|增量|多出|多了|\brose\b|\bincreas|\bgrew\b|\bgrowth\b", re.I)
+_FALL_RE = re.compile(r"减少|下降|降幅|下滑|回落|(?<!多)少了|\bfell\b|\bdeclin|\bdrop", re.I)
 
 
 def _without_years(header: str) -> str:
@@ -579,10 +592,13 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
         named_by = own_name if re.search(r"[\u4e00-\u9fffA-Za-z]", own_name) else CAPTION_RE.sub("", table.caption or "")
         if _match(named_by, asked) == 0:
             return None
-        unit_text = _unit_text(header[n], table.caption) or _cell_unit([r.cells[n] for r in rows if n < len(r.cells)])
+        # each column read in its own unit ("120万辆以上" beside a "2023年推广量（万辆）" of bare numbers), the
+        # difference in the unit a header states
+        col_units = {j: _column_unit(table, rows, j) for j in (n, b)}
+        unit_text = next((col_units[j] for j in (n, b) if label_unit(header[j])), col_units[n])
         terms = []
         for r in rows:
-            got = [_value(r.cells[j], unit_text) if j < len(r.cells) else None for j in (n, b)]
+            got = [_in_unit(r.cells[j], col_units[j], unit_text) if j < len(r.cells) else None for j in (n, b)]
             if None in got:
                 continue
             (v_new, w_new), (v_base, w_base) = got
