@@ -102,6 +102,12 @@ _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|(?:这
                        r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|" + ENTITY_SET, re.I)
 
 
+# The row holding the largest or smallest ("拨备覆盖率最高的是哪家"): a ranking over a table's rows, when the
+# retrieval's first tables fit the question (else retrieval answers)
+_WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6}(?:哪|\bwhich\b)|(?:哪|\bwhich\b).{0,12}(?:最高|最低|最大|最小|最多|最少)|"
+                            r"\bwhich\b.{0,40}\b(?:highest|lowest|largest|smallest|most|least)\b", re.I)
+
+
 # Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1, "后年": 2,
                   "the year before last": -2, "last year": -1, "this year": 0, "next year": 1}
@@ -271,7 +277,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     if meta:
         intent = Intent.REPORT_META
     elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE,
-                                                                           _TABLE_WORD)) \
+                                                                           _TABLE_WORD, _WHICH_EXTREME)) \
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \

@@ -17,7 +17,7 @@ from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
 from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op
-from assistant.targets.units import convert_unit, fmt, shown
+from assistant.targets.units import convert_unit, fmt, shown, with_unit
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
 # Enough with an arithmetic word ("智算算力合计", "储能装机合计"), not with a bare "哪些" ("哪些部门领导智算中心").
@@ -248,16 +248,16 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
     names = ("、" if zh else ", ").join(t.label for t in result.terms)
     head = {
-        "sum": (f"合计 {v} {unit}{extra}", f"Total: {v} {unit}{extra}"),
+        "sum": (f"合计 {with_unit(v, unit)}{extra}", f"Total: {with_unit(v, unit)}{extra}"),
         "count": (f"共 {v} 项", f"Count: {v}"),
         "list": (f"共 {v} 项：{names}", f"{v} rows: {names}"),
-        "max": (f"最大为 {v} {unit}{extra}（{where}）", f"Largest: {v} {unit}{extra} ({where})"),
-        "min": (f"最小为 {v} {unit}{extra}（{where}）", f"Smallest: {v} {unit}{extra} ({where})"),
+        "max": (f"最大为 {with_unit(v, unit)}{extra}（{where}）", f"Largest: {with_unit(v, unit)}{extra} ({where})"),
+        "min": (f"最小为 {with_unit(v, unit)}{extra}（{where}）", f"Smallest: {with_unit(v, unit)}{extra} ({where})"),
         "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),
         "diff": (f"{'减少' if down else '增加'} {size} {unit}（{where}）", f"{'Down' if down else 'Up'} {size} {unit} ({where})"),
         "growth": (f"{'下降' if down else '增长'} {size}%（{where}）", f"{'Down' if down else 'Up'} {size}% ({where})"),
-        "mean": (f"平均为 {v} {unit}{extra}（{len(result.terms)} 项简单平均）",
-                 f"Average: {v} {unit}{extra} (simple mean of {len(result.terms)})"),
+        "mean": (f"平均为 {with_unit(v, unit)}{extra}（{len(result.terms)} 项简单平均）",
+                 f"Average: {with_unit(v, unit)}{extra} (simple mean of {len(result.terms)})"),
     }[result.op][0 if zh else 1]
     source = result.table.caption or result.table.id
     # English: the lead line says it in English; the table's own (Chinese) caption and column follow on their own line

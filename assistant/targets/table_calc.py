@@ -20,7 +20,8 @@ from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import YEAR_LABEL_RE, change_in, change_kind, condition_in, year_labels
 from assistant.targets.regions import ancestors, normalise_region, regions_in
-from assistant.targets.units import convert_unit, fmt, mean_of, parse_bare, parse_values, shift, shown, unit_named
+from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, shift, shown, unit_named,
+                                     with_unit)
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
@@ -67,7 +68,7 @@ class TableTotal(BaseModel):
                 "diff": " − ".join(values[:2]), "growth": f"{' / '.join(values[:2])} − 1"}[self.op]
         if self.op == "list":
             return head
-        return f"{head} = {self.shown}{(' ' + self.unit) if self.unit and self.op != 'count' else ''}"
+        return f"{head} = {with_unit(self.shown, self.unit if self.op != 'count' else '')}"
 
 
 def bigrams(text: str) -> set[str]:

@@ -117,6 +117,11 @@ def shown(value: Decimal, op: str = "") -> str:
     return format(value, "f") if op in ("mean", "sum") else fmt(value)
 
 
+def with_unit(number: str, unit: str) -> str:
+    """ "526%" but "45 EFLOPS": a percent sign sits on its number."""
+    return f"{number}{unit}" if unit in ("%", "‰") else f"{number} {unit}" if unit else number
+
+
 def mean_of(values: list[Decimal]) -> Decimal:
     """The simple average, rounded as an analyst writes it: two decimals, or as many as the finest value has."""
     places = max([2] + [-v.as_tuple().exponent for v in values if isinstance(v.as_tuple().exponent, int)])

@@ -37,6 +37,10 @@ def test_scope_from_broker_names(question, scope):
     ("规划里有多少个地区设定了2025年目标？", Intent.AGGREGATE),
     ("表1一共列了多少条政策，涉及几个省市？", Intent.AGGREGATE),
     ("How many provinces set 2025 targets?", Intent.AGGREGATE),
+    # which row holds the extreme: a ranking over a table's rows (retrieval answers when no table fits)
+    ("北辰重点保险公司里，综合成本率最低的是哪家？", Intent.AGGREGATE),
+    ("Which insurer had the highest solvency ratio?", Intent.AGGREGATE),
+    ("南岭说最高的保费增速是多少？", Intent.LOOKUP),  # the extreme a sentence states, no row asked
 ])
 def test_intent(question, intent):
     assert analyse(question, CARDS).intent is intent
@@ -112,7 +116,7 @@ def test_a_rating_of_a_named_company_is_looked_up_not_read_from_the_card(questio
 
 @pytest.mark.parametrize("question, intent", [
     ("白酒经营指标表里哪一年规上企业数量最少？", Intent.AGGREGATE),  # a table spoken of, no number
-    ("这代表哪一年的利润最高？", Intent.LOOKUP),  # 代表 speaks of no table
+    ("代表企业的利润合计是多少？", Intent.LOOKUP),  # 代表 speaks of no table
 ])
 def test_a_table_spoken_of_without_its_number(question, intent):
     assert analyse(question, []).intent is intent

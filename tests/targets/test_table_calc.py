@@ -197,7 +197,7 @@ def test_a_simple_average_keeps_two_decimals_and_a_percent_column_reads_in_perce
     """An insurer table of another layout: the average of a % column under a caption in another unit."""
     t = table_total("表3中三家公司增速的简单平均是多少？", [ENTITIES])
     assert t.op == "mean" and t.value == Decimal("5.67") and t.unit == "%"
-    assert t.expression == "(5 + 3 + 9) / 3 = 5.67 %"
+    assert t.expression == "(5 + 3 + 9) / 3 = 5.67%"
     even = table_total("图表1中2020—2022年营收的平均值是多少？", [YEARS_DOWN])
     assert even.shown == "6515.00" and even.unit == "亿元"  # as written to two decimals, not 6515
 
@@ -344,3 +344,23 @@ def test_a_change_between_two_quarters_columns_and_the_largest_change_by_size():
     assert r.expression.startswith("max(|-3.5|")
     up = table_total("图表1里哪个指标2024Q1较2023Q1增加最多？", [t])
     assert up.terms[0].label == "贷款总额同比"  # a direction asked: the largest, not the furthest
+
+
+STORES = table("图表6：各区域门店数量", ["区域", "2026年目标", "2024年门店数（千家）"],
+               [["华东", "12千家以上", "9.5"], ["华南", "约8千家", "7.2"], ["西南", "5000家", "4.1"]])
+
+
+def test_a_change_reads_each_column_in_its_own_unit():
+    t = table_total("图表6中，2026年目标比2024年门店数多出最多的是哪个区域？", [STORES])
+    assert t.op == "max" and t.terms[0].label == "华东" and t.value == Decimal("2.5") and t.unit == "千家"
+    assert not t.by_size  # 多出 says the direction: the largest rise, not the furthest from zero
+
+
+BOUNDED = table("图表7：国产化率", ["设备", "2023年国产化率", "2025E"],
+                [["甲设备", "约25%", "35%"], ["乙设备", "不足2%", "约3%"], ["丙设备", "8%", "12%"], ["丁设备", "30%以上", "40%"]])
+
+
+def test_bounded_and_rounded_cells_are_figures():
+    t = table_total("图表7里，2023年国产化率低于10%的设备有几类？", [BOUNDED])
+    assert t.op == "count" and sorted(x.label for x in t.terms) == ["丙设备", "乙设备"]
+    assert table_total("图表7里2023年国产化率最高的是哪类设备？", [BOUNDED]).terms[0].label == "丁设备"
