@@ -172,6 +172,11 @@ def _stated_count(question: str) -> int | None:
     return n if n >= 1 else None
 
 
+# A rate asked of the rows (the tool's values are amounts: compute, power, money, counts)
+_RATE_ASKED = re.compile(r"(?:增速|增长率|增幅|降幅|占比|比例|比重|完成率|渗透率|同比)\s*(?:的|是)?\s*(?:最高|最低|最大|最小|最快|最慢|"
+                         r"平均|合计|超过|高于|低于|不足|达到|在)|\b(?:growth|share|ratio|rate)\b", re.I)
+
+
 def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
           known_metrics: Sequence[str] = ()) -> TotalsQuery | None:
     """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval). `scope`: the report
@@ -194,6 +199,8 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     regions = _regions(without_exclusions(question), known_regions)
     if not regions and _ENTITY_SET.search(question):
         return None  # "9家酒企…合计": a sum over companies is a table's, not the regions' target rows
+    if _RATE_ASKED.search(question):
+        return None  # "隐含增速最低", "完成率最高": a rate of the targets is a column of their table, not a target
     left_out = excluded_text(question)
     return TotalsQuery(
         op=op,
@@ -236,7 +243,11 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
     zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
     v, unit = result.shown, result.unit
     extra = in_unit(result.value, unit, asked) if result.op != "count" else ""
-    where = result.terms[0].label if result.op in ("max", "min") and result.terms else ""
+    where = ""
+    if result.op in ("max", "min") and result.terms:  # every row at the extreme: a tie names them all
+        size = abs if result.by_size else (lambda x: x)
+        where = ("、" if question_lang(question) == "zh" else ", ").join(
+            t.label for t in result.terms if size(t.value) == size(result.terms[0].value))
     if result.op == "spread":  # the two the gap is between; percentages differ by percentage points
         hi, lo = result.terms
         if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):

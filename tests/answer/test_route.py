@@ -92,6 +92,9 @@ LOOKUPS = [
     "贵州的通用算力目标是什么？",
     "Who wrote the Tianfeng report?",
     "美国智算中心基础设施特别工作组由哪些部门领导？",  # 哪些 about 智算, but not about targets
+    # a rate of the targets is a column of their table (the tool's values are amounts)
+    "各省储能目标表中，隐含增速最低的是哪几个省？",
+    "Which province's 2025 target implies the highest growth?",
 ]
 
 

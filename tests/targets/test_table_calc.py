@@ -364,3 +364,14 @@ def test_bounded_and_rounded_cells_are_figures():
     t = table_total("图表7里，2023年国产化率低于10%的设备有几类？", [BOUNDED])
     assert t.op == "count" and sorted(x.label for x in t.terms) == ["丙设备", "乙设备"]
     assert table_total("图表7里2023年国产化率最高的是哪类设备？", [BOUNDED]).terms[0].label == "丁设备"
+
+
+def test_which_few_asks_the_rows_not_their_count_and_a_tie_names_every_row():
+    from assistant.answer.route import format_table_total
+
+    rates = table("图表8：各地信贷目标", ["地区", "2025年目标", "隐含增速"],
+                  [["甲省", "3.2万亿元", "14.3%"], ["乙省", "1.6万亿元", "14.3%"], ["丙市", "1.1万亿元", "20.0%"]])
+    q = "图表8中隐含增速最低的是哪几个地区？"
+    t = table_total(q, [rates])
+    assert t.op == "min" and t.value == Decimal("14.3")
+    assert "最小为 14.3%（甲省、乙省）" in format_table_total(q, t)
