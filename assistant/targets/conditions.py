@@ -137,6 +137,30 @@ def _subject(before: str) -> str:
     return re.sub(r"(?:在|是|为|均|都)$", "", words)[-12:]
 
 
+_GAP_WORD = re.compile(r"(超出|超过|高于|多出)|(低于|少于|不及)")
+_EXTREME_AFTER = re.compile(r"^[^，,。？?；;]{0,16}?(?:最多|最大|最高|最少|最小|最低)")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """"预测装机超出规划最多": two columns compared row by row — how far the one named before the word (`first`)
+    exceeds the one named after it (`second`); `below` when the word says "falls short of" (低于)."""
+    first: str
+    second: str
+    below: bool
+
+
+def column_gap(question: str) -> Gap | None:
+    """The two columns a question compares per row, asking whose gap is the largest or smallest; None when a
+    figure follows the word (超过15%: a condition) or no extreme is asked."""
+    for m in _GAP_WORD.finditer(question):
+        after = question[m.end():]
+        if re.match(r"\s*[-+]?\d+(?:\.\d+)?\s*(?:%|个百分点|倍)?(?![\d年])", after) or not _EXTREME_AFTER.search(after):
+            continue
+        return Gap(question[:m.start()], after, below=m[2] is not None)
+    return None
+
+
 def condition_in(question: str) -> Condition | None:
     """The condition a question puts on the rows ("超过15%", "正增长", "低于2023A"), or None."""
     labels = _two_columns(question)

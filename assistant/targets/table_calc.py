@@ -18,7 +18,8 @@ from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, asks_spr
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods, question_lang
-from assistant.targets.conditions import YEAR_LABEL_RE, change_in, change_kind, condition_in, year_labels
+from assistant.targets.conditions import (YEAR_LABEL_RE, Change, Gap, YearLabel, change_in, change_kind, column_gap,
+                                          condition_in, year_labels)
 from assistant.targets.regions import ancestors, normalise_region, regions_in
 from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, shift, shown, unit_named,
                                      with_unit)
@@ -331,6 +332,7 @@ def _rows_first(question: str, op: str | None) -> bool:
     # a sum of changes is a column's sum ("2025E较2023A增量合计"), not a change per row; the rows a table lists,
     # counted, are the table's (the targets tool counts target rows, which may be fewer)
     return condition_in(question) is not None or (change_in(question) is not None and op != "sum") \
+        or (op in ("max", "min") and column_gap(question) is not None) \
         or (op == "count" and counts_listed_rows(question))
 
 
@@ -577,22 +579,31 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
     asked = question
     for label in year_labels(question):  # the years chose the columns; their digits match no measure
         asked = asked.replace(label.year, " ")
-    if change is not None or (condition is not None and condition.against is not None):
-        new, base = (change.new, change.base) if change else (year_labels(question)[0], condition.against)
-        spread = _spread([_without_years(h) for h in header[1:]])
-        candidates = [(n, b) for n in range(1, len(header)) if new.names(header[n])
-                      for b in range(1, len(header)) if b != n and base.names(header[b])]
-        if not candidates:
-            return None
-        # the measure the question names ("EPS", "营收", "产能"), its two years' columns alike
-        n, b = max(candidates, key=lambda p: (_match(_without_years(header[p[0]]), asked, spread),
-                                              _without_years(header[p[0]]).strip() == _without_years(header[p[1]]).strip()))
-        # the measure must be the question's: named by the columns ("归母净利润2025E") or, years alone, the caption
-        # (a unit in brackets names no measure: "2025E（GW）" is the caption's measure in GW)
-        own_name = _BRACKET_RE.sub(" ", _without_years(header[n]))
-        named_by = own_name if re.search(r"[\u4e00-\u9fffA-Za-z]", own_name) else CAPTION_RE.sub("", table.caption or "")
-        if _match(named_by, asked) == 0:
-            return None
+    gap = column_gap(question) if change is None and condition is None else None
+    if change is not None or gap is not None or (condition is not None and condition.against is not None):
+        if gap is not None:  # "预测装机超出规划最多": the two columns the words around 超出 name
+            pair = _gap_columns(table, rows, gap)
+            if pair is None:
+                return None
+            n, b = pair
+            change = Change("diff", *(year_labels(header[j])[0] if year_labels(header[j]) else YearLabel("", "")
+                                      for j in (n, b)))
+        else:
+            new, base = (change.new, change.base) if change else (year_labels(question)[0], condition.against)
+            spread = _spread([_without_years(h) for h in header[1:]])
+            candidates = [(n, b) for n in range(1, len(header)) if new.names(header[n])
+                          for b in range(1, len(header)) if b != n and base.names(header[b])]
+            if not candidates:
+                return None
+            # the measure the question names ("EPS", "营收", "产能"), its two years' columns alike
+            n, b = max(candidates, key=lambda p: (_match(_without_years(header[p[0]]), asked, spread),
+                                                  _without_years(header[p[0]]).strip() == _without_years(header[p[1]]).strip()))
+            # the measure must be the question's: named by the columns ("归母净利润2025E") or, years alone, the
+            # caption (a unit in brackets names no measure: "2025E（GW）" is the caption's measure in GW)
+            own_name = _BRACKET_RE.sub(" ", _without_years(header[n]))
+            named_by = own_name if re.search(r"[\u4e00-\u9fffA-Za-z]", own_name) else CAPTION_RE.sub("", table.caption or "")
+            if _match(named_by, asked) == 0:
+                return None
         # each column read in its own unit ("120万辆以上" beside a "2023年推广量（万辆）" of bare numbers), the
         # difference in the unit a header states
         col_units = {j: _column_unit(table, rows, j) for j in (n, b)}
@@ -621,7 +632,7 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
             measure = f"{header[n]} {'<' if condition.op == '<' else '>'} {header[b]}"
             return _listed(op, table, measure, unit_text, terms, measure)
         unit = "%" if change.kind == "growth" else unit_text
-        if op in ("max", "min") and _FALL_RE.search(question):  # "减少最多": the most negative change
+        if op in ("max", "min") and (_FALL_RE.search(question) or (gap and gap.below)):  # "减少最多": most negative
             op = "min" if op == "max" else "max"
         measure = (f"{header[n]} 相对 {header[b]} 的{'增速' if change.kind == 'growth' else '变化'}")
         if condition is not None:
@@ -629,7 +640,7 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
             return _listed(op, table, measure, unit, terms, f"{measure} {condition}")
         # "变化最大" with no direction: the change furthest from zero
         return _extreme(op, table, measure, unit, terms, by_size=not _FALL_RE.search(question)
-                        and not _RISE_RE.search(question))
+                        and not _RISE_RE.search(question) and gap is None)
     # a condition on one column: the column the condition's words name ("海外收入占比超过70%"), else the question's
     col = _named_column(header, *_split_years(condition.subject)) if condition.subject else None
     col = col if col is not None else _named_column(header, asked, year_labels(question))
@@ -657,6 +668,28 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
         if len(picked) == len(terms):
             return _listed(op, table, header[other], unit_other, picked, kept)
     return _listed(op, table, header[col], unit_text, terms, kept)
+
+
+def _gap_columns(table: Table, rows: list[TableRow], gap: Gap) -> tuple[int, int] | None:
+    """The columns a gap compares: the one the words after 超出 name best, then — among the columns in its unit
+    and of the years the question names — the one the words before name, or the only one left ("累计装机超出规划":
+    the forecast column says only "2025E（GW）")."""
+    header = table.header
+    units = {j: _column_unit(table, rows, j) for j in range(1, len(header))}
+    # a gap is between two columns in one unit: "预算完成率" (%) is never a side of one in 亿元
+    paired = [j for j in units if sum(units[k] == units[j] for k in units) >= 2 and not change_kind(header[j])]
+    words = _split_years(gap.second)[0]
+    second = max(paired, key=lambda j: _match(header[j], words), default=None)
+    if second is None or _match(header[second], words) == 0:
+        return None
+    years = year_labels(gap.first) + year_labels(gap.second)
+    others = [j for j in units if j != second and units[j] == units[second] and not change_kind(header[j])
+              and (not years or any(y.names(header[j]) for y in years))]
+    words = _split_years(gap.first)[0]
+    named = [j for j in others if _match(header[j], words) > 0]
+    if named:
+        return max(named, key=lambda j: _match(header[j], words)), second
+    return (others[0], second) if len(others) == 1 else None
 
 
 def _split_years(words: str) -> tuple[str, list]:

@@ -375,3 +375,15 @@ def test_which_few_asks_the_rows_not_their_count_and_a_tie_names_every_row():
     t = table_total(q, [rates])
     assert t.op == "min" and t.value == Decimal("14.3")
     assert "最小为 14.3%（甲省、乙省）" in format_table_total(q, t)
+
+
+BUDGET = table("图表9：各区域销售额与预算", ["区域", "2024A（亿元）", "2025E（亿元）", "2025年预算（亿元）", "预算完成率"],
+               [["华东", "120", "150", "140", "107%"], ["华北", "80", "96", "100", "96%"], ["华南", "60", "81", "70", "116%"]])
+
+
+def test_a_gap_between_two_columns_of_one_year_is_computed_per_row():
+    t = table_total("图表9中，2025年预计销售额超出预算最多的是哪个区域？超出多少亿元？", [BUDGET])
+    assert t.op == "max" and t.terms[0].label == "华南" and t.value == Decimal("11") and t.unit == "亿元"
+    short = table_total("图表9中2025E低于预算最多的是哪个区域？", [BUDGET])
+    assert short.terms[0].label == "华北" and short.value == Decimal("-4")
+    assert table_total("图表9中预算完成率超过100%的有几个区域？", [BUDGET]).value == 2  # a figure: a condition
