@@ -173,8 +173,9 @@ def _stated_count(question: str) -> int | None:
 
 
 # A rate asked of the rows (the tool's values are amounts: compute, power, money, counts)
-_RATE_ASKED = re.compile(r"(?:增速|增长率|增幅|降幅|占比|比例|比重|完成率|渗透率|同比)\s*(?:的|是)?\s*(?:最高|最低|最大|最小|最快|最慢|"
-                         r"平均|合计|超过|高于|低于|不足|达到|在)|\b(?:growth|share|ratio|rate)\b", re.I)
+_RATE_ASKED = re.compile(r"(?:增速|增长率|增幅|降幅|涨幅|跌幅|占比|比例|比重|完成率|渗透率|同比|环比)\s*(?:的|是)?\s*(?:最高|最低|"
+                         r"最大|最小|最快|最慢|平均|合计|超过|高于|低于|不足|达到|在)|\b(?:growth|share|ratio|rate)\b|"
+                         r"价格|均价|单价|批价|售价|报价|\bprices?\b", re.I)  # nor is a price
 
 
 def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
@@ -200,7 +201,7 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     if not regions and _ENTITY_SET.search(question):
         return None  # "9家酒企…合计": a sum over companies is a table's, not the regions' target rows
     if _RATE_ASKED.search(question):
-        return None  # "隐含增速最低", "完成率最高": a rate of the targets is a column of their table, not a target
+        return None  # "隐含增速最低", "完成率最高", a price: a column of their table, not a target (an amount)
     left_out = excluded_text(question)
     return TotalsQuery(
         op=op,

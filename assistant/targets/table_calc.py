@@ -476,13 +476,21 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
                      and (not asked_periods or periods(header[j]) & asked_periods)]
             cols = [j for j in cols if str(years[0]) in header[j]] or \
                 [j for j in cols if not _YEAR_RE.search(header[j])] or cols
+        # a change asked (环比跌得最多, 跌幅最小) is read from a column that is one (环比变化, 同比变化)
+        changing = [j for j in cols if change_kind(header[j])] \
+            if change_kind(question) == "growth" and op != "spread" else []
+        cols = changing or cols
         spread = _spread([header[j] for j in cols])
         col = max(cols, key=lambda j: _match(header[j], question, spread))
         if _match(header[col], question) == 0:
-            if len(dated) != 1:
+            if len(dated) != 1 and len(changing) != 1:
                 return None
-            col = dated[0]
+            col = dated[0] if len(dated) == 1 else changing[0]
         measure, unit_text, cells = _column(table, rows, col, question)
+        falls = [c for *_, c in cells if c.strip().startswith(("-", "−"))]
+        if op in ("max", "min") and changing and _FALL_RE.search(question) and 2 * len(falls) > len(cells):
+            # falls written as negative changes (-18.6%): the largest fall is the smallest value
+            op = "min" if op == "max" else "max"
     if not unit_text:  # no unit in the header: the cells may carry theirs ("2.28万亿元", "8560亿元")
         unit_text = _cell_unit([cell for _, _, cell in cells])
     left_out = _nested(cells, question) if op == "sum" else []
@@ -563,7 +571,7 @@ def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:
 
 
 _RISE_RE = re.compile(r"增加|增长|上升|提升|提高|增幅|增量|多出|多了|\brose\b|\bincreas|\bgrew\b|\bgrowth\b", re.I)
-_FALL_RE = re.compile(r"减少|下降|降幅|下滑|回落|(?<!多)少了|\bfell\b|\bdeclin|\bdrop", re.I)
+_FALL_RE = re.compile(r"减少|下降|降幅|下滑|回落|(?<!多)少了|跌|\bfell\b|\bdeclin|\bdrop", re.I)
 
 
 def _without_years(header: str) -> str:

@@ -387,3 +387,14 @@ def test_a_gap_between_two_columns_of_one_year_is_computed_per_row():
     short = table_total("图表9中2025E低于预算最多的是哪个区域？", [BUDGET])
     assert short.terms[0].label == "华北" and short.value == Decimal("-4")
     assert table_total("图表9中预算完成率超过100%的有几个区域？", [BUDGET]).value == 2  # a figure: a condition
+
+
+PRICES = table("图表10：乘用车月度均价", ["月份", "均价（万元）", "环比变化"],
+               [["2024年1月", "18.2", "-2.1%"], ["2024年2月", "17.6", "-3.3%"], ["2024年3月", "17.9", "+1.7%"],
+                ["2024年4月", "17.1", "-4.5%"]])
+
+
+def test_a_change_asked_is_read_from_the_change_column_and_falls_are_negative():
+    t = table_total("图表10里均价哪个月环比跌得最多？", [PRICES])
+    assert t.measure == "环比变化" and t.terms[0].label == "2024年4月" and t.value == Decimal("-4.5")
+    assert table_total("图表10里哪个月均价最高？", [PRICES]).terms[0].label == "2024年1月"  # no change asked
