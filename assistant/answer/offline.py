@@ -152,7 +152,8 @@ class OfflineAnswerer:
                 seen.add(unit.text)
                 if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
                         and all(n in unit.match_text or o in unit.match_text for n, o in named_own) \
-                        and (not figure_asked or holds_figure(unit.text)) \
+                        and (not figure_asked or (holds_figure(unit.text)
+                                                  and not figures_of_other_years(unit, asked_years))) \
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
                         and not (national and about_a_region(unit)) \
                         and not other_period(unit, asked_periods, self._head(unit.chunk.report)) \
@@ -381,6 +382,36 @@ def holds_figure(text: str) -> bool:
     """Whether a unit states a figure: digits beyond its years and codes (规划完成率=2023年底累计装机/2025年规划目标
     states none; nor does "…向加速评估 FAST-41 涵盖的…机构拨款"), or one in words (三成, 两倍, 过半)."""
     return _FIGURE.search(_CODE.sub("", _SHORT_YEARS.sub("", _YEARS.sub("", text)))) is not None
+
+
+# A year, or a span of years ("2024—2026年"), then a figure: what dates the figures after it in the sentence
+_DATING = re.compile(r"(?P<y1>(?:19|20)\d{2})\s*(?:年|[AEＡＥ](?![A-Za-z]))?(?:\s*[-—–~～至到]\s*(?P<y2>(?:19|20)?\d{2})\s*年?)?"
+                     r"|(?P<fig>(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.])(?!\s*(?:月|日|号)))|(?P<end>[。！？!?；;])")
+
+
+def figure_years(text: str) -> list[set[str]]:
+    """For each figure of a sentence, the years the last year (or span) before it in its sentence names."""
+    out: list[set[str]] = []
+    dating: set[str] = set()
+    for m in _DATING.finditer(_CODE.sub(" ", text)):
+        if m["end"]:
+            dating = set()
+        elif m["y1"]:
+            first = int(m["y1"])
+            last = int(m["y2"]) + (first // 100 * 100 if len(m["y2"]) == 2 else 0) if m["y2"] else first
+            dating = {str(y) for y in range(first, last + 1)} if 0 <= last - first <= 10 else {m["y1"]}
+        else:
+            out.append(set(dating))
+    return out
+
+
+def figures_of_other_years(unit: Unit, asked: list[str]) -> bool:
+    """A sentence naming the year asked, whose every figure another year dates, states nothing for it: "2016年…见顶后
+    连续下滑，2023年产量452.6万千升" gives no 2016 output. Table rows are `other_year`'s."""
+    if not asked or unit.header or not any(y in unit.text for y in asked):
+        return False
+    dated = figure_years(unit.text)
+    return bool(dated) and all(dated) and not any(d & set(asked) for d in dated)
 
 
 # The whole country asked (全国, 国内, China's): a province's sentence or row is about a part of it

@@ -173,7 +173,7 @@ def _stated_count(question: str) -> int | None:
 
 
 # A rate asked of the rows (the tool's values are amounts: compute, power, money, counts)
-_RATE_ASKED = re.compile(r"(?:增速|增长率|增幅|降幅|涨幅|跌幅|占比|比例|比重|完成率|渗透率|同比|环比)\s*(?:的|是)?\s*(?:最高|最低|"
+_RATE_ASKED = re.compile(r"(?:增速|增长率|增幅|降幅|涨幅|跌幅|占比|份额|市占率|比例|比重|完成率|渗透率|同比|环比)\s*(?:的|是)?\s*(?:最高|最低|"
                          r"最大|最小|最快|最慢|平均|合计|超过|高于|低于|不足|达到|在)|\b(?:growth|share|ratio|rate)\b|"
                          r"价格|均价|单价|批价|售价|报价|\bprices?\b", re.I)  # nor is a price
 

@@ -184,3 +184,19 @@ def test_coverage_reads_a_short_year_and_gives_an_english_questions_china_half_c
     groups = question_terms("How much local intelligent computing capacity will China build in 2025?")
     assert any(isinstance(g, Implicit) and "中国" in g for g in groups)
     assert cov.score([Implicit(("中国", "国内"))], unit) == 0.5 and cov.score([("中国", "国内")], unit) == 0.0
+
+
+def test_a_sentence_whose_figures_are_all_another_years_states_none_for_the_year_asked():
+    from assistant.answer.offline import figure_years, figures_of_other_years
+
+    def unit(text: str):
+        return units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))[0]
+
+    peak = unit("2018年全国啤酒产量见顶后逐年回落，2023年产量3555万千升，较2020年的3411万千升增长4.2%。")
+    assert figure_years(peak.text) == [{"2023"}, {"2020"}, {"2020"}]
+    assert figures_of_other_years(peak, ["2018"])  # 2018 is when it peaked, not a figure of 2018
+    assert not figures_of_other_years(peak, ["2023"])
+    span = unit("我们预计2024—2026年保费收入分别为5.1万亿元、5.4万亿元、5.8万亿元。")
+    assert not figures_of_other_years(span, ["2025"])  # a span dates each of its years
+    undated = unit("2025年，行业规模有望达到1200亿元。")
+    assert not figures_of_other_years(undated, ["2025"])
