@@ -28,7 +28,7 @@ _MORE = r"超过|高于|大于|多于|不低于|不少于|不小于|达到|以�
 _LESS = r"低于|小于|少于|不足|不到|不超过|不高于|不多于|不大于|以下|\bbelow\b|\bunder\b|\bless than\b|\bat most\b"
 _NUMBER = r"([-+]?\d+(?:\.\d+)?)\s*(%|个百分点)?"
 # "超过15%", "15%以上", "above 15%"
-_THRESHOLD = re.compile(rf"(?P<w1>{_MORE}|{_LESS})\s*{_NUMBER}|{_NUMBER}\s*(?:[\u4e00-\u9fffA-Za-z]{{1,3}}?)?\s*(?P<w2>以上|以下)",
+_THRESHOLD = re.compile(rf"(?P<w1>{_MORE}|{_LESS})\s*了?\s*{_NUMBER}|{_NUMBER}\s*(?:[\u4e00-\u9fffA-Za-z]{{1,3}}?)?\s*(?P<w2>以上|以下)",
                         re.I)
 _POSITIVE = re.compile(r"正增长|增长为正|为正|上升的|提升的|增长的(?:有|是)|\bgrew\b|\bpositive\b|\bincreased?\b", re.I)
 _NEGATIVE = re.compile(r"负增长|增长为负|为负|下降的|下滑的|减少的|\bdeclined?\b|\bnegative\b|\bfell\b|\bdecreased?\b", re.I)
@@ -70,6 +70,7 @@ class Condition:
     # the words the condition is on ("海外收入占比" of "海外收入占比超过70%的公司…2023年海外收入合计"): the column
     # tested, which may not be the one aggregated
     subject: str = field(default="", compare=False)
+    percent: bool = field(default=False, compare=False)  # "超过15%": only a column of percentages meets it
 
     def __str__(self) -> str:
         return f"{self.op} {self.against if self.against else self.threshold}"
@@ -161,8 +162,14 @@ def column_gap(question: str) -> Gap | None:
     return None
 
 
+# tenths in words: "超过两成" is above 20%
+_TENTHS = re.compile(r"(?<![一二两三四五六七八九十])([一二两三四五六七八九])成(?![本员为立功交熟长果都])")
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
 def condition_in(question: str) -> Condition | None:
-    """The condition a question puts on the rows ("超过15%", "正增长", "低于2023A"), or None."""
+    """The condition a question puts on the rows ("超过15%", "正增长", "低于2023A", "超过两成"), or None."""
+    question = _TENTHS.sub(lambda m: f"{_DIGIT[m[1]] * 10}%", question)
     labels = _two_columns(question)
     if labels:  # "2024E EPS低于2023A": one year's column against the other's
         first, second = labels
@@ -177,7 +184,8 @@ def condition_in(question: str) -> Condition | None:
             continue  # "2025年以上": a year, not a threshold
         more = re.fullmatch(_MORE, word, re.I) is not None or word == "以上"
         op = (">" if more else "<") + ("=" if _INCLUSIVE.fullmatch(word) else "")
-        return Condition(op, threshold=Decimal(number), subject=_subject(question[:m.start()]))
+        percent = bool(m.group(3) if m["w1"] else m.group(5))
+        return Condition(op, threshold=Decimal(number), subject=_subject(question[:m.start()]), percent=percent)
     if _NEGATIVE.search(question):
         return Condition("<", threshold=Decimal(0))
     if _POSITIVE.search(question):

@@ -655,6 +655,8 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
     if col is None:
         return None
     unit_text = _column_unit(table, rows, col)
+    if condition.percent and unit_text != "%":
+        return None  # "超过两成" tests a share or a growth rate, not a column of amounts
     terms = []
     for r in rows:
         got = _value(r.cells[col], unit_text) if col < len(r.cells) else None
@@ -719,8 +721,9 @@ def _named_column(header: list[str], words: str, years: list) -> int | None:
 
 def _column_unit(table: Table, rows: list[TableRow], col: int) -> str:
     cells = [r.cells[col].strip() for r in rows if col < len(r.cells) and r.cells[col].strip()]
-    percent = bool(cells) and all(c.endswith("%") for c in cells)  # "25%": parse_values reads no unit in it
-    return _unit_text(table.header[col], table.caption) or _cell_unit(cells) or ("%" if percent else "")
+    # "25%": parse_values reads no unit in it; and cells in % are in %, whatever the caption's unit (百万元)
+    percent = bool(cells) and all(c.endswith("%") or _value(c, "%") and "%" in c for c in cells)  # 30%以上 too
+    return "%" if percent else _unit_text(table.header[col], table.caption) or _cell_unit(cells)
 
 
 def _extreme(op: str | None, table: Table, measure: str, unit: str, terms: list[TableTerm],

@@ -54,3 +54,17 @@ def test_a_year_label_names_its_columns():
 def test_an_inclusive_bound_keeps_the_row_at_the_bound():
     assert Condition(">=", Decimal(15)).holds(Decimal(15)) and not Condition(">", Decimal(15)).holds(Decimal(15))
     assert Condition("<=", Decimal(20)).holds(Decimal(20)) and not Condition("<", Decimal(20)).holds(Decimal(20))
+
+
+def test_tenths_in_words_are_a_percent_threshold_and_a_percent_tests_only_percent_columns():
+    from assistant.core.models import Table, TableRow
+    from assistant.targets.table_calc import table_total
+
+    c = condition_in("哪几家险企今年保费增长目标超过了两成？")
+    assert c.op == ">" and c.threshold == 20 and c.percent
+    assert not condition_in("保费超过500亿元的有几家？").percent
+    t = Table(id="r#表5", report="r", caption="表5 险企保费目标（单位：亿元）", header=["公司", "2024年保费目标", "目标增速"], start=0,
+              end=1, rows=[TableRow(cells=["甲", "1200", "25.0%"], start=0, end=1),
+                           TableRow(cells=["乙", "800", "12.0%"], start=2, end=3)])
+    assert [x.label for x in table_total("表5里目标增速超过两成的有哪几家？", [t]).terms] == ["甲"]
+    assert table_total("表5里2024年保费目标超过20%的有哪几家？", [t]) is None  # a % threshold, a column in 亿元
