@@ -36,7 +36,8 @@ from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
-from assistant.targets.table_calc import asked_unit, asked_units, asks_of_rows, find_named_tables, table_total
+from assistant.targets.table_calc import (asked_unit, asked_units, asks_of_rows, find_named_tables, table_parts,
+                                          table_total)
 from assistant.ingest.card import extract_card
 from assistant.ingest.units import unit_embed_text, unit_key
 from assistant.search.retriever import HybridRetriever, hits_of
@@ -542,19 +543,33 @@ class Assistant:
         retrieved = [by_id[i] for i in dict.fromkeys(
             t.id for h in hits if h.chunk.kind is ChunkKind.TABLE for t in tables
             if t.report == h.chunk.report and t.start <= h.chunk.end and h.chunk.start <= t.end)]
-        result = table_total(resolved, tables, retrieved)
-        if result is None:
+        # a question asking two things of a table ("合计多少？其中哪一年最多？"): each ask computed, one after the other
+        texts, citations, results = [], [], []
+        for alone, in_context in table_parts(resolved):
+            # a later ask alone, of the table the first one used; else with the first ask's words, of any table
+            result = table_total(alone, tables, [results[0].table]) if results and alone != in_context else None
+            part = alone if result is not None else in_context
+            result = result or table_total(part, tables, retrieved)
+            if result is None:
+                continue
+            cited = [c for t in result.terms if (c := self._cite_span(result.table.report, t.row.start, t.row.end))]
+            cited, _ = verify(cited, self.report_text)
+            if not cited:
+                continue
+            texts.append(format_table_total(part, result, asked_unit(part), first=len(citations) + 1))
+            citations += cited
+            results.append(result)
+        if not results:
             return None
-        citations = [c for t in result.terms if (c := self._cite_span(result.table.report, t.row.start, t.row.end))]
-        citations, _ = verify(citations, self.report_text)
-        if not citations:
-            return None
-        text = format_table_total(resolved, result, asked_unit(resolved))
-        return Answer(question=question, answer=text, abstained=False, citations=citations,
-                      tool=ToolCall(name="table_total", arguments={"table": result.table.id, "op": result.op,
-                                                                   "measure": result.measure},
-                                    result={"value": str(result.value), "unit": result.unit,
-                                            "expression": result.expression}))
+        first = results[0]
+        return Answer(question=question, answer="\n\n".join(texts), abstained=False, citations=citations,
+                      tool=ToolCall(name="table_total", arguments={"table": first.table.id, "op": first.op,
+                                                                   "measure": first.measure},
+                                    result={"value": str(first.value), "unit": first.unit,
+                                            "expression": first.expression,
+                                            "parts": [{"op": r.op, "measure": r.measure, "value": str(r.value),
+                                                       "unit": r.unit, "expression": r.expression}
+                                                      for r in results]}))
 
     def _card_answer(self, question: str, analysis: QuestionAnalysis, report: str | None,
                      hits: list[SearchHit]) -> Answer | None:

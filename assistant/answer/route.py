@@ -239,8 +239,8 @@ def in_unit(value, unit: str, asked: str) -> str:
         return ""
 
 
-def format_table_total(question: str, result: TableTotal, asked: str = "") -> str:
-    """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n]."""
+def format_table_total(question: str, result: TableTotal, asked: str = "", first: int = 1) -> str:
+    """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n] (from `first`)."""
     zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
     v, unit = result.shown, result.unit
     extra = in_unit(result.value, unit, asked) if result.op != "count" else ""
@@ -276,7 +276,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "") -> st
     lines = [head + f"——{source}，{result.measure}。"] if zh else \
         [f"{head}, from {len(result.terms)} rows of this table:", f"Table: {source}; column: {result.measure}"]
     lines.append(("算式：" if zh else "Arithmetic: ") + result.expression)
-    lines += [f"- {t.label}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=1)]
+    lines += [f"- {t.label}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=first)]
     if result.left_out:
         lines.append(("不计入（已含在所属省份内）：" if zh else "Left out (inside a province that is a row too): ")
                      + ("、" if zh else ", ").join(result.left_out))

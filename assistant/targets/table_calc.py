@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
 
-from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, TOTAL_ROW_RE, asks_spread, excluded_text, ops_in,
+from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, OP_WORDS, TOTAL_ROW_RE, asks_spread, excluded_text, ops_in,
                                  without_exclusions)
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
@@ -369,6 +369,28 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
         if result is not None:
             return result
     return None
+
+
+# Where a question's next ask starts: "合计多少？其中哪一年最多？", "有几个？这些目标合计多少GW？"
+_PART_BREAK = re.compile(r"[？?；;]\s*|[，,]\s*(?=其中|另外|以及|此外|这些|它们)")
+_ASKING = re.compile("|".join(p.pattern for _, p in OP_WORDS), re.I)
+
+
+_OF_THOSE = re.compile(r"^\s*(?:其中|这些|它们)")
+
+
+def table_parts(question: str) -> list[tuple[str, str]]:
+    """The question's asks when it asks two things of a table ("2019—2023年新增装机合计多少？其中哪一年最多？"), each
+    as (the ask alone, the ask with the first one's words but its operation — the table, measure, years). An ask
+    of the first one's rows ("其中…", "这些…") is read with those words first. One ask: [(question, question)]."""
+    pieces = [p for p in _PART_BREAK.split(question) if p.strip()]
+    asks = [p for p in pieces if op_of(p) is not None or change_in(p) is not None]
+    if len(asks) < 2:
+        return [(question, question)]
+    context = _ASKING.sub(" ", asks[0])
+    context = re.sub(r"(?:是|为|有)?\s*多少\s*[\u4e00-\u9fffA-Za-z]{0,4}$|(?:有)?几[个家项类]?$", " ", context.strip())
+    return [(asks[0], asks[0])] + [(f"{context}，{a}",) * 2 if _OF_THOSE.match(a) else (a, f"{context}，{a}")
+                                   for a in asks[1:]]
 
 
 def _without_table_name(question: str) -> str:

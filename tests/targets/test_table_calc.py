@@ -398,3 +398,17 @@ def test_a_change_asked_is_read_from_the_change_column_and_falls_are_negative():
     t = table_total("图表10里均价哪个月环比跌得最多？", [PRICES])
     assert t.measure == "环比变化" and t.terms[0].label == "2024年4月" and t.value == Decimal("-4.5")
     assert table_total("图表10里哪个月均价最高？", [PRICES]).terms[0].label == "2024年1月"  # no change asked
+
+
+def test_a_question_asking_two_things_of_a_table_is_split_into_its_asks():
+    from assistant.targets.table_calc import table_parts
+
+    q = "图表1中2020—2022年净利润合计多少亿元？其中哪一年最高？"
+    (first, _), (alone, in_context) = table_parts(q)
+    assert first == "图表1中2020—2022年净利润合计多少亿元"
+    assert alone == in_context and in_context.startswith("图表1中2020—2022年净利润") and in_context.endswith("其中哪一年最高")
+    assert table_total(first, [YEARS_DOWN]).value == Decimal("1356.5")
+    assert table_total(in_context, [YEARS_DOWN]).terms[0].label == "2022"  # of the years the first ask named
+    (_, _), (alone, in_context) = table_parts("表3中三家公司2023年原保费收入合计多少亿元？增速最高的是哪家？")
+    assert alone == "增速最高的是哪家" and "原保费收入" in in_context  # a separate ask is tried alone first
+    assert table_parts("图表1里历年净利润最低是多少？") == [("图表1里历年净利润最低是多少？",) * 2]
