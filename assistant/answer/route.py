@@ -8,6 +8,7 @@ question analysis (report cards), not from patterns here.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from collections.abc import Sequence
 
 from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, without_exclusions
@@ -254,9 +255,14 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):
             unit = "个百分点" if zh else "percentage points"
         where = f"{hi.label} {hi.as_written} − {lo.label} {lo.as_written}"
-    down, size = result.value is not None and result.value < 0, v.lstrip("-")
+    down, size, rate = result.value is not None and result.value < 0, v.lstrip("-"), ""
     if result.op in ("diff", "growth"):  # the earlier year, then the later: "2019：1176 → 2023：989"
         new, base = result.terms
+        if result.op == "diff" and unit == "%":  # a change between two percentages is in points
+            unit = "个百分点" if zh else "percentage points"
+        elif result.op == "diff" and base.value:  # "增长了多少" may ask the amount or the rate: both
+            pct = ((new.value / base.value - 1) * 100).quantize(Decimal("0.01"))
+            rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%" if zh else f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%"
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
     names = ("、" if zh else ", ").join(t.label for t in result.terms)
     head = {
@@ -266,7 +272,8 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         "max": (f"最大为 {with_unit(v, unit)}{extra}（{where}）", f"Largest: {with_unit(v, unit)}{extra} ({where})"),
         "min": (f"最小为 {with_unit(v, unit)}{extra}（{where}）", f"Smallest: {with_unit(v, unit)}{extra} ({where})"),
         "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),
-        "diff": (f"{'减少' if down else '增加'} {size} {unit}（{where}）", f"{'Down' if down else 'Up'} {size} {unit} ({where})"),
+        "diff": (f"{'减少' if down else '增加'} {size} {unit}{rate}（{where}）",
+                 f"{'Down' if down else 'Up'} {size} {unit}{rate} ({where})"),
         "growth": (f"{'下降' if down else '增长'} {size}%（{where}）", f"{'Down' if down else 'Up'} {size}% ({where})"),
         "mean": (f"平均为 {with_unit(v, unit)}{extra}（{len(result.terms)} 项简单平均）",
                  f"Average: {with_unit(v, unit)}{extra} (simple mean of {len(result.terms)})"),

@@ -353,7 +353,7 @@ def op_of(question: str) -> str | None:
 def table_total(question: str, tables: list[Table], retrieved: list[Table] | None = None) -> TableTotal | None:
     """The aggregate the question asks of the table it names by number — or, naming none, of the table the
     retrieval ranks first (`retrieved`, best first) — or None when the table does not fit the question."""
-    op = op_of(question)
+    op = op_of(question) or ("change" if change_in(question) is not None else None)  # a change of one row or year
     if op is None:
         return None
     named = find_named_tables(question, tables)
@@ -374,6 +374,11 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
 # Where a question's next ask starts: "合计多少？其中哪一年最多？", "有几个？这些目标合计多少GW？"
 _PART_BREAK = re.compile(r"[？?；;]\s*|[，,]\s*(?=其中|另外|以及|此外|这些|它们)")
 _ASKING = re.compile("|".join(p.pattern for _, p in OP_WORDS), re.I)
+
+
+def asks_change(question: str) -> bool:
+    """Some ask of the question is a change between two years ("从2020年到2023年提升了多少", "2026E比2023A增长多少")."""
+    return any(change_in(p) is not None for p in _PART_BREAK.split(question))
 
 
 _OF_THOSE = re.compile(r"^\s*(?:其中|这些|它们)")
@@ -456,7 +461,9 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         return _listed_rows(table, rows, question)
     if op in ("count", "list") and (kept := _by_category(question, op, table, rows)) is not None:
         return kept
-    if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op):
+    across = sum(y is not None for y in col_years) >= 2  # years across the top: a change asked is one row's
+    if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op) \
+            and not (op == "change" and across):
         return _row_query(question, op, table, rows)
     terms: list[TableTerm] = []
     # two years named without a range between them ("2025E较2023A增量") name a column comparing them, not the
@@ -487,6 +494,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         if _match(row.cells[0], question) == 0:
             return None
         measure, unit_text = row.cells[0], _unit_text(row.cells[0], table.caption) or _unit_text(header[0], "")
+        if op == "change" and change is not None:  # "电网侧从2023A到2026E增长了多少": the row's two years' cells
+            return _row_change(table, row, change, unit_text)
         cols = [j for j, y in enumerate(col_years) if y is not None and (years is None or years[0] <= y <= years[1])]
         cells = [(header[j].strip(), row, row.cells[j] if j < len(row.cells) else "") for j in cols]
     else:  # entities down the side (banks, companies): pick the column; the rows named, else all
@@ -513,6 +522,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         if op in ("max", "min") and changing and _FALL_RE.search(question) and 2 * len(falls) > len(cells):
             # falls written as negative changes (-18.6%): the largest fall is the smallest value
             op = "min" if op == "max" else "max"
+    if op == "change":
+        return None  # a change is of one row's two years (above); a ready change column is a lookup's
     if not unit_text:  # no unit in the header: the cells may carry theirs ("2.28万亿元", "8560亿元")
         unit_text = _cell_unit([cell for _, _, cell in cells])
     left_out = _nested(cells, question) if op == "sum" else []
@@ -582,6 +593,28 @@ def _series_change(table: Table, rows: list[TableRow], row_years: list[int | Non
     else:
         value, unit = v_new - v_base, unit_text
     return TableTotal(op=change.kind, value=value, unit=unit, table=table, measure=table.header[col], terms=terms)
+
+
+def _row_change(table: Table, row: TableRow, change, unit_text: str) -> TableTotal | None:
+    """A change between two years' columns of one row (years across the top): new − base, or new / base − 1 in %."""
+    cols = [next((j for j, h in enumerate(table.header) if j and label.names(h)), None)
+            for label in (change.new, change.base)]
+    if None in cols or cols[0] == cols[1]:
+        return None
+    cells = [row.cells[j].strip() for j in cols if j < len(row.cells)]
+    unit_text = unit_text or ("%" if cells and all(c.endswith("%") for c in cells) else _cell_unit(cells))
+    got = [_value(row.cells[j], unit_text) if j < len(row.cells) else None for j in cols]
+    if None in got:
+        return None
+    (v_new, _), (v_base, _) = got
+    terms = [TableTerm(label=table.header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(cols, got)]
+    if change.kind == "growth":
+        if v_base == 0:
+            return None
+        value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01")), "%"
+    else:
+        value, unit = v_new - v_base, unit_text
+    return TableTotal(op=change.kind, value=value, unit=unit, table=table, measure=_label(row), terms=terms)
 
 
 def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:

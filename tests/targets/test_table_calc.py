@@ -412,3 +412,15 @@ def test_a_question_asking_two_things_of_a_table_is_split_into_its_asks():
     (_, _), (alone, in_context) = table_parts("表3中三家公司2023年原保费收入合计多少亿元？增速最高的是哪家？")
     assert alone == "增速最高的是哪家" and "原保费收入" in in_context  # a separate ask is tried alone first
     assert table_parts("图表1里历年净利润最低是多少？") == [("图表1里历年净利润最低是多少？",) * 2]
+
+
+def test_a_change_of_one_row_between_two_years_across_the_top_gives_the_amount_and_the_rate():
+    from assistant.answer.route import format_table_total
+
+    q = "图表2中新增装机从2022A到2024E增长了多少？"
+    t = table_total(q, [YEARS_ACROSS])
+    assert t.op == "diff" and t.value == Decimal("43") and t.unit == "GW"
+    assert "增加 43 GW，增长 116.22%（2022A：37 → 2024E：80）" in format_table_total(q, t)
+    shares = table("图表 3：渗透率", ["指标", "2020A", "2023A"], [["渗透率", "5.4%", "31.8%"]])
+    p = table_total("图表3中渗透率从2020年到2023年提升了多少个百分点？", [shares])
+    assert p.value == Decimal("26.4") and "增加 26.4 个百分点" in format_table_total("渗透率提升了多少", p)
