@@ -16,7 +16,7 @@ from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.targets.conditions import condition_in
-from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_change, asks_of_rows, op_of
+from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_change, asks_of_rows, op_of, share_asked
 
 
 class Intent(str, Enum):
@@ -287,8 +287,11 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         # (a table the retrieval ranks first must fit the question, else retrieval answers); with no table named, a
         # count or average only ("哪些领域各打造30个以上标杆" lists what a sentence says)
         intent = Intent.AGGREGATE
-    elif asks_change(question) and any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD)):
-        intent = Intent.AGGREGATE  # "图表1中渗透率从2020年到2023年提升了多少": computed from the table's two cells
+    elif (asks_change(question) and any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD))) \
+            or share_asked(question):
+        # "图表1中渗透率从2020年到2023年提升了多少", "茅台营收占9家合计的比重": computed from a table's cells (when a
+        # table the retrieval ranks first holds both; else retrieval answers)
+        intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,

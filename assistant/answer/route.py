@@ -17,7 +17,7 @@ from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
-from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op
+from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op, share_asked
 from assistant.targets.units import convert_unit, fmt, shown, with_unit
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
@@ -201,7 +201,7 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     regions = _regions(without_exclusions(question), known_regions)
     if not regions and _ENTITY_SET.search(question):
         return None  # "9家酒企…合计": a sum over companies is a table's, not the regions' target rows
-    if _RATE_ASKED.search(question):
+    if _RATE_ASKED.search(question) or share_asked(question):
         return None  # "隐含增速最低", "完成率最高", a price: a column of their table, not a target (an amount)
     left_out = excluded_text(question)
     return TotalsQuery(
@@ -264,6 +264,10 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
             pct = ((new.value / base.value - 1) * 100).quantize(Decimal("0.01"))
             rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%" if zh else f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%"
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
+    if result.op == "share":  # the part over the whole: "贵州茅台 1480 ÷ 9 项合计 3674"
+        part, *whole = result.terms
+        total = whole[0].as_written if len(whole) == 1 else fmt(sum(t.value for t in whole))
+        where = f"{part.label} {part.as_written} ÷ {whole[0].label if len(whole) == 1 else f'{len(whole)} 项合计'} {total}"
     names = ("、" if zh else ", ").join(t.label for t in result.terms)
     head = {
         "sum": (f"合计 {with_unit(v, unit)}{extra}", f"Total: {with_unit(v, unit)}{extra}"),
@@ -275,6 +279,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         "diff": (f"{'减少' if down else '增加'} {size} {unit}{rate}（{where}）",
                  f"{'Down' if down else 'Up'} {size} {unit}{rate} ({where})"),
         "growth": (f"{'下降' if down else '增长'} {size}%（{where}）", f"{'Down' if down else 'Up'} {size}% ({where})"),
+        "share": (f"占比 {v}%（{where}）", f"Share: {v}% ({where})"),
         "mean": (f"平均为 {with_unit(v, unit)}{extra}（{len(result.terms)} 项简单平均）",
                  f"Average: {with_unit(v, unit)}{extra} (simple mean of {len(result.terms)})"),
     }[result.op][0 if zh else 1]

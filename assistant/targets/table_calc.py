@@ -66,7 +66,8 @@ class TableTotal(BaseModel):
                 "count": f"count({', '.join(t.label for t in self.terms)})",
                 "list": f"{self.condition}: {', '.join(t.label for t in self.terms)}",
                 "spread": " − ".join(values[:2]), "mean": f"({' + '.join(values)}) / {len(values)}",
-                "diff": " − ".join(values[:2]), "growth": f"{' / '.join(values[:2])} − 1"}[self.op]
+                "diff": " − ".join(values[:2]), "growth": f"{' / '.join(values[:2])} − 1",
+                "share": f"{values[0]} / {values[1] if len(values) == 2 else '(' + ' + '.join(values[1:]) + ')'}"}[self.op]
         if self.op == "list":
             return head
         return f"{head} = {with_unit(self.shown, self.unit if self.op != 'count' else '')}"
@@ -353,7 +354,10 @@ def op_of(question: str) -> str | None:
 def table_total(question: str, tables: list[Table], retrieved: list[Table] | None = None) -> TableTotal | None:
     """The aggregate the question asks of the table it names by number — or, naming none, of the table the
     retrieval ranks first (`retrieved`, best first) — or None when the table does not fit the question."""
-    op = op_of(question) or ("change" if change_in(question) is not None else None)  # a change of one row or year
+    # a change of one row or year; a share of one figure in another (茅台营收占9家合计的比重)
+    share = _SHARE_RE.search(question)
+    op = "share" if share and op_of(share["b"]) else \
+        op_of(question) or ("change" if change_in(question) is not None else "share" if share else None)
     if op is None:
         return None
     named = find_named_tables(question, tables)
@@ -389,7 +393,7 @@ def table_parts(question: str) -> list[tuple[str, str]]:
     as (the ask alone, the ask with the first one's words but its operation — the table, measure, years). An ask
     of the first one's rows ("其中…", "这些…") is read with those words first. One ask: [(question, question)]."""
     pieces = [p for p in _PART_BREAK.split(question) if p.strip()]
-    asks = [p for p in pieces if op_of(p) is not None or change_in(p) is not None]
+    asks = [p for p in pieces if op_of(p) is not None or change_in(p) is not None or share_asked(p)]
     if len(asks) < 2:
         return [(question, question)]
     context = _ASKING.sub(" ", asks[0])
@@ -461,6 +465,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         return _listed_rows(table, rows, question)
     if op in ("count", "list") and (kept := _by_category(question, op, table, rows)) is not None:
         return kept
+    if op == "share":
+        return _share(question, table, rows, row_years)
     across = sum(y is not None for y in col_years) >= 2  # years across the top: a change asked is one row's
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op) \
             and not (op == "change" and across):
@@ -593,6 +599,81 @@ def _series_change(table: Table, rows: list[TableRow], row_years: list[int | Non
     else:
         value, unit = v_new - v_base, unit_text
     return TableTotal(op=change.kind, value=value, unit=unit, table=table, measure=table.header[col], terms=terms)
+
+
+# "A占B的比重/比例/份额是多少": the part before 占, the whole after it
+_SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)占(?P<b>[^，,。？?；;]{1,30}?)的?(?:比重|比例|份额|占比|百分比|百分之几|多大比|多少比)")
+_WHOLE_OF_ROWS = re.compile(r"合计|总计|总和|全部|所有|整体|总体|[0-9一二两三四五六七八九十]+\s*[家个省项只]")
+
+
+def share_asked(question: str) -> bool:
+    return _SHARE_RE.search(question) is not None
+
+
+def _share(question: str, table: Table, rows: list[TableRow], row_years: list[int | None]) -> TableTotal | None:
+    """A/B in %: two rows of one column (the column of the year asked), the whole being a row the words after 占
+    name (全球, 合计) or, named as a set (9家合计), the column's rows added up; rows that are years: two columns of
+    the year's row (利润总额占销售收入)."""
+    m = _SHARE_RE.search(question)
+    a_words, years = _split_years(m["a"])
+    b_words, b_years = _split_years(m["b"])
+    years = years or b_years
+    header = table.header
+    if sum(y is not None for y in row_years) >= 2:  # years down the side: the year's row, two columns
+        if len(years) != 1:
+            return None
+        row = next((r for r, y in zip(rows, row_years) if y == int(years[0].year)), None)
+        cols = [_named_column(header, w, []) for w in (a_words, b_words)]
+        if row is None or None in cols or cols[0] == cols[1]:
+            return None
+        cells = [(header[j].strip(), row, row.cells[j] if j < len(row.cells) else "", j) for j in cols]
+    else:
+        col_choices = [j for j in range(1, len(header)) if any(y.names(header[j]) for y in years)] if years else \
+            list(range(1, len(header)))
+        if len(col_choices) != 1:
+            col_choices = [j for j in col_choices if _match(header[j], question) > 0] or col_choices
+        if len(col_choices) != 1:
+            return None
+        col = col_choices[0]
+        named = [r for r in rows if not TOTAL_ROW_RE.match(r.cells[0])]
+        spread = _spread([_label(r) for r in rows])
+        # each side's row must be named by it, not merely share a word (钠离子电池 is not 锂离子电池)
+        part = max((r for r in named if _names_row(r, a_words)), key=lambda r: _match(_label(r), a_words, spread),
+                   default=None)
+        if part is None:
+            return None
+        whole = max((r for r in rows if r is not part and _names_row(r, b_words)),
+                    key=lambda r: _match(_label(r), b_words, spread), default=None)
+        totals = [r for r in rows if TOTAL_ROW_RE.match(r.cells[0])]
+        if whole is not None:
+            cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "", col) for r in (part, whole)]
+        elif len(totals) == 1 and _match(CAPTION_RE.sub("", table.caption or ""), b_words) > 0:
+            # the whole the caption names ("中国CXO市场" of "中国CXO行业市场规模"): its total row
+            cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "", col) for r in (part, totals[0])]
+        elif _WHOLE_OF_ROWS.search(m["b"]):
+            cells = [(_label(part), part, part.cells[col], col)] + \
+                [(_label(r), r, r.cells[col] if col < len(r.cells) else "", col) for r in named]
+        else:
+            return None
+    unit_text = _column_unit(table, rows, cells[0][3])
+    terms = []
+    for label, row, cell, _ in cells:
+        got = _value(cell, unit_text)
+        if got is None:
+            return None
+        terms.append(TableTerm(label=label, value=got[0], as_written=got[1], row=row))
+    whole_value = sum((t.value for t in terms[1:]), Decimal(0))
+    if not whole_value:
+        return None
+    value = (terms[0].value / whole_value * 100).quantize(Decimal("0.01"))
+    return TableTotal(op="share", value=value, unit="%", table=table, measure=f"{terms[0].label} / "
+                      + (terms[1].label if len(terms) == 2 else f"{len(terms) - 1} 项合计"), terms=terms)
+
+
+def _names_row(row: TableRow, text: str) -> bool:
+    """`text` names the row: its label ("其中：" dropped; a stock code's name) as `_named` reads names."""
+    label = re.sub(r"^\s*其中\s*[：:]?", "", _label(row)).split(" ")[-1]
+    return _named(label, text)
 
 
 def _row_change(table: Table, row: TableRow, change, unit_text: str) -> TableTotal | None:

@@ -424,3 +424,18 @@ def test_a_change_of_one_row_between_two_years_across_the_top_gives_the_amount_a
     shares = table("图表 3：渗透率", ["指标", "2020A", "2023A"], [["渗透率", "5.4%", "31.8%"]])
     p = table_total("图表3中渗透率从2020年到2023年提升了多少个百分点？", [shares])
     assert p.value == Decimal("26.4") and "增加 26.4 个百分点" in format_table_total("渗透率提升了多少", p)
+
+
+def test_a_share_is_one_figure_over_another_the_whole_named_as_a_row_a_set_or_a_column():
+    from assistant.answer.route import format_table_total
+
+    premiums = table("表4 寿险保费结构（亿元）", ["险种", "2023A", "2024E"],
+                     [["普通寿险", "1800", "2000"], ["分红险", "700", "650"], ["万能险", "500", "550"], ["合计", "3000", "3200"]])
+    t = table_total("表4中2024E分红险占寿险保费的比重是多少？", [premiums])
+    assert t.op == "share" and t.value == Decimal("20.31") and [x.label for x in t.terms] == ["分红险", "合计"]
+    assert "占比 20.31%（分红险 650 ÷ 合计 3200）" in format_table_total("分红险占比", t)
+    assert table_total("表4中2024E投连险占寿险保费的比重是多少？", [premiums]) is None  # no such row: no share
+    ent = table_total("表3中甲保险2023年原保费收入占三家合计的比例是多少？", [ENTITIES])
+    assert ent.value == Decimal("57.28") and len(ent.terms) == 4  # 12000 / (12000 + 8000 + 950)
+    years = table_total("图表1中2022年净利润占营收的比例是多少？", [YEARS_DOWN])
+    assert years.value == Decimal("7.21")  # 480 / 6660, the 2022 row's two columns
