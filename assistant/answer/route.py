@@ -240,6 +240,9 @@ def in_unit(value, unit: str, asked: str) -> str:
         return ""
 
 
+_COUNTER = re.compile(r"(?:几|多少)\s*([个家项类种条份只款部座所位名])")
+
+
 def format_table_total(question: str, result: TableTotal, asked: str = "", first: int = 1) -> str:
     """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n] (from `first`)."""
     zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
@@ -269,9 +272,11 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         total = whole[0].as_written if len(whole) == 1 else fmt(sum(t.value for t in whole))
         where = f"{part.label} {part.as_written} ÷ {whole[0].label if len(whole) == 1 else f'{len(whole)} 项合计'} {total}"
     names = ("、" if zh else ", ").join(t.label for t in result.terms)
+    asked_counter = _COUNTER.search(question)  # "有几类" is answered "共 4 类"
+    counter = asked_counter[1] if asked_counter else "项"
     head = {
         "sum": (f"合计 {with_unit(v, unit)}{extra}", f"Total: {with_unit(v, unit)}{extra}"),
-        "count": (f"共 {v} 项", f"Count: {v}"),
+        "count": (f"共 {v} {counter}", f"Count: {v}"),
         "list": (f"共 {v} 项：{names}", f"{v} rows: {names}"),
         "max": (f"最大为 {with_unit(v, unit)}{extra}（{where}）", f"Largest: {with_unit(v, unit)}{extra} ({where})"),
         "min": (f"最小为 {with_unit(v, unit)}{extra}（{where}）", f"Smallest: {with_unit(v, unit)}{extra} ({where})"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
@@ -68,10 +69,25 @@ def normalize(text: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", text)).casefold()
 
 
+_LEADING_FIGURE = re.compile(r"^([-+]?)(\d+(?:\.\d+)?)(.*)$", re.S)
+_FIGURE_IN = re.compile(r"(?<![\d.])([-+]?)(\d+(?:\.\d+)?)(?![\d.]*\d)")
+
+
 def contains(haystack: str, needle: str) -> bool:
-    """Whitespace-, width- and case-insensitive containment; an empty needle never matches."""
-    n = normalize(needle)
-    return bool(n) and n in normalize(haystack)
+    """Whitespace-, width- and case-insensitive containment; an empty needle never matches. A needle opening on a
+    figure also matches the same value written with other trailing zeros ("88.0%" in "88.00%", "96.0" in "96"), then
+    the same words after it."""
+    n, h = normalize(needle), normalize(haystack)
+    if not n:
+        return False
+    if n in h:
+        return True
+    m = _LEADING_FIGURE.match(n)
+    if not m:
+        return False
+    sign, value, rest = m[1], Decimal(m[2]), m[3]
+    return any(Decimal(x[2]) == value and (not sign or x[1] == sign) and h[x.end():].startswith(rest)
+               for x in _FIGURE_IN.finditer(h))
 
 
 # ---- per-item scores ----------------------------------------------------------------

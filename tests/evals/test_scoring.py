@@ -159,3 +159,12 @@ def test_percentile_matches_numpy():
     for q in (0, 50, 95, 100):
         assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
     assert percentile([], 50) is None
+
+
+def test_a_figure_matches_by_value_not_by_its_trailing_zeros():
+    from assistant.evals.scoring import contains
+
+    assert contains("平均为 88.00%（3 项简单平均）", "88.0%") and contains("最大为 96（通威股份）", "96.0")
+    assert contains("= 23.6%", "23.60%") and contains("约2.10 小时", "2.1小时")
+    assert not contains("共 4 项", "4类")  # the same figure, other words after it
+    assert not contains("41.4%", "-41.4%") and not contains("88.10%", "88.0%")

@@ -439,3 +439,10 @@ def test_a_share_is_one_figure_over_another_the_whole_named_as_a_row_a_set_or_a_
     assert ent.value == Decimal("57.28") and len(ent.terms) == 4  # 12000 / (12000 + 8000 + 950)
     years = table_total("图表1中2022年净利润占营收的比例是多少？", [YEARS_DOWN])
     assert years.value == Decimal("7.21")  # 480 / 6660, the 2022 row's two columns
+
+
+def test_a_count_is_said_with_the_counter_the_question_asks_with():
+    from assistant.answer.route import format_table_total
+
+    q = "图表7里，2023年国产化率低于10%的设备有几类？"
+    assert format_table_total(q, table_total(q, [BOUNDED])).startswith("共 2 类")
