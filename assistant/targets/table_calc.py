@@ -786,19 +786,24 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
         return _extreme(op, table, measure, unit, terms, by_size=not _FALL_RE.search(question)
                         and not _RISE_RE.search(question) and gap is None)
     # a condition on one column: the column the condition's words name ("海外收入占比超过70%"), else the question's
-    col = _named_column(header, *_split_years(condition.subject)) if condition.subject else None
-    col = col if col is not None else _named_column(header, asked, year_labels(question))
+    # a threshold in % tests a column of percentages ("2024年6月批价同比跌幅超过3%": 同比变化, not 2024年6月)
+    among = [j for j in range(1, len(header)) if _column_unit(table, rows, j) == "%"] if condition.percent else None
+    col = _named_column(header, *_split_years(condition.subject), among) if condition.subject else None
+    col = col if col is not None else _named_column(header, asked, year_labels(question), among)
     if col is None:
         return None
     unit_text = _column_unit(table, rows, col)
     if condition.percent and unit_text != "%":
         return None  # "超过两成" tests a share or a growth rate, not a column of amounts
+    values = [(r, _value(r.cells[col], unit_text) if col < len(r.cells) else None) for r in rows]
+    # a fall tested on a column of signed changes ("跌幅超过3%" of -3.3%, -12.9%): its size, rises being no falls
+    falls = bool(_FALL_RE.search(condition.subject)) and \
+        2 * sum(got is not None and got[0] < 0 for _, got in values) > len(values)
     terms = []
-    for r in rows:
-        got = _value(r.cells[col], unit_text) if col < len(r.cells) else None
-        if got is not None and condition.holds(got[0]):
+    for r, got in values:
+        if got is not None and (condition.holds(-got[0]) and got[0] < 0 if falls else condition.holds(got[0])):
             terms.append(TableTerm(label=_label(r), value=got[0], as_written=got[1], row=r))
-    kept = f"{header[col]} {condition}"
+    kept = f"{header[col]} {condition}" if not falls else f"|{header[col]}| {condition}（下降）"
     # the rows kept, then another column aggregated over them ("…的公司2023年海外收入合计多少")
     other = _named_column(header, *_split_years(question.replace(condition.subject, " "))) \
         if condition.subject and op in ("sum", "mean", "max", "min") else None
@@ -846,13 +851,19 @@ def _split_years(words: str) -> tuple[str, list]:
     return words, years
 
 
-def _named_column(header: list[str], words: str, years: list) -> int | None:
-    """The column (after the label column) `words` name best, among those of `years` when there are any."""
-    cols = [j for j in range(1, len(header)) if not years or any(y.names(header[j]) for y in years)] or \
-        list(range(1, len(header)))
-    spread = _spread([header[j] for j in cols])
-    col = max(cols, key=lambda j: _match(header[j], words, spread))
-    return col if _match(header[col], words) > 0 else None
+def _named_column(header: list[str], words: str, years: list, among: list[int] | None = None) -> int | None:
+    """The column (after the label column) `words` name best, among those of `years` when there are any (and
+    among the columns `among` when given)."""
+    every = among if among is not None else list(range(1, len(header)))
+    if not every:
+        return None
+    dated = [j for j in every if not years or any(y.names(header[j]) for y in years)] or every
+    for cols in (dated, every):  # the year's columns; else a column no year names ("同比变化" of "2024年6月…同比跌幅")
+        spread = _spread([header[j] for j in cols])
+        col = max(cols, key=lambda j: _match(header[j], words, spread))
+        if _match(header[col], words) > 0:
+            return col
+    return None
 
 
 def _column_unit(table: Table, rows: list[TableRow], col: int) -> str:

@@ -446,3 +446,11 @@ def test_a_count_is_said_with_the_counter_the_question_asks_with():
 
     q = "图表7里，2023年国产化率低于10%的设备有几类？"
     assert format_table_total(q, table_total(q, [BOUNDED])).startswith("共 2 类")
+
+
+def test_a_fall_over_a_threshold_tests_the_size_of_negative_changes_in_the_percent_column():
+    prices = table("图表11：主要机型价格变化（万元）", ["机型", "2023年6月", "2024年6月", "同比变化"],
+                   [["甲型", "30.0", "26.1", "-13.0%"], ["乙型", "22.0", "21.5", "-2.3%"], ["丙型", "18.0", "18.9", "+5.0%"],
+                    ["丁型", "40.0", "37.6", "-6.0%"]])
+    t = table_total("图表11中2024年6月价格同比跌幅超过3%的机型有几个？", [prices])
+    assert t.op == "count" and sorted(x.label for x in t.terms) == ["丁型", "甲型"]  # 丙型 rose: no fall
