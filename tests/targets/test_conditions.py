@@ -67,4 +67,5 @@ def test_tenths_in_words_are_a_percent_threshold_and_a_percent_tests_only_percen
               end=1, rows=[TableRow(cells=["甲", "1200", "25.0%"], start=0, end=1),
                            TableRow(cells=["乙", "800", "12.0%"], start=2, end=3)])
     assert [x.label for x in table_total("表5里目标增速超过两成的有哪几家？", [t]).terms] == ["甲"]
-    assert table_total("表5里2024年保费目标超过20%的有哪几家？", [t]) is None  # a % threshold, a column in 亿元
+    # a % threshold never tests the column in 亿元: the percent column the words name is the one read
+    assert table_total("表5里2024年保费目标超过20%的有哪几家？", [t]).measure == "目标增速"
