@@ -108,6 +108,11 @@ _WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6
                             r"\bwhich\b.{0,40}\b(?:highest|lowest|largest|smallest|most|least)\b", re.I)
 
 
+# Several years or names listed ("2024E和2025E两年…合计", "工商银行、招商银行、江苏银行…合计"): rows added up
+_LISTED = re.compile(r"(?:19|20)\d{2}\s*[AE年]?\s*(?:和|与|及|、)\s*(?:19|20)\d{2}|"
+                     r"(?:[\u4e00-\u9fff]{2,8}、){2,}[\u4e00-\u9fff]{2,8}")
+
+
 # Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1, "后年": 2,
                   "the year before last": -2, "last year": -1, "this year": 0, "next year": 1}
@@ -277,7 +282,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     if meta:
         intent = Intent.REPORT_META
     elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE,
-                                                                           _TABLE_WORD, _WHICH_EXTREME)) \
+                                                                           _TABLE_WORD, _WHICH_EXTREME, _LISTED)) \
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \

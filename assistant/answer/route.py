@@ -179,6 +179,10 @@ _RATE_ASKED = re.compile(r"(?:增速|增长率|增幅|降幅|涨幅|跌幅|占�
                          r"价格|均价|单价|批价|售价|报价|\bprices?\b", re.I)  # nor is a price
 
 
+_FORECAST = re.compile(r"预测|预计|预期|\bforecasts?\b|\bprojects?\b|\bexpects?\b", re.I)
+_TARGET_WORD = re.compile(r"目标|规划|计划|方案|\btargets?\b|\bplans?\b|\bgoals?\b", re.I)
+
+
 def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
           known_metrics: Sequence[str] = ()) -> TotalsQuery | None:
     """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval). `scope`: the report
@@ -201,6 +205,8 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     regions = _regions(without_exclusions(question), known_regions)
     if not regions and _ENTITY_SET.search(question):
         return None  # "9家酒企…合计": a sum over companies is a table's, not the regions' target rows
+    if _FORECAST.search(question) and not _TARGET_WORD.search(question):
+        return None  # a broker's forecast (预测2024E和2025E新增装机) is a table's, not a policy target
     if _RATE_ASKED.search(question) or share_asked(question):
         return None  # "隐含增速最低", "完成率最高", a price: a column of their table, not a target (an amount)
     left_out = excluded_text(question)

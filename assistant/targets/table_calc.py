@@ -158,7 +158,12 @@ def _years_asked(question: str) -> tuple[int, int] | None:
         a, b = sorted((int(m[1]), int(m[2])))
         return a, b
     years = sorted({int(y) for y in _YEAR_RE.findall(question)})
+    if len(years) > 1 and _YEARS_LISTED.search(question) and years == list(range(years[0], years[-1] + 1)):
+        return years[0], years[-1]  # "2024E和2025E两年": the years listed, one after another
     return (years[0], years[-1]) if len(years) == 1 else None
+
+
+_YEARS_LISTED = re.compile(r"(?:19|20)\d{2}\s*[AE年]?\s*(?:和|与|及|、)\s*(?:19|20)\d{2}")
 
 
 def _unit_text(header: str, caption: str) -> str:

@@ -41,6 +41,10 @@ def test_scope_from_broker_names(question, scope):
     ("北辰重点保险公司里，综合成本率最低的是哪家？", Intent.AGGREGATE),
     ("Which insurer had the highest solvency ratio?", Intent.AGGREGATE),
     ("南岭说最高的保费增速是多少？", Intent.LOOKUP),  # the extreme a sentence states, no row asked
+    # names or years listed, then added up: rows of a table
+    ("中国平安、中国人寿、中国太保2023年保费收入合计多少？", Intent.AGGREGATE),
+    ("北辰预测2024E和2025E两年销量合计多少？", Intent.AGGREGATE),
+    ("中国平安2023年保费收入是多少？", Intent.LOOKUP),
 ])
 def test_intent(question, intent):
     assert analyse(question, CARDS).intent is intent

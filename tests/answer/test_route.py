@@ -95,6 +95,7 @@ LOOKUPS = [
     # a rate of the targets is a column of their table (the tool's values are amounts)
     "各省储能目标表中，隐含增速最低的是哪几个省？",
     "Which province's 2025 target implies the highest growth?",
+    "澜沧预测2024E和2025E两年全国光伏新增装机合计多少GW？",  # a forecast, not a policy target
 ]
 
 

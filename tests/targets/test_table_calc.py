@@ -454,3 +454,8 @@ def test_a_fall_over_a_threshold_tests_the_size_of_negative_changes_in_the_perce
                     ["丁型", "40.0", "37.6", "-6.0%"]])
     t = table_total("图表11中2024年6月价格同比跌幅超过3%的机型有几个？", [prices])
     assert t.op == "count" and sorted(x.label for x in t.terms) == ["丁型", "甲型"]  # 丙型 rose: no fall
+
+
+def test_two_years_listed_one_after_another_are_the_years_added():
+    assert table_total("图表1中2021和2022年净利润合计多少亿元？", [YEARS_DOWN]).value == Decimal("930.5")
+    assert table_total("图表1中2020年和2022年净利润合计多少亿元？", [YEARS_DOWN]).value != Decimal("906")  # not a span
