@@ -300,6 +300,6 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     else:
         intent = Intent.LOOKUP
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,
-                            meta=meta, both=len(scope) > 1 or bool(_BOTH.search(question)),
+                            meta=meta, both=len(scope) > 1 or (not scope and bool(_BOTH.search(question))),  # 青岚…分别: its own rows
                             relative_year=bool(_RELATIVE_RE.search(question)),
                             parts=report_parts(question, cards) if len(scope) > 1 else [])

@@ -456,7 +456,8 @@ FOLLOWUP_RE = re.compile(r"^\s*(?:那|那么|那么说|还有|再问)?\s*(?P<x>.
                          r"|^\s*(?:and|what about|how about)\s+(?P<y>.{1,40}?)\s*[?？]?\s*$", re.IGNORECASE)
 
 
-POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上述|\b(?:this|that|these|those|it|they)\b", re.IGNORECASE)
+POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上述|[这那][两三四五六七八九十几]*[家只位座省市](?![长])|"
+                        r"\b(?:this|that|these|those|it|they)\b", re.IGNORECASE)
 
 
 # A point in time a follow-up may move to: a year (or 今年/明年…) with a quarter, half, month or end after it.

@@ -136,3 +136,8 @@ def test_a_condition_with_a_count_is_an_aggregate_without_a_table_word_but_a_lis
     from assistant.answer.analysis import Intent, analyse
     assert analyse("青岚预计2025年国产化率达到30%及以上的设备类型有几类？", []).intent is Intent.AGGREGATE
     assert analyse("工信部要求在哪些重点领域各打造30个以上算力应用标杆？", []).intent is Intent.LOOKUP
+
+
+def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
+    assert analyse("北辰那篇里比亚迪和理想2024E的PE分别是多少？", CARDS).both is False
+    assert analyse("两份报告的评级分别是什么？", CARDS).both is True

@@ -31,3 +31,10 @@ def test_a_pointer_asking_another_measure_at_no_time_drops_the_earlier_time_but_
     assert resolve_followup("它的海外收入占比是多少？", ["锦石预计凯莱英2024年营收是多少？"]) == \
         "锦石预计凯莱英营收是多少？ 它的海外收入占比是多少？"
     assert resolve_followup("它的增速是多少？", ["凯莱英2023年营收多少？"]) == "凯莱英2023年营收多少？ 它的增速是多少？"
+
+
+def test_a_counted_pointer_takes_the_earlier_question_as_its_subject():
+    earlier = "北辰证券保险报告给了哪些公司买入评级？"
+    assert resolve_followup("这两家2024E的PE分别是多少？", [earlier]).startswith(earlier)
+    assert resolve_followup("这家公司的目标价是多少？", [earlier]).startswith(earlier)
+    assert resolve_followup("两家公司2024E的PE分别是多少？", [earlier]) == "两家公司2024E的PE分别是多少？"
