@@ -113,6 +113,10 @@ _LISTED = re.compile(r"(?:19|20)\d{2}\s*[AE年]?\s*(?:和|与|及|、)\s*(?:19|2
                      r"(?:[\u4e00-\u9fff]{2,8}、){2,}[\u4e00-\u9fff]{2,8}")
 
 
+# A year as a table's column writes it: a forecast or an actual (2025E, 2023A), a quarter (2024Q1), a half (2023H1)
+_TABLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[AE](?![A-Za-z])|[QH][1-4])")
+
+
 # Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1, "后年": 2,
                   "the year before last": -2, "last year": -1, "this year": 0, "next year": 1}
@@ -287,12 +291,14 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         intent = Intent.AGGREGATE
     elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \
             and (any(p.search(question) for p in (_AGG_OVER, _TABLE_WORD))
-                 or (condition_in(question) is not None and ops_in(question, ARITHMETIC))):
+                 or (condition_in(question) is not None and ops_in(question, ARITHMETIC))
+                 or _TABLE_YEAR.search(question)
+                 or (condition_in(question) is not None and condition_in(question).against is not None)):
         # "表里隐含增速超过15%的有哪几家", "国产化率达到30%及以上的设备类型有几类": rows tested, then listed or counted
         # (a table the retrieval ranks first must fit the question, else retrieval answers); with no table named, a
         # count or average only ("哪些领域各打造30个以上标杆" lists what a sentence says)
         intent = Intent.AGGREGATE
-    elif (asks_change(question) and any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD))) \
+    elif (asks_change(question) and any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD, _TABLE_YEAR))) \
             or share_asked(question):
         # "图表1中渗透率从2020年到2023年提升了多少", "茅台营收占9家合计的比重": computed from a table's cells (when a
         # table the retrieval ranks first holds both; else retrieval answers)

@@ -267,8 +267,10 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
     down, size, rate = result.value is not None and result.value < 0, v.lstrip("-"), ""
     if result.op in ("diff", "growth"):  # the earlier year, then the later: "2019：1176 → 2023：989"
         new, base = result.terms
-        if result.op == "diff" and unit == "%":  # a change between two percentages is in points
+        if result.op == "diff" and unit == "%":  # a change between two percentages is in points (and bp, asked)
             unit = "个百分点" if zh else "percentage points"
+            if re.search(r"基点|\bbps?\b|\bbasis points?\b", question, re.I):
+                rate = f"（{fmt(abs(result.value) * 100)}bp）"
         elif result.op == "diff" and base.value:  # "增长了多少" may ask the amount or the rate: both
             pct = ((new.value / base.value - 1) * 100).quantize(Decimal("0.01"))
             rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%" if zh else f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%"

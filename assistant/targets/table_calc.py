@@ -361,6 +361,8 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     retrieval ranks first (`retrieved`, best first) — or None when the table does not fit the question."""
     # a change of one row or year; a share of one figure in another (茅台营收占9家合计的比重)
     share = _SHARE_RE.search(question)
+    if op_of(question) == "sum" and change_in(question) is not None and re.search(r"一共|总共|累计", question):
+        question = re.sub(r"一共|总共|累计", " ", question)  # "一共下降了多少": the change over the span, not a sum
     op = "share" if share and op_of(share["b"]) else \
         op_of(question) or ("change" if change_in(question) is not None else "share" if share else None)
     if op is None:
@@ -472,7 +474,14 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         return kept
     if op == "share":
         return _share(question, table, rows, row_years)
-    across = sum(y is not None for y in col_years) >= 2  # years across the top: a change asked is one row's
+    # years (or quarters: 2023Q1…2024Q1) across the top: a change asked is one row's two cells
+    across = sum(bool(year_labels(h)) for h in header[1:]) >= 2
+    if op == "change" and change is not None and across and sum(y is not None for y in row_years) < 2:
+        spread = _spread([r.cells[0] for r in rows])
+        row = max(rows, key=lambda r: _match(r.cells[0], question, spread))
+        if _match(row.cells[0], question) == 0:
+            return None
+        return _row_change(table, row, change, _unit_text(row.cells[0], table.caption) or _unit_text(header[0], ""))
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op) \
             and not (op == "change" and across):
         return _row_query(question, op, table, rows)
@@ -607,7 +616,7 @@ def _series_change(table: Table, rows: list[TableRow], row_years: list[int | Non
 
 
 # "A占B的比重/比例/份额是多少": the part before 占, the whole after it
-_SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)占(?P<b>[^，,。？?；;]{1,30}?)的?(?:比重|比例|份额|占比|百分比|百分之几|多大比|多少比)")
+_SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)(?:占|相当于)(?P<b>[^，,。？?；;]{1,30}?)的?(?:多少)?(?:比重|比例|份额|占比|百分比|百分之几|多大比|多少比)")
 _WHOLE_OF_ROWS = re.compile(r"合计|总计|总和|全部|所有|整体|总体|[0-9一二两三四五六七八九十]+\s*[家个省项只]")
 
 
@@ -795,6 +804,10 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
     among = [j for j in range(1, len(header)) if _column_unit(table, rows, j) == "%"] if condition.percent else None
     col = _named_column(header, *_split_years(condition.subject), among) if condition.subject else None
     col = col if col is not None else _named_column(header, asked, year_labels(question), among)
+    if col is None:  # no words name a column: the one column the year asked names ("2025E达到或超过35%")
+        dated = [j for j in (among if among is not None else range(1, len(header)))
+                 if any(y.names(header[j]) for y in year_labels(question))]
+        col = dated[0] if len(dated) == 1 else None
     if col is None:
         return None
     unit_text = _column_unit(table, rows, col)

@@ -45,6 +45,9 @@ def test_scope_from_broker_names(question, scope):
     ("中国平安、中国人寿、中国太保2023年保费收入合计多少？", Intent.AGGREGATE),
     ("北辰预测2024E和2025E两年销量合计多少？", Intent.AGGREGATE),
     ("中国平安2023年保费收入是多少？", Intent.LOOKUP),
+    # a change between a table's columns (2025E, 2023A, 2024Q1), or two years' columns compared row by row
+    ("北辰预测中国平安2025E保费较2023A增长多少？", Intent.AGGREGATE),
+    ("北辰预测哪些公司2024年保费会低于2023年？", Intent.AGGREGATE),
 ])
 def test_intent(question, intent):
     assert analyse(question, CARDS).intent is intent

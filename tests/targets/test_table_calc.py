@@ -459,3 +459,20 @@ def test_a_fall_over_a_threshold_tests_the_size_of_negative_changes_in_the_perce
 def test_two_years_listed_one_after_another_are_the_years_added():
     assert table_total("图表1中2021和2022年净利润合计多少亿元？", [YEARS_DOWN]).value == Decimal("930.5")
     assert table_total("图表1中2020年和2022年净利润合计多少亿元？", [YEARS_DOWN]).value != Decimal("906")  # not a span
+
+
+def test_quarters_across_the_top_give_a_rows_change_in_points_and_basis_points():
+    from assistant.answer.route import format_table_total
+
+    yields = table("图表12：单季净息差走势", ["季度", "2023Q1", "2023Q2", "2024Q1"],
+                   [["净息差", "1.74%", "1.70%", "1.54%"], ["资产收益率", "3.70%", "3.63%", "3.45%"]])
+    q = "图表12中，从2023Q1到2024Q1，资产收益率一共下降了多少个基点？"
+    t = table_total(q, [yields])
+    assert t.op == "diff" and t.value == Decimal("-0.25") and t.measure == "资产收益率"
+    assert "减少 0.25 个百分点（25bp）" in format_table_total(q, t)
+    assert table_total("图表12中净息差相当于资产收益率的多少比例？", [yields]) is None  # which quarter? none asked
+
+
+def test_at_or_above_is_inclusive():
+    t = table_total("图表7里，2025E达到或超过35%的设备有几类？", [BOUNDED])
+    assert sorted(x.label for x in t.terms) == ["丁设备", "甲设备"]
