@@ -31,7 +31,7 @@ from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
 from assistant.core.asks import EACH_RE, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, named_periods, report_year,
-                                       without_names)
+                                       subject_before_year, without_names)
 from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
@@ -258,7 +258,12 @@ class Assistant:
         answer = None
         if report is None and analysis.parts:  # "国联…是多少？天风…又是多少？": each part asked of its own report
             return self._parts_answer(x, analysis.parts)
-        if analysis.intent is Intent.REPORT_META:
+        # (the question as asked: a year made from 去年 is no name's year)
+        unwritten = self._unwritten_subject(x["question"], self._scope(x))
+        if unwritten:  # "水井坊2024年的营收目标": a name no report in scope writes has no figure there
+            zh = analysis.lang == "zh"
+            answer = abstention(question, hits, f"报告未提及：{unwritten}" if zh else f"Not in the reports: {unwritten}")
+        elif analysis.intent is Intent.REPORT_META:
             answer = self._card_answer(question, analysis, report, hits)
         elif analysis.intent is Intent.AGGREGATE:
             scope = [report] if report else analysis.scope
@@ -410,6 +415,22 @@ class Assistant:
             cached = (generation, compute())
             self._derived[name] = cached
         return cached[1]
+
+    def _unwritten_subject(self, question: str, scope: list[str]) -> str:
+        """The name the question asks a year's figure of (`subject_before_year`) when no report in scope (all, if
+        none is named) writes it, whitespace aside; else ""."""
+        subject = subject_before_year(question)
+        if not subject:
+            return ""
+        short = re.sub(r"(?:省|市|自治区|特别行政区)$", "", subject)  # 云南省 is written 云南 too
+        names = {subject, short} if len(short) >= 2 else {subject}
+        compact = self._per_generation("compact", dict)
+        for rid in scope or [c.report for c in self.cards()]:
+            if rid not in compact:
+                compact[rid] = re.sub(r"\s+", "", self._normalized_text(rid))
+            if any(n in compact[rid] for n in names):
+                return ""
+        return subject
 
     def _normalized_text(self, report_id: str) -> str:
         """A report's text as search compares it (Simplified, NFKC, lower case), read once per catalog generation."""

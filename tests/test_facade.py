@@ -66,3 +66,11 @@ def test_search_and_totals_go_through_the_retriever_and_the_tool(built_index):
     result = assistant.totals(TotalsQuery(target_year=2025, source_table="图3"))
     assert result.value == Decimal("152.68") and len(result.rows) == 10
     assert assistant._totals_tool() is assistant._totals_tool()  # one tool per catalog generation
+
+
+def test_a_name_no_report_writes_gets_no_figure_but_one_a_report_writes_does(built_index):
+    assistant = built_index.assistant
+    missing = assistant.ask("水井坊2025年的智算算力规划是多少？")
+    assert missing.abstained and "报告未提及：水井坊" in missing.answer
+    written = assistant.ask("北京2025年的智算算力规划是多少？")
+    assert not written.abstained and "45" in written.answer

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
+from assistant.core.tokenize import normalize, pos_tokens, word_frequency
 from assistant.targets.conditions import condition_in
 from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_change, asks_of_rows, op_of, share_asked
 
@@ -115,6 +116,34 @@ _LISTED = re.compile(r"(?:19|20)\d{2}\s*[AE年]?\s*(?:和|与|及|、)\s*(?:19|2
 
 # A year as a table's column writes it: a forecast or an actual (2025E, 2023A), a quarter (2024Q1), a half (2023H1)
 _TABLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[AE](?![A-Za-z])|[QH][1-4])")
+
+
+# The name a figure is asked of, written right before its year ("水井坊2024年的营收目标", "兴业银行2024年一季度…")
+_YEAR_AFTER = re.compile(r"(?:19|20)\d{2}\s*(?:年|[AE](?![A-Za-z]))")
+_NOT_A_NAME = re.compile(r"[哪什那这它里中以到]|^[一二两三四五六七八九十几各每全]")
+
+
+RARE_NAME = 50  # jieba dictionary frequency under which a common noun is a name (水井坊 3, 厂子 115, 省份 1212)
+
+
+def subject_before_year(question: str) -> str:
+    """The noun right before the question's first year — what its figure is of — when it is a name: a noun of two
+    or more characters (jieba's n, nr, ns, nt, nz, j tags, or a word its dictionary does not hold), not a count
+    (四省) nor a pointer or place word (表里, 哪家); "" otherwise. A report that never writes it cannot answer."""
+    year = _YEAR_AFTER.search(question)
+    if not year or not has_cjk(question):
+        return ""
+    words = [(w, tag) for w, tag, start in pos_tokens(question) if start < year.start() and w.strip()]
+    if not words:
+        return ""
+    word, tag = words[-1]
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) or _NOT_A_NAME.search(word):
+        return ""
+    # a place or an organisation (ns, nt, nr, nz); a common noun only when rare (水井坊, not 省份 or 厂子); a word
+    # the dictionary does not hold when it has three characters or more (美迪西, not a split such as 价从)
+    named = tag in ("ns", "nt", "nr", "nz", "nrt") or (tag in ("n", "j") and word_frequency(word) < RARE_NAME) \
+        or (not tag and len(word) >= 3)
+    return normalize(word) if named else ""
 
 
 # Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).

@@ -56,6 +56,11 @@ def pos_tokens(text: str) -> tuple[tuple[str, str, int], ...]:
     return tuple((word, tags.get(word, ""), start) for word, start, _ in _tokenizer().tokenize(text))
 
 
+def word_frequency(word: str) -> int:
+    """The word's count in jieba's dictionary (0 when it does not hold it): how common a word it is."""
+    return _tokenizer().FREQ.get(word) or 0
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width → half-width), lower case and Simplified characters, so ＥＦＬＯＰＳ, EFlops and eflops are
     one token, and so are 證券 and 证券 (a Simplified question finds a Traditional report)."""

@@ -144,3 +144,18 @@ def test_a_condition_with_a_count_is_an_aggregate_without_a_table_word_but_a_lis
 def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     assert analyse("北辰那篇里比亚迪和理想2024E的PE分别是多少？", CARDS).both is False
     assert analyse("两份报告的评级分别是什么？", CARDS).both is True
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("水井坊2024年的营收目标是多少？", "水井坊"),  # a rare noun: a name
+    ("星垣报告里兴业银行2024年一季度净息差是多少？", "兴业银行"),  # an organisation
+    ("西藏2025年新型储能装机目标是多少？", "西藏"),  # a place
+    ("以普惠小微贷款余额为指标的省份2025年目标合计多少？", ""),  # a common noun
+    ("湖北、湖南、广东、广西四省2025年目标加起来是多少？", ""),  # a count
+    ("各省储能规划表里2025年目标最高的是哪个？", ""),  # 表里: a place word, not a name
+    ("水井坊的营收目标是多少？", ""),  # no year: the rule reads only a name a year follows
+])
+def test_the_name_a_years_figure_is_asked_of(question, subject):
+    from assistant.answer.analysis import subject_before_year
+
+    assert subject_before_year(question) == subject
