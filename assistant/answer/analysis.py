@@ -137,6 +137,9 @@ def subject_before_year(question: str) -> str:
     if not words:
         return ""
     word, tag = words[-1]
+    if len(word) == 1 and tag[:1] == "n" and len(words) > 1 and re.fullmatch(r"[\u4e00-\u9fff]{2,}", words[-2][0]):
+        # a name the dictionary splits (酒鬼|酒, 美迪|西): the two words as one unknown word
+        word, tag = words[-2][0] + word, ""
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) or _NOT_A_NAME.search(word):
         return ""
     # a place or an organisation (ns, nt, nr, nz); a common noun only when rare (水井坊, not 省份 or 厂子); a word

@@ -154,6 +154,8 @@ def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     ("湖北、湖南、广东、广西四省2025年目标加起来是多少？", ""),  # a count
     ("各省储能规划表里2025年目标最高的是哪个？", ""),  # 表里: a place word, not a name
     ("水井坊的营收目标是多少？", ""),  # no year: the rule reads only a name a year follows
+    ("鹤鸣统计的酒鬼酒2024年营收目标是多少？", "酒鬼酒"),  # a name the dictionary splits (酒鬼|酒)
+    ("东岳和澜沧对2025年新增装机的预测分别是多少？", ""),  # 对 is no part of a name
 ])
 def test_the_name_a_years_figure_is_asked_of(question, subject):
     from assistant.answer.analysis import subject_before_year
