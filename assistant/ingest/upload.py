@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,25 @@ from assistant.ingest.store.faults import IndexReadOnly, StorageError
 MAX_STEM_CHARS = 100
 _UNSAFE = re.compile(r"[^\w\-.]+")  # \w is Unicode-aware: Chinese names survive
 
+
+
+STAGING_PREFIX = "assistant-upload-"
+STALE_STAGING_S = 6 * 3600  # an upload is staged for minutes; a folder this old was left by a killed process
+
+
+def prune_stale_staging(now: float | None = None) -> int:
+    """Remove staging folders a killed process left in the temp folder (SIGKILL skips TemporaryDirectory's
+    clean-up); returns how many went."""
+    now = time.time() if now is None else now
+    gone = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_STAGING_S:
+                shutil.rmtree(folder, ignore_errors=True)
+                gone += 1
+        except OSError:  # another process removed it first
+            continue
+    return gone
 
 class UploadRefused(ValueError):
     """An upload that is not accepted; str() is one bilingual line, Chinese first."""
@@ -90,7 +110,8 @@ class Uploader:
         same = _identical_in_corpus(self.corpus, digest, size)
         if same is not None:
             return self._ingest_existing(same, progress)
-        with tempfile.TemporaryDirectory(prefix="assistant-upload-") as staging:
+        prune_stale_staging()
+        with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX) as staging:
             staged = Path(staging) / name
             shutil.copyfile(src, staged)
             # raises LoadError: nothing touched yet (OCR'd pages are cached, so the ingest below reads them again free)
