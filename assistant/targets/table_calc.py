@@ -606,13 +606,15 @@ def _series_change(table: Table, rows: list[TableRow], row_years: list[int | Non
     (v_new, w_new), (v_base, w_base) = got
     terms = [TableTerm(label=r.cells[0].strip(), value=v, as_written=w, row=r)
              for r, (v, w) in zip(picked, got)]
-    if change.kind == "growth":
+    rates = unit_text == "%" or all(w.strip().endswith("%") for _, w in got)
+    kind = "diff" if rates else change.kind  # a rate's change is in points
+    if kind == "growth":
         if v_base == 0:
             return None
         value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01")), "%"
     else:
-        value, unit = v_new - v_base, unit_text
-    return TableTotal(op=change.kind, value=value, unit=unit, table=table, measure=table.header[col], terms=terms)
+        value, unit = v_new - v_base, "%" if rates else unit_text
+    return TableTotal(op=kind, value=value, unit=unit, table=table, measure=table.header[col], terms=terms)
 
 
 # "A占B的比重/比例/份额是多少": the part before 占, the whole after it
@@ -703,13 +705,14 @@ def _row_change(table: Table, row: TableRow, change, unit_text: str) -> TableTot
         return None
     (v_new, _), (v_base, _) = got
     terms = [TableTerm(label=table.header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(cols, got)]
-    if change.kind == "growth":
+    kind = "diff" if unit_text == "%" else change.kind  # a rate's change is in points (总资产同比 11.8% → 9.6%)
+    if kind == "growth":
         if v_base == 0:
             return None
         value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01")), "%"
     else:
         value, unit = v_new - v_base, unit_text
-    return TableTotal(op=change.kind, value=value, unit=unit, table=table, measure=_label(row), terms=terms)
+    return TableTotal(op=kind, value=value, unit=unit, table=table, measure=_label(row), terms=terms)
 
 
 def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:

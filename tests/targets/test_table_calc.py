@@ -476,3 +476,12 @@ def test_quarters_across_the_top_give_a_rows_change_in_points_and_basis_points()
 def test_at_or_above_is_inclusive():
     t = table_total("图表7里，2025E达到或超过35%的设备有几类？", [BOUNDED])
     assert sorted(x.label for x in t.terms) == ["丁设备", "甲设备"]
+
+
+def test_a_rates_change_is_in_points_even_when_asked_as_growth():
+    from assistant.answer.route import format_table_total
+
+    growth = table("图表13：主要指标（累计同比）", ["指标", "2023Q1", "2024Q1"], [["总资产同比", "+11.8%", "+9.6%"]])
+    q = "图表13中总资产同比增速从2023Q1到2024Q1下降了多少个百分点？"
+    t = table_total(q, [growth])
+    assert t.op == "diff" and t.value == Decimal("-2.2") and "减少 2.2 个百分点" in format_table_total(q, t)
