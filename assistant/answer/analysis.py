@@ -17,7 +17,8 @@ from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
 from assistant.targets.conditions import condition_in
-from assistant.targets.table_calc import TABLE_REF_RE, YEAR_RANGE_RE, asks_change, asks_of_rows, op_of, share_asked
+from assistant.targets.table_calc import (TABLE_REF_RE, YEAR_RANGE_RE, YEARS_LISTED, asks_change, asks_of_rows, op_of,
+                                         share_asked)
 
 
 class Intent(str, Enum):
@@ -110,8 +111,7 @@ _WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6
 
 
 # Several years or names listed ("2024E和2025E两年…合计", "工商银行、招商银行、江苏银行…合计"): rows added up
-_LISTED = re.compile(r"(?:19|20)\d{2}\s*[AE年]?\s*(?:和|与|及|、)\s*(?:19|20)\d{2}|"
-                     r"(?:[\u4e00-\u9fff]{2,8}、){2,}[\u4e00-\u9fff]{2,8}")
+_LISTED = re.compile(YEARS_LISTED.pattern + r"|(?:[\u4e00-\u9fff]{2,8}、){2,}[\u4e00-\u9fff]{2,8}")
 
 
 # A year as a table's column writes it: a forecast or an actual (2025E, 2023A), a quarter (2024Q1), a half (2023H1)

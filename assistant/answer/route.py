@@ -8,7 +8,6 @@ question analysis (report cards), not from patterns here.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from collections.abc import Sequence
 
 from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, without_exclusions
@@ -18,7 +17,7 @@ from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, region_mentions
 from assistant.targets.totals import TotalsQuery
 from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op, share_asked
-from assistant.targets.units import convert_unit, fmt, shown, with_unit
+from assistant.targets.units import convert_unit, fmt, percent_change, shown, with_unit
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
 # Enough with an arithmetic word ("智算算力合计", "储能装机合计"), not with a bare "哪些" ("哪些部门领导智算中心").
@@ -257,7 +256,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
     where = ""
     if result.op in ("max", "min") and result.terms:  # every row at the extreme: a tie names them all
         size = abs if result.by_size else (lambda x: x)
-        where = ("、" if question_lang(question) == "zh" else ", ").join(
+        where = ("、" if zh else ", ").join(
             t.label for t in result.terms if size(t.value) == size(result.terms[0].value))
     if result.op == "spread":  # the two the gap is between; percentages differ by percentage points
         hi, lo = result.terms
@@ -272,7 +271,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
             if re.search(r"基点|\bbps?\b|\bbasis points?\b", question, re.I):
                 rate = f"（{fmt(abs(result.value) * 100)}bp）"
         elif result.op == "diff" and base.value:  # "增长了多少" may ask the amount or the rate: both
-            pct = ((new.value / base.value - 1) * 100).quantize(Decimal("0.01"))
+            pct = percent_change(new.value, base.value)
             rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%" if zh else f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%"
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
     if result.op == "share":  # the part over the whole: "贵州茅台 1480 ÷ 9 项合计 3674"

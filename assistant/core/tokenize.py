@@ -39,7 +39,7 @@ COMMON_WORD_FREQ = 1000  # jieba's dictionary counts: 推荐 3823, 行业 8127, 
 
 def common_word(word: str) -> bool:
     """An everyday word (推荐, 行业, 医疗), not a name, by the dictionary's frequency count."""
-    return (_tokenizer().FREQ.get(word) or 0) >= COMMON_WORD_FREQ
+    return word_frequency(word) >= COMMON_WORD_FREQ
 
 
 @lru_cache(maxsize=1)

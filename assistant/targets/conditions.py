@@ -164,15 +164,20 @@ def column_gap(question: str) -> Gap | None:
 
 # tenths in words: "超过两成" is above 20%
 _TENTHS = re.compile(r"(?<![一二两三四五六七八九十])([一二两三四五六七八九])成(?![本员为立功交熟长果都])")
-_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
 _OR_EQUAL = re.compile(r"(?:达到|等于)或(超过|高于|低于)")
 
 
+def _tenths_as_percent(m: re.Match) -> str:
+    import cn2an  # on first use, as units.py does: most questions write no tenths in words
+
+    return f"{int(cn2an.cn2an(m[1], 'smart')) * 10}%"
+
+
 def condition_in(question: str) -> Condition | None:
     """The condition a question puts on the rows ("超过15%", "正增长", "低于2023A", "超过两成"), or None."""
-    question = _TENTHS.sub(lambda m: f"{_DIGIT[m[1]] * 10}%", question)
+    question = _TENTHS.sub(_tenths_as_percent, question)
     question = _OR_EQUAL.sub(lambda m: "不低于" if m[1] in ("超过", "高于") else "不超过", question)  # 达到或超过30%
     labels = _two_columns(question)
     if labels:  # "2024E EPS低于2023A": one year's column against the other's

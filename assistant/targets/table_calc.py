@@ -21,8 +21,8 @@ from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import (YEAR_LABEL_RE, Change, Gap, YearLabel, change_in, change_kind, column_gap,
                                           condition_in, year_labels)
 from assistant.targets.regions import ancestors, normalise_region, regions_in
-from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, shift, shown, unit_named,
-                                     with_unit)
+from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, percent_change, shift, shown,
+                                     unit_named, with_unit)
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
@@ -158,12 +158,12 @@ def _years_asked(question: str) -> tuple[int, int] | None:
         a, b = sorted((int(m[1]), int(m[2])))
         return a, b
     years = sorted({int(y) for y in _YEAR_RE.findall(question)})
-    if len(years) > 1 and _YEARS_LISTED.search(question) and years == list(range(years[0], years[-1] + 1)):
+    if len(years) > 1 and YEARS_LISTED.search(question) and years == list(range(years[0], years[-1] + 1)):
         return years[0], years[-1]  # "2024E和2025E两年": the years listed, one after another
     return (years[0], years[-1]) if len(years) == 1 else None
 
 
-_YEARS_LISTED = re.compile(r"(?:19|20)\d{2}\s*[AE年]?\s*(?:和|与|及|、)\s*(?:19|20)\d{2}")
+YEARS_LISTED = re.compile(r"(?:19|20)\d{2}\s*[AE年]?\s*(?:和|与|及|、)\s*(?:19|20)\d{2}")
 
 
 def _unit_text(header: str, caption: str) -> str:
@@ -514,8 +514,6 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         if _match(row.cells[0], question) == 0:
             return None
         measure, unit_text = row.cells[0], _unit_text(row.cells[0], table.caption) or _unit_text(header[0], "")
-        if op == "change" and change is not None:  # "电网侧从2023A到2026E增长了多少": the row's two years' cells
-            return _row_change(table, row, change, unit_text)
         cols = [j for j, y in enumerate(col_years) if y is not None and (years is None or years[0] <= y <= years[1])]
         cells = [(header[j].strip(), row, row.cells[j] if j < len(row.cells) else "") for j in cols]
     else:  # entities down the side (banks, companies): pick the column; the rows named, else all
@@ -603,18 +601,23 @@ def _series_change(table: Table, rows: list[TableRow], row_years: list[int | Non
     got = [_value(r.cells[col], unit_text) if col < len(r.cells) else None for r in picked]
     if None in got:
         return None
-    (v_new, w_new), (v_base, w_base) = got
     terms = [TableTerm(label=r.cells[0].strip(), value=v, as_written=w, row=r)
              for r, (v, w) in zip(picked, got)]
-    rates = unit_text == "%" or all(w.strip().endswith("%") for _, w in got)
-    kind = "diff" if rates else change.kind  # a rate's change is in points
-    if kind == "growth":
-        if v_base == 0:
+    return _change_of(table, table.header[col], terms, change.kind, unit_text)
+
+
+def _change_of(table: Table, measure: str, terms: list[TableTerm], kind: str, unit_text: str) -> TableTotal | None:
+    """terms = [new, base]: new − base, or new / base − 1 in % — but a rate's change is in points, asked as growth
+    or not (总资产同比 +11.8% → +9.6%: −2.2 个百分点)."""
+    new, base = terms
+    rates = unit_text == "%" or all(t.as_written.strip().endswith("%") for t in terms)
+    if kind == "growth" and not rates:
+        if base.value == 0:
             return None
-        value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01")), "%"
-    else:
-        value, unit = v_new - v_base, "%" if rates else unit_text
-    return TableTotal(op=kind, value=value, unit=unit, table=table, measure=table.header[col], terms=terms)
+        return TableTotal(op="growth", value=percent_change(new.value, base.value), unit="%", table=table,
+                          measure=measure, terms=terms)
+    return TableTotal(op="diff", value=new.value - base.value, unit="%" if rates else unit_text, table=table,
+                      measure=measure, terms=terms)
 
 
 # "A占B的比重/比例/份额是多少": the part before 占, the whole after it
@@ -703,16 +706,8 @@ def _row_change(table: Table, row: TableRow, change, unit_text: str) -> TableTot
     got = [_value(row.cells[j], unit_text) if j < len(row.cells) else None for j in cols]
     if None in got:
         return None
-    (v_new, _), (v_base, _) = got
     terms = [TableTerm(label=table.header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(cols, got)]
-    kind = "diff" if unit_text == "%" else change.kind  # a rate's change is in points (总资产同比 11.8% → 9.6%)
-    if kind == "growth":
-        if v_base == 0:
-            return None
-        value, unit = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01")), "%"
-    else:
-        value, unit = v_new - v_base, unit_text
-    return TableTotal(op=kind, value=value, unit=unit, table=table, measure=_label(row), terms=terms)
+    return _change_of(table, _label(row), terms, change.kind, unit_text)
 
 
 def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:
@@ -783,7 +778,7 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
             if change.kind == "growth":
                 if v_base == 0:
                     continue
-                value = ((v_new / v_base - 1) * 100).quantize(Decimal("0.01"))
+                value = percent_change(v_new, v_base)
                 written = f"{w_new} / {w_base} − 1 = {fmt(value)}%"
             else:
                 value = v_new - v_base

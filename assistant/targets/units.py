@@ -117,6 +117,11 @@ def shown(value: Decimal, op: str = "") -> str:
     return format(value, "f") if op in ("mean", "sum") else fmt(value)
 
 
+def percent_change(new: Decimal, base: Decimal) -> Decimal:
+    """new / base − 1, in % to two decimals (base must not be 0)."""
+    return ((new / base - 1) * 100).quantize(Decimal("0.01"))
+
+
 def with_unit(number: str, unit: str) -> str:
     """ "526%" but "45 EFLOPS": a percent sign sits on its number."""
     return f"{number}{unit}" if unit in ("%", "‰") else f"{number} {unit}" if unit else number
