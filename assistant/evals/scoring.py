@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
@@ -86,8 +86,18 @@ def contains(haystack: str, needle: str) -> bool:
     if not m:
         return False
     sign, value, rest = m[1], Decimal(m[2]), m[3]
-    return any(Decimal(x[2]) == value and (not sign or x[1] == sign) and h[x.end():].startswith(rest)
+    return any(_same_figure(Decimal(x[2]), value) and (not sign or x[1] == sign) and h[x.end():].startswith(rest)
                for x in _FIGURE_IN.finditer(h))
+
+
+def _same_figure(found: Decimal, expected: Decimal) -> bool:
+    """Equal, or more precise and rounding to it: "47.62%" states the "47.6%" a reference gives to one decimal. A
+    whole reference figure ("12") is matched exactly — a count is not a rounded measure."""
+    if found == expected:
+        return True
+    places = -expected.as_tuple().exponent
+    return places > 0 and -found.as_tuple().exponent > places and \
+        found.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == expected
 
 
 # ---- per-item scores ----------------------------------------------------------------

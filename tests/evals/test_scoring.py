@@ -168,3 +168,12 @@ def test_a_figure_matches_by_value_not_by_its_trailing_zeros():
     assert contains("= 23.6%", "23.60%") and contains("约2.10 小时", "2.1小时")
     assert not contains("共 4 项", "4类")  # the same figure, other words after it
     assert not contains("41.4%", "-41.4%") and not contains("88.10%", "88.0%")
+
+
+def test_a_more_precise_figure_matches_the_reference_it_rounds_to():
+    from assistant.evals.scoring import contains
+
+    assert contains("占比 47.62%", "47.6%") and contains("= 14.29%", "14.3%")
+    assert not contains("= 14.24%", "14.3%")  # rounds to 14.2
+    assert not contains("占比 47.6%", "47.62%")  # less precise than the reference
+    assert not contains("共 5.4 家", "5家")  # a whole reference figure is a count, matched exactly
