@@ -53,7 +53,9 @@ EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计入?|不算|排除|剔除|�
                         r"(?=[，,。；;）)？?]|以外|之外|外|后|$)", re.I)
 
 # A table's own total row: summing it with the rows it totals would count every row twice.
-TOTAL_ROW_RE = re.compile(r"^\s*(?:合计|总计|小计|共计|总和|全国合计|total|sum)(?![a-z])", re.I)
+# Also one ending on it, before a count in brackets: "上市银行合计（42家）", "十省合计".
+TOTAL_ROW_RE = re.compile(r"^\s*(?:合计|总计|小计|共计|总和|全国合计|total|sum)(?![a-z])|"
+                          r"^[^，,。；;]{1,12}?(?:合计|总计|小计)\s*(?:[（(][^）)]{0,12}[）)])?\s*$", re.I)
 
 
 def ops_in(question: str, among: tuple[Op, ...] = tuple(Op)) -> list[Op]:

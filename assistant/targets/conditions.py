@@ -159,7 +159,14 @@ def column_gap(question: str) -> Gap | None:
         if re.match(r"\s*[-+]?\d+(?:\.\d+)?\s*(?:%|个百分点|倍)?(?![\d年])", after) or not _EXTREME_AFTER.search(after):
             continue
         return Gap(question[:m.start()], after, below=m[2] is not None)
+    # "2025年目标与2023年推广量之间的差距最大": the first named less the second
+    m = _BETWEEN.search(question)
+    if m and _EXTREME_AFTER.search(question[m.end():]):
+        return Gap(question[:m.start("second")], question[m.start("second"):], below=False)
     return None
+
+
+_BETWEEN = re.compile(r"(?:与|和|跟|同)(?P<second>[^，,。？?；;与和]{1,16}?)(?:之间)?的?(?:差距|差值|差额|缺口)")
 
 
 # tenths in words: "超过两成" is above 20%

@@ -375,7 +375,7 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
         rank = {t.id: i for i, t in enumerate(retrieved or [])}
         fit = {t.id: _fit(t, question) for t in named}
         named = sorted((t for t in named if fit[t.id] > 0), key=lambda t: (-fit[t.id], rank.get(t.id, len(rank))))[:2]
-    for table in named or _by_row_kind(question, (retrieved or [])[:3])[:1]:
+    for table in named or _by_row_kind(question, _best_fitting(question, (retrieved or [])[:3]))[:1]:
         result = _table_total(_without_table_name(question), op, table)
         if result is not None:
             return result
@@ -430,6 +430,29 @@ def _by_row_kind(question: str, tables: list[Table]) -> list[Table]:
         return tables
     regional = [t for t in tables if _rows_are_regions(t)]
     return regional + [t for t in tables if t not in regional] if regional else tables
+
+
+_SET_SIZE = re.compile(r"(?<![\d.])(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:家|个|只|类|项|省|种|"
+                       r"(?:[a-z-]+\s+){0,3}(?:companies|banks|firms|provinces|regions|cities|types|policies)\b)",
+                       re.I)
+
+
+def _best_fitting(question: str, tables: list[Table]) -> list[Table]:
+    """The retrieved tables, the one listing as many things as the question counts first ("重点跟踪的6家银行…
+    不良贷款率" asks the six banks' table, not the bank types' one retrieval put first) — when exactly one does;
+    else as retrieved."""
+    sizes = {int(m[1]) if m[1].isdigit() else _CN_SMALL.get(m[1], 0) for m in _SET_SIZE.finditer(question)}
+    if len(tables) < 2 or not sizes:
+        return tables
+
+    def things(t: Table) -> int:  # its rows of things: not a total row, nor a period (2024年1月)
+        return sum(bool(r.cells) and any(c.strip() for c in r.cells[1:]) and not TOTAL_ROW_RE.match(_label(r))
+                   and not _YEAR_RE.match(_label(r).strip()) for r in t.rows)
+    sized = [t for t in tables if things(t) in sizes]
+    return sized + [t for t in tables if t not in sized] if len(sized) == 1 else tables
+
+
+_CN_SMALL = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
 
 def _rows_are_regions(table: Table) -> bool:
@@ -556,6 +579,9 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     # 同比变化 under a caption in 元/瓶 is in % (a gap between two percentages is in points: see the answer's text)
     if op != "spread" and all(t.as_written.strip().endswith("%") for t in terms):
         unit_text = "%"
+        if op == "sum" and not _PARTS_OF_A_WHOLE.search(f"{measure} {table.caption}"):
+            return None  # growth rates and ratios do not add up (营收同比 of four bank types); shares of a whole do
+
     values = [t.value for t in terms]
     value = {"sum": lambda: sum(values, Decimal(0)), "max": lambda: max(values), "min": lambda: min(values),
              "count": lambda: Decimal(len(values)), "spread": lambda: max(values) - min(values),
@@ -566,6 +592,9 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         terms = [max(terms, key=lambda t: t.value), min(terms, key=lambda t: t.value)]
     return TableTotal(op=op, value=value, unit=unit_text, table=table, measure=measure, terms=terms,
                       left_out=left_out)
+
+
+_PARTS_OF_A_WHOLE = re.compile(r"占比|比重|份额|结构|构成|占")
 
 
 def _by_category(question: str, op: str, table: Table, rows: list[TableRow]) -> TableTotal | None:
@@ -625,6 +654,9 @@ _SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)(?:占|相当于)(?P<b>[^，
 _WHOLE_OF_ROWS = re.compile(r"合计|总计|总和|全部|所有|整体|总体|[0-9一二两三四五六七八九十]+\s*[家个省项只]")
 
 
+_WORDS_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}(?<!多大)(?<!多少)")
+
+
 def share_asked(question: str) -> bool:
     return _SHARE_RE.search(question) is not None
 
@@ -636,7 +668,11 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
     m = _SHARE_RE.search(question)
     a_words, years = _split_years(m["a"])
     b_words, b_years = _split_years(m["b"])
-    years = years or b_years
+    # "2025年中国CXO市场规模中，CDMO占多大比重": the whole and its year named in the clause before
+    before_words, before_years = _split_years(question[:m.start()])
+    if not _WORDS_RE.search(b_words):
+        b_words = before_words
+    years = years or b_years or before_years
     header = table.header
     if sum(y is not None for y in row_years) >= 2:  # years down the side: the year's row, two columns
         if len(years) != 1:
@@ -649,6 +685,8 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
     else:
         col_choices = [j for j in range(1, len(header)) if any(y.names(header[j]) for y in years)] if years else \
             list(range(1, len(header)))
+        if len(col_choices) != 1:  # the year's own column, not one comparing it with another (2025E较2023A增量)
+            col_choices = [j for j in col_choices if _year(header[j]) is not None] or col_choices
         if len(col_choices) != 1:
             col_choices = [j for j in col_choices if _match(header[j], question) > 0] or col_choices
         if len(col_choices) != 1:
@@ -800,7 +838,11 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
     # a condition on one column: the column the condition's words name ("海外收入占比超过70%"), else the question's
     # a threshold in % tests a column of percentages ("2024年6月批价同比跌幅超过3%": 同比变化, not 2024年6月)
     among = [j for j in range(1, len(header)) if _column_unit(table, rows, j) == "%"] if condition.percent else None
-    col = _named_column(header, *_split_years(condition.subject), among) if condition.subject else None
+    if condition.subject:  # its words name the column; the question's year picks among that measure's years
+        words, years = _split_years(condition.subject)  # ("预计到2025年，国产化率达到或超过30%": 2025E国产化率)
+        col = _named_column(header, words, years or year_labels(question), among)
+    else:
+        col = None
     col = col if col is not None else _named_column(header, asked, year_labels(question), among)
     if col is None:  # no words name a column: the one column the year asked names ("2025E达到或超过35%")
         dated = [j for j in (among if among is not None else range(1, len(header)))
@@ -844,19 +886,33 @@ def _gap_columns(table: Table, rows: list[TableRow], gap: Gap) -> tuple[int, int
     header = table.header
     units = {j: _column_unit(table, rows, j) for j in range(1, len(header))}
     # a gap is between two columns in one unit: "预算完成率" (%) is never a side of one in 亿元
-    paired = [j for j in units if sum(units[k] == units[j] for k in units) >= 2 and not change_kind(header[j])]
+    paired = [j for j in units if sum(_convertible(units[k], units[j]) for k in units) >= 2
+              and not change_kind(header[j])]
     words = _split_years(gap.second)[0]
     second = max(paired, key=lambda j: _match(header[j], words), default=None)
     if second is None or _match(header[second], words) == 0:
         return None
     years = year_labels(gap.first) + year_labels(gap.second)
-    others = [j for j in units if j != second and units[j] == units[second] and not change_kind(header[j])
+    others = [j for j in units if j != second and _convertible(units[j], units[second]) and not change_kind(header[j])
               and (not years or any(y.names(header[j]) for y in years))]
     words = _split_years(gap.first)[0]
     named = [j for j in others if _match(header[j], words) > 0]
     if named:
         return max(named, key=lambda j: _match(header[j], words)), second
     return (others[0], second) if len(others) == 1 else None
+
+
+def _convertible(a: str, b: str) -> bool:
+    """Two columns' units measure one quantity: the same, or one converts to the other (辆 and 万辆)."""
+    if a == b:
+        return True
+    if not (unit_named(a) and unit_named(b)):
+        return False
+    try:
+        convert_unit(Decimal(1), a, b)
+    except ValueError:
+        return False
+    return True
 
 
 def _split_years(words: str) -> tuple[str, list]:

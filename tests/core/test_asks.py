@@ -34,7 +34,8 @@ def test_exclusions_are_read_and_blanked():
 
 
 @pytest.mark.parametrize("label, total", [("合计", True), ("总计 ", True), ("全国合计", True), ("Total", True),
-                                          ("合肥", False), ("totally", False), ("小米", False)])
+                                          ("合肥", False), ("totally", False), ("小米", False),
+                                          ("上市银行合计（42家）", True), ("十省合计", True), ("营收合计占比", False)])
 def test_total_rows(label, total):
     assert bool(TOTAL_ROW_RE.match(label)) is total
 

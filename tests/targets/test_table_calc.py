@@ -485,3 +485,49 @@ def test_a_rates_change_is_in_points_even_when_asked_as_growth():
     q = "图表13中总资产同比增速从2023Q1到2024Q1下降了多少个百分点？"
     t = table_total(q, [growth])
     assert t.op == "diff" and t.value == Decimal("-2.2") and "减少 2.2 个百分点" in format_table_total(q, t)
+
+
+BANK_TYPES = table("图表2：各类上市银行主要指标", ["银行类型", "营收同比", "不良贷款率", "拨备覆盖率"],
+                   [["上市银行合计（42家）", "-2.1%", "1.27%", "241%"], ["国有行（6家）", "-2.9%", "1.30%", "238%"],
+                    ["股份行（9家）", "-3.2%", "1.24%", "220%"], ["农商行（10家）", "-1.6%", "0.95%", "340%"]])
+SIX_BANKS = table("图表4：重点银行经营指标", ["银行", "营收同比", "不良贷款率"],
+                  [[f"{n}银行", "1%", v] for n, v in zip("甲乙丙丁戊己", ["0.78%", "0.70%", "1.2%", "0.9%", "0.77%", "1.1%"])])
+
+
+def test_a_counted_set_picks_the_table_listing_that_many():
+    """"重点跟踪的6家银行": the six banks' table, though retrieval ranked the bank types' first."""
+    r = table_total("重点跟踪的6家银行中，不良贷款率低于0.8%的有几家？", [BANK_TYPES, SIX_BANKS], [BANK_TYPES, SIX_BANKS])
+    assert r.table is SIX_BANKS and r.value == 3 and _labels(r) == ["甲银行", "乙银行", "戊银行"]
+
+
+def test_the_spread_leaves_out_a_total_row_ending_on_its_word():
+    r = table_total("各类上市银行中，拨备覆盖率最高与最低的相差多少个百分点？", [BANK_TYPES], [BANK_TYPES])
+    assert r.op == "spread" and r.value == 120 and _labels(r) == ["农商行（10家）", "股份行（9家）"]
+
+
+def test_growth_rates_are_not_added_up():
+    assert table_total("各类上市银行营收同比合计多少？", [BANK_TYPES], [BANK_TYPES]) is None
+
+
+def test_a_share_of_the_whole_named_before_it():
+    """"2025年中国CXO市场规模中，CDMO占多大比重": the whole (its total row) and the year are in the clause before;
+    the year's own column, not one comparing it with another."""
+    cxo = table("表1 中国CXO行业市场规模（亿元）", ["项目", "2023A", "2025E", "2025E较2023A增量"],
+                [["CRO", "866", "1045", "179"], ["CDMO", "798", "905", "107"], ["合计", "1664", "1950", "286"]])
+    r = table_total("2025年中国CXO市场规模中，CDMO占多大比重？", [cxo], [cxo])
+    assert r.op == "share" and r.value == Decimal("46.41")
+
+
+def test_the_gap_between_two_columns_in_convertible_units():
+    """"2025年目标与2023年推广量之间的差距最大": each row's first column less its second, 万辆 beside 辆."""
+    t = table("图表3：各省市推广目标", ["地区", "2025年推广目标", "2023年推广量（万辆）"],
+              [["甲省", "120万辆以上", "98.6"], ["乙省", "90万辆", "72.4"], ["丙省", "40万辆", "31.2"]])
+    r = table_total("哪个地区2025年目标与2023年推广量之间的差距最大？差多少万辆？", [t], [t])
+    assert r.op == "max" and r.value == Decimal("21.4") and _labels(r)[0] == "甲省"
+
+
+def test_a_threshold_tests_the_column_of_the_year_asked():
+    t = table("图表5：设备国产化率", ["设备类型", "2023年国产化率", "2025E国产化率"],
+              [["刻蚀", "25%", "35%"], ["薄膜", "20%", "30%"], ["清洗", "30%", "40%"], ["光刻", "不足2%", "约3%"]])
+    r = table_total("预计到2025年，国产化率达到或超过30%的设备类型有几种？", [t], [t])
+    assert r.value == 3 and r.measure == "2025E国产化率"
