@@ -12,7 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, ops_in
+from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, asks_spread, ops_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
@@ -106,7 +106,7 @@ _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|(?:这
 
 # The row holding the largest or smallest ("拨备覆盖率最高的是哪家"): a ranking over a table's rows, when the
 # retrieval's first tables fit the question (else retrieval answers)
-_WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6}(?:哪|\bwhich\b)|(?:哪|\bwhich\b).{0,12}(?:最高|最低|最大|最小|最多|最少)|"
+_WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6}(?:哪|\bwhich\b)|(?:哪|\bwhich\b)[^，,。？?；;]{0,30}?(?:最高|最低|最大|最小|最多|最少)|"
                             r"\bwhich\b.{0,40}\b(?:highest|lowest|largest|smallest|most|least)\b", re.I)
 
 
@@ -118,22 +118,36 @@ _LISTED = re.compile(YEARS_LISTED.pattern + r"|(?:[\u4e00-\u9fff]{2,8}、){2,}[\
 _TABLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[AE](?![A-Za-z])|[QH][1-4])")
 
 
+# The name a figure is asked of, written right before "的" and the measure asked, in the clause that asks
+_ASKED_OF = re.compile(r"(?:^|[，,。；;：:？?])[^，,。；;：:？?]*?(?P<of>的)[^，,。；;：:？?的]{1,10}?(?:是|为|有)?(?:多少|几|什么|哪)")
 # The name a figure is asked of, written right before its year ("水井坊2024年的营收目标", "兴业银行2024年一季度…")
 _YEAR_AFTER = re.compile(r"(?:19|20)\d{2}\s*(?:年|[AE](?![A-Za-z]))")
-_NOT_A_NAME = re.compile(r"[哪什那这它里中以到]|^[一二两三四五六七八九十几各每全]")
+_NOT_A_NAME = re.compile(r"[哪什那这它里中以到]|多少|^[一二两三四五六七八九十几各每全]")
 
 
 RARE_NAME = 50  # jieba dictionary frequency under which a common noun is a name (水井坊 3, 厂子 115, 省份 1212)
 
 
 def subject_before_year(question: str) -> str:
-    """The noun right before the question's first year — what its figure is of — when it is a name: a noun of two
+    """The noun right before the question's first year (none: before "的" and the measure the clause asks) — what its
+    figure is of — when it is a name: a noun of two
     or more characters (jieba's n, nr, ns, nt, nz, j tags, or a word its dictionary does not hold), not a count
     (四省) nor a pointer or place word (表里, 哪家); "" otherwise. A report that never writes it cannot answer."""
-    year = _YEAR_AFTER.search(question)
-    if not year or not has_cjk(question):
+    if not has_cjk(question):
         return ""
-    words = [(w, tag) for w, tag, start in pos_tokens(question) if start < year.start() and w.strip()]
+    year = _YEAR_AFTER.search(question)
+    # else (or naming none there) the name before "的" in the clause that asks ("…目标中，水井坊的目标是多少")
+    asking = _ASKED_OF.search(question)
+    for end, strict in ((year.start(), False) if year else (0, False), (asking.start("of"), True) if asking else (0, False)):
+        if end and (name := _name_before(question, end, strict)):
+            return name
+    return ""
+
+
+def _name_before(question: str, end: int, strict: bool = False) -> str:
+    """The name ending at `end`; `strict` (before "的", where a paraphrased measure sits as often as a name —
+    清洁电的比例): a word the dictionary tags a name or holds as a rare noun only."""
+    words = [(w, tag) for w, tag, start in pos_tokens(question) if start < end and w.strip()]
     if not words:
         return ""
     word, tag = words[-1]
@@ -146,7 +160,7 @@ def subject_before_year(question: str) -> str:
     # the dictionary does not hold when it has three characters or more (美迪西, not a split such as 价从)
     named = tag in ("ns", "nt", "nr", "nz", "nrt") or (tag in ("n", "j") and word_frequency(word) < RARE_NAME) \
         or (not tag and len(word) >= 3)
-    return normalize(word) if named else ""
+    return normalize(word) if named and (not strict or (tag and len(word) >= 3)) else ""
 
 
 # Analysts speak of years relative to the report's date ("明年底" in a July 2024 report is the end of 2025).
@@ -331,9 +345,9 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         # count or average only ("哪些领域各打造30个以上标杆" lists what a sentence says)
         intent = Intent.AGGREGATE
     elif (asks_change(question) and any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD, _TABLE_YEAR))) \
-            or share_asked(question):
-        # "图表1中渗透率从2020年到2023年提升了多少", "茅台营收占9家合计的比重": computed from a table's cells (when a
-        # table the retrieval ranks first holds both; else retrieval answers)
+            or share_asked(question) or asks_spread(question):
+        # "图表1中渗透率从2020年到2023年提升了多少", "茅台营收占9家合计的比重", "拨备覆盖率最高与最低的相差多少": computed
+        # from a table's cells (when a table the retrieval ranks first holds both; else retrieval answers)
         intent = Intent.AGGREGATE
     else:
         intent = Intent.LOOKUP

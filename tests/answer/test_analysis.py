@@ -141,6 +141,13 @@ def test_a_condition_with_a_count_is_an_aggregate_without_a_table_word_but_a_lis
     assert analyse("工信部要求在哪些重点领域各打造30个以上算力应用标杆？", []).intent is Intent.LOOKUP
 
 
+def test_the_gap_between_highest_and_lowest_and_a_far_which_extreme_are_aggregates():
+    from assistant.answer.analysis import Intent, analyse
+    assert analyse("各类上市银行中，拨备覆盖率最高与最低的银行类型相差多少个百分点？", []).intent is Intent.AGGREGATE
+    assert analyse("十个光伏大省中，哪个省2023年底到2025年底的累计装机增量最大？", []).intent is Intent.AGGREGATE
+    assert analyse("哪家企业率先量产？当时良率最高达到多少？", []).intent is Intent.LOOKUP  # two clauses
+
+
 def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     assert analyse("北辰那篇里比亚迪和理想2024E的PE分别是多少？", CARDS).both is False
     assert analyse("两份报告的评级分别是什么？", CARDS).both is True
@@ -153,7 +160,10 @@ def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     ("以普惠小微贷款余额为指标的省份2025年目标合计多少？", ""),  # a common noun
     ("湖北、湖南、广东、广西四省2025年目标加起来是多少？", ""),  # a count
     ("各省储能规划表里2025年目标最高的是哪个？", ""),  # 表里: a place word, not a name
-    ("水井坊的营收目标是多少？", ""),  # no year: the rule reads only a name a year follows
+    ("水井坊的营收目标是多少？", "水井坊"),  # no year: the name before 的 and the measure asked
+    ("上市酒企2024年营收目标中，水井坊的目标是多少？", "水井坊"),  # 酒企 before the year is no name; 水井坊 is
+    ("枢纽节点新盖的机房用清洁电的比例要求是多少？", ""),  # before 的, a word the dictionary lacks is no name
+    ("国内去年买了多少钱的半导体设备？占全球几成？", ""),  # 多少钱 is the ask, not a name
     ("鹤鸣统计的酒鬼酒2024年营收目标是多少？", "酒鬼酒"),  # a name the dictionary splits (酒鬼|酒)
     ("东岳和澜沧对2025年新增装机的预测分别是多少？", ""),  # 对 is no part of a name
 ])
