@@ -300,6 +300,11 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
     lines = [head + f"——{source}，{result.measure}。"] if zh else \
         [f"{head}, from {len(result.terms)} rows of this table:", f"Table: {source}; column: {result.measure}"]
     lines.append(("算式：" if zh else "Arithmetic: ") + result.expression)
+    if result.op in ("max", "min") and result.terms and result.terms[0].row is not None:
+        # the top row whole: what else the table says of it is asked as often ("…and what is its P/B?")
+        row = result.terms[0].row
+        cells = "；".join(f"{h.strip()}：{c.strip()}" for h, c in zip(result.table.header, row.cells) if c.strip())
+        lines.append(("整行：" if zh else "Whole row: ") + f"{cells} [{first}]")
     lines += [f"- {t.label}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=first)]
     if result.left_out:
         lines.append(("不计入（已含在所属省份内）：" if zh else "Left out (inside a province that is a row too): ")

@@ -40,3 +40,10 @@ def test_a_hyphenated_phrase_is_the_phrase():
     from assistant.core.glossary import zh_terms
     assert "智算" in zh_terms("local intelligent-computing capacity") and "地方" in zh_terms("local capacity")
     assert zh_terms("general-purpose computing")[:1] == zh_terms("general purpose computing")[:1]
+
+
+def test_valuation_ratios_written_with_a_slash():
+    from assistant.core.glossary import zh_terms
+
+    assert zh_terms("the highest 2024E P/E and its P/B") == ["PE", "市盈率", "PB", "市净率"]
+    assert zh_terms("the 2024E dividend yield") == ["股息率"]

@@ -531,3 +531,15 @@ def test_a_threshold_tests_the_column_of_the_year_asked():
               [["刻蚀", "25%", "35%"], ["薄膜", "20%", "30%"], ["清洗", "30%", "40%"], ["光刻", "不足2%", "约3%"]])
     r = table_total("预计到2025年，国产化率达到或超过30%的设备类型有几种？", [t], [t])
     assert r.value == 3 and r.measure == "2025E国产化率"
+
+
+def test_the_top_row_is_shown_whole_beside_a_largest():
+    """"…highest 2024E dividend yield, and what is its 2024E P/B?": the winning row's other columns are shown."""
+    from assistant.answer.route import format_table_total
+
+    t = table("图表7：重点银行估值表", ["银行", "PB 2024E（倍）", "股息率 2024E"],
+              [["甲银行", "0.58", "6.4%"], ["乙银行", "0.81", "2.5%"]])
+    q = "In Xingyuan's bank valuation table, which bank has the highest 2024E dividend yield, and what is its 2024E P/B?"
+    r = table_total(q, [t], [t])
+    assert r.op == "max" and r.measure == "股息率 2024E"
+    assert "Whole row: 银行：甲银行；PB 2024E（倍）：0.58；股息率 2024E：6.4% [1]" in format_table_total(q, r)
