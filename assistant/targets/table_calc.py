@@ -287,7 +287,7 @@ def first_op(question: str, among: tuple[Op, ...] = ARITHMETIC) -> Op | None:
 
 
 # "表里一共列了几个省市", "how many companies does the table list": the table's rows counted, whatever their figures
-_LISTED = re.compile(r"列了|列出了?|列举了|收录了?|涵盖了?|\blists?\b|\blisted\b", re.I)
+_LISTED = re.compile(r"列了|列出了?|列举了|收录了?|涵盖了?|\blists?\b|\b(?:are|is|were|was|been)\s+listed\b", re.I)  # not "listed companies"
 
 
 def counts_listed_rows(question: str) -> bool:
@@ -432,7 +432,8 @@ def _by_row_kind(question: str, tables: list[Table]) -> list[Table]:
     return regional + [t for t in tables if t not in regional] if regional else tables
 
 
-_SET_SIZE = re.compile(r"(?<![\d.])(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*(?:家|个|只|类|项|省|种|"
+_SET_SIZE = re.compile(r"(?<![\d.])(\d{1,2}|[一二两三四五六七八九十]{1,2}|\b(?:two|three|four|five|six|seven|eight|nine|ten|"
+                       r"eleven|twelve))\s*(?:家|个|只|类|项|省|种|"
                        r"(?:[a-z-]+\s+){0,3}(?:companies|banks|firms|provinces|regions|cities|types|policies)\b)",
                        re.I)
 
@@ -441,7 +442,7 @@ def _best_fitting(question: str, tables: list[Table]) -> list[Table]:
     """The retrieved tables, the one listing as many things as the question counts first ("重点跟踪的6家银行…
     不良贷款率" asks the six banks' table, not the bank types' one retrieval put first) — when exactly one does;
     else as retrieved."""
-    sizes = {int(m[1]) if m[1].isdigit() else _CN_SMALL.get(m[1], 0) for m in _SET_SIZE.finditer(question)}
+    sizes = {int(m[1]) if m[1].isdigit() else _CN_SMALL.get(m[1].lower(), 0) for m in _SET_SIZE.finditer(question)}
     if len(tables) < 2 or not sizes:
         return tables
 
@@ -452,7 +453,8 @@ def _best_fitting(question: str, tables: list[Table]) -> list[Table]:
     return sized + [t for t in tables if t not in sized] if len(sized) == 1 else tables
 
 
-_CN_SMALL = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+_CN_SMALL = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2} | \
+    {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 
 
 def _rows_are_regions(table: Table) -> bool:
@@ -500,11 +502,12 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     # years (or quarters: 2023Q1…2024Q1) across the top: a change asked is one row's two cells
     across = sum(bool(year_labels(h)) for h in header[1:]) >= 2
     if op == "change" and change is not None and across and sum(y is not None for y in row_years) < 2:
-        spread = _spread([r.cells[0] for r in rows])
-        row = max(rows, key=lambda r: _match(r.cells[0], question, spread))
-        if _match(row.cells[0], question) == 0:
+        spread = _spread([_label(r) for r in rows])  # a stock code's row by its name (300750.SZ 宁德时代)
+        row = max(rows, key=lambda r: _match(_label(r), question, spread))
+        if _match(_label(row), question) == 0:
             return None
-        return _row_change(table, row, change, _unit_text(row.cells[0], table.caption) or _unit_text(header[0], ""))
+        return _row_change(table, row, change, _unit_text(row.cells[0], table.caption) or _unit_text(header[0], ""),
+                           question)
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op) \
             and not (op == "change" and across):
         return _row_query(question, op, table, rows)
@@ -733,10 +736,25 @@ def _names_row(row: TableRow, text: str) -> bool:
     return _named(label, text)
 
 
-def _row_change(table: Table, row: TableRow, change, unit_text: str) -> TableTotal | None:
-    """A change between two years' columns of one row (years across the top): new − base, or new / base − 1 in %."""
-    cols = [next((j for j, h in enumerate(table.header) if j and label.names(h)), None)
-            for label in (change.new, change.base)]
+def _row_change(table: Table, row: TableRow, change, unit_text: str, question: str = "") -> TableTotal | None:
+    """A change between two years' columns of one row (years across the top): new − base, or new / base − 1 in %.
+    Where the years head several measures (EPS 2024E, PE 2024E), the two columns of the measure the question
+    names; naming none of several, no answer."""
+    header = table.header
+    pairs = [(n, b) for n in range(1, len(header)) if change.new.names(header[n])
+             for b in range(1, len(header)) if b != n and change.base.names(header[b])
+             and _without_years(header[n]).strip() == _without_years(header[b]).strip()]
+    measures = {_without_years(header[n]).strip() for n, _ in pairs}
+    if pairs:
+        spread = _spread(sorted(measures))
+        best = max(pairs, key=lambda p: _match(_without_years(header[p[0]]), question, spread))
+        if len(measures) > 1 and _match(_without_years(header[best[0]]), question) == 0:
+            return None
+        cols = list(best)
+        unit_text = label_unit(_without_years(header[best[0]]).strip()) or unit_text
+    else:
+        cols = [next((j for j, h in enumerate(header) if j and label.names(h)), None)
+                for label in (change.new, change.base)]
     if None in cols or cols[0] == cols[1]:
         return None
     cells = [row.cells[j].strip() for j in cols if j < len(row.cells)]

@@ -543,3 +543,24 @@ def test_the_top_row_is_shown_whole_beside_a_largest():
     r = table_total(q, [t], [t])
     assert r.op == "max" and r.measure == "股息率 2024E"
     assert "Whole row: 银行：甲银行；PB 2024E（倍）：0.58；股息率 2024E：6.4% [1]" in format_table_total(q, r)
+
+
+VALUATION = table("图表7：重点公司盈利预测与估值", ["代码", "公司", "EPS 2024E（元）", "EPS 2025E（元）", "PE 2024E（倍）", "PE 2025E（倍）"],
+                  [["300750.SZ", "宁德时代", "11.20", "13.05", "16.9", "14.5"],
+                   ["300274.SZ", "阳光电源", "5.50", "6.60", "12.9", "10.8"]])
+
+
+def test_a_rows_change_reads_the_measure_asked_among_several_of_the_same_years():
+    """A row known by the name after its stock code; EPS, not PE, whose columns name the same years."""
+    r = table_total("图表7中，宁德时代2025E EPS较2024E EPS增长多少？", [VALUATION])
+    assert r.op == "diff" and r.value == Decimal("1.85") and r.unit == "元"
+    assert table_total("图表7中，宁德时代2025E较2024E增长多少？", [VALUATION]) is None  # EPS or PE: not said
+
+
+def test_english_which_things_with_a_condition_lists_them_and_a_number_word_counts_a_set():
+    r = table_total("In the valuation table, which stocks trade above 15x 2024E PE?", [VALUATION], [VALUATION])
+    assert r.op == "list" and _labels(r) == ["宁德时代"]
+    other = table("图表1：各地区目标", ["地区", "目标"], [["甲", "1"], ["乙", "2"], ["丙", "3"]])
+    r = table_total("how many of the two listed companies have a 2024E PE above 15x?", [VALUATION, other],
+                    [other, VALUATION])
+    assert r.table is VALUATION and r.op == "count" and r.value == 1  # "listed companies" counts no table rows
