@@ -30,7 +30,9 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
                         # "what share of total computing power": the whole a share is of, not a sum
                         r"(?<!share of )(?<!proportion of )(?<!percentage of )(?<!% of )\btotal\b|"
                         r"\bsum\b|\badd(?:ed)? up\b|\bcombined\b|\baltogether\b|\bcumulative\b", re.I)),
-    (Op.LIST, re.compile(r"列出|列举|哪些|哪几|\blist\b|\bwhich regions\b|\bwhat regions\b|\bshow all\b", re.I)),
+    (Op.LIST, re.compile(r"列出|列举|哪些|哪几|\blist\b|\bshow all\b|\b(?:which|what)\s+(?:[a-z-]+\s+){0,2}?(?:regions|"
+                         r"provinces|cities|companies|stocks|banks|firms|automakers|carmakers|types|years|policies)\b",
+                         re.I)),
 ]
 ARITHMETIC = (Op.MEAN, Op.COUNT, Op.MAX, Op.MIN, Op.SUM)
 # "最高和最低相差多少": the gap between the largest and the smallest, asked with both

@@ -78,7 +78,7 @@ EN_ZH: dict[str, str] = {
     "deposits": "存款", "net interest margin": "净息差", "margin": "息差 利润率", "non-performing": "不良",
     "npl": "不良率", "provision": "拨备", "small and micro": "普惠小微 小微", "inclusive": "普惠",
     "forecast": "预测 预计", "eps": "EPS", "pe": "PE", "p/e": "PE 市盈率", "p/b": "PB 市净率", "pb": "PB",
-    "dividend yield": "股息率", "target": "规划 目标",
+    "dividend yield": "股息率", "implied": "隐含", "target": "规划 目标",
     "tianfeng": "天风证券", "guolian": "国联证券",
     # words every broker report uses that CC-CEDICT glosses otherwise (new → 新增 is not new-type's 新型;
     # listed → 挂牌 is not 上市; cell → 细胞 is not a battery's 电芯)

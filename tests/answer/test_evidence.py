@@ -200,3 +200,4 @@ def test_a_sentence_whose_figures_are_all_another_years_states_none_for_the_year
     assert not figures_of_other_years(span, ["2025"])  # a span dates each of its years
     undated = unit("2025年，行业规模有望达到1200亿元。")
     assert not figures_of_other_years(undated, ["2025"])
+

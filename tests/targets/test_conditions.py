@@ -38,6 +38,9 @@ def test_no_change_where_none_is_asked(question):
     ("一季度营收正增长的有哪几家？", Condition(">", Decimal(0))),
     ("净利润负增长的有哪些？", Condition("<", Decimal(0))),
     ("2024E EPS低于2023A的公司有哪几家？", Condition("<", against=YearLabel("2023", "A"))),
+    ("Which provinces require a storage ratio of 15% or more?", Condition(">=", Decimal(15))),
+    ("How many targets carry an implied growth of 20% or less?", Condition("<=", Decimal(20))),
+    ("Which automakers sell fewer NEVs in 2024E than in 2023A?", Condition("<", against=YearLabel("2023", "A"))),
     ("2025年目标超过多少？", None),  # asks the figure; no threshold
     ("2025年以上的目标", None),  # a year, not a threshold
 ])
