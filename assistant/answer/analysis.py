@@ -118,6 +118,8 @@ _LISTED = re.compile(YEARS_LISTED.pattern + r"|(?:[\u4e00-\u9fff]{2,8}、){2,}[\
 _TABLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[AE](?![A-Za-z])|[QH][1-4])")
 
 
+# A name an English question writes in Chinese too, in brackets after the English: "Bank of Hangzhou (杭州银行)"
+_GLOSSED = re.compile(r"[A-Za-z][A-Za-z .'&-]*\s*[（(]([\u4e00-\u9fff]{2,10})[）)]")
 # The name a figure is asked of, written right before "的" and the measure asked, in the clause that asks
 _ASKED_OF = re.compile(r"(?:^|[，,。；;：:？?])[^，,。；;：:？?]*?(?P<of>的)[^，,。；;：:？?的]{1,10}?(?:是|为|有)?(?:多少|几|什么|哪)")
 # The name a figure is asked of, written right before its year ("水井坊2024年的营收目标", "兴业银行2024年一季度…")
@@ -129,12 +131,14 @@ RARE_NAME = 50  # jieba dictionary frequency under which a common noun is a name
 
 
 def subject_before_year(question: str) -> str:
-    """The noun right before the question's first year (none: before "的" and the measure the clause asks) — what its
-    figure is of — when it is a name: a noun of two
+    """The noun right before the question's first year (none: before "的" and the measure the clause asks; in English,
+    the Chinese an English name is glossed with) — what its figure is of — when it is a name: a noun of two
     or more characters (jieba's n, nr, ns, nt, nz, j tags, or a word its dictionary does not hold), not a count
     (四省) nor a pointer or place word (表里, 哪家); "" otherwise. A report that never writes it cannot answer."""
     if not has_cjk(question):
         return ""
+    if (glossed := _GLOSSED.search(question)) and not has_cjk(question[:glossed.start()]):
+        return normalize(glossed[1])  # an English question glossing its name: "Medicilon (美迪西)"
     year = _YEAR_AFTER.search(question)
     # else (or naming none there) the name before "的" in the clause that asks ("…目标中，水井坊的目标是多少")
     asking = _ASKED_OF.search(question)

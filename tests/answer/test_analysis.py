@@ -164,6 +164,7 @@ def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     ("上市酒企2024年营收目标中，水井坊的目标是多少？", "水井坊"),  # 酒企 before the year is no name; 水井坊 is
     ("枢纽节点新盖的机房用清洁电的比例要求是多少？", ""),  # before 的, a word the dictionary lacks is no name
     ("国内去年买了多少钱的半导体设备？占全球几成？", ""),  # 多少钱 is the ask, not a name
+    ("What 2024E net profit does Jinshi forecast for Medicilon (美迪西)?", "美迪西"),  # an English question's gloss
     ("鹤鸣统计的酒鬼酒2024年营收目标是多少？", "酒鬼酒"),  # a name the dictionary splits (酒鬼|酒)
     ("东岳和澜沧对2025年新增装机的预测分别是多少？", ""),  # 对 is no part of a name
 ])
