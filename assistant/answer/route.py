@@ -14,7 +14,8 @@ from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, without_exclu
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
-from assistant.targets.regions import NATIONAL, region_mentions
+from assistant.core.glossary import english_name
+from assistant.targets.regions import NATIONAL, normalise_region, region_mentions
 from assistant.targets.totals import TotalsQuery
 from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op, share_asked
 from assistant.targets.units import convert_unit, fmt, percent_change, shown, with_unit
@@ -248,6 +249,17 @@ def in_unit(value, unit: str, asked: str) -> str:
 _COUNTER = re.compile(r"(?:几|多少)\s*([个家项类种条份只款部座所位名])")
 
 
+def named(label: str, zh: bool) -> str:
+    """A row's name as an answer shows it: in an English answer with the English name the glossary gives it or
+    its place ("新疆 (Xinjiang)", "300759.SZ 康龙化成 (Pharmaron)"); as written otherwise."""
+    if zh:
+        return label
+    name = label.split(" ")[-1]
+    core = re.sub(r"[（(][^）)]*[）)]", "", name).strip()
+    en = english_name(core) or english_name(normalise_region(core)[0])
+    return f"{label} ({en})" if en else label
+
+
 def format_table_total(question: str, result: TableTotal, asked: str = "", first: int = 1) -> str:
     """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n] (from `first`)."""
     zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
@@ -257,7 +269,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
     if result.op in ("max", "min") and result.terms:  # every row at the extreme: a tie names them all
         size = abs if result.by_size else (lambda x: x)
         where = ("、" if zh else ", ").join(
-            t.label for t in result.terms if size(t.value) == size(result.terms[0].value))
+            named(t.label, zh) for t in result.terms if size(t.value) == size(result.terms[0].value))
     if result.op == "spread":  # the two the gap is between; percentages differ by percentage points
         hi, lo = result.terms
         if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):
@@ -278,7 +290,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         part, *whole = result.terms
         total = whole[0].as_written if len(whole) == 1 else fmt(sum(t.value for t in whole))
         where = f"{part.label} {part.as_written} ÷ {whole[0].label if len(whole) == 1 else f'{len(whole)} 项合计'} {total}"
-    names = ("、" if zh else ", ").join(t.label for t in result.terms)
+    names = ("、" if zh else ", ").join(named(t.label, zh) for t in result.terms)
     asked_counter = _COUNTER.search(question)  # "有几类" is answered "共 4 类"
     counter = asked_counter[1] if asked_counter else "项"
     head = {
@@ -305,7 +317,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         row = result.terms[0].row
         cells = "；".join(f"{h.strip()}：{c.strip()}" for h, c in zip(result.table.header, row.cells) if c.strip())
         lines.append(("整行：" if zh else "Whole row: ") + f"{cells} [{first}]")
-    lines += [f"- {t.label}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=first)]
+    lines += [f"- {named(t.label, zh)}: {t.as_written} [{i}]" for i, t in enumerate(result.terms, start=first)]
     if result.left_out:
         lines.append(("不计入（已含在所属省份内）：" if zh else "Left out (inside a province that is a row too): ")
                      + ("、" if zh else ", ").join(result.left_out))
@@ -321,7 +333,7 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
         return "\n".join([head, *(f"- {c}" for c in caveats)])
     n = len(result.rows)
     v = shown(result.value, result.op)
-    where = "、".join(r.region for r in result.rows) if zh else ", ".join(r.region for r in result.rows)
+    where = "、".join(r.region for r in result.rows) if zh else ", ".join(named(r.region, zh) for r in result.rows)
     extra = in_unit(result.value, result.unit, asked_unit(question))
     head = {
         "sum": (f"合计 {v} {result.unit}{extra}（{n} 行）。", f"Total: {v} {result.unit}{extra} over {n} rows."),
@@ -333,7 +345,7 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
     }[result.op][0 if zh else 1]
     lines = [head]
     for i, r in enumerate(result.rows, start=first):
-        figure = f"{r.region} {r.target_year}: {r.qualifier}{fmt(r.value)} {r.unit}"
+        figure = f"{named(r.region, zh)} {r.target_year}: {r.qualifier}{fmt(r.value)} {r.unit}"
         meta = f"（{r.metric}，{r.document}）" if zh else f" ({r.metric}, {r.document})"
         lines.append(f"- {figure}{meta} [{i}]")
     if result.expression:

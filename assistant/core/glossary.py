@@ -117,6 +117,20 @@ _PATTERN = re.compile(
 )
 
 
+# Chinese name → its English name, where the glossary holds the name whole (新疆 → Xinjiang, 康龙化成 → Pharmaron)
+_ZH_EN: dict[str, str] = {}
+for _en, _zh in EN_ZH.items():
+    if " " not in _zh.strip():
+        _ZH_EN.setdefault(_zh.strip(), _en)
+
+
+def english_name(zh: str) -> str:
+    """The English name the glossary gives a Chinese name, title-cased ("Inner Mongolia"); "" when it has none."""
+    en = _ZH_EN.get(zh.strip(), "")
+    words = en.split()
+    return words[0].upper() if len(words) == 1 and len(en) <= 4 else " ".join(w.capitalize() for w in words)
+
+
 def en_spans(text: str) -> list[tuple[int, int, str]]:
     """Where `text` holds a glossary phrase: (start, end, its Chinese terms), offsets into `text`."""
     lower = _spaced(text)

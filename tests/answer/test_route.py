@@ -128,7 +128,7 @@ def test_national_target_answer(store, known):
 
 def test_english_answer(store, known):
     result, text = answer(store, known, "Which region has the highest AI compute target?")
-    assert result.value == 45 and text.startswith("Largest: 45 EFLOPS (北京)")
+    assert result.value == 45 and text.startswith("Largest: 45 EFLOPS (北京 (Beijing))")  # its English name too
     assert "[1]" in text and "[2]" not in text
 
 

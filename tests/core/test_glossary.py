@@ -47,3 +47,10 @@ def test_valuation_ratios_written_with_a_slash():
 
     assert zh_terms("the highest 2024E P/E and its P/B") == ["PE", "市盈率", "PB", "市净率"]
     assert zh_terms("the 2024E dividend yield") == ["股息率"]
+
+
+def test_a_chinese_name_reads_in_english_where_the_glossary_holds_it():
+    from assistant.core.glossary import english_name
+
+    assert english_name("内蒙古") == "Inner Mongolia" and english_name("康龙化成") == "Pharmaron"
+    assert english_name("工商银行") == "ICBC" and english_name("五粮液") == ""
