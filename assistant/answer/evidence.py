@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.core.glossary import measure_names, zh_term_groups, zh_terms
 from assistant.core.text import has_cjk, periods, question_lang, year_quarters
 from assistant.core.models import Chunk, ChunkKind
-from assistant.core.tokenize import normalize, pos_tokens, term_groups, tokenize
+from assistant.core.tokenize import common_word, normalize, pos_tokens, term_groups, tokenize
 from assistant.ingest.units import UnitSpan, header_cells, unit_spans
 from assistant.targets.regions import foreign_places, regions_in
 
@@ -245,8 +245,16 @@ def mentions(unit: Unit, term: str) -> bool:
     return _holds(text, term)
 
 
+_SHORTENS = "\x00"  # marks a term read as the short form of a longer word (see Coverage.score)
+
+
 def _holds(text: str, term: str) -> bool:
-    """A term in a unit's text; a year also as written short ("25 年" for 2025)."""
+    """A term in a unit's text; a year also as written short ("25 年" for 2025); a marked short form as its
+    characters in order, at most two others between each (新装 in 新增装机, 规上 in 规模以上)."""
+    if term.startswith(_SHORTENS):
+        chars = term[1:]
+        return len(chars) >= 2 and has_cjk(chars) and \
+            re.search(".{0,2}".join(map(re.escape, chars)), text) is not None
     year = re.fullmatch(r"20(\d{2})年?", term)
     return term in text or (year is not None and re.search(rf"(?<!\d){year[1]}\s*年", text) is not None)
 
@@ -289,6 +297,10 @@ class Coverage:
             written = [(t,) for t in tokenize(question) if t.isascii() and t.isalpha() and len(t) >= 2
                        and self._df.get(t, 0) and not zh_terms(t) and not pinyin_groups(t, self._df)]
             terms += [g for g in written if g not in terms]
+        if self._df:
+            # an everyday word no indexed passage holds (觉得, 估计, 便宜) is the asker's phrasing: it cannot tell
+            # one unit from another, and its weight (the highest, as a word no passage has) sank every unit's share
+            terms = [g for g in terms if any(self._df.get(t, 0) or not common_word(t) for t in g)]
         return terms
 
     def weight(self, term: str) -> float:
@@ -300,6 +312,9 @@ class Coverage:
             return 0.0
         weights = [max(self.weight(t) for t in g) for g in groups]
         own = unit.own or normalize(unit.text)
+        # a word no passage holds may shorten one (新装 of 新增装机, 规上 of 规模以上): its characters in order, close
+        groups = [type(g)(g + tuple(_SHORTENS + t for t in g)) if self._df and not any(self._df.get(t, 0) for t in g)
+                  else g for g in groups]
         # a term only in the shared caption/header (or the broker's name) holds for every row of the table: half
         # credit, so the row whose own label says 新增装机 outranks its neighbours under the same caption
         got = sum(w if any(_holds(own, t) for t in g) else CONTEXT_CREDIT * w

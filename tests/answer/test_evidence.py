@@ -201,3 +201,21 @@ def test_a_sentence_whose_figures_are_all_another_years_states_none_for_the_year
     undated = unit("2025年，行业规模有望达到1200亿元。")
     assert not figures_of_other_years(undated, ["2025"])
 
+
+
+def test_words_no_passage_holds_the_askers_phrasing_and_short_forms():
+    """觉得 (an everyday word no passage has) is no term; 新装, which no passage has either, is read as the short
+    form of 新增装机 — its characters in order, close together — and not found in 累计装机."""
+    from assistant.answer.evidence import Coverage
+
+    df = {"储能": 5, "新增": 3, "装机": 4, "2025": 6}
+    coverage = Coverage(df, 10)
+    terms = coverage.terms("觉得2025年储能能新装多少？")
+    assert ("觉得",) not in terms and ("新装",) in terms
+
+    def unit(text: str):
+        return units_of(Chunk(id=text, report="r.txt", text=text, start=0, end=len(text)))[0]
+
+    added, total = unit("2025年储能新增装机50GW。"), unit("2025年储能累计装机183GW。")
+    assert coverage.score(terms, added) > coverage.score(terms, total)
+    assert Coverage({}, 10).score([("新装",)], added) == 0  # without the index's counts: as written only
