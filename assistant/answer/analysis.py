@@ -17,8 +17,8 @@ from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
 from assistant.targets.conditions import condition_in
-from assistant.targets.table_calc import (TABLE_REF_RE, YEAR_RANGE_RE, YEARS_LISTED, asks_change, asks_of_rows, op_of,
-                                         share_asked)
+from assistant.targets.table_calc import (TABLE_REF_RE, YEAR_RANGE_RE, YEARS_LISTED, asks_change, asks_of_rows,
+                                          diff_of_two, op_of, share_asked)
 
 
 class Intent(str, Enum):
@@ -349,7 +349,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         # count or average only ("哪些领域各打造30个以上标杆" lists what a sentence says)
         intent = Intent.AGGREGATE
     elif (asks_change(question) and any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD, _TABLE_YEAR))) \
-            or share_asked(question) or asks_spread(question):
+            or share_asked(question) or asks_spread(question) or diff_of_two(question):
         # "图表1中渗透率从2020年到2023年提升了多少", "茅台营收占9家合计的比重", "拨备覆盖率最高与最低的相差多少": computed
         # from a table's cells (when a table the retrieval ranks first holds both; else retrieval answers)
         intent = Intent.AGGREGATE

@@ -270,7 +270,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         size = abs if result.by_size else (lambda x: x)
         where = ("、" if zh else ", ").join(
             named(t.label, zh) for t in result.terms if size(t.value) == size(result.terms[0].value))
-    if result.op == "spread":  # the two the gap is between; percentages differ by percentage points
+    if result.op in ("spread", "gap"):  # the two the gap is between; percentages differ by percentage points
         hi, lo = result.terms
         if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):
             unit = "个百分点" if zh else "percentage points"
@@ -300,6 +300,7 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         "max": (f"最大为 {with_unit(v, unit)}{extra}（{where}）", f"Largest: {with_unit(v, unit)}{extra} ({where})"),
         "min": (f"最小为 {with_unit(v, unit)}{extra}（{where}）", f"Smallest: {with_unit(v, unit)}{extra} ({where})"),
         "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),
+        "gap": (f"两者之差为 {v} {unit}（{where}）", f"Difference: {v} {unit} ({where})"),
         "diff": (f"{'减少' if down else '增加'} {size} {unit}{rate}（{where}）",
                  f"{'Down' if down else 'Up'} {size} {unit}{rate} ({where})"),
         "growth": (f"{'下降' if down else '增长'} {size}%（{where}）", f"{'Down' if down else 'Up'} {size}% ({where})"),

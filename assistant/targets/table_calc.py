@@ -65,7 +65,7 @@ class TableTotal(BaseModel):
         head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
                 "count": f"count({', '.join(t.label for t in self.terms)})",
                 "list": f"{self.condition}: {', '.join(t.label for t in self.terms)}",
-                "spread": " − ".join(values[:2]), "mean": f"({' + '.join(values)}) / {len(values)}",
+                "spread": " − ".join(values[:2]), "gap": " − ".join(values[:2]), "mean": f"({' + '.join(values)}) / {len(values)}",
                 "diff": " − ".join(values[:2]), "growth": f"{' / '.join(values[:2])} − 1",
                 "share": f"{values[0]} / {values[1] if len(values) == 2 else '(' + ' + '.join(values[1:]) + ')'}"}[self.op]
         if self.op == "list":
@@ -364,7 +364,8 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     if op_of(question) == "sum" and change_in(question) is not None and re.search(r"一共|总共|累计", question):
         question = re.sub(r"一共|总共|累计", " ", question)  # "一共下降了多少": the change over the span, not a sum
     op = "share" if share and op_of(share["b"]) else \
-        op_of(question) or ("change" if change_in(question) is not None else "share" if share else None)
+        op_of(question) or ("gap" if diff_of_two(question) else "change" if change_in(question) is not None else
+                            "share" if share else None)
     if op is None:
         return None
     named = find_named_tables(question, tables)
@@ -400,7 +401,7 @@ def table_parts(question: str) -> list[tuple[str, str]]:
     as (the ask alone, the ask with the first one's words but its operation — the table, measure, years). An ask
     of the first one's rows ("其中…", "这些…") is read with those words first. One ask: [(question, question)]."""
     pieces = [p for p in _PART_BREAK.split(question) if p.strip()]
-    asks = [p for p in pieces if op_of(p) is not None or change_in(p) is not None or share_asked(p)]
+    asks = [p for p in pieces if op_of(p) is not None or change_in(p) is not None or share_asked(p) or diff_of_two(p)]
     if len(asks) < 2:
         return [(question, question)]
     context = _ASKING.sub(" ", asks[0])
@@ -499,6 +500,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         return kept
     if op == "share":
         return _share(question, table, rows, row_years)
+    if op == "gap":
+        return _two_figures_diff(question, table, rows)
     # years (or quarters: 2023Q1…2024Q1) across the top: a change asked is one row's two cells
     across = sum(bool(year_labels(h)) for h in header[1:]) >= 2
     if op == "change" and change is not None and across and sum(y is not None for y in row_years) < 2:
@@ -658,6 +661,50 @@ _WHOLE_OF_ROWS = re.compile(r"合计|总计|总和|全部|所有|整体|总体|[
 
 
 _WORDS_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}(?<!多大)(?<!多少)")
+
+
+# "A与B之差", "A减B": one figure less another — two rows of the column asked, or two columns of the row asked
+_DIFF_OF_TWO = re.compile(r"(?P<a>[^，,。？?；;与和减]{2,30}?)(?:与|和|减去?)(?P<b>[^，,。？?；;与和]{2,30}?)"
+                          r"(?:之差|的差值?|的差额|差值|相差)")
+
+
+def diff_of_two(question: str) -> bool:
+    return _DIFF_OF_TWO.search(question) is not None and not asks_spread(question)
+
+
+def _two_figures_diff(question: str, table: Table, rows: list[TableRow]) -> TableTotal | None:
+    """A − B: the rows A and B name, in the column of the year or quarter asked (生息资产收益率与计息负债成本率之差,
+    2024Q1); else the columns A and B name, in the row the question names. Percentages differ by points."""
+    m = _DIFF_OF_TWO.search(question)
+    header = table.header
+    a_words, b_words = _split_years(m["a"])[0], _split_years(m["b"])[0]
+    labels = year_labels(question)
+    spread = _spread([_label(r) for r in rows])
+    picked = [max((r for r in rows if _names_row(r, w)), key=lambda r: _match(_label(r), w, spread), default=None)
+              for w in (a_words, b_words)]
+    if None not in picked and picked[0] is not picked[1]:
+        cols = [j for j in range(1, len(header)) if any(y.names(header[j]) for y in labels)]
+        if len(cols) != 1:
+            return None
+        cells = [(_label(r), r, r.cells[cols[0]] if cols[0] < len(r.cells) else "") for r in picked]
+        unit_text = _column_unit(table, rows, cols[0]) or _unit_text(header[0], table.caption)
+    else:
+        named = [r for r in rows if re.sub(r"\s+", "", _label(r)) in re.sub(r"\s+", "", question)] or \
+            [r for r in rows if any(_named(p, question) for p in _label(r).split())]
+        cols = [_named_column(header, w, []) for w in (a_words, b_words)]
+        if len(named) != 1 or None in cols or cols[0] == cols[1]:
+            return None
+        cells = [(header[j].strip(), named[0], named[0].cells[j] if j < len(named[0].cells) else "") for j in cols]
+        unit_text = _column_unit(table, rows, cols[0])
+    terms = []
+    for label, row, cell in cells:
+        got = _value(cell, unit_text)
+        if got is None:
+            return None
+        terms.append(TableTerm(label=label, value=got[0], as_written=got[1], row=row))
+    rates = unit_text == "%" or all(t.as_written.strip().endswith("%") for t in terms)
+    return TableTotal(op="gap", value=terms[0].value - terms[1].value, unit="%" if rates else unit_text, table=table,
+                      measure=f"{terms[0].label} − {terms[1].label}", terms=terms)
 
 
 def share_asked(question: str) -> bool:

@@ -564,3 +564,19 @@ def test_english_which_things_with_a_condition_lists_them_and_a_number_word_coun
     r = table_total("how many of the two listed companies have a 2024E PE above 15x?", [VALUATION, other],
                     [other, VALUATION])
     assert r.table is VALUATION and r.op == "count" and r.value == 1  # "listed companies" counts no table rows
+
+
+def test_the_difference_of_two_named_rows_or_two_named_columns():
+    """"2024Q1生息资产收益率与计息负债成本率之差": two rows in the quarter's column, in points; "2024年4月EPC均价与
+    储能系统均价相差多少": two columns of the month's row."""
+    from assistant.answer.route import format_table_total
+
+    spread = table("图表3：上市银行单季净息差走势", ["季度", "2023Q1", "2024Q1"],
+                   [["生息资产收益率", "3.70%", "3.45%"], ["计息负债成本率", "2.12%", "2.07%"]])
+    q = "图表3中，2024Q1生息资产收益率与计息负债成本率之差是多少？"
+    r = table_total(q, [spread])
+    assert r.op == "gap" and r.value == Decimal("1.38") and format_table_total(q, r).startswith("两者之差为 1.38 个百分点")
+    prices = table("图表6：中标均价走势", ["时间", "储能系统均价（元/Wh）", "EPC均价（元/Wh）"],
+                   [["2024年1月", "0.79", "1.20"], ["2024年4月", "0.68", "1.05"]])
+    r = table_total("图表6中，2024年4月EPC均价与储能系统均价相差多少？", [prices])
+    assert r.op == "gap" and r.value == Decimal("0.37") and r.unit == "元/Wh"
