@@ -106,7 +106,8 @@ _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|(?:这
 
 # The row holding the largest or smallest ("拨备覆盖率最高的是哪家"): a ranking over a table's rows, when the
 # retrieval's first tables fit the question (else retrieval answers)
-_WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6}(?:哪|\bwhich\b)|(?:哪|\bwhich\b)[^，,。？?；;]{0,30}?(?:最高|最低|最大|最小|最多|最少)|"
+_WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6}(?:哪|\bwhich\b)|"
+                            r"(?:哪|\bwhich\b)[^，,。？?；;]{0,30}?(?:最高|最低|最大|最小|最多|最少)|"
                             r"\bwhich\b.{0,40}\b(?:highest|lowest|largest|smallest|most|least)\b", re.I)
 
 
@@ -142,7 +143,9 @@ def subject_before_year(question: str) -> str:
     year = _YEAR_AFTER.search(question)
     # else (or naming none there) the name before "的" in the clause that asks ("…目标中，水井坊的目标是多少")
     asking = _ASKED_OF.search(question)
-    for end, strict in ((year.start(), False) if year else (0, False), (asking.start("of"), True) if asking else (0, False)):
+    ends = [(year.start(), False)] if year else []
+    ends += [(asking.start("of"), True)] if asking else []
+    for end, strict in ends:
         if end and (name := _name_before(question, end, strict)):
             return name
     return ""

@@ -65,7 +65,8 @@ class TableTotal(BaseModel):
         head = {"sum": " + ".join(values), "max": f"max({', '.join(values)})", "min": f"min({', '.join(values)})",
                 "count": f"count({', '.join(t.label for t in self.terms)})",
                 "list": f"{self.condition}: {', '.join(t.label for t in self.terms)}",
-                "spread": " − ".join(values[:2]), "gap": " − ".join(values[:2]), "mean": f"({' + '.join(values)}) / {len(values)}",
+                "spread": " − ".join(values[:2]), "gap": " − ".join(values[:2]),
+                "mean": f"({' + '.join(values)}) / {len(values)}",
                 "diff": " − ".join(values[:2]), "growth": f"{' / '.join(values[:2])} − 1",
                 "share": f"{values[0]} / {values[1] if len(values) == 2 else '(' + ' + '.join(values[1:]) + ')'}"}[self.op]
         if self.op == "list":
@@ -287,7 +288,8 @@ def first_op(question: str, among: tuple[Op, ...] = ARITHMETIC) -> Op | None:
 
 
 # "表里一共列了几个省市", "how many companies does the table list": the table's rows counted, whatever their figures
-_LISTED = re.compile(r"列了|列出了?|列举了|收录了?|涵盖了?|\blists?\b|\b(?:are|is|were|was|been)\s+listed\b", re.I)  # not "listed companies"
+# ("are listed" — not "listed companies", which are 上市公司)
+_LISTED = re.compile(r"列了|列出了?|列举了|收录了?|涵盖了?|\blists?\b|\b(?:are|is|were|was|been)\s+listed\b", re.I)
 
 
 def counts_listed_rows(question: str) -> bool:
@@ -439,6 +441,11 @@ _SET_SIZE = re.compile(r"(?<![\d.])(\d{1,2}|[一二两三四五六七八九十]{
                        re.I)
 
 
+# the counts a question states in words
+_CN_SMALL = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2} | \
+    {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
 def _best_fitting(question: str, tables: list[Table]) -> list[Table]:
     """The retrieved tables, the one listing as many things as the question counts first ("重点跟踪的6家银行…
     不良贷款率" asks the six banks' table, not the bank types' one retrieval put first) — when exactly one does;
@@ -452,10 +459,6 @@ def _best_fitting(question: str, tables: list[Table]) -> list[Table]:
                    and not _YEAR_RE.match(_label(r).strip()) for r in t.rows)
     sized = [t for t in tables if things(t) in sizes]
     return sized + [t for t in tables if t not in sized] if len(sized) == 1 else tables
-
-
-_CN_SMALL = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2} | \
-    {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 
 
 def _rows_are_regions(table: Table) -> bool:
@@ -587,7 +590,6 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         unit_text = "%"
         if op == "sum" and not _PARTS_OF_A_WHOLE.search(f"{measure} {table.caption}"):
             return None  # growth rates and ratios do not add up (营收同比 of four bank types); shares of a whole do
-
     values = [t.value for t in terms]
     value = {"sum": lambda: sum(values, Decimal(0)), "max": lambda: max(values), "min": lambda: min(values),
              "count": lambda: Decimal(len(values)), "spread": lambda: max(values) - min(values),
@@ -660,6 +662,7 @@ _SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)(?:占|相当于)(?P<b>[^，
 _WHOLE_OF_ROWS = re.compile(r"合计|总计|总和|全部|所有|整体|总体|[0-9一二两三四五六七八九十]+\s*[家个省项只]")
 
 
+# words that name something, not the ask's own (占多大比重, 占多少)
 _WORDS_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}(?<!多大)(?<!多少)")
 
 
