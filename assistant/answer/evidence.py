@@ -160,6 +160,22 @@ def _question_terms(question: str) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+def split_words(question: str) -> list[str]:
+    """Runs of content characters the dictionary splits one by one (插|混 of 插混, a trade's short form): each
+    character alone is no term, so the word is lost unless read whole (not 了, 的, 这, numerals or measure words)."""
+    words, run = [], ""
+    for word, pos, _ in pos_tokens(question):
+        if len(word) == 1 and has_cjk(word) and not pos.startswith(SAYING_POS + ("m", "q")):
+            run += word
+            continue
+        if len(run) >= 2:
+            words.append(normalize(run))
+        run = ""
+    if len(run) >= 2:
+        words.append(normalize(run))
+    return words
+
+
 class Implicit(tuple):
     """A term group a passage may leave unsaid: half credit where a unit does not hold it."""
 

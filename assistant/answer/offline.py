@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate,
-                                      mentions, must_terms, other_period, other_quarter, other_year, periods,
+                                      mentions, must_terms, other_period, other_quarter, other_year, periods, split_words,
                                       question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
@@ -113,6 +113,10 @@ class OfflineAnswerer:
         """Every unit of the retrieved chunks that could answer: not boilerplate, and naming every region and year
         the question names; with the signals the evidence score reads."""
         terms = self.coverage.terms(question)
+        reports = {h.chunk.report for h in hits}
+        if self.report_text:  # …when a report retrieved writes the run whole (插混 is a word there; 能到 is not)
+            terms += [(w,) for w in split_words(question)
+                      if (w,) not in terms and any(w in self.report_text(r) for r in reports)]
         must = must_terms(question)
         named = self._named(question)
         others = set().union(*(self.peers[n] for n in named))  # the other names of those names' columns
@@ -122,7 +126,6 @@ class OfflineAnswerer:
         # what sets an unlisted name apart (平安 of 平安银行, HJT of HJT电池): a report that never writes it says
         # nothing about that one, whatever it says about its kind
         own = [normalize(name[:-len(end)]) for name, end in unlisted.items()]
-        reports = {h.chunk.report for h in hits}
         silent = {r for r in reports if self.report_text and own and not all(o in self.report_text(r) for o in own)}
         # a name the question holds (中金公司, 建设银行, 剑南春) that no report retrieved writes: they say nothing of
         # it, nor of what it forecasts (not per report: one report's name may be another's part of a both-reports

@@ -219,3 +219,10 @@ def test_words_no_passage_holds_the_askers_phrasing_and_short_forms():
     added, total = unit("2025年储能新增装机50GW。"), unit("2025年储能累计装机183GW。")
     assert coverage.score(terms, added) > coverage.score(terms, total)
     assert Coverage({}, 10).score([("新装",)], added) == 0  # without the index's counts: as written only
+
+
+def test_a_word_the_dictionary_splits_into_characters_is_read_whole():
+    from assistant.answer.evidence import split_words
+
+    assert "插混" in split_words("插混这两年为什么卖得这么好？")  # 插|混: neither character alone is a term
+    assert split_words("去年买了多少钱的设备？") == []  # 了, 的: particles, no word
