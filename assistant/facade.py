@@ -36,8 +36,8 @@ from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
 from assistant.answer.route import format_table_total
-from assistant.targets.table_calc import (asked_unit, asked_units, asks_of_rows, find_named_tables, table_parts,
-                                          table_total)
+from assistant.targets.table_calc import (asked_unit, asked_units, asks_of_rows, asks_share_of_previous,
+                                          find_named_tables, share_of_sum, table_parts, table_total)
 from assistant.ingest.card import extract_card
 from assistant.ingest.units import unit_embed_text, unit_key
 from assistant.search.retriever import HybridRetriever, hits_of
@@ -569,6 +569,8 @@ class Assistant:
         for alone, in_context in table_parts(resolved):
             # a later ask alone, of the table the first one used; else with the first ask's words, of any table
             result = table_total(alone, tables, [results[0].table]) if results and alone != in_context else None
+            if result is None and results and asks_share_of_previous(alone):
+                result = share_of_sum(results[0])  # "…合计多少？占整体比重多少？": the sum's share of its column
             part = alone if result is not None else in_context
             result = result or table_total(part, tables, retrieved)
             if result is None:

@@ -780,6 +780,42 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
                       + (terms[1].label if len(terms) == 2 else f"{len(terms) - 1} 项合计"), terms=terms)
 
 
+def asks_share_of_previous(ask: str) -> bool:
+    """A share asked of nothing it names ("占整体比重多少", "它们占比多少"): of what the ask before it computed."""
+    m = _SHARE_RE.search(ask)
+    return m is not None and not _WORDS_RE.search(re.sub(r"其|它们|这些|两者|二者|合计|加起来|共", "", m["a"]))
+
+
+def share_of_sum(result: TableTotal) -> TableTotal | None:
+    """The share a sum of some rows is of their column's whole ("临床前CRO与临床CRO合计多少？占整体比重多少？"): the
+    table's one total row in that column, else the column's rows added up; None when the sum took every row."""
+    table = result.table
+    if result.op != "sum" or result.measure not in table.header or not result.value:
+        return None
+    col = table.header.index(result.measure)
+    rows = [r for r in table.rows if len(r.cells) > col and r.cells[col].strip()]
+    totals = [r for r in rows if TOTAL_ROW_RE.match(_label(r))]
+    unit_text = result.unit
+    if len(totals) == 1:
+        whole = [totals[0]]
+    else:
+        whole = [r for r in rows if not TOTAL_ROW_RE.match(_label(r))]
+        if len(whole) <= len(result.terms):
+            return None
+    parsed = [_value(r.cells[col], unit_text) for r in whole]
+    if None in parsed:
+        return None
+    total = sum((v for v, _ in parsed), Decimal(0))
+    if not total:
+        return None
+    part = TableTerm(label=f"{len(result.terms)} 项合计", value=result.value, as_written=fmt(result.value),
+                     row=result.terms[0].row)
+    terms = [part] + [TableTerm(label=_label(r), value=v, as_written=w, row=r) for r, (v, w) in zip(whole, parsed)]
+    return TableTotal(op="share", value=(result.value / total * 100).quantize(Decimal("0.01")), unit="%", table=table,
+                      measure=f"{part.label} / " + (_label(whole[0]) if len(whole) == 1 else f"{len(whole)} 项合计"),
+                      terms=terms)
+
+
 def _names_row(row: TableRow, text: str) -> bool:
     """`text` names the row: its label ("其中：" dropped; a stock code's name) as `_named` reads names."""
     label = re.sub(r"^\s*其中\s*[：:]?", "", _label(row)).split(" ")[-1]

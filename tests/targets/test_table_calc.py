@@ -580,3 +580,16 @@ def test_the_difference_of_two_named_rows_or_two_named_columns():
                    [["2024年1月", "0.79", "1.20"], ["2024年4月", "0.68", "1.05"]])
     r = table_total("图表6中，2024年4月EPC均价与储能系统均价相差多少？", [prices])
     assert r.op == "gap" and r.value == Decimal("0.37") and r.unit == "元/Wh"
+
+
+def test_a_share_asked_after_a_sum_is_the_sums_share_of_its_column():
+    """"临床前CRO与临床CRO合计多少？占整体比重多少？": the sum's share of the column's total row."""
+    from assistant.targets.table_calc import asks_share_of_previous, share_of_sum
+
+    cxo = table("表1 中国CXO行业市场规模（亿元）", ["项目", "2025E"],
+                [["临床前CRO", "525"], ["临床CRO", "520"], ["CDMO", "905"], ["合计", "1950"]])
+    total = table_total("表1中，2025E临床前CRO与临床CRO合计市场规模是多少", [cxo])
+    assert total.value == 1045 and asks_share_of_previous("占整体比重多少")
+    share = share_of_sum(total)
+    assert share.op == "share" and share.value == Decimal("53.59")
+    assert not asks_share_of_previous("CDMO占整体比重多少")  # it names its own part
