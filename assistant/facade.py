@@ -417,8 +417,9 @@ class Assistant:
         return cached[1]
 
     def _unwritten_subject(self, question: str, scope: list[str]) -> str:
-        """The name the question asks a year's figure of (`subject_before_year`) when no report in scope (all, if
-        none is named) writes it, whitespace aside; else ""."""
+        """The name the question asks a figure of (`subject_before_year`: before its year, before 的 and the measure,
+        or an English question's Chinese gloss) when no report in scope (all, if none is named) writes it,
+        whitespace aside; else ""."""
         subject = subject_before_year(question)
         if not subject:
             return ""

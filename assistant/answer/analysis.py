@@ -343,10 +343,9 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \
-            and (any(p.search(question) for p in (_AGG_OVER, _TABLE_WORD))
-                 or (condition_in(question) is not None and ops_in(question, ARITHMETIC))
-                 or _TABLE_YEAR.search(question)
-                 or (condition_in(question) is not None and condition_in(question).against is not None)):
+            and (any(p.search(question) for p in (_AGG_OVER, _TABLE_WORD, _TABLE_YEAR))
+                 or ((condition := condition_in(question)) is not None
+                     and (ops_in(question, ARITHMETIC) or condition.against is not None))):
         # "表里隐含增速超过15%的有哪几家", "国产化率达到30%及以上的设备类型有几类": rows tested, then listed or counted
         # (a table the retrieval ranks first must fit the question, else retrieval answers); with no table named, a
         # count or average only ("哪些领域各打造30个以上标杆" lists what a sentence says)

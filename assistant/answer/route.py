@@ -11,10 +11,10 @@ import re
 from collections.abc import Sequence
 
 from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, without_exclusions
+from assistant.core.glossary import english_name
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
-from assistant.core.glossary import english_name
 from assistant.targets.regions import NATIONAL, normalise_region, region_mentions
 from assistant.targets.totals import TotalsQuery
 from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op, share_asked

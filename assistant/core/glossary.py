@@ -118,10 +118,7 @@ _PATTERN = re.compile(
 
 
 # Chinese name → its English name, where the glossary holds the name whole (新疆 → Xinjiang, 康龙化成 → Pharmaron)
-_ZH_EN: dict[str, str] = {}
-for _en, _zh in EN_ZH.items():
-    if " " not in _zh.strip():
-        _ZH_EN.setdefault(_zh.strip(), _en)
+_ZH_EN = {zh.strip(): en for en, zh in reversed(EN_ZH.items()) if " " not in zh.strip()}  # the first one wins
 
 
 def english_name(zh: str) -> str:

@@ -25,8 +25,6 @@ from assistant.ingest.store.faults import IndexReadOnly, StorageError
 MAX_STEM_CHARS = 100
 _UNSAFE = re.compile(r"[^\w\-.]+")  # \w is Unicode-aware: Chinese names survive
 
-
-
 STAGING_PREFIX = "assistant-upload-"
 STALE_STAGING_S = 6 * 3600  # an upload is staged for minutes; a folder this old was left by a killed process
 
@@ -44,6 +42,7 @@ def prune_stale_staging(now: float | None = None) -> int:
         except OSError:  # another process removed it first
             continue
     return gone
+
 
 class UploadRefused(ValueError):
     """An upload that is not accepted; str() is one bilingual line, Chinese first."""

@@ -24,14 +24,15 @@ _DIFF = re.compile(r"增量|增加|(?:增长|提升|提高|上升|下降|下滑|
 # "A相对B", "A较B", "A比B", "A减B", "from B to A": which year is the base
 _BASE_AFTER = re.compile(r"相对于?|相比于?|较|比|对比|减去?|\bover\b|\bversus\b|\bvs\.?|\bminus\b", re.I)
 
+_OR_MORE, _OR_LESS = r"\bor (?:more|above|higher|greater)\b", r"\bor (?:less|below|lower|fewer)\b"  # "15% or more"
 _MORE = r"超过|高于|大于|多于|不低于|不少于|不小于|达到|以上|\babove\b|\bover\b|\bmore than\b|\bexceed(?:s|ing)?\b|" \
-    r"\bat least\b|\bor (?:more|above|higher|greater)\b|\bhigher\b|\bgreater\b|\blarger\b|\bmore\b"
+    rf"\bat least\b|{_OR_MORE}|\bhigher\b|\bgreater\b|\blarger\b|\bmore\b"
 _LESS = r"低于|小于|少于|不足|不到|不超过|不高于|不多于|不大于|以下|\bbelow\b|\bunder\b|\bless than\b|\bat most\b|" \
-    r"\bor (?:less|below|lower|fewer)\b|\bfewer\b|\blower\b|\bsmaller\b|\bless\b"
+    rf"{_OR_LESS}|\bfewer\b|\blower\b|\bsmaller\b|\bless\b"
 _NUMBER = r"([-+]?\d+(?:\.\d+)?)\s*(%|个百分点)?"
 # "超过15%", "15%以上", "above 15%", "15% or more"
 _THRESHOLD = re.compile(rf"(?P<w1>{_MORE}|{_LESS})\s*了?\s*{_NUMBER}|{_NUMBER}\s*(?:[\u4e00-\u9fffA-Za-z]{{1,3}}?)?\s*"
-                        r"(?P<w2>以上|以下|\bor (?:more|above|higher|greater|less|below|lower|fewer)\b)", re.I)
+                        rf"(?P<w2>以上|以下|{_OR_MORE}|{_OR_LESS})", re.I)
 _POSITIVE = re.compile(r"正增长|增长为正|为正|上升的|提升的|增长的(?:有|是)|\bgrew\b|\bpositive\b|\bincreased?\b", re.I)
 _NEGATIVE = re.compile(r"负增长|增长为负|为负|下降的|下滑的|减少的|\bdeclined?\b|\bnegative\b|\bfell\b|\bdecreased?\b", re.I)
 
@@ -61,8 +62,8 @@ class Change:
 
 
 # the bound itself meets the condition: "不低于15%" keeps a row at 15%, "超过15%" does not
-_INCLUSIVE = re.compile(r"不低于|不少于|不小于|达到|以上|不超过|不高于|不多于|不大于|以下|\bat least\b|\bat most\b|\bor (?:more|above|"
-                        r"higher|greater|less|below|lower|fewer)\b", re.I)
+_INCLUSIVE = re.compile(rf"不低于|不少于|不小于|达到|以上|不超过|不高于|不多于|不大于|以下|\bat least\b|\bat most\b|"
+                        rf"{_OR_MORE}|{_OR_LESS}", re.I)
 
 
 @dataclass(frozen=True)
@@ -205,8 +206,7 @@ def condition_in(question: str) -> Condition | None:
         number = m.group(2) if m["w1"] else m.group(4)
         if YEAR_LABEL_RE.fullmatch(number or ""):
             continue  # "2025年以上": a year, not a threshold
-        more = re.fullmatch(_MORE, word, re.I) is not None or word == "以上" or \
-            re.fullmatch(r"or (?:more|above|higher|greater)", word, re.I) is not None
+        more = re.fullmatch(_MORE, word, re.I) is not None or word == "以上"
         op = (">" if more else "<") + ("=" if _INCLUSIVE.fullmatch(word) else "")
         percent = bool(m.group(3) if m["w1"] else m.group(5))
         return Condition(op, threshold=Decimal(number), subject=_subject(question[:m.start()]), percent=percent)

@@ -628,6 +628,21 @@ def _by_category(question: str, op: str, table: Table, rows: list[TableRow]) -> 
     return _listed(op, table, table.header[j], "", terms, f"{table.header[j]} = {value}")
 
 
+def _terms_of(cells: list[tuple[str, TableRow, str]], unit_text: str) -> list[TableTerm] | None:
+    """Each (label, row, cell) read in `unit_text`; None when a cell holds no figure (every one is needed)."""
+    terms = []
+    for label, row, cell in cells:
+        got = _value(cell, unit_text)
+        if got is None:
+            return None
+        terms.append(TableTerm(label=label, value=got[0], as_written=got[1], row=row))
+    return terms
+
+
+def _cell(row: TableRow, col: int) -> str:
+    return row.cells[col] if col < len(row.cells) else ""
+
+
 def _series_change(table: Table, rows: list[TableRow], row_years: list[int | None], col: int, change,
                    unit_text: str) -> TableTotal | None:
     """A change between two years of a series whose rows are years: new − base, or new / base − 1 in %."""
@@ -635,12 +650,8 @@ def _series_change(table: Table, rows: list[TableRow], row_years: list[int | Non
     picked = [by_year.get(int(label.year)) for label in (change.new, change.base)]
     if None in picked:
         return None
-    got = [_value(r.cells[col], unit_text) if col < len(r.cells) else None for r in picked]
-    if None in got:
-        return None
-    terms = [TableTerm(label=r.cells[0].strip(), value=v, as_written=w, row=r)
-             for r, (v, w) in zip(picked, got)]
-    return _change_of(table, table.header[col], terms, change.kind, unit_text)
+    terms = _terms_of([(r.cells[0].strip(), r, _cell(r, col)) for r in picked], unit_text)
+    return _change_of(table, table.header[col], terms, change.kind, unit_text) if terms else None
 
 
 def _change_of(table: Table, measure: str, terms: list[TableTerm], kind: str, unit_text: str) -> TableTotal | None:
@@ -689,7 +700,7 @@ def _two_figures_diff(question: str, table: Table, rows: list[TableRow]) -> Tabl
         cols = [j for j in range(1, len(header)) if any(y.names(header[j]) for y in labels)]
         if len(cols) != 1:
             return None
-        cells = [(_label(r), r, r.cells[cols[0]] if cols[0] < len(r.cells) else "") for r in picked]
+        cells = [(_label(r), r, _cell(r, cols[0])) for r in picked]
         unit_text = _column_unit(table, rows, cols[0]) or _unit_text(header[0], table.caption)
     else:
         named = [r for r in rows if re.sub(r"\s+", "", _label(r)) in re.sub(r"\s+", "", question)] or \
@@ -697,14 +708,11 @@ def _two_figures_diff(question: str, table: Table, rows: list[TableRow]) -> Tabl
         cols = [_named_column(header, w, []) for w in (a_words, b_words)]
         if len(named) != 1 or None in cols or cols[0] == cols[1]:
             return None
-        cells = [(header[j].strip(), named[0], named[0].cells[j] if j < len(named[0].cells) else "") for j in cols]
+        cells = [(header[j].strip(), named[0], _cell(named[0], j)) for j in cols]
         unit_text = _column_unit(table, rows, cols[0])
-    terms = []
-    for label, row, cell in cells:
-        got = _value(cell, unit_text)
-        if got is None:
-            return None
-        terms.append(TableTerm(label=label, value=got[0], as_written=got[1], row=row))
+    terms = _terms_of(cells, unit_text)
+    if terms is None:
+        return None
     rates = unit_text == "%" or all(t.as_written.strip().endswith("%") for t in terms)
     return TableTotal(op="gap", value=terms[0].value - terms[1].value, unit="%" if rates else unit_text, table=table,
                       measure=f"{terms[0].label} − {terms[1].label}", terms=terms)
@@ -734,7 +742,8 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
         cols = [_named_column(header, w, []) for w in (a_words, b_words)]
         if row is None or None in cols or cols[0] == cols[1]:
             return None
-        cells = [(header[j].strip(), row, row.cells[j] if j < len(row.cells) else "", j) for j in cols]
+        col = cols[0]
+        cells = [(header[j].strip(), row, _cell(row, j)) for j in cols]
     else:
         col_choices = [j for j in range(1, len(header)) if any(y.names(header[j]) for y in years)] if years else \
             list(range(1, len(header)))
@@ -756,28 +765,26 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
                     key=lambda r: _match(_label(r), b_words, spread), default=None)
         totals = [r for r in rows if TOTAL_ROW_RE.match(r.cells[0])]
         if whole is not None:
-            cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "", col) for r in (part, whole)]
+            cells = [(_label(r), r, _cell(r, col)) for r in (part, whole)]
         elif len(totals) == 1 and _match(CAPTION_RE.sub("", table.caption or ""), b_words) > 0:
             # the whole the caption names ("中国CXO市场" of "中国CXO行业市场规模"): its total row
-            cells = [(_label(r), r, r.cells[col] if col < len(r.cells) else "", col) for r in (part, totals[0])]
+            cells = [(_label(r), r, _cell(r, col)) for r in (part, totals[0])]
         elif _WHOLE_OF_ROWS.search(m["b"]):
-            cells = [(_label(part), part, part.cells[col], col)] + \
-                [(_label(r), r, r.cells[col] if col < len(r.cells) else "", col) for r in named]
+            cells = [(_label(r), r, _cell(r, col)) for r in [part, *named]]
         else:
             return None
-    unit_text = _column_unit(table, rows, cells[0][3])
-    terms = []
-    for label, row, cell, _ in cells:
-        got = _value(cell, unit_text)
-        if got is None:
-            return None
-        terms.append(TableTerm(label=label, value=got[0], as_written=got[1], row=row))
-    whole_value = sum((t.value for t in terms[1:]), Decimal(0))
-    if not whole_value:
+    terms = _terms_of(cells, _column_unit(table, rows, col))
+    return _share_of(table, terms) if terms else None
+
+
+def _share_of(table: Table, terms: list[TableTerm]) -> TableTotal | None:
+    """terms = [part, *whole]: the part over the whole's figures added up, in %."""
+    whole = sum((t.value for t in terms[1:]), Decimal(0))
+    if not whole:
         return None
-    value = (terms[0].value / whole_value * 100).quantize(Decimal("0.01"))
-    return TableTotal(op="share", value=value, unit="%", table=table, measure=f"{terms[0].label} / "
-                      + (terms[1].label if len(terms) == 2 else f"{len(terms) - 1} 项合计"), terms=terms)
+    return TableTotal(op="share", value=(terms[0].value / whole * 100).quantize(Decimal("0.01")), unit="%",
+                      table=table, terms=terms, measure=f"{terms[0].label} / "
+                      + (terms[1].label if len(terms) == 2 else f"{len(terms) - 1} 项合计"))
 
 
 def asks_share_of_previous(ask: str) -> bool:
@@ -802,18 +809,10 @@ def share_of_sum(result: TableTotal) -> TableTotal | None:
         whole = [r for r in rows if not TOTAL_ROW_RE.match(_label(r))]
         if len(whole) <= len(result.terms):
             return None
-    parsed = [_value(r.cells[col], unit_text) for r in whole]
-    if None in parsed:
-        return None
-    total = sum((v for v, _ in parsed), Decimal(0))
-    if not total:
-        return None
+    terms = _terms_of([(_label(r), r, r.cells[col]) for r in whole], unit_text)
     part = TableTerm(label=f"{len(result.terms)} 项合计", value=result.value, as_written=fmt(result.value),
                      row=result.terms[0].row)
-    terms = [part] + [TableTerm(label=_label(r), value=v, as_written=w, row=r) for r, (v, w) in zip(whole, parsed)]
-    return TableTotal(op="share", value=(result.value / total * 100).quantize(Decimal("0.01")), unit="%", table=table,
-                      measure=f"{part.label} / " + (_label(whole[0]) if len(whole) == 1 else f"{len(whole)} 项合计"),
-                      terms=terms)
+    return _share_of(table, [part, *terms]) if terms else None
 
 
 def _names_row(row: TableRow, text: str) -> bool:
@@ -845,11 +844,8 @@ def _row_change(table: Table, row: TableRow, change, unit_text: str, question: s
         return None
     cells = [row.cells[j].strip() for j in cols if j < len(row.cells)]
     unit_text = unit_text or ("%" if cells and all(c.endswith("%") for c in cells) else _cell_unit(cells))
-    got = [_value(row.cells[j], unit_text) if j < len(row.cells) else None for j in cols]
-    if None in got:
-        return None
-    terms = [TableTerm(label=table.header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(cols, got)]
-    return _change_of(table, _label(row), terms, change.kind, unit_text)
+    terms = _terms_of([(table.header[j].strip(), row, _cell(row, j)) for j in cols], unit_text)
+    return _change_of(table, _label(row), terms, change.kind, unit_text) if terms else None
 
 
 def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:
