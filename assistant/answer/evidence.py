@@ -202,6 +202,32 @@ def must_terms(question: str) -> list[str]:
     return [normalize(r) for r in regions_in(question) + foreign_places(question)] + years
 
 
+# One ask of a question in several ("…2023年出口多少？2024年预计多少？", "…growth in 2024, and what penetration in 2025?")
+_ASK_SPLIT_RE = re.compile(r"[，,；;？?]|\band\s+(?=(?:what|how|which|when|who|where)\b)", re.I)
+_ASK_WORD_RE = re.compile(r"多少|几|什么|哪|如何|怎样|怎么|是否|吗|呢|\b(?:what|how|which|when|who|where)\b", re.I)
+
+
+def year_asks(question: str) -> list[list[str]]:
+    """The years of each ask, where a question asks of different years in different asks: a figure of 2024 and
+    another of 2025, each stated in its own sentence, which no one unit holding both years answers. An ask naming
+    no year is of the one before; a year outside every ask dates the whole question (one ask, then). [] when the
+    question asks of one set of years."""
+    asked = set(y for y in must_terms(question) if YEAR_RE.fullmatch(y))
+    if len(asked) < 2:
+        return []
+    asks: list[list[str]] = []
+    for piece in _ASK_SPLIT_RE.split(question):
+        years = [y for y in dict.fromkeys(YEAR_RE.findall(piece)) if y in asked]
+        if not _ASK_WORD_RE.search(piece or ""):
+            if years:
+                return []
+            continue
+        years = years or (asks[-1] if asks else [])
+        if years and years not in asks:
+            asks.append(years)
+    return asks if len(asks) >= 2 and set().union(*map(set, asks)) == asked else []
+
+
 _BASE_YEAR_RE = re.compile(r"(?:比|较|相比于?|相较于?|\bthan|\bversus|\bvs\.?)\s*(20\d{2})", re.I)
 
 

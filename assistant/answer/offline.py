@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate,
+                                      year_asks,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods, split_words,
                                       question_terms, units_of)
 from assistant.answer.score import Candidate, EvidenceModel
@@ -109,15 +110,17 @@ class OfflineAnswerer:
         self.kinds = kinds or {}  # kinds of row name (`name_kinds`): a row does not answer on an unlisted one
         self.report_text = report_text  # report id → its text, normalised: does the report name what is asked?
 
-    def candidates(self, question: str, hits: list[SearchHit], both_reports: bool = False) -> list[Candidate]:
+    def candidates(self, question: str, hits: list[SearchHit], both_reports: bool = False,
+                   years: list[str] | None = None) -> list[Candidate]:
         """Every unit of the retrieved chunks that could answer: not boilerplate, and naming every region and year
-        the question names; with the signals the evidence score reads."""
+        the question names (`years`: of its years, those of one ask only); with the signals the evidence score
+        reads."""
         terms = self.coverage.terms(question)
         reports = {h.chunk.report for h in hits}
         if self.report_text:  # …when a report retrieved writes the run whole (插混 is a word there; 能到 is not)
             terms += [(w,) for w in split_words(question)
                       if (w,) not in terms and any(w in self.report_text(r) for r in reports)]
-        must = must_terms(question)
+        must = [m for m in must_terms(question) if years is None or not YEAR_RE.fullmatch(m) or m in years]
         named = self._named(question)
         others = set().union(*(self.peers[n] for n in named))  # the other names of those names' columns
         unlisted = unknown_names(question, self.kinds, self.peers)
@@ -213,8 +216,25 @@ class OfflineAnswerer:
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
                each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:
-        """The units that answer the question, best first; empty when the evidence does not cover it."""
-        cands = self.candidates(question, hits, both_reports)
+        """The units that answer the question, best first; empty when the evidence does not cover it. A question
+        asking of different years in different asks (`year_asks`) is answered ask by ask, each ask's best unit
+        first, when every ask has an answer: no one sentence states both 2024's growth and 2025's penetration."""
+        asks = year_asks(question) if self.model is not None else []
+        if asks:
+            each = [self._select(question, hits, both_reports, each_min, years) for years in asks]
+            if all(each):
+                chosen = [c[0] for c in each]
+                chosen += [u for c in each for u in c[1:]]
+                out: list[tuple[Unit, float]] = []
+                for unit, score in chosen:
+                    if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in out):
+                        out.append((unit, score))
+                return out[:max(MAX_UNITS, len(asks))]
+        return self._select(question, hits, both_reports, each_min)
+
+    def _select(self, question: str, hits: list[SearchHit], both_reports: bool, each_min: float,
+                years: list[str] | None = None) -> list[tuple[Unit, float]]:
+        cands = self.candidates(question, hits, both_reports, years)
         if not cands:
             return []
         if self.model is not None:

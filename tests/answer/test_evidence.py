@@ -226,3 +226,32 @@ def test_a_word_the_dictionary_splits_into_characters_is_read_whole():
 
     assert "插混" in split_words("插混这两年为什么卖得这么好？")  # 插|混: neither character alone is a term
     assert split_words("去年买了多少钱的设备？") == []  # 了, 的: particles, no word
+
+
+def test_years_asked_in_different_asks_are_asked_one_by_one():
+    from assistant.answer.evidence import year_asks
+
+    assert year_asks("What YoY growth does the broker forecast for 2024 sales, and what penetration in 2025?") == \
+        [["2024"], ["2025"]]
+    assert year_asks("2023年出口多少辆？同比增长多少？2024年预计出口多少？") == [["2023"], ["2024"]]
+    assert year_asks("2023年到2025年增长多少？") == []  # one ask over two years
+    assert year_asks("2023年和2024年的销量分别是多少？") == []
+    assert year_asks("截至2023年底，对应2025年目标的完成率是多少？") == []  # a year outside the ask dates it
+    assert year_asks("2024年产量多少？比2023年少了多少？") == []  # the year compared against is no ask
+
+
+def test_each_years_ask_is_answered_by_its_own_sentence():
+    """No one sentence names both years: asked together, each ask's sentence answers it; one year unanswered, the
+    question is answered as one (here: not at all)."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.answer.score import EvidenceModel
+    from assistant.core.models import SearchHit
+
+    text = ("我们预计2024年国内新能源汽车销量1180万辆，同比增长23.9%。"
+            "我们预计2025年新能源汽车渗透率将达到50.0%。出口方面，海外需求走弱。")
+    hit = SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)
+    answerer = OfflineAnswerer(Coverage({}, 10), model=EvidenceModel.load())
+    both = answerer.select("2024年新能源汽车销量预计增长多少？2025年渗透率预计多少？", [hit])
+    assert {u.text[:9] for u, _ in both} >= {"我们预计2024年", "我们预计2025年"}
+    assert answerer.select("2024年新能源汽车销量预计增长多少？2026年渗透率预计多少？", [hit]) == []
