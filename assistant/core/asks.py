@@ -65,11 +65,15 @@ def ops_in(question: str, among: tuple[Op, ...] = tuple(Op)) -> list[Op]:
     return [op for op, pattern in OP_WORDS if op in among and pattern.search(question)]
 
 
+# …and with no word before: "四川以外的四个省", "江苏之外的省份" (the names from a clause's start)
+_OUTSIDE_RE = re.compile(r"(?:^|(?<=[，,。；;：:中里]))(?![除不排剔去扣])([\u4e00-\u9fff、和与及]{2,12}?)(?:以外|之外)(?=的)")
+
+
 def excluded_text(question: str) -> str:
     """What the question leaves out, joined ("去掉江苏和上海" → "江苏和上海")."""
-    return " ".join(m[1] for m in EXCLUDE_RE.finditer(question))
+    return " ".join(m[1] for r in (EXCLUDE_RE, _OUTSIDE_RE) for m in r.finditer(question))
 
 
 def without_exclusions(question: str) -> str:
     """The question with its exclusion phrases blanked, so the places they name are not read as asked."""
-    return EXCLUDE_RE.sub(" ", question)
+    return _OUTSIDE_RE.sub(" ", EXCLUDE_RE.sub(" ", question))

@@ -33,6 +33,13 @@ def test_exclusions_are_read_and_blanked():
     assert ops_in("经销商平均库存是几个月？") == []  # a duration, not a count
 
 
+def test_what_lies_outside_is_excluded_too():
+    q = "主要产区2025年产业目标中，四川以外的四个省合计多少亿元？"
+    assert excluded_text(q) == "四川" and "四川" not in without_exclusions(q)
+    assert "产业目标" in without_exclusions(q)  # the words before the clause stay asked
+    assert excluded_text("除四川以外的省份合计多少") == "四川"  # read once
+
+
 @pytest.mark.parametrize("label, total", [("合计", True), ("总计 ", True), ("全国合计", True), ("Total", True),
                                           ("合肥", False), ("totally", False), ("小米", False),
                                           ("上市银行合计（42家）", True), ("十省合计", True), ("营收合计占比", False)])
