@@ -568,6 +568,8 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
                 return None
             col = dated[0] if len(dated) == 1 else changing[0]
         measure, unit_text, cells = _column(table, rows, col, question)
+        if years and years[0] == years[1] and not _YEAR_RE.search(header[col]):
+            cells = _of_year(cells, years[0])
         falls = [c for *_, c in cells if c.strip().startswith(("-", "−"))]
         if op in ("max", "min") and changing and _FALL_RE.search(question) and 2 * len(falls) > len(cells):
             # falls written as negative changes (-18.6%): the largest fall is the smallest value
@@ -626,6 +628,15 @@ def _by_category(question: str, op: str, table: Table, rows: list[TableRow]) -> 
     terms = [TableTerm(label=_label(r), value=Decimal(1), as_written=r.cells[j].strip(), row=r)
              for r in rows if j < len(r.cells) and r.cells[j].strip() == value]
     return _listed(op, table, table.header[j], "", terms, f"{table.header[j]} = {value}")
+
+
+def _of_year(cells: list[tuple[str, TableRow, str]], year: int) -> list[tuple[str, TableRow, str]]:
+    """The cells of the year asked, where the cells name their own years ("2025年12EFlops" beside "2026年15EFlops"
+    under one 智算算力规划 column): another year's figure is not one of it. Cells naming no year all stay."""
+    named = [int(m[1]) if (m := _YEAR_RE.search(cell)) else None for *_, cell in cells]
+    if sum(y is not None for y in named) < 2:
+        return cells
+    return [c for c, y in zip(cells, named) if y == year]
 
 
 def _terms_of(cells: list[tuple[str, TableRow, str]], unit_text: str) -> list[TableTerm] | None:

@@ -593,3 +593,14 @@ def test_a_share_asked_after_a_sum_is_the_sums_share_of_its_column():
     share = share_of_sum(total)
     assert share.op == "share" and share.value == Decimal("53.59")
     assert not asks_share_of_previous("CDMO占整体比重多少")  # it names its own part
+
+
+def test_cells_naming_their_own_years_keep_the_year_asked():
+    """One column of plans, each cell dated by its own year: another year's plan is no figure for the one asked."""
+    plans = table("表5：各市产业规划", ["城市", "发布时间", "产业规模规划"],
+                  [["甲市", "2023年5月", "2025年120亿元"], ["乙市", "2023年8月", "2027年300亿元"],
+                   ["丙市", "2024年1月", "2025年80亿元"]])
+    t = table_total("表5里规划年份为2025年的城市，产业规模规划合计多少亿元？", [plans])
+    assert t is not None and t.value == Decimal("200") and [x.label for x in t.terms] == ["甲市", "丙市"]
+    every = table_total("表5里各市产业规模规划合计多少亿元？", [plans])
+    assert every is not None and every.value == Decimal("500")  # no year asked: every plan
