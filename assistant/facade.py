@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from langchain_core.messages.tool import tool_call
@@ -29,7 +30,7 @@ from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, Retri
 from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
-from assistant.core.asks import EACH_RE, asks_spread
+from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, named_periods, report_year,
                                        subject_before_year, without_names)
 from assistant.answer.card import card_answer
@@ -177,6 +178,8 @@ class Assistant:
                                                   self._peer_names() if history else None))
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
                                     "on_token": on_token})
+        if history and asks_share_of_unnamed_whole(question):
+            self._add_share_of_previous(answer, list(history), report)
         self._mark_ocr([*answer.citations, *answer.related])
         if resolved != question:
             answer.notes.append(f"理解为 / understood as: {resolved}")
@@ -184,6 +187,22 @@ class Assistant:
             self._histories[conversation].append(resolved)
         answer.latency_ms = (time.perf_counter() - t0) * 1000
         return answer
+
+    def _add_share_of_previous(self, answer: Answer, history: list[str], report: str | None) -> None:
+        """"其中江苏、上海两地占多少？" after "7个省市的目标合计多少？": the part this answer computed, over the total the
+        question before computed (asked again, so its rows are this index's), in the same unit — both tools' figures,
+        never a model's. Nothing is added when either is no computed figure or the part is not less than the whole."""
+        part = _computed(answer)
+        if part is None:
+            return
+        previous = resolve_followup(history[-1], history[:-1], self._peer_names() if len(history) > 1 else None)
+        whole = _computed(self.chain.invoke({"question": previous, "resolved": previous, "report": report,
+                                             "on_token": None}))
+        if whole is None or whole[1] != part[1] or not 0 < part[0] < whole[0]:
+            return
+        share = (part[0] / whole[0] * 100).quantize(Decimal("0.01"))
+        answer.answer += (f"\n\n占比：{fmt(part[0])} / {fmt(whole[0])} = {fmt(share)}%"
+                          f"（分母为上一问的合计 / the whole is the previous question's total: {previous}）")
 
     def forget(self, conversation: str) -> None:
         self._histories.pop(conversation, None)
@@ -675,3 +694,16 @@ class Assistant:
                 pos = end
         self._mark_ocr(found)
         return found
+
+
+def _computed(answer: Answer) -> tuple[Decimal, str] | None:
+    """The figure and unit a tool computed for an answer (the totals tool or the table calculator), else None."""
+    result = answer.tool.result if answer.tool and answer.tool.name in ("totals", "table_total") else None
+    if not result or result.get("value") in (None, "") or \
+            (result.get("op") or answer.tool.arguments.get("op")) != "sum":
+        return None
+    try:
+        return Decimal(str(result["value"])), str(result.get("unit") or "")
+    except (ArithmeticError, ValueError):
+        return None
+

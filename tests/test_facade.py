@@ -74,3 +74,15 @@ def test_a_name_no_report_writes_gets_no_figure_but_one_a_report_writes_does(bui
     assert missing.abstained and "报告未提及：水井坊" in missing.answer
     written = assistant.ask("北京2025年的智算算力规划是多少？")
     assert not written.abstained and "45" in written.answer
+
+
+def test_a_follow_up_share_is_the_part_over_the_previous_questions_total(built_index):
+    """"其中…占多少": both figures computed by the tool (the earlier total asked again), the share by code."""
+    assistant = built_index.assistant
+    total = "天风报告里各地2025年智算算力规划合计多少？"
+    share = assistant.ask("其中北京、上海两地占多少？", [total])
+    assert "75 / 152.68 = 49.12%" in share.answer
+    plain = assistant.ask("其中北京、上海两地合计多少？", [total])  # no share asked: none added
+    assert "75 EFLOPS" in plain.answer and "占比：" not in plain.answer
+    alone = assistant.ask("北京、上海两地占多少？")  # no earlier total: no share
+    assert "占比：" not in alone.answer

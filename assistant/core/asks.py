@@ -77,3 +77,12 @@ def excluded_text(question: str) -> str:
 def without_exclusions(question: str) -> str:
     """The question with its exclusion phrases blanked, so the places they name are not read as asked."""
     return _OUTSIDE_RE.sub(" ", EXCLUDE_RE.sub(" ", question))
+
+
+# A share asked of no whole it names ("其中江苏、上海两地占多少？", "占比多少", "占几成"): of the total asked before
+_SHARE_OF_UNNAMED = re.compile(r"占\s*(?:比|比例|比重)?\s*(?:是|为|有|大概|约)?\s*(?:多少|几成|多大|几|百分之几)|占比\s*(?:呢|[？?]|$)")
+
+
+def asks_share_of_unnamed_whole(question: str) -> bool:
+    return _SHARE_OF_UNNAMED.search(question) is not None
+

@@ -68,3 +68,11 @@ def test_an_average_is_asked_by_its_words_not_by_a_measure_named_average():
         assert ops_in(q)[:1] == [Op.MEAN], q
     for q in ("2026年平均储能时长是多少？", "What is the average storage duration in 2026?"):
         assert Op.MEAN not in ops_in(q), q
+
+
+def test_a_share_of_no_named_whole_is_read():
+    from assistant.core.asks import asks_share_of_unnamed_whole as unnamed
+
+    assert unnamed("其中江苏、上海两地占多少？") and unnamed("加起来是多少，占比多少？") and unnamed("占几成？")
+    assert not unnamed("它们合计占全国多少？") and not unnamed("占全球比重多少？")  # the whole is named
+    assert not unnamed("其中江苏、上海两地合计多少？")
