@@ -374,10 +374,11 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     # English words match Chinese labels through the glossary's terms (a question may mix both: "sum in 亿元")
     if question_lang(question) != "zh":
         question = f"{question} {' '.join(zh_terms(question))}"
-    if len(named) > 1:  # "图表2" in several reports: the one whose caption, header and rows fit the question best
+    if len(named) > 1:  # "图表2" in several reports: best fitting first (caption, header and rows), then the next
+        # where the best holds no answer ("图表1" is in every report; the years a question names fit many)
         rank = {t.id: i for i, t in enumerate(retrieved or [])}
         fit = {t.id: _fit(t, question) for t in named}
-        named = sorted((t for t in named if fit[t.id] > 0), key=lambda t: (-fit[t.id], rank.get(t.id, len(rank))))[:2]
+        named = sorted((t for t in named if fit[t.id] > 0), key=lambda t: (-fit[t.id], rank.get(t.id, len(rank))))
     for table in named or _by_row_kind(question, _best_fitting(question, (retrieved or [])[:3]))[:1]:
         result = _table_total(_without_table_name(question), op, table)
         if result is not None:

@@ -604,3 +604,18 @@ def test_cells_naming_their_own_years_keep_the_year_asked():
     assert t is not None and t.value == Decimal("200") and [x.label for x in t.terms] == ["甲市", "丙市"]
     every = table_total("表5里各市产业规模规划合计多少亿元？", [plans])
     assert every is not None and every.value == Decimal("500")  # no year asked: every plan
+
+
+def test_a_table_number_in_several_reports_tries_each_fitting_one_in_turn():
+    """"图表1" is in every report: the one fitting the question's years best may hold no answer; the next does."""
+    def named(report: str, caption: str, header: list[str], rows: list[list[str]]) -> Table:
+        return Table(id=f"{report}#图表1", report=report, caption=caption, header=header, start=0, end=1,
+                     rows=[TableRow(cells=r, start=i * 10, end=i * 10 + 5) for i, r in enumerate(rows)])
+    years = named("a.txt", "图表1：2019—2023年中国市场销售额", ["年份", "产量", "利润"],
+                  [["2021", "700", "1700"], ["2022", "670", "2200"], ["2023", "630", "2300"]])
+    more = named("c.txt", "图表1：2020—2023年中国市场规模", ["年份", "市场规模", "同比"],
+                 [["2021", "1300", "20%"], ["2022", "1500", "15%"], ["2023", "1660", "6%"]])
+    sales = named("b.txt", "图表1：全球半导体销售额", ["年份", "2022A", "2023A"],
+                  [["销售额（亿美元）", "5700", "5210"], ["其中：中国市场（亿美元）", "1800", "1550"]])
+    t = table_total("按图表1，2023年中国市场占全球半导体销售额的比重是多少？", [years, more, sales])
+    assert t is not None and t.table is sales and t.value == Decimal("29.75")
