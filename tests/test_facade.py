@@ -86,3 +86,9 @@ def test_a_follow_up_share_is_the_part_over_the_previous_questions_total(built_i
     assert "75 EFLOPS" in plain.answer and "占比：" not in plain.answer
     alone = assistant.ask("北京、上海两地占多少？")  # no earlier total: no share
     assert "占比：" not in alone.answer
+
+
+def test_a_share_of_two_named_rows_is_their_sum_over_the_whole(built_index):
+    """The table calculator divides, citing each row: both parts added up, over every region's plan."""
+    answer = built_index.assistant.ask("天风图3中，北京和上海的智算算力规划合计占全部地区合计的比重是多少？")
+    assert answer.tool is not None and answer.tool.name == "table_total" and "算式：(30 + 45) / (" in answer.answer

@@ -287,9 +287,14 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
             rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%" if zh else f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%"
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
     if result.op == "share":  # the part over the whole: "贵州茅台 1480 ÷ 9 项合计 3674"
-        part, *whole = result.terms
-        total = whole[0].as_written if len(whole) == 1 else fmt(sum(t.value for t in whole))
-        where = f"{part.label} {part.as_written} ÷ {whole[0].label if len(whole) == 1 else f'{len(whole)} 项合计'} {total}"
+        part, whole = result.terms[:result.parts], result.terms[result.parts:]
+
+        def side(terms: list) -> str:  # one term as written, several as their count and sum
+            written = re.sub(r"^\s*(?:19|20)\d{2}\s*年", "", terms[0].as_written)  # "2025年30EFlops": a plan's year
+            written_unit = re.sub(r"[-+\d.,\s%]|约|近|超过|以上|以下|左右|不低于|不少于", "", written)
+            return f"{terms[0].label} {terms[0].as_written}" if len(terms) == 1 else \
+                f"{' + '.join(t.label for t in terms)} {fmt(sum(t.value for t in terms))}{written_unit}"
+        where = f"{side(part)} ÷ {side(whole) if len(whole) == 1 else f'{len(whole)} 项合计 {fmt(sum(t.value for t in whole))}'}"
     names = ("、" if zh else ", ").join(named(t.label, zh) for t in result.terms)
     asked_counter = _COUNTER.search(question)  # "有几类" is answered "共 4 类"
     counter = asked_counter[1] if asked_counter else "项"

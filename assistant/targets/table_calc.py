@@ -34,6 +34,10 @@ _PLAIN_NUMBER_RE = re.compile(r"^\s*(?:约|近|超过|超|逾|不足|不到|低�
                               r"([-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*%?\s*(?:以上|以下|左右|以内)?\s*$")
 
 
+def _added(values: list[str]) -> str:
+    return values[0] if len(values) == 1 else f"({' + '.join(values)})"
+
+
 class TableTerm(BaseModel):
     label: str  # the row (or column) label of this term
     value: Decimal
@@ -51,6 +55,7 @@ class TableTotal(BaseModel):
     condition: str = ""  # the rows kept: "2024年目标隐含增速 > 15"
     left_out: list[str] = []  # rows not summed: cities inside a province that is a row too
     by_size: bool = False  # max/min by magnitude (变化最大: the change furthest from zero)
+    parts: int = 1  # a share's leading terms that are its part (宜宾 + 泸州 of 四川); the rest are its whole
 
     @property
     def shown(self) -> str:
@@ -68,7 +73,7 @@ class TableTotal(BaseModel):
                 "spread": " − ".join(values[:2]), "gap": " − ".join(values[:2]),
                 "mean": f"({' + '.join(values)}) / {len(values)}",
                 "diff": " − ".join(values[:2]), "growth": f"{' / '.join(values[:2])} − 1",
-                "share": f"{values[0]} / {values[1] if len(values) == 2 else '(' + ' + '.join(values[1:]) + ')'}"}[self.op]
+                "share": f"{_added(values[:self.parts])} / {_added(values[self.parts:])}"}[self.op]
         if self.op == "list":
             return head
         return f"{head} = {with_unit(self.shown, self.unit if self.op != 'count' else '')}"
@@ -365,7 +370,8 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     share = _SHARE_RE.search(question)
     if op_of(question) == "sum" and change_in(question) is not None and re.search(r"一共|总共|累计", question):
         question = re.sub(r"一共|总共|累计", " ", question)  # "一共下降了多少": the change over the span, not a sum
-    op = "share" if share and op_of(share["b"]) else \
+    # a share of a sum ("…合计占全国的比重"), or a sum's share ("宜宾和泸州合计占四川省目标的多少")
+    op = "share" if share and (op_of(share["b"]) or op_of(share["a"]) == "sum") else \
         op_of(question) or ("gap" if diff_of_two(question) else "change" if change_in(question) is not None else
                             "share" if share else None)
     if op is None:
@@ -681,7 +687,8 @@ def _change_of(table: Table, measure: str, terms: list[TableTerm], kind: str, un
 
 
 # "A占B的比重/比例/份额是多少": the part before 占, the whole after it
-_SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)(?:占|相当于)(?P<b>[^，,。？?；;]{1,30}?)的?(?:多少)?(?:比重|比例|份额|占比|百分比|百分之几|多大比|多少比)")
+_SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)(?:占|相当于)(?P<b>[^，,。？?；;]{1,30}?)的?(?:多少)?"
+                       r"(?:比重|比例|份额|占比|百分比|百分之几|多大比|多少比|(?<=的)多少(?=\s*(?:[？?]|$)))")
 _WHOLE_OF_ROWS = re.compile(r"合计|总计|总和|全部|所有|整体|总体|[0-9一二两三四五六七八九十]+\s*[家个省项只]")
 
 
@@ -773,30 +780,41 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
                    default=None)
         if part is None:
             return None
-        whole = max((r for r in rows if r is not part and _names_row(r, b_words)),
+        # several rows named together as the part ("宜宾和泸州两个市的目标合计占四川省目标的多少"): added up
+        together = [r for r in named if _names_row(r, a_words)] if _JOINED_RE.search(a_words) else []
+        part_rows = together if len(together) >= 2 else [part]
+        whole = max((r for r in rows if r not in part_rows and _names_row(r, b_words)),
                     key=lambda r: _match(_label(r), b_words, spread), default=None)
         totals = [r for r in rows if TOTAL_ROW_RE.match(r.cells[0])]
         if whole is not None:
-            cells = [(_label(r), r, _cell(r, col)) for r in (part, whole)]
+            whole_rows = [whole]
         elif len(totals) == 1 and _match(CAPTION_RE.sub("", table.caption or ""), b_words) > 0:
             # the whole the caption names ("中国CXO市场" of "中国CXO行业市场规模"): its total row
-            cells = [(_label(r), r, _cell(r, col)) for r in (part, totals[0])]
+            whole_rows = [totals[0]]
         elif _WHOLE_OF_ROWS.search(m["b"]):
-            cells = [(_label(r), r, _cell(r, col)) for r in [part, *named]]
+            whole_rows = named
         else:
             return None
+        cells = [(_label(r), r, _cell(r, col)) for r in [*part_rows, *whole_rows]]
+        terms = _terms_of(cells, _column_unit(table, rows, col))
+        return _share_of(table, terms, len(part_rows)) if terms else None
     terms = _terms_of(cells, _column_unit(table, rows, col))
     return _share_of(table, terms) if terms else None
 
 
-def _share_of(table: Table, terms: list[TableTerm]) -> TableTotal | None:
-    """terms = [part, *whole]: the part over the whole's figures added up, in %."""
-    whole = sum((t.value for t in terms[1:]), Decimal(0))
-    if not whole:
+_JOINED_RE = re.compile(r"[和与、及]")
+
+
+def _share_of(table: Table, terms: list[TableTerm], parts: int = 1) -> TableTotal | None:
+    """terms = [*part, *whole]: the part's figures (the first `parts`) over the whole's, each added up, in %."""
+    part = sum((t.value for t in terms[:parts]), Decimal(0))
+    whole = sum((t.value for t in terms[parts:]), Decimal(0))
+    if not whole or len(terms) <= parts:
         return None
-    return TableTotal(op="share", value=(terms[0].value / whole * 100).quantize(Decimal("0.01")), unit="%",
-                      table=table, terms=terms, measure=f"{terms[0].label} / "
-                      + (terms[1].label if len(terms) == 2 else f"{len(terms) - 1} 项合计"))
+    name = " + ".join(t.label for t in terms[:parts])
+    return TableTotal(op="share", value=(part / whole * 100).quantize(Decimal("0.01")), unit="%", table=table,
+                      terms=terms, parts=parts, measure=f"{name} / "
+                      + (terms[parts].label if len(terms) == parts + 1 else f"{len(terms) - parts} 项合计"))
 
 
 def asks_share_of_previous(ask: str) -> bool:

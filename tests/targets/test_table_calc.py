@@ -619,3 +619,14 @@ def test_a_table_number_in_several_reports_tries_each_fitting_one_in_turn():
                   [["销售额（亿美元）", "5700", "5210"], ["其中：中国市场（亿美元）", "1800", "1550"]])
     t = table_total("按图表1，2023年中国市场占全球半导体销售额的比重是多少？", [years, more, sales])
     assert t is not None and t.table is sales and t.value == Decimal("29.75")
+
+
+def test_a_share_of_several_rows_named_together_adds_them_up():
+    targets = table("图表4：主要产区2025年目标", ["地区", "2025年目标"],
+                    [["四川省", "4000亿元以上"], ["四川省宜宾市", "2000亿元"], ["四川省泸州市", "1500亿元"],
+                     ["贵州省", "3000亿元"]])
+    t = table_total("图表4里宜宾和泸州的目标合计占四川省目标的多少？", [targets])
+    assert t is not None and t.op == "share" and t.value == Decimal("87.50") and t.parts == 2
+    assert t.expression == "(2000 + 1500) / 4000 = 87.5%"
+    one = table_total("图表4里宜宾的目标占四川省目标的比重是多少？", [targets])
+    assert one is not None and one.value == Decimal("50.00") and one.parts == 1
