@@ -260,6 +260,9 @@ def named(label: str, zh: bool) -> str:
     return f"{label} ({en})" if en else label
 
 
+_LABEL_UNIT = re.compile(r"[（(]([A-Za-z]{1,6}|[\u4e00-\u9fff]{0,2}[元吨辆台个片瓦]\S{0,3})[）)]\s*$")  # 电网侧（GW）, 销售额（亿美元）
+
+
 def format_table_total(question: str, result: TableTotal, asked: str = "", first: int = 1) -> str:
     """A table aggregate: the figure (in the unit asked, too), the formula, the terms each with [n] (from `first`)."""
     zh = question_lang(question) == "zh"  # "…the total in 亿元?" is asked in English
@@ -289,11 +292,12 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
     if result.op == "share":  # the part over the whole: "贵州茅台 1480 ÷ 9 项合计 3674"
         part, whole = result.terms[:result.parts], result.terms[result.parts:]
 
-        def side(terms: list) -> str:  # one term as written, several as their count and sum
+        def side(terms: list) -> str:  # one term as written, several as their sum; in the unit its label gives
             written = re.sub(r"^\s*(?:19|20)\d{2}\s*年", "", terms[0].as_written)  # "2025年30EFlops": a plan's year
-            written_unit = re.sub(r"[-+\d.,\s%]|约|近|超过|以上|以下|左右|不低于|不少于", "", written)
-            return f"{terms[0].label} {terms[0].as_written}" if len(terms) == 1 else \
-                f"{' + '.join(t.label for t in terms)} {fmt(sum(t.value for t in terms))}{written_unit}"
+            written_unit = re.sub(r"[-+\d.,\s%]|约|近|超过|以上|以下|左右|不低于|不少于", "", written) or \
+                (m[1] if (m := _LABEL_UNIT.search(terms[0].label)) and not written.strip().endswith("%") else "")
+            return f"{terms[0].label} {terms[0].as_written}{'' if written_unit in written else written_unit}" \
+                if len(terms) == 1 else f"{' + '.join(t.label for t in terms)} {fmt(sum(t.value for t in terms))}{written_unit}"
         where = f"{side(part)} ÷ {side(whole) if len(whole) == 1 else f'{len(whole)} 项合计 {fmt(sum(t.value for t in whole))}'}"
     names = ("、" if zh else ", ").join(named(t.label, zh) for t in result.terms)
     asked_counter = _COUNTER.search(question)  # "有几类" is answered "共 4 类"

@@ -752,6 +752,10 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
     before_words, before_years = _split_years(question[:m.start()])
     if not _WORDS_RE.search(b_words):
         b_words = before_words
+    if not _WORDS_RE.search(_POINTERS_RE.sub("", a_words)):
+        # "其中中国市场是多少？占全球比重多少？": the part is what the ask before named
+        asked_before = [c for c in _CLAUSE_RE.split(question[:m.start()]) if _WORDS_RE.search(_POINTERS_RE.sub("", c))]
+        a_words = _split_years(asked_before[-1])[0] if asked_before else a_words
     years = years or b_years or before_years
     header = table.header
     if sum(y is not None for y in row_years) >= 2:  # years down the side: the year's row, two columns
@@ -786,11 +790,18 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
         whole = max((r for r in rows if r not in part_rows and _names_row(r, b_words)),
                     key=lambda r: _match(_label(r), b_words, spread), default=None)
         totals = [r for r in rows if TOTAL_ROW_RE.match(r.cells[0])]
+        caption = CAPTION_RE.sub("", table.caption or "")
+        # the whole the caption names ("全球" of "全球半导体销售额"): the row the caption is of (销售额)
+        of_caption = [r for r in rows if r not in part_rows and (label := re.sub(r"[（(].*", "", _label(r)).strip())
+                      and len(label) >= 2 and label in caption] if _WORDS_RE.search(b_words) and \
+            all(w in caption for w in re.findall(r"[\u4e00-\u9fff]{2,}", b_words)) else []
         if whole is not None:
             whole_rows = [whole]
-        elif len(totals) == 1 and _match(CAPTION_RE.sub("", table.caption or ""), b_words) > 0:
+        elif len(totals) == 1 and _match(caption, b_words) > 0:
             # the whole the caption names ("中国CXO市场" of "中国CXO行业市场规模"): its total row
             whole_rows = [totals[0]]
+        elif len(of_caption) == 1:
+            whole_rows = of_caption
         elif _WHOLE_OF_ROWS.search(m["b"]):
             whole_rows = named
         else:
@@ -817,10 +828,14 @@ def _share_of(table: Table, terms: list[TableTerm], parts: int = 1) -> TableTota
                       + (terms[parts].label if len(terms) == parts + 1 else f"{len(terms) - parts} 项合计"))
 
 
+_POINTERS_RE = re.compile(r"其|它们|这些|两者|二者|合计|加起来|共")
+_CLAUSE_RE = re.compile(r"[，,。？?；;]")
+
+
 def asks_share_of_previous(ask: str) -> bool:
     """A share asked of nothing it names ("占整体比重多少", "它们占比多少"): of what the ask before it computed."""
     m = _SHARE_RE.search(ask)
-    return m is not None and not _WORDS_RE.search(re.sub(r"其|它们|这些|两者|二者|合计|加起来|共", "", m["a"]))
+    return m is not None and not _WORDS_RE.search(_POINTERS_RE.sub("", m["a"]))
 
 
 def share_of_sum(result: TableTotal) -> TableTotal | None:

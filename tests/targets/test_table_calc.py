@@ -630,3 +630,14 @@ def test_a_share_of_several_rows_named_together_adds_them_up():
     assert t.expression == "(2000 + 1500) / 4000 = 87.5%"
     one = table_total("图表4里宜宾的目标占四川省目标的比重是多少？", [targets])
     assert one is not None and one.value == Decimal("50.00") and one.parts == 1
+
+
+def test_a_share_naming_no_part_takes_the_ask_before_and_the_caption_names_the_whole():
+    """"其中中国市场是多少？占全球比重多少？": the part is what the ask before named; "全球" is the caption's, so the
+    whole is the row the caption is of (销售额), not a row named 全球."""
+    sales = table("图表1：全球半导体销售额", ["年份", "2022A", "2023A"],
+                  [["销售额（亿美元）", "5700", "5210"], ["同比增速", "2.5%", "-8.6%"],
+                   ["其中：中国市场（亿美元）", "1800", "1550"]])
+    t = table_total("2023年全球半导体销售额是多少？其中中国市场是多少？占全球比重多少？", [sales], [sales])
+    assert t is not None and t.op == "share" and t.value == Decimal("29.75")
+    assert [x.as_written for x in t.terms] == ["1550", "5210"]
