@@ -255,3 +255,15 @@ def test_each_years_ask_is_answered_by_its_own_sentence():
     both = answerer.select("2024年新能源汽车销量预计增长多少？2025年渗透率预计多少？", [hit])
     assert {u.text[:9] for u, _ in both} >= {"我们预计2024年", "我们预计2025年"}
     assert answerer.select("2024年新能源汽车销量预计增长多少？2026年渗透率预计多少？", [hit]) == []
+
+
+def test_a_ratings_definition_is_boilerplate_by_its_form_under_any_heading():
+    """Every broker defines its ratings by a horizon and a benchmark index; a Markdown report's table of them sits
+    under no section the chunker names."""
+    from assistant.answer.evidence import is_boilerplate
+
+    for text, boiler in [("| 股票评级 | 买入 | 报告发布日后6—12个月内，股价相对沪深300指数涨幅超过20% |", True),
+                         ("股票投资评级\t自报告日后的 6 个月内，相对同期沪深300指数涨幅在15%以上", True),
+                         ("年初至今白酒板块下跌12%，相对沪深300指数跑输8个百分点。", False)]:
+        unit = units_of(Chunk(id="r", report="r.md", text=text, start=0, end=len(text)))[0]
+        assert is_boilerplate(unit) is boiler, text
