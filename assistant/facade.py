@@ -46,7 +46,7 @@ from assistant.ingest.structure import find_table
 from assistant.ingest.upload import UploadRefused, accept_uploads
 from assistant.targets.extract import NATIONAL
 from assistant.targets.totals import GroupBy, Op, TotalsQuery
-from assistant.targets.units import fmt, unit_named
+from assistant.targets.units import fmt, share_percent, unit_named
 
 # What the shells (cli/, ui/) may use besides Assistant: contracts and formatting, re-exported here so that a
 # shell imports only the facade and core (the import-linter contract in pyproject.toml).
@@ -200,8 +200,7 @@ class Assistant:
                                              "on_token": None}))
         if whole is None or whole[1] != part[1] or not 0 < part[0] < whole[0]:
             return
-        share = (part[0] / whole[0] * 100).quantize(Decimal("0.01"))
-        answer.answer += (f"\n\n占比：{fmt(part[0])} / {fmt(whole[0])} = {fmt(share)}%"
+        answer.answer += (f"\n\n占比：{fmt(part[0])} / {fmt(whole[0])} = {fmt(share_percent(part[0], whole[0]))}%"
                           f"（分母为上一问的合计 / the whole is the previous question's total: {previous}）")
 
     def forget(self, conversation: str) -> None:
@@ -706,4 +705,3 @@ def _computed(answer: Answer) -> tuple[Decimal, str] | None:
         return Decimal(str(result["value"])), str(result.get("unit") or "")
     except (ArithmeticError, ValueError):
         return None
-

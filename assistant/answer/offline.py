@@ -9,9 +9,8 @@ from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate,
-                                      year_asks,
-                                      mentions, must_terms, other_period, other_quarter, other_year, periods, split_words,
-                                      question_terms, units_of)
+                                      mentions, must_terms, other_period, other_quarter, other_year, periods,
+                                      question_terms, split_words, units_of, year_asks)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
 from assistant.core.asks import EACH_RE

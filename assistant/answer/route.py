@@ -17,7 +17,8 @@ from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, normalise_region, region_mentions
 from assistant.targets.totals import TotalsQuery
-from assistant.targets.table_calc import TABLE_REF_RE, TableTotal, asked_unit, bigrams, first_op, share_asked
+from assistant.targets.table_calc import (TABLE_REF_RE, TableTerm, TableTotal, asked_unit, bigrams, first_op,
+                                          label_unit, share_asked)
 from assistant.targets.units import convert_unit, fmt, percent_change, shown, with_unit
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
@@ -260,7 +261,17 @@ def named(label: str, zh: bool) -> str:
     return f"{label} ({en})" if en else label
 
 
-_LABEL_UNIT = re.compile(r"[（(]([A-Za-z]{1,6}|[\u4e00-\u9fff]{0,2}[元吨辆台个片瓦]\S{0,3})[）)]\s*$")  # 电网侧（GW）, 销售额（亿美元）
+_QUALIFIERS = re.compile(r"[-+\d.,\s%]|约|近|超过|以上|以下|左右|不低于|不少于")
+
+
+def _share_side(terms: list[TableTerm]) -> str:
+    """One side of a share: a term as written, several as their sum; in the unit the cell writes, else its label's
+    ("电网侧（GW） 23.0GW")."""
+    written = re.sub(r"^\s*(?:19|20)\d{2}\s*年", "", terms[0].as_written)  # "2025年30EFlops": a plan's year
+    unit = _QUALIFIERS.sub("", written) or ("" if written.strip().endswith("%") else label_unit(terms[0].label))
+    if len(terms) == 1:
+        return f"{terms[0].label} {terms[0].as_written}{'' if unit in written else unit}"
+    return f"{' + '.join(t.label for t in terms)} {fmt(sum(t.value for t in terms))}{unit}"
 
 
 def format_table_total(question: str, result: TableTotal, asked: str = "", first: int = 1) -> str:
@@ -291,14 +302,8 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
     if result.op == "share":  # the part over the whole: "贵州茅台 1480 ÷ 9 项合计 3674"
         part, whole = result.terms[:result.parts], result.terms[result.parts:]
-
-        def side(terms: list) -> str:  # one term as written, several as their sum; in the unit its label gives
-            written = re.sub(r"^\s*(?:19|20)\d{2}\s*年", "", terms[0].as_written)  # "2025年30EFlops": a plan's year
-            written_unit = re.sub(r"[-+\d.,\s%]|约|近|超过|以上|以下|左右|不低于|不少于", "", written) or \
-                (m[1] if (m := _LABEL_UNIT.search(terms[0].label)) and not written.strip().endswith("%") else "")
-            return f"{terms[0].label} {terms[0].as_written}{'' if written_unit in written else written_unit}" \
-                if len(terms) == 1 else f"{' + '.join(t.label for t in terms)} {fmt(sum(t.value for t in terms))}{written_unit}"
-        where = f"{side(part)} ÷ {side(whole) if len(whole) == 1 else f'{len(whole)} 项合计 {fmt(sum(t.value for t in whole))}'}"
+        total = _share_side(whole) if len(whole) == 1 else f"{len(whole)} 项合计 {fmt(sum(t.value for t in whole))}"
+        where = f"{_share_side(part)} ÷ {total}"
     names = ("、" if zh else ", ").join(named(t.label, zh) for t in result.terms)
     asked_counter = _COUNTER.search(question)  # "有几类" is answered "共 4 类"
     counter = asked_counter[1] if asked_counter else "项"

@@ -21,8 +21,8 @@ from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import (YEAR_LABEL_RE, Change, Gap, YearLabel, change_in, change_kind, column_gap,
                                           condition_in, year_labels)
 from assistant.targets.regions import ancestors, normalise_region, regions_in
-from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, percent_change, shift, shown,
-                                     unit_named, with_unit)
+from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, percent_change,
+                                     share_percent, shift, shown, unit_named, with_unit)
 
 TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
@@ -758,6 +758,7 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
         a_words = _split_years(asked_before[-1])[0] if asked_before else a_words
     years = years or b_years or before_years
     header = table.header
+    parts = 1
     if sum(y is not None for y in row_years) >= 2:  # years down the side: the year's row, two columns
         if len(years) != 1:
             return None
@@ -791,26 +792,32 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
                     key=lambda r: _match(_label(r), b_words, spread), default=None)
         totals = [r for r in rows if TOTAL_ROW_RE.match(r.cells[0])]
         caption = CAPTION_RE.sub("", table.caption or "")
-        # the whole the caption names ("全球" of "全球半导体销售额"): the row the caption is of (销售额)
-        of_caption = [r for r in rows if r not in part_rows and (label := re.sub(r"[（(].*", "", _label(r)).strip())
-                      and len(label) >= 2 and label in caption] if _WORDS_RE.search(b_words) and \
-            all(w in caption for w in re.findall(r"[\u4e00-\u9fff]{2,}", b_words)) else []
         if whole is not None:
             whole_rows = [whole]
         elif len(totals) == 1 and _match(caption, b_words) > 0:
             # the whole the caption names ("中国CXO市场" of "中国CXO行业市场规模"): its total row
             whole_rows = [totals[0]]
-        elif len(of_caption) == 1:
-            whole_rows = of_caption
+        elif of_caption := _row_the_caption_is_of(caption, b_words, [r for r in rows if r not in part_rows]):
+            whole_rows = [of_caption]
         elif _WHOLE_OF_ROWS.search(m["b"]):
             whole_rows = named
         else:
             return None
         cells = [(_label(r), r, _cell(r, col)) for r in [*part_rows, *whole_rows]]
-        terms = _terms_of(cells, _column_unit(table, rows, col))
-        return _share_of(table, terms, len(part_rows)) if terms else None
+        parts = len(part_rows)
     terms = _terms_of(cells, _column_unit(table, rows, col))
-    return _share_of(table, terms) if terms else None
+    return _share_of(table, terms, parts) if terms else None
+
+
+def _row_the_caption_is_of(caption: str, whole_words: str, rows: list[TableRow]) -> TableRow | None:
+    """The whole a share names only by the caption's words ("全球" of "全球半导体销售额"): the one row whose label
+    (units in brackets aside) the caption writes (销售额)."""
+    words = re.findall(r"[\u4e00-\u9fff]{2,}", whole_words)
+    if not _WORDS_RE.search(whole_words) or not all(w in caption for w in words):
+        return None
+    labels = [(r, re.sub(r"[（(].*", "", _label(r)).strip()) for r in rows]
+    written = [r for r, label in labels if len(label) >= 2 and label in caption]
+    return written[0] if len(written) == 1 else None
 
 
 _JOINED_RE = re.compile(r"[和与、及]")
@@ -823,7 +830,7 @@ def _share_of(table: Table, terms: list[TableTerm], parts: int = 1) -> TableTota
     if not whole or len(terms) <= parts:
         return None
     name = " + ".join(t.label for t in terms[:parts])
-    return TableTotal(op="share", value=(part / whole * 100).quantize(Decimal("0.01")), unit="%", table=table,
+    return TableTotal(op="share", value=share_percent(part, whole), unit="%", table=table,
                       terms=terms, parts=parts, measure=f"{name} / "
                       + (terms[parts].label if len(terms) == parts + 1 else f"{len(terms) - parts} 项合计"))
 

@@ -122,6 +122,11 @@ def percent_change(new: Decimal, base: Decimal) -> Decimal:
     return ((new / base - 1) * 100).quantize(Decimal("0.01"))
 
 
+def share_percent(part: Decimal, whole: Decimal) -> Decimal:
+    """part / whole, in % to two decimals (whole must not be 0)."""
+    return (part / whole * 100).quantize(Decimal("0.01"))
+
+
 def with_unit(number: str, unit: str) -> str:
     """ "526%" but "45 EFLOPS": a percent sign sits on its number."""
     return f"{number}{unit}" if unit in ("%", "‰") else f"{number} {unit}" if unit else number
