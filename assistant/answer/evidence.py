@@ -63,8 +63,9 @@ _BOILERPLATE_TEXT = re.compile(
 
 
 def is_boilerplate(unit: Unit) -> bool:
-    section = unit.chunk.section.split(" > ")[0] if unit.chunk.section else ""
-    return bool(_BOILERPLATE_SECTION.search(section) or _BOILERPLATE_TEXT.search(unit.text.strip()))
+    """Under a boilerplate heading at any level ("八、风险提示 > 投资评级说明"), or boilerplate by its form."""
+    return any(_BOILERPLATE_SECTION.search(s) for s in unit.chunk.section.split(" > ")) or \
+        bool(_BOILERPLATE_TEXT.search(unit.text.strip()))
 
 
 _UNITS: dict[tuple, list[Unit]] = {}

@@ -270,7 +270,11 @@ class OfflineAnswerer:
             if len(chosen) >= MAX_UNITS or score < SUPPORT_COVERAGE:
                 break
             if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in chosen):
-                chosen.append((unit, score))
+                said = next((k for k, (u, _) in enumerate(chosen) if repeats(unit, u)), None)
+                if said is None:
+                    chosen.append((unit, score))
+                elif len(unit.text) > len(chosen[said][0].text):
+                    chosen[said] = (unit, score)
         return chosen[:max(MAX_UNITS, len(chosen))]
 
     def _select_scored(self, cands: list[Candidate], zh: bool, both_reports: bool,
@@ -295,8 +299,13 @@ class OfflineAnswerer:
         for i in order:
             if len(chosen) >= MAX_UNITS or probs[i] < model.support_at:
                 break
-            if i not in chosen:
+            if i in chosen:
+                continue
+            said = next((k for k, j in enumerate(chosen) if repeats(cands[i].unit, cands[j].unit)), None)
+            if said is None:
                 chosen.append(i)
+            elif len(cands[i].unit.text) > len(cands[chosen[said]].unit.text):
+                chosen[said] = i  # the same statement and more ("…，已低于出厂价，出现价格倒挂。") in its place
         return [(cands[i].unit, probs[i]) for i in chosen]
 
     def run(self, question: str, hits: list[SearchHit], both_reports: bool = False,
@@ -313,6 +322,19 @@ class OfflineAnswerer:
         lead = LEAD_ZH if zh else LEAD_EN
         return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
                       citations=[citation_for(u) for u, _ in chosen])
+
+
+REPEAT_CHARS = 12  # a shorter run inside a longer unit may be a name or a figure, not the same statement
+_MARKUP_RE = re.compile(r"[^\w.%]+")
+
+
+def repeats(a: Unit, b: Unit) -> bool:
+    """Whether unit `a` says again what `b` says, in the same report: a summary's bullet ("** 2023年出口121.3万辆，
+    同比增长77.9%；") repeats the body's sentence it sums up, and shown twice it takes the place of other evidence."""
+    if a.chunk.report != b.chunk.report:
+        return False
+    x, y = _MARKUP_RE.sub("", a.text), _MARKUP_RE.sub("", b.text)
+    return min(len(x), len(y)) >= REPEAT_CHARS and (x in y or y in x)
 
 
 LEAD_ZH, LEAD_EN = "根据报告：", "The reports say (quoted in the original Chinese):"

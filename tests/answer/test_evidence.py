@@ -267,3 +267,33 @@ def test_a_ratings_definition_is_boilerplate_by_its_form_under_any_heading():
                          ("年初至今白酒板块下跌12%，相对沪深300指数跑输8个百分点。", False)]:
         unit = units_of(Chunk(id="r", report="r.md", text=text, start=0, end=len(text)))[0]
         assert is_boilerplate(unit) is boiler, text
+
+
+def test_text_under_a_boilerplate_heading_at_any_level_is_boilerplate():
+    from assistant.answer.evidence import is_boilerplate
+
+    text = "增持：行业基本面向好。"  # not boilerplate by its form: by its heading
+    for section, boiler in [("某行业中期策略 > 投资评级说明", True), ("分析师声明", True),
+                            ("某行业中期策略 > 四、出海", False)]:
+        unit = units_of(Chunk(id="b", report="r.md", text=text, start=0, end=len(text), section=section))[0]
+        assert is_boilerplate(unit) is boiler
+
+
+def test_a_summary_bullet_that_repeats_a_body_sentence_is_shown_once_the_longer_kept():
+    """Broker reports sum up their body in 投资要点 bullets; shown twice, the same statement takes the place of other
+    evidence. The unit that says it and more stays."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, repeats
+    from assistant.answer.score import EvidenceModel
+    from assistant.core.models import SearchHit
+
+    summary = "** 第八代五粮液批价约930元/瓶，同比下降3.1%；"
+    body = "第八代五粮液批价约930元/瓶，同比下降3.1%，已低于出厂价，出现价格倒挂。国窖1573批价约870元/瓶。"
+    hits = [SearchHit(chunk=Chunk(id=i, report="r.md", text=t, start=o, end=o + len(t)), score=1.0)
+            for i, t, o in (("s", summary, 0), ("b", body, 100))]
+    [short], [long, other] = units_of(hits[0].chunk), units_of(hits[1].chunk)
+    assert repeats(short, long) and repeats(long, short) and not repeats(long, other)
+    assert not repeats(short, units_of(Chunk(id="x", report="other.md", text=summary, start=0, end=len(summary)))[0])
+    chosen = OfflineAnswerer(Coverage({}, 10), model=EvidenceModel.load()).select("第八代五粮液批价多少？", hits)
+    texts = [u.text for u, _ in chosen]
+    assert long.text in texts and short.text not in texts
