@@ -62,10 +62,28 @@ _BOILERPLATE_TEXT = re.compile(
     r"\d+\s*个月内.{0,30}相对.{0,20}指数")  # a rating's definition: "报告发布日后6—12个月内，股价相对沪深300指数…"
 
 
+# A report's cover and its list of the broker's earlier reports, line by line: the broker's name ("鹤鸣证券研究所",
+# "HEMING SECURITIES RESEARCH"), its classification ("食品饮料｜白酒", "行业深度报告（2024年中期策略）"), and
+# "相关报告" with its titles ("1.《储能系列之三：…》2024-04-18", "- 《…》（2024-07-10）"). The card answers who, when
+# and what; as evidence these lines only repeat the words a question names its report by.
+_COVER_LINE_RE = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,8}证券(?:股份有限公司|研究所|研究院)?|[A-Z][A-Z .&]*SECURITIES[A-Z .&]*"
+    r"|[\u4e00-\u9fff]+(?:\s*｜\s*[\u4e00-\u9fff]+)+"
+    r"|(?:[\u4e00-\u9fff]+\s*｜\s*)*[\u4e00-\u9fff]*报告(?:（[^）]*）|\([^)]*\))?"
+    r"|(?:近期|最近)?相关(?:研究|报告)|(?:[-•·]\s*|\d{1,2}\s*[.、)）]\s*)?"
+    r"《[^》]+》\s*[,，；;]?\s*[（(]?\d{4}[-./年]\d{1,2}(?:[-./月]\d{1,2}日?)?[）)]?)$")
+
+
+def _cover_lines(text: str) -> bool:
+    lines = [ln.strip().strip("#*").strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    return bool(lines) and all(_COVER_LINE_RE.match(ln) for ln in lines)
+
+
 def is_boilerplate(unit: Unit) -> bool:
     """Under a boilerplate heading at any level ("八、风险提示 > 投资评级说明"), or boilerplate by its form."""
     return any(_BOILERPLATE_SECTION.search(s) for s in unit.chunk.section.split(" > ")) or \
-        bool(_BOILERPLATE_TEXT.search(unit.text.strip()))
+        bool(_BOILERPLATE_TEXT.search(unit.text.strip())) or _cover_lines(unit.text)
 
 
 _UNITS: dict[tuple, list[Unit]] = {}

@@ -297,3 +297,19 @@ def test_a_summary_bullet_that_repeats_a_body_sentence_is_shown_once_the_longer_
     chosen = OfflineAnswerer(Coverage({}, 10), model=EvidenceModel.load()).select("第八代五粮液批价多少？", hits)
     texts = [u.text for u, _ in chosen]
     assert long.text in texts and short.text not in texts
+
+
+def test_a_reports_cover_and_its_list_of_earlier_reports_are_boilerplate():
+    """The broker's name, the report's classification and "相关报告" with dated titles are no evidence (the card says
+    who, when and what); a body sentence naming a document, or a document listed without a date, is."""
+    from assistant.answer.evidence import is_boilerplate
+
+    def unit(text: str):
+        return units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))[0]
+    for text in ["鹤鸣证券研究所\nHEMING SECURITIES RESEARCH", "食品饮料｜白酒\n行业深度报告（2024年中期策略）",
+                 "近期相关报告\n《白酒2023年报及2024年一季报总结：收入稳健，分化延续》2024-05-06",
+                 "- 《6月新能源车销量点评：以旧换新补贴加码》（2024-07-10）", "**星垣证券研究所｜银行｜行业点评报告**"]:
+        assert is_boilerplate(unit(text)), text
+    for text in ["推荐逆变器及储能龙头阳光电源（买入），建议关注隆基绿能。", "《安徽省智能算力基础设施建设方案（2023—2025年）》",
+                 "2023年东岳证券统计的储能装机同比增长259%。"]:
+        assert not is_boilerplate(unit(text)), text
