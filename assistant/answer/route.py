@@ -17,9 +17,9 @@ from assistant.core.text import has_cjk, question_lang
 from assistant.targets.kinds import KINDS, is_kind
 from assistant.targets.regions import NATIONAL, normalise_region, region_mentions
 from assistant.targets.totals import TotalsQuery
-from assistant.targets.table_calc import (TABLE_REF_RE, TableTerm, TableTotal, asked_unit, bigrams, first_op,
-                                          label_unit, share_asked)
-from assistant.targets.units import convert_unit, fmt, percent_change, shown, with_unit
+from assistant.targets.table_calc import (TABLE_REF_RE, TableTerm, TableTotal, asked_units, bigrams,
+                                          first_op, label_unit, share_asked)
+from assistant.targets.units import convert_unit, fmt, percent_change, shown, unit_named, with_unit
 
 _TOPIC = re.compile(r"规划|目标|flops|\btargets?\b|\bplans?\b|\bplanned\b|\bgoals?\b", re.I)
 # Enough with an arithmetic word ("智算算力合计", "储能装机合计"), not with a bare "哪些" ("哪些部门领导智算中心").
@@ -184,6 +184,22 @@ _FORECAST = re.compile(r"预测|预计|预期|\bforecasts?\b|\bprojects?\b|\bexp
 _TARGET_WORD = re.compile(r"目标|规划|计划|方案|\btargets?\b|\bplans?\b|\bgoals?\b", re.I)
 
 
+# "以GW表述的省份", "用“GW”表示的", "单位为GW的", "targets written in GW": rows whose figure is written in a unit —
+# a filter on the rows, not the unit of the answer ("合计多少万千瓦")
+_WRITTEN_IN = re.compile(r"(?:以|用|按)\s*[“\"「]?([A-Za-z]+|[\u4e00-\u9fff]{1,3})[”\"」]?\s*(?:为单位|作为单位)?\s*"
+                         r"(?:表述|表示|列示|标注|书写|写)|单位(?:是|为)\s*([A-Za-z]+)的|"
+                         r"\b(?:written|expressed|stated|given|denominated)\s+in\s+([A-Za-z]+)\b", re.I)
+
+
+def written_unit(question: str) -> str | None:
+    """The unit the rows asked about are written in ("以GW表述的" → GW), else None."""
+    for m in _WRITTEN_IN.finditer(question):
+        token = next(g for g in m.groups() if g)
+        if unit_named(token) is not None:
+            return token
+    return None
+
+
 def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
           known_metrics: Sequence[str] = ()) -> TotalsQuery | None:
     """A TotalsQuery for aggregate questions about targets, else None (answer by retrieval). `scope`: the report
@@ -223,6 +239,7 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
         group_by=group_by,
         source_table=source,
         reports=list(scope),
+        written_in=written_unit(question),
         **filters,
     )
 
@@ -349,7 +366,9 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
     n = len(result.rows)
     v = shown(result.value, result.op)
     where = "、".join(r.region for r in result.rows) if zh else ", ".join(named(r.region, zh) for r in result.rows)
-    extra = in_unit(result.value, result.unit, asked_unit(question))
+    # the unit asked of this figure: not 以GW表述的's GW (a filter), nor 有几个's 个 (another ask's)
+    extra = next((x for u in asked_units(_WRITTEN_IN.sub(" ", question)) or [""]
+                  if (x := in_unit(result.value, result.unit, u))), "")
     head = {
         "sum": (f"合计 {v} {result.unit}{extra}（{n} 行）。", f"Total: {v} {result.unit}{extra} over {n} rows."),
         "count": (f"共 {v} 行。", f"Count: {v} rows."),

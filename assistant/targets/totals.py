@@ -69,6 +69,8 @@ class TotalsQuery(BaseModel):
     source_table: str | None = Field(
         None, description="table id, its '#' part (图3), a report id/prefix, or 'all' to combine sources; by default "
                           "the source with the most matching rows is used and the others are reported beside it")
+    written_in: str | None = Field(
+        None, description="only rows whose figure the source writes in this unit (以GW表述的: 6GW, not 600万千瓦)")
     include_national: bool = Field(False, description="include national (全国) targets")
     group_by: GroupBy | None = Field(None, description="year, region or metric")
 
@@ -165,6 +167,8 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> Exclusion | None:
         if not _in_period(row.published, q.published_from, q.published_to):
             return Exclusion(reason=R.PUBLISHED, detail=f"{row.published}, outside "
                                                         f"{q.published_from or '…'}..{q.published_to or '…'}")
+    if q.written_in and not written_in(row, q.written_in):
+        return Exclusion(reason=R.OTHER_UNIT, detail=f"{row.value_as_written}, not written in {q.written_in}")
     if q.exclude_regions and ({row.region, *ancestors(row.region)} & set(q.exclude_regions)):
         return Exclusion(reason=R.EXCLUDED, detail=row.region)
     if q.regions and row.region not in q.regions:
@@ -174,6 +178,20 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> Exclusion | None:
     if not q.include_cities and row.is_city:
         return Exclusion(reason=R.CITY, detail=f"{row.region} ({row.parent_region})")
     return None
+
+
+# what follows a figure's last number as the source writes it: "1000万千瓦以上" → 万千瓦, "超过1GW" → GW, "65" → ""
+_WRITTEN_UNIT_RE = re.compile(r"\d(?:[\d,]*\.?\d*)\s*([^\d\s]*?)\s*(?:以上|以下|左右|及以上)?\s*$")
+
+
+def written_in(row: TargetRow, unit: str) -> bool:
+    """Whether the source writes the row's figure in `unit` ("6GW" is, "600万千瓦" is not; "GWh" is not GW). A bare
+    number is in its column's unit, the row's own."""
+    m = _WRITTEN_UNIT_RE.search(row.value_as_written)
+    written = m[1] if m else ""
+    if not written:
+        return row.unit.lower() == unit.lower()
+    return re.match(rf"{re.escape(unit)}(?![A-Za-z])", written, re.I) is not None
 
 
 def _aggregate(op: Op, rows: Sequence[TargetRow]) -> Decimal:

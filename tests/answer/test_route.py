@@ -179,3 +179,15 @@ def test_each_province_leaves_the_city_rows_out(known):
     assert route("东岳把各省2025年的储能装机规划加总，总量多少万千瓦？", known).include_cities is False
     assert route("各省市2025年智算规划合计多少？", known).include_cities is True
     assert route("各地2025年智算规划合计多少？", known).include_cities is True
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("各省储能规划表中，2025年目标以GW为单位表述的省份有几个？", "GW"),
+    ("2025年目标用“GW”表示的省份合计多少万千瓦？", "GW"),
+    ("How many provinces' 2025 storage targets are written in GW?", "GW"),
+    ("各省2025年储能目标合计多少万千瓦？", None),  # the unit of the answer, not a filter on the rows
+    ("以我们的测算，2025年储能目标合计多少GW？", None),  # 以我们 is no unit
+])
+def test_rows_written_in_a_unit_are_a_filter_of_the_rows(question, unit, known):
+    q = route(question, known)
+    assert q is not None and q.written_in == unit

@@ -52,3 +52,17 @@ def test_provinces_only():
 def test_a_table_named_by_number_matches_any_caption_prefix():
     assert len(total(source_table="1").rows) == len(total(source_table="图表1").rows) > 0
     assert total(source_table="2").value is None
+
+
+def test_rows_written_in_a_unit_are_those_whose_figure_the_source_writes_so():
+    """"以GW表述的省份": 6GW and a bare figure in a GW column are written in GW; 600万千瓦 and 24GWh are not."""
+    def power(region, value, written, unit="GW", start=0):
+        return row(region, value, start=start).model_copy(update={"unit": unit, "value_as_written": written,
+                                                                   "metric": "储能装机", "family": Family.POWER})
+    rows = [power("甘肃", 6, "6GW"), power("青海", 6, "600万千瓦", start=10), power("云南", 1, "超过1GW", start=20),
+            power("内蒙古", 10, "1000万千瓦以上", start=30), power("山东", 65, "65", start=40),
+            power("广东", 24, "24GWh", unit="GWh", start=50)]
+    r = compute_totals(rows, TotalsQuery(op="count", written_in="GW"))
+    assert [x.region for x in r.rows] == ["甘肃", "云南", "山东"]
+    assert {e.reason.value for _, e in r.excluded} == {"other_unit"}
+    assert [x.region for x in compute_totals(rows, TotalsQuery(op="count", written_in="万千瓦")).rows] == ["青海", "内蒙古"]
