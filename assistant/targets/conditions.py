@@ -114,14 +114,21 @@ def change_kind(text: str) -> str:
     return "growth" if _GROWTH.search(text) else "diff" if _DIFF.search(text) else ""
 
 
+# one year's own change: "2023年当年累计装机增加最多" is 2023's figure less 2022's
+_ONE_YEAR = re.compile(r"当年|全年|一年|年内|这一年|单年|\b(?:in|during)\s+(?:19|20)\d{2}\s+alone\b", re.I)
+
+
 def change_in(question: str) -> Change | None:
     """A change between two years' columns the question asks of each row, or None ("2023年到2024年的增速" is one:
-    the change word decides)."""
+    the change word decides; one year named as one year's change — "2023年当年增加" — is against the year before)."""
     labels = year_labels(question)
-    if len(labels) != 2:
-        return None
     kind = change_kind(question)
     if not kind:
+        return None
+    if len(labels) == 1 and _ONE_YEAR.search(question):
+        year = labels[0]
+        return Change(kind, year, YearLabel(str(int(year.year) - 1), "", year.part))
+    if len(labels) != 2:
         return None
     first, second = labels
     between = question[question.find(first.year) + 4:question.find(second.year)]

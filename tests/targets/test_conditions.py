@@ -72,3 +72,11 @@ def test_tenths_in_words_are_a_percent_threshold_and_a_percent_tests_only_percen
     assert [x.label for x in table_total("表5里目标增速超过两成的有哪几家？", [t]).terms] == ["甲"]
     # a % threshold never tests the column in 亿元: the percent column the words name is the one read
     assert table_total("表5里2024年保费目标超过20%的有哪几家？", [t]).measure == "目标增速"
+
+
+def test_one_years_own_change_is_against_the_year_before():
+    """"2023年当年增加最多": one year named as one year's change compares its column with the year before's."""
+    c = change_in("十个省份中，2023年当年光伏累计装机增加最多的是哪个省？")
+    assert c is not None and (c.kind, c.new.year, c.base.year) == ("diff", "2023", "2022")
+    assert change_in("2023年光伏累计装机增加最多的是哪个省？") is None  # one year, no one-year change said
+    assert change_in("2024年全年销量是多少？") is None  # no change asked
