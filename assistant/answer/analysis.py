@@ -54,7 +54,9 @@ _META: list[tuple[MetaField, re.Pattern]] = [
     (MetaField.BROKER, re.compile(r"哪家券商|哪个券商|哪家机构|哪家证券|哪家(?:出|发)的|谁(?:发布|出具)|"
                                   r"\bwhich broker (?:wrote|published|issued)\b|\bpublished by\b|\bwho published\b", re.I)),
     # a date asked with a verb of issuing ("哪天发的", "什么时候发布") is the report's, not an event's
-    (MetaField.DATE, re.compile(r"(?:报告|研报).{0,6}(?:日期|哪天|何时|什么时候)(?:发布|出具)?|发布(?:日期|时间)|"
+    (MetaField.DATE, re.compile(r"(?:报告|研报).{0,6}(?:日期|哪天|何时|什么时候)(?:发布|出具)?|"
+                                # …but a publication date given ("发布时间在2024年的省份") narrows a table's rows
+                                r"发布(?:日期|时间)(?!\s*(?:在|为|是|于)?\s*(?:19|20)\d{2})|"
                                 r"(?:哪天|哪一天|何时|什么时候|几月几日)(?:发布|发的|出的|出具|发出)|"
                                 # which of the reports is the newer ("哪篇发布得更晚", "which one was published first")
                                 r"(?:哪篇|哪份|哪一篇|哪一份).{0,4}(?:发布|发|出|写)得?(?:更|较|比较)?(?:晚|早|新|近)|"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, without_exclusions
+from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, published_years, without_exclusions
 from assistant.core.glossary import english_name
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk, question_lang
@@ -62,11 +62,6 @@ _PUBLISHED_MONTH = [
     re.compile(r"(20[0-9]{2})-([0-9]{2})\b"),
 ]
 _EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS + [m[:3] for m in _MONTHS]) + r")\b\.?\s+(20[0-9]{2})\b", re.I)
-_PUBLISHED_YEAR = [
-    re.compile(r"(20[0-9]{2})\s*年?\s*(?:发布|出台|印发|颁布)"),
-    re.compile(r"(?:发布|出台|印发|颁布)(?:于|在|时间为)?\s*(20[0-9]{2})\s*年?"),
-    re.compile(r"\b(?:published|issued|released)\s+(?:in\s+)?(20[0-9]{2})\b", re.I),
-]
 _TARGET_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2}(?=\s*年))(?![0-9])")
 
 
@@ -84,11 +79,10 @@ def _published(q: str) -> tuple[dict, str]:
         found.setdefault("published_from", f"{m[2]}-{month:02d}")
         found.setdefault("published_to", f"{m[2]}-{month:02d}")
         spans.append(m.span())
-    for pattern in _PUBLISHED_YEAR:
-        for m in pattern.finditer(q):
-            if "published_from" not in found:
-                found.setdefault("published_year", int(m[1]))
-            spans.append(m.span())
+    for year, span in published_years(q):
+        if "published_from" not in found:
+            found.setdefault("published_year", year)
+        spans.append(span)
     for s, e in spans:
         q = q[:s] + " " * (e - s) + q[e:]
     return found, q

@@ -86,3 +86,16 @@ _SHARE_OF_UNNAMED = re.compile(r"占\s*(?:比|比例|比重)?\s*(?:是|为|有|�
 def asks_share_of_unnamed_whole(question: str) -> bool:
     return _SHARE_OF_UNNAMED.search(question) is not None
 
+
+
+# When a document came out, not the year it is about: "2023年发布的", "发布时间在2024年的", "published in 2022"
+PUBLISHED_YEAR: list[re.Pattern[str]] = [
+    re.compile(r"(20[0-9]{2})\s*年?\s*(?:内|中)?\s*(?:发布|出台|印发|颁布)"),
+    re.compile(r"(?:发布|出台|印发|颁布)(?:时间|日期)?\s*(?:于|在|为|是)?\s*(20[0-9]{2})\s*年?"),
+    re.compile(r"\b(?:published|issued|released)\s+(?:in\s+)?(20[0-9]{2})\b", re.I),
+]
+
+
+def published_years(question: str) -> list[tuple[int, tuple[int, int]]]:
+    """Each year the question says a document was published in, with the span that says so."""
+    return [(int(m[1]), m.span()) for pattern in PUBLISHED_YEAR for m in pattern.finditer(question)]

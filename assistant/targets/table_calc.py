@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from pydantic import BaseModel
 
 from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, OP_WORDS, TOTAL_ROW_RE, asks_spread, excluded_text, ops_in,
+                                 published_years,
                                  without_exclusions)
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
@@ -491,11 +492,46 @@ def _column(table: Table, rows: list[TableRow], col: int,
     return table.header[col], _unit_text(table.header[col], table.caption), cells
 
 
+# a date cell: "2023.10", "2023. 3", "2023年4月", "2024-02"
+_DATE_CELL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:[.．/\-年]|$)")
+
+
+def _date_column(table: Table, rows: list[TableRow]) -> int | None:
+    """The column of publication dates (时间, 发布时间, 日期): most of its cells a date."""
+    for j, head in enumerate(table.header):
+        if re.search(r"时间|日期|发布", head):
+            dated = sum(bool(_DATE_CELL_RE.match(_cell(r, j))) for r in rows)
+            if dated * 2 >= len(rows):
+                return j
+    return None
+
+
+def _published_in(question: str, table: Table, rows: list[TableRow]) -> tuple[str, list[TableRow]] | None:
+    """"2022年发布的政策有几项": the rows whose date column falls in that year, and the question without the words
+    that said so (its year is no column's) — or None when the question names no year of publication or the table
+    dates nothing."""
+    published = published_years(question)
+    col = _date_column(table, rows) if published else None
+    if col is None:
+        return None
+    year = str(published[0][0])
+    kept = [r for r in rows if (m := _DATE_CELL_RE.match(_cell(r, col))) and m[1] == year]
+    for _, (s, e) in published:
+        question = question[:s] + " " * (e - s) + question[e:]
+    return question, kept
+
+
 def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     header = table.header
     rows = [r for r in table.rows if r.cells and any(c.strip() for c in r.cells)]
     if not rows or len(header) < 2:
         return None
+    if (published := _published_in(question, table, rows)) is not None:
+        question, rows = published
+        if not rows:
+            return None
+        if op in ("count", "list"):
+            return _listed_rows(table, rows, question)
     years = _years_asked(question)
     row_years = [_year(r.cells[0]) for r in rows]
     col_years = [_year(h) for h in header]

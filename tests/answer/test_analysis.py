@@ -69,7 +69,8 @@ def test_a_report_named_by_its_industry_as_a_report():
 
 @pytest.mark.parametrize("question", ["两家表里阳光电源的股价和评级各是多少？", "Which broker is more bullish on storage?",
                                       "报告给了哪几家公司买入评级？",
-                                      "What target price does it give Moutai?"])
+                                      "What target price does it give Moutai?",
+                                      "图表3中，政策发布时间在2024年的省份，其2025年目标合计多少？"])
 def test_questions_about_stocks_or_views_are_not_report_card_questions(question):
     assert analyse(question, CARDS).intent is not Intent.REPORT_META
 

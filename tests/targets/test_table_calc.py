@@ -641,3 +641,16 @@ def test_a_share_naming_no_part_takes_the_ask_before_and_the_caption_names_the_w
     t = table_total("2023年全球半导体销售额是多少？其中中国市场是多少？占全球比重多少？", [sales], [sales])
     assert t is not None and t.op == "share" and t.value == Decimal("29.75")
     assert [x.as_written for x in t.terms] == ["1550", "5210"]
+
+
+def test_rows_published_in_a_year_are_counted_and_added_by_their_date_column():
+    """"2023年发布的政策有几项", "发布时间在2023年的…合计": the rows whose date cell falls in that year; the year
+    is the date column's, not a year column to add up."""
+    policies = table("图表5：部分省份充电设施政策", ["省份", "发布时间", "政策", "2025年目标（万台）"],
+                     [["浙江", "2023.10", "《浙江省充电设施规划》", "40"], ["江苏", "2022. 3", "《江苏省充电桩方案》", "35"],
+                      ["安徽", "2023年4月", "《安徽省充电基础设施行动》", "20"], ["湖北", "2024-02", "《湖北省充电条例》", "15"]])
+    t = table_total("图表5中2023年发布的政策有几项？", [policies])
+    assert t.op == "count" and t.value == Decimal(2) and [x.label for x in t.terms] == ["浙江", "安徽"]
+    t = table_total("图表5中，发布时间在2023年的省份，2025年目标合计多少万台？", [policies])
+    assert t.op == "sum" and t.value == Decimal(60)
+    assert table_total("图表5中2021年发布的政策有几项？", [policies]) is None  # none that year: no answer made up
