@@ -1018,7 +1018,8 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
             op = "min" if op == "max" else "max"
         measure = (f"{header[n]} 相对 {header[b]} 的{'增速' if change.kind == 'growth' else '变化'}")
         if condition is not None:
-            terms = [t for t in terms if condition.holds(t.value)]
+            # "2024E低于2023A的…跌得最多的": a condition against the base year is the change's sign
+            terms = [t for t in terms if condition.holds(t.value, Decimal(0))]
             return _listed(op, table, measure, unit, terms, f"{measure} {condition}")
         # "变化最大" with no direction: the change furthest from zero
         return _extreme(op, table, measure, unit, terms, by_size=not _FALL_RE.search(question)

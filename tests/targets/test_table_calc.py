@@ -654,3 +654,13 @@ def test_rows_published_in_a_year_are_counted_and_added_by_their_date_column():
     t = table_total("图表5中，发布时间在2023年的省份，2025年目标合计多少万台？", [policies])
     assert t.op == "sum" and t.value == Decimal(60)
     assert table_total("图表5中2021年发布的政策有几项？", [policies]) is None  # none that year: no answer made up
+
+
+def test_the_largest_fall_among_rows_below_their_base_year():
+    """"2024E低于2023A的…跌得最多的是谁": the condition against the base year is the change's sign; the fall asked
+    is the most negative change."""
+    eps = table("表6：重点公司盈利预测", ["公司", "净利润2023A", "净利润2024E"],
+                [["甲公司", "2270", "1250"], ["乙公司", "9610", "9350"], ["丙公司", "400", "310"], ["丁公司", "100", "130"]])
+    t = table_total("表6里2024年净利润低于2023年的公司，跌得最多的是谁？", [eps])
+    assert t is not None and t.op == "min" and t.value == Decimal(-1020) and t.terms[0].label == "甲公司"
+    assert "丁公司" not in [x.label for x in t.terms]  # it rose: not among the rows that fell
