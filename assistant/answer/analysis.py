@@ -103,6 +103,9 @@ _BOTH = re.compile(r"两份|两篇|两家|各自|分别|对比|比较|异同|不
 # …or over a set of entities the question counts ("这五家", "8家CXO公司", "四家银行"): rows of an entity table;
 # …or over a run of years ("2019—2023": table_calc's YEAR_RANGE_RE; "这五年"): rows of a time series.
 _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|(?:这|近|过去)[两三四五六七八九十]+年|历年|各年|"
+                       # a counted set of points in time ("那6个时点"), or an average computed ("简单平均")
+                       r"[0-9一二两三四五六七八九十]+\s*个\s*(?:时点|时间点|季度|月份|年份|年度|报告期)|"
+                       r"简单平均|算术平均|取个?平均|求平均|平均值|\bsimple average\b|\barithmetic (?:mean|average)\b|"
                        r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|" + ENTITY_SET, re.I)
 
 

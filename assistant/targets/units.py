@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from pydantic import BaseModel
@@ -133,9 +133,14 @@ def with_unit(number: str, unit: str) -> str:
 
 
 def mean_of(values: list[Decimal]) -> Decimal:
-    """The simple average, rounded as an analyst writes it: two decimals, or as many as the finest value has."""
+    """The simple average, as an analyst writes it: exact where one more decimal than the finest value holds it
+    ((1.45 + … + 0.68) / 6 = 1.065), else rounded half up to two decimals, or as many as the finest value has."""
     places = max([2] + [-v.as_tuple().exponent for v in values if isinstance(v.as_tuple().exponent, int)])
-    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal(1).scaleb(-places))
+    mean = sum(values, Decimal(0)) / len(values)
+    finer = mean.quantize(Decimal(1).scaleb(-places - 1))
+    if finer == mean and finer.as_tuple().digits[-1] != 0:
+        return finer
+    return mean.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def shift(value: Decimal, exponent: int) -> Decimal:

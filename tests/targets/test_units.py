@@ -93,3 +93,12 @@ def test_a_price_per_unit_is_no_amount_of_money():
     from assistant.targets.units import parse_values
     assert parse_values("平均容量租赁价格约为300元/千瓦·年") == [] and parse_values("中标均价0.68元/Wh") == []
     assert [(v.value, v.unit) for v in parse_values("总投资300亿元")] == [(Decimal("300"), "亿元")]
+
+
+def test_a_mean_is_exact_where_one_more_decimal_holds_it_else_rounded_half_up():
+    from assistant.targets.units import mean_of
+
+    prices = [Decimal(x) for x in "1.45 1.32 1.18 0.97 0.79 0.68".split()]
+    assert mean_of(prices) == Decimal("1.065")  # not 1.06 (half to even) nor 1.07
+    assert mean_of([Decimal("426"), Decimal("450.5"), Decimal("480")]) == Decimal("452.17")  # 452.1666…
+    assert mean_of([Decimal(1), Decimal(2), Decimal(2)]) == Decimal("1.67")
