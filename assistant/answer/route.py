@@ -62,6 +62,9 @@ _PUBLISHED_MONTH = [
     re.compile(r"(20[0-9]{2})-([0-9]{2})\b"),
 ]
 _EN_MONTH = re.compile(r"\b(" + "|".join(_MONTHS + [m[:3] for m in _MONTHS]) + r")\b\.?\s+(20[0-9]{2})\b", re.I)
+# a target year ruled out: "不是2025年", "不以2025年为目标", "2025年以外", "other than 2025"
+_NOT_YEAR = re.compile(r"(?:不是|并非|不以|非)\s*(?:以)?\s*(20[0-9]{2}|[0-9]{2}(?=\s*年))\s*年?|(20[0-9]{2})\s*年?以外|"
+                       r"\b(?:other than|except|not)\s+(?:for\s+|in\s+)?(20[0-9]{2})\b", re.I)
 _TARGET_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2}(?=\s*年))(?![0-9])")
 
 
@@ -208,6 +211,10 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
     if op is Op.COUNT and metric in _COUNTED_KINDS and Op.SUM in ops_in(question):
         op = Op.SUM  # "充电桩一共多少个": 个 is the unit of the sum, not a count of rows
     filters, rest = _published(question)
+    if other := _NOT_YEAR.search(rest):  # "目标年份不是2025年的地区": every target year but that one
+        y = next(g for g in other.groups() if g)
+        filters["other_than_year"] = int(y) if len(y) == 4 else 2000 + int(y)
+        rest = rest[:other.start()] + " " * (other.end() - other.start()) + rest[other.end():]
     year = _TARGET_YEAR.search(rest)
     if year:
         filters["target_year"] = int(year[1]) if len(year[1]) == 4 else 2000 + int(year[1])

@@ -44,6 +44,7 @@ class TotalsQuery(BaseModel):
 
     op: Op = Field(Op.SUM, description="sum, mean, count, max, min or list")
     target_year: int | None = Field(None, description="year the target is for, e.g. 2025")
+    other_than_year: int | None = Field(None, description="leave out the targets for this year (目标年份不是2025年的)")
     published_year: int | None = Field(None, description="year the policy was published, e.g. 2024")
     published_from: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM, inclusive")
     published_to: str | None = Field(None, pattern=r"^[0-9]{4}-[0-9]{2}$", description="YYYY-MM, inclusive")
@@ -159,6 +160,8 @@ def _exclusion(row: TargetRow, q: TotalsQuery) -> Exclusion | None:
         return Exclusion(reason=R.OTHER_METRIC, detail=str(row.metric))
     if q.target_year is not None and row.target_year != q.target_year:
         return Exclusion(reason=R.OTHER_YEAR, detail=str(row.target_year))
+    if q.other_than_year is not None and row.target_year == q.other_than_year:
+        return Exclusion(reason=R.OTHER_YEAR, detail=f"{row.target_year}, the year left out")
     if q.published_year is not None and not row.published.startswith(str(q.published_year)):
         return Exclusion(reason=R.PUBLISHED, detail=row.published or "unknown")
     if q.published_from or q.published_to:

@@ -191,3 +191,13 @@ def test_each_province_leaves_the_city_rows_out(known):
 def test_rows_written_in_a_unit_are_a_filter_of_the_rows(question, unit, known):
     q = route(question, known)
     assert q is not None and q.written_in == unit
+
+
+@pytest.mark.parametrize("question, year", [
+    ("各地智算规划表中，目标年份不是2025年的地区有几个？", 2025),
+    ("哪些地区的智算目标不是以2025年为目标年份？", 2025),
+    ("2025年以外的智算规划目标合计多少？", 2025),
+])
+def test_a_target_year_ruled_out_is_left_out_not_asked(question, year, known):
+    q = route(question, known)
+    assert q is not None and q.other_than_year == year and q.target_year is None

@@ -66,3 +66,10 @@ def test_rows_written_in_a_unit_are_those_whose_figure_the_source_writes_so():
     assert [x.region for x in r.rows] == ["甘肃", "云南", "山东"]
     assert {e.reason.value for _, e in r.excluded} == {"other_unit"}
     assert [x.region for x in compute_totals(rows, TotalsQuery(op="count", written_in="万千瓦")).rows] == ["青海", "内蒙古"]
+
+
+def test_the_target_year_ruled_out_leaves_only_the_others():
+    rows = [row("江苏", 100), row("甘肃", 15, start=10).model_copy(update={"target_year": 2026}),
+            row("北京", 45, start=20).model_copy(update={"target_year": 2030})]
+    r = compute_totals(rows, TotalsQuery(op="count", other_than_year=2025))
+    assert [x.region for x in r.rows] == ["甘肃", "北京"]
