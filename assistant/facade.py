@@ -26,7 +26,8 @@ from assistant.ingest.store.index import Index
 from assistant.core.models import IngestSummary
 from assistant.ingest.pipeline import Ingestor, Progress, pending_files
 from assistant.ingest.store.faults import StorageError
-from assistant.core.models import Answer, Citation, ReportCard, ChunkKind, RetrievedPassage, SearchHit, Table, TargetRow, ToolCall
+from assistant.core.models import (Answer, Citation, ReportCard, ChunkKind, Op, RetrievedPassage, SearchHit, Table,
+                                   TargetRow, ToolCall)
 from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
@@ -528,6 +529,8 @@ class Assistant:
             return self._totals_per_report(question, resolved, query, scope)
         # several reports with matching rows: the one the retrieval ranks first is the one the question is about
         query.prefer_reports = list(dict.fromkeys(h.chunk.report for h in hits[:5]))
+        if (each := self._totals_asks(question, resolved, query.prefer_reports, scope)) is not None:
+            return each
         result = self.totals(query)
         text = format_total_answer(resolved, result)
         # one read per report, not per row: a total over a large corpus cites thousands of rows
@@ -542,6 +545,32 @@ class Assistant:
         return Answer(question=question, answer=text, abstained=abstained, citations=citations,
                       tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),
                                     result=brief(result).model_dump(mode="json")))
+
+    def _totals_asks(self, question: str, resolved: str, prefer: list[str], scope: list[str]) -> Answer | None:
+        """Two asks of other operations over the target rows ("以2025年为目标的地区有几个？其中规划最高的是哪里？"):
+        each computed by the tool with the first ask's filters, markers numbered across them. None when the question
+        asks one thing — a count beside a sum is one ask too: the sum states its row count."""
+        from assistant.answer.route import format_total_answer, route
+        from assistant.targets.totals import brief
+
+        queries = [route(in_context, self._target_regions(), scope, self._target_metrics())
+                   for _, in_context in table_parts(resolved)]
+        ops = {q.op for q in queries if q is not None}
+        if len(queries) < 2 or None in queries or len(ops) < 2 or ops == {Op.COUNT, Op.SUM}:
+            return None
+        texts, cited, results = [], [], []
+        for (_, in_context), query in zip(table_parts(resolved), queries):
+            query.prefer_reports = prefer
+            result = self.totals(query)
+            if result.value is None and not result.rows:
+                return None
+            texts.append(format_total_answer(in_context, result, len(cited) + 1))
+            cited += [r.citation for r in result.rows]
+            results.append(brief(result).model_dump(mode="json"))
+        citations, _ = verify(cited, functools.cache(self.report_text))
+        return Answer(question=question, answer="\n\n".join(texts), abstained=False, citations=citations,
+                      tool=ToolCall(name="totals", arguments=queries[0].model_dump(mode="json"),
+                                    result={"asks": results, "rows": [r for x in results for r in x.get("rows") or []]}))
 
     def _totals_per_report(self, question: str, resolved: str, query, scope: list[str]) -> Answer | None:
         """The same aggregate over each named report, labelled by its broker, markers numbered across them."""

@@ -92,3 +92,12 @@ def test_a_share_of_two_named_rows_is_their_sum_over_the_whole(built_index):
     """The table calculator divides, citing each row: both parts added up, over every region's plan."""
     answer = built_index.assistant.ask("天风图3中，北京和上海的智算算力规划合计占全部地区合计的比重是多少？")
     assert answer.tool is not None and answer.tool.name == "table_total" and "算式：(30 + 45) / (" in answer.answer
+
+
+def test_two_asks_of_other_operations_over_the_target_rows_are_each_answered(built_index):
+    """"有几个？其中最高的是哪个？": the count and the largest, each by the tool with the first ask's filters."""
+    answer = built_index.assistant.ask("天风报告各地智算规划里，目标年份为2025年的地区有几个？其中规划最高的是哪个？")
+    assert answer.tool is not None and len(answer.tool.result["asks"]) == 2
+    assert "共 10 个" in answer.answer and "最大为 45 EFLOPS（北京）" in answer.answer
+    one = built_index.assistant.ask("天风报告各地智算规划里，目标年份为2025年的地区有几个？合计多少？")
+    assert "asks" not in (one.tool.result or {})  # a count beside a sum is one ask: the sum states its rows

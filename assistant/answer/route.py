@@ -368,11 +368,13 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
     v = shown(result.value, result.op)
     where = "、".join(r.region for r in result.rows) if zh else ", ".join(named(r.region, zh) for r in result.rows)
     # the unit asked of this figure: not 以GW表述的's GW (a filter), nor 有几个's 个 (another ask's)
+    counted = _COUNTER.search(question)  # "有几个地区" is answered "共 10 个"; no counter asked, rows
+    counter = counted[1] if counted else "行"
     extra = next((x for u in asked_units(_WRITTEN_IN.sub(" ", question)) or [""]
                   if (x := in_unit(result.value, result.unit, u))), "")
     head = {
         "sum": (f"合计 {v} {result.unit}{extra}（{n} 行）。", f"Total: {v} {result.unit}{extra} over {n} rows."),
-        "count": (f"共 {v} 行。", f"Count: {v} rows."),
+        "count": (f"共 {v} {counter}。", f"Count: {v} rows."),
         "mean": (f"平均为 {v} {result.unit}{extra}（{n} 行简单平均）。", f"Average: {v} {result.unit}{extra} over {n} rows."),
         "max": (f"最大为 {v} {result.unit}（{where}）。", f"Largest: {v} {result.unit} ({where})."),
         "min": (f"最小为 {v} {result.unit}（{where}）。", f"Smallest: {v} {result.unit} ({where})."),
