@@ -553,18 +553,18 @@ class Assistant:
         from assistant.answer.route import format_total_answer, route
         from assistant.targets.totals import brief
 
-        queries = [route(in_context, self._target_regions(), scope, self._target_metrics())
-                   for _, in_context in table_parts(resolved)]
+        asks = [in_context for _, in_context in table_parts(resolved)]
+        queries = [route(ask, self._target_regions(), scope, self._target_metrics()) for ask in asks]
         ops = {q.op for q in queries if q is not None}
         if len(queries) < 2 or None in queries or len(ops) < 2 or ops == {Op.COUNT, Op.SUM}:
             return None
         texts, cited, results = [], [], []
-        for (_, in_context), query in zip(table_parts(resolved), queries):
+        for ask, query in zip(asks, queries):
             query.prefer_reports = prefer
             result = self.totals(query)
             if result.value is None and not result.rows:
                 return None
-            texts.append(format_total_answer(in_context, result, len(cited) + 1))
+            texts.append(format_total_answer(ask, result, len(cited) + 1))
             cited += [r.citation for r in result.rows]
             results.append(brief(result).model_dump(mode="json"))
         citations, _ = verify(cited, functools.cache(self.report_text))

@@ -270,11 +270,7 @@ class OfflineAnswerer:
             if len(chosen) >= MAX_UNITS or score < SUPPORT_COVERAGE:
                 break
             if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in chosen):
-                said = next((k for k, (u, _) in enumerate(chosen) if repeats(unit, u)), None)
-                if said is None:
-                    chosen.append((unit, score))
-                elif len(unit.text) > len(chosen[said][0].text):
-                    chosen[said] = (unit, score)
+                _keep_once(chosen, (unit, score), lambda x: x[0])
         return chosen[:max(MAX_UNITS, len(chosen))]
 
     def _select_scored(self, cands: list[Candidate], zh: bool, both_reports: bool,
@@ -299,13 +295,8 @@ class OfflineAnswerer:
         for i in order:
             if len(chosen) >= MAX_UNITS or probs[i] < model.support_at:
                 break
-            if i in chosen:
-                continue
-            said = next((k for k, j in enumerate(chosen) if repeats(cands[i].unit, cands[j].unit)), None)
-            if said is None:
-                chosen.append(i)
-            elif len(cands[i].unit.text) > len(cands[chosen[said]].unit.text):
-                chosen[said] = i  # the same statement and more ("…，已低于出厂价，出现价格倒挂。") in its place
+            if i not in chosen:
+                _keep_once(chosen, i, lambda j: cands[j].unit)
         return [(cands[i].unit, probs[i]) for i in chosen]
 
     def run(self, question: str, hits: list[SearchHit], both_reports: bool = False,
@@ -335,6 +326,17 @@ def repeats(a: Unit, b: Unit) -> bool:
         return False
     x, y = _MARKUP_RE.sub("", a.text), _MARKUP_RE.sub("", b.text)
     return min(len(x), len(y)) >= REPEAT_CHARS and (x in y or y in x)
+
+
+def _keep_once(chosen: list, item, unit_of) -> None:
+    """Add `item` to `chosen` — unless a chosen unit says the same: then the one saying more ("…，已低于出厂价，出现
+    价格倒挂。") stays, in the first one's place."""
+    unit = unit_of(item)
+    said = next((k for k, c in enumerate(chosen) if repeats(unit, unit_of(c))), None)
+    if said is None:
+        chosen.append(item)
+    elif len(unit.text) > len(unit_of(chosen[said]).text):
+        chosen[said] = item
 
 
 LEAD_ZH, LEAD_EN = "根据报告：", "The reports say (quoted in the original Chinese):"

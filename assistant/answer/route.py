@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.core.asks import ENTITY_SET, excluded_text, ops_in, published_years, without_exclusions
+from assistant.core.asks import ENTITY_SET, blanked, excluded_text, ops_in, published_years, without_exclusions
 from assistant.core.glossary import english_name
 from assistant.core.models import Family, GroupBy, Metric, Op, TotalResult
 from assistant.core.text import has_cjk, question_lang
@@ -68,6 +68,11 @@ _NOT_YEAR = re.compile(r"(?:不是|并非|不以|非)\s*(?:以)?\s*(20[0-9]{2}|[
 _TARGET_YEAR = re.compile(r"(?<![0-9])(20[0-9]{2}|[0-9]{2}(?=\s*年))(?![0-9])")
 
 
+def _full_year(digits: str) -> int:
+    """"2025" → 2025, "25" (25年) → 2025."""
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
 def _published(q: str) -> tuple[dict, str]:
     """Publication filters, and the question with those spans blanked so their years are not read as targets."""
     found: dict = {}
@@ -86,9 +91,7 @@ def _published(q: str) -> tuple[dict, str]:
         if "published_from" not in found:
             found.setdefault("published_year", year)
         spans.append(span)
-    for s, e in spans:
-        q = q[:s] + " " * (e - s) + q[e:]
-    return found, q
+    return found, blanked(q, spans)
 
 
 def _regions(q: str, known_regions: Sequence[str]) -> list[str]:
@@ -212,12 +215,11 @@ def route(question: str, known_regions: list[str], scope: Sequence[str] = (),
         op = Op.SUM  # "充电桩一共多少个": 个 is the unit of the sum, not a count of rows
     filters, rest = _published(question)
     if other := _NOT_YEAR.search(rest):  # "目标年份不是2025年的地区": every target year but that one
-        y = next(g for g in other.groups() if g)
-        filters["other_than_year"] = int(y) if len(y) == 4 else 2000 + int(y)
-        rest = rest[:other.start()] + " " * (other.end() - other.start()) + rest[other.end():]
+        filters["other_than_year"] = _full_year(next(g for g in other.groups() if g))
+        rest = blanked(rest, [other.span()])
     year = _TARGET_YEAR.search(rest)
     if year:
-        filters["target_year"] = int(year[1]) if len(year[1]) == 4 else 2000 + int(year[1])
+        filters["target_year"] = _full_year(year[1])
     group_by = next((g for g, pattern in _GROUPS if pattern.search(question)), None)
     source = _source(question)
     regions = _regions(without_exclusions(question), known_regions)
@@ -367,9 +369,9 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
     n = len(result.rows)
     v = shown(result.value, result.op)
     where = "、".join(r.region for r in result.rows) if zh else ", ".join(named(r.region, zh) for r in result.rows)
-    # the unit asked of this figure: not 以GW表述的's GW (a filter), nor 有几个's 个 (another ask's)
     counted = _COUNTER.search(question)  # "有几个地区" is answered "共 10 个"; no counter asked, rows
     counter = counted[1] if counted else "行"
+    # the unit asked of this figure: not 以GW表述的's GW (a filter), nor 有几个's 个 (another ask's)
     extra = next((x for u in asked_units(_WRITTEN_IN.sub(" ", question)) or [""]
                   if (x := in_unit(result.value, result.unit, u))), "")
     head = {

@@ -87,7 +87,6 @@ def asks_share_of_unnamed_whole(question: str) -> bool:
     return _SHARE_OF_UNNAMED.search(question) is not None
 
 
-
 # When a document came out, not the year it is about: "2023年发布的", "发布时间在2024年的", "published in 2022"
 PUBLISHED_YEAR: list[re.Pattern[str]] = [
     re.compile(r"(20[0-9]{2})\s*年?\s*(?:内|中)?\s*(?:发布|出台|印发|颁布)"),
@@ -99,3 +98,10 @@ PUBLISHED_YEAR: list[re.Pattern[str]] = [
 def published_years(question: str) -> list[tuple[int, tuple[int, int]]]:
     """Each year the question says a document was published in, with the span that says so."""
     return [(int(m[1]), m.span()) for pattern in PUBLISHED_YEAR for m in pattern.finditer(question)]
+
+
+def blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the spans a filter was read from blanked, offsets kept: their years are no other year asked."""
+    for s, e in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text

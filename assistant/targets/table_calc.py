@@ -13,14 +13,15 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
 
-from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, OP_WORDS, TOTAL_ROW_RE, asks_spread, excluded_text, ops_in,
-                                 published_years,
-                                 without_exclusions)
+from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, OP_WORDS, TOTAL_ROW_RE, asks_spread, blanked, excluded_text,
+                                 ops_in, published_years, without_exclusions)
 from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import (YEAR_LABEL_RE, Change, Gap, YearLabel, change_in, change_kind, column_gap,
                                           condition_in, year_labels)
+from assistant.targets.columns import Role, layout
+from assistant.targets.extract import parse_published
 from assistant.targets.regions import ancestors, normalise_region, regions_in
 from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, percent_change,
                                      share_percent, shift, shown, unit_named, with_unit)
@@ -492,33 +493,17 @@ def _column(table: Table, rows: list[TableRow], col: int,
     return table.header[col], _unit_text(table.header[col], table.caption), cells
 
 
-# a date cell: "2023.10", "2023. 3", "2023年4月", "2024-02"
-_DATE_CELL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:[.．/\-年]|$)")
-
-
-def _date_column(table: Table, rows: list[TableRow]) -> int | None:
-    """The column of publication dates (时间, 发布时间, 日期): most of its cells a date."""
-    for j, head in enumerate(table.header):
-        if re.search(r"时间|日期|发布", head):
-            dated = sum(bool(_DATE_CELL_RE.match(_cell(r, j))) for r in rows)
-            if dated * 2 >= len(rows):
-                return j
-    return None
-
-
 def _published_in(question: str, table: Table, rows: list[TableRow]) -> tuple[str, list[TableRow]] | None:
     """"2022年发布的政策有几项": the rows whose date column falls in that year, and the question without the words
     that said so (its year is no column's) — or None when the question names no year of publication or the table
     dates nothing."""
     published = published_years(question)
-    col = _date_column(table, rows) if published else None
+    col = layout(table).first(Role.PUBLISHED) if published else None  # 时间 2023.10, 发布时间 2023年4月
     if col is None:
         return None
     year = str(published[0][0])
-    kept = [r for r in rows if (m := _DATE_CELL_RE.match(_cell(r, col))) and m[1] == year]
-    for _, (s, e) in published:
-        question = question[:s] + " " * (e - s) + question[e:]
-    return question, kept
+    kept = [r for r in rows if parse_published(_cell(r, col.index))[:4] == year]
+    return blanked(question, [span for _, span in published]), kept
 
 
 def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
