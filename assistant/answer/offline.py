@@ -204,14 +204,30 @@ class OfflineAnswerer:
         on 常熟银行, however many of its other words it shares (the row-level twin of the region rule); nor does a
         row another table heads with a name of its own (长城汽车's EPS row, asked about 小鹏汽车), nor a sentence that
         names another of the column and not the one asked."""
-        if not named or any(n in unit.text for n in named):
+        if not named:
             return False
+        if any(n in unit.text for n in named):
+            return self._another_of_one(unit, named)
         if not unit.header:  # a sentence on 中芯国际's capex, never naming 华虹, says nothing of 华虹's
             # (names only: a table's first column may hold everyday words — 推荐, 行业 — which sentences use freely)
             return any(not common_word(n) for n in named) and any(o in unit.text for o in others if not common_word(o))
         cells = [cell_name(c) for c in split_cells(unit.text)]
         head = next((c for c in cells if NAME_CELL_RE.fullmatch(c) and has_cjk(c)), "")
         return any(c in others for c in cells) or head in self.peers
+
+    def _another_of_one(self, unit: Unit, named: list[str]) -> bool:
+        """Names of two columns asked (浙江省 and 普惠小微贷款余额): a unit naming one is still about another when it
+        holds another name of the other's column and not that one (浙江省's 科技贷款余额 row)."""
+        cells = {cell_name(c) for c in split_cells(unit.text)} if unit.header else set()
+        for n in named:
+            if n in unit.text or n not in self.peers:
+                continue
+            rivals = self.peers[n] - set(named)
+            if cells & rivals:
+                return True
+            if not unit.header and not common_word(n) and any(o in unit.text for o in rivals if not common_word(o)):
+                return True
+        return False
 
     def select(self, question: str, hits: list[SearchHit], both_reports: bool = False,
                each_min: float = SUPPORT_COVERAGE) -> list[tuple[Unit, float]]:

@@ -47,6 +47,30 @@ def test_a_row_about_another_name_of_the_column_is_no_evidence():
     assert [c.unit.text for c in OfflineAnswerer(Coverage({}, 10)).candidates(q, [SearchHit(chunk=row, score=1.0)])]
 
 
+def test_naming_one_of_two_names_asked_does_not_make_a_row_about_the_other():
+    """浙江省 and 普惠小微贷款余额 are names of two columns: 浙江省's 科技贷款余额 row, and a sentence on 浙江省's
+    科技贷款余额, do not answer on its 普惠小微贷款余额; a question naming both of the row's names still gets it."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    table = Table(id="t#3", report="r.txt", caption="表3", header=["地区", "指标", "2025年目标"],
+                  rows=[TableRow(cells=r, start=0, end=1) for r in [["浙江省", "科技贷款余额", "1.8万亿元"],
+                                                                    ["广东省", "普惠小微贷款余额", "3.2万亿元"]]],
+                  start=0, end=1)
+    peers = peer_names([table])
+    text = "浙江省\t科技贷款余额\t1.8万亿元"
+    row = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                context="地区\t指标\t2025年目标")
+    said = "浙江省2025年科技贷款余额目标为1.8万亿元。"
+    sentence = Chunk(id="c2", report="r.txt", text=said, start=100, end=100 + len(said), kind=ChunkKind.TEXT)
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
+    hits = [SearchHit(chunk=row, score=1.0), SearchHit(chunk=sentence, score=0.9)]
+    assert answerer.candidates("浙江省2025年普惠小微贷款余额目标是多少？", hits) == []
+    kept = [c.unit.text for c in answerer.candidates("浙江省2025年科技贷款余额目标是多少？", hits)]
+    assert text in kept and said in kept
+
+
 def _rows_table(head: str, rows: list[list[str]]) -> Table:
     return Table(id="t#2", report="r.txt", caption="表2", header=[head, "数值"],
                  rows=[TableRow(cells=r, start=0, end=1) for r in rows], start=0, end=1)
