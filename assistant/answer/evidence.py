@@ -336,6 +336,47 @@ def answer_type_bonus(question: str, unit: Unit) -> float:
     return 0.0
 
 
+# A question asking why (为什么, 原因是什么, 靠什么撑住, why, what drove) is answered by a unit stating a cause.
+_REASON_ASKED = re.compile(r"为什么|为何|为啥|原因|理由|靠什么|靠的是|凭什么|(?:怎么|如何)(?:解释|做到)|什么推动|推动的|"
+                           r"撑住|背后.{0,6}逻辑|逻辑是什么|\bwhy\b|\breasons?\b|\bhow come\b|"
+                           r"\bwhat (?:drove|drives|is driving|caused|causes|explains|is behind)\b", re.I)
+_CAUSE_STATED = re.compile(r"原因|因为|由于|得益于|受益于|源于|主要因|归因|所致|导致|推动|带动|驱动|支撑|在于|反映|"
+                           r"受.{1,15}(?:影响|拖累|冲击)")
+
+
+def asks_reason(question: str) -> bool:
+    return bool(_REASON_ASKED.search(question))
+
+
+def states_cause(unit: Unit) -> bool:
+    return bool(_CAUSE_STATED.search(unit.text))
+
+
+# A list announced and begun in one clause ("主要有三方面原因：一是…；") goes on in the clauses after it ("二是…；三是…。"):
+# a unit opening one is quoted with the rest of its list.
+_LIST_OPENS = re.compile(r"[两二三四五六七八九几多]\s*(?:方面|重|点|条|个|大)[^。；;：:]{0,12}[:：]\s*(?:一是|其一|第一|首先|一方面)")
+_LIST_GOES_ON = re.compile(r"\s*(?:[二三四五六七八九]是|其[二三四五六]|第[二三四五六]|其次|再次|最后|另一方面)")
+
+
+def whole_list(unit: Unit) -> Unit:
+    """`unit`, or — where it opens a list its next clauses go on with — the unit spanning the whole list."""
+    if unit.header or not _LIST_OPENS.search(unit.text):
+        return unit
+    units = units_of(unit.chunk)
+    at = next((k for k, u in enumerate(units) if u.start == unit.start), None)
+    if at is None:
+        return unit
+    end = at
+    while end + 1 < len(units) and units[end].text.rstrip().endswith(("；", ";")) \
+            and _LIST_GOES_ON.match(units[end + 1].text):
+        end += 1
+    if end == at:
+        return unit
+    last = units[end]
+    text = unit.chunk.text[unit.start - unit.chunk.start:last.end - unit.chunk.start]
+    return Unit(unit.chunk, unit.start, last.end, text, unit.match_text, [], None, unit.own, unit.shared)
+
+
 CONTEXT_CREDIT = 0.5
 
 

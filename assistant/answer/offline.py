@@ -8,7 +8,8 @@ import re
 from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH
-from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, is_boilerplate,
+from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, asks_reason,
+                                      is_boilerplate, states_cause, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, split_words, units_of, year_asks)
 from assistant.answer.score import Candidate, EvidenceModel
@@ -234,6 +235,10 @@ class OfflineAnswerer:
         """The units that answer the question, best first; empty when the evidence does not cover it. A question
         asking of different years in different asks (`year_asks`) is answered ask by ask, each ask's best unit
         first, when every ask has an answer: no one sentence states both 2024's growth and 2025's penetration."""
+        return [(whole_list(u), p) for u, p in self._select_asks(question, hits, both_reports, each_min)]
+
+    def _select_asks(self, question: str, hits: list[SearchHit], both_reports: bool,
+                     each_min: float) -> list[tuple[Unit, float]]:
         asks = year_asks(question) if self.model is not None else []
         if asks:
             each = [self._select(question, hits, both_reports, each_min, years) for years in asks]
@@ -253,7 +258,8 @@ class OfflineAnswerer:
         if not cands:
             return []
         if self.model is not None:
-            return self._select_scored(cands, has_cjk(question), both_reports, each_min < SUPPORT_COVERAGE)
+            return self._select_scored(cands, has_cjk(question), both_reports, each_min < SUPPORT_COVERAGE,
+                                       asks_reason(question))
         scored = [(c.unit, c.coverage, c.rank) for c in cands]
         sim_of = {id(c.unit): c.sim for c in cands}
         bonus_of = {id(c.unit): ANSWER_TYPE_BONUS if c.type_match else 0.0 for c in cands}
@@ -290,7 +296,7 @@ class OfflineAnswerer:
         return chosen[:max(MAX_UNITS, len(chosen))]
 
     def _select_scored(self, cands: list[Candidate], zh: bool, both_reports: bool,
-                       named: bool) -> list[tuple[Unit, float]]:
+                       named: bool, reason: bool = False) -> list[tuple[Unit, float]]:
         """Units by the learned evidence score: answer when the best clears `answer_at`, add the others that clear
         `support_at`; in a both-reports question each report's best first (`each_at` when the question names them)."""
         model = self.model
@@ -301,6 +307,9 @@ class OfflineAnswerer:
         order = sorted(range(len(cands)), key=lambda i: (-probs[i], cands[i].rank))
         if probs[order[0]] < model.answer_at:
             return []
+        if reason:  # a why-question: the units stating a cause that clear the support bar go first
+            order = [i for i in order if probs[i] >= model.support_at and states_cause(cands[i].unit)] + \
+                [i for i in order if not (probs[i] >= model.support_at and states_cause(cands[i].unit))]
         chosen = [order[0]]
         if both_reports:
             each_at = model.each_at if named else model.support_at

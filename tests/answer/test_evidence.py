@@ -313,3 +313,35 @@ def test_a_reports_cover_and_its_list_of_earlier_reports_are_boilerplate():
     for text in ["推荐逆变器及储能龙头阳光电源（买入），建议关注隆基绿能。", "《安徽省智能算力基础设施建设方案（2023—2025年）》",
                  "2023年东岳证券统计的储能装机同比增长259%。"]:
         assert not is_boilerplate(unit(text)), text
+
+
+def test_a_list_opened_in_one_clause_is_quoted_with_the_clauses_that_go_on_with_it():
+    from assistant.answer.evidence import whole_list
+
+    text = ("增速放缓主要有三方面原因：一是大订单退出，形成高基数；二是投融资低迷，询单下降；三是新进入者增多，价格下滑。"
+            "展望2024年，增速继续承压；二是不再列举。")
+    chunk = Chunk(id="c", report="r.txt", text=text, start=50, end=50 + len(text))
+    units = units_of(chunk)
+    whole = whole_list(units[0])
+    assert whole.text == text[:text.index("展望")] and whole.end - whole.start == len(whole.text)
+    assert text[whole.start - 50:whole.end - 50] == whole.text  # still the report's own span
+    assert whole_list(units[1]) is units[1]  # a clause that opens no list stays itself
+    after = next(u for u in units if u.text.startswith("展望"))
+    assert whole_list(after) is after
+
+
+def test_a_why_question_puts_the_units_stating_a_cause_first():
+    from assistant.answer.evidence import Coverage, asks_reason
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.answer.score import EvidenceModel
+    from assistant.core.models import SearchHit
+
+    assert asks_reason("农商行利润为什么增长？") and asks_reason("What drove the rebound?")
+    assert not asks_reason("农商行利润增长了多少？")
+    text = "农商行利润同比增长4.3%，营收同比下降1.6%。农商行利润增长较快，主要源于拨备计提减少。"
+    hits = [SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)]
+    answerer = OfflineAnswerer(Coverage({}, 10), model=EvidenceModel.load())
+    why = [u.text for u, _ in answerer.select("农商行利润为什么增长？", hits)]
+    assert why and why[0].startswith("农商行利润增长较快")
+    much = [u.text for u, _ in answerer.select("农商行利润同比增长了多少？", hits)]
+    assert much and much[0].startswith("农商行利润同比增长4.3%")
