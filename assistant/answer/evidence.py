@@ -43,6 +43,7 @@ class Unit:
     span: UnitSpan | None = None  # offsets in the chunk (its vector was cached at ingest under this text)
     own: str = ""  # the words that are the unit's own, for full coverage credit: its text, or with an anaphor's subject
     shared: str = ""  # the clause before, where this one follows a "；": it dates and places this one too
+    dated: str = ""  # the time its paragraph opens on ("2023年7月至2024年7月，…"): it dates the sentences naming none
 
 
 def report_label(report_id: str) -> str:
@@ -102,14 +103,22 @@ def units_of(chunk: Chunk) -> list[Unit]:
     return list(units)
 
 
+# A paragraph opening on a month or a span of months ("2023年7月至2024年7月，", "2024年5月以来，") says when the
+# sentences after it that name no year happened.
+_OPENS_ON_TIME = re.compile(r"\s*(?:截至|截止|自|从|在|于)?\s*20\d{2}\s*年\s*\d{1,2}\s*月[^，,。；;：:]{0,16}[，,]")
+
+
 def _units_of(chunk: Chunk) -> list[Unit]:
     label = normalize(report_label(chunk.report))
     context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
     header = header_cells(chunk)
     units: list[Unit] = []
-    previous, clause, in_note = "", False, False
+    previous, clause, in_note, opened = "", False, False, ""
     for span in unit_spans(chunk):
         text = chunk.text[span.start:span.end]
+        if not header and not chunk.text[:span.start].strip(" \t").endswith(tuple("。；;！？!?")):
+            # a paragraph's first sentence: a time it opens on scopes the paragraph
+            opened = m.group(0) if (m := _OPENS_ON_TIME.match(text)) else ""
         norm = normalize(text)
         # "该工作组将由…领导。" names its subject in the sentence before: it is matched with that sentence's words
         own = f"{norm} {previous}" if not header and ANAPHOR_RE.match(text) else norm
@@ -122,7 +131,8 @@ def _units_of(chunk: Chunk) -> list[Unit]:
         elided = f" {previous}" if shared and not _names_a_subject(text) else ""
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
                           f"{norm} {context} {label}" if context else f"{own}{elided} {label}",
-                          header[span.lead:] if header else [], span, own, shared))
+                          header[span.lead:] if header else [], span, own, shared,
+                          "" if YEAR_RE.search(text) else opened))
         previous, clause = norm, not header and text.rstrip().endswith(("；", ";"))
     return units
 
@@ -304,6 +314,8 @@ def mentions(unit: Unit, term: str) -> bool:
     text = TITLE_RE.sub("", unit.match_text)
     if unit.shared and not YEAR_RE.search(text):  # a clause naming its own year is not dated by the one before
         text = TITLE_RE.sub("", unit.shared)
+    if unit.dated and not YEAR_RE.search(text):  # …nor by its paragraph's opening time
+        text = normalize(unit.dated)
     return _holds(text, term)
 
 
@@ -374,7 +386,8 @@ def whole_list(unit: Unit) -> Unit:
         return unit
     last = units[end]
     text = unit.chunk.text[unit.start - unit.chunk.start:last.end - unit.chunk.start]
-    return Unit(unit.chunk, unit.start, last.end, text, unit.match_text, [], None, unit.own, unit.shared)
+    return Unit(unit.chunk, unit.start, last.end, text, unit.match_text, [], None, unit.own, unit.shared,
+                unit.dated)
 
 
 CONTEXT_CREDIT = 0.5
