@@ -64,7 +64,7 @@ EN_ZH: dict[str, str] = {
     "report": "报告", "published": "发布", "date": "日期 时间", "2025": "2025年",
     "2026": "2026年", "2030": "2030年", "huawei": "华为", "nvidia": "英伟达", "cambricon": "寒武纪",
     "revenue": "营收 营业收入", "profit": "利润 净利润", "net profit": "净利润", "earnings": "盈利 利润",
-    "price": "价格 股价", "target price": "目标价", "stock price": "股价", "budget": "预算",
+    "price": "价格", "target price": "目标价", "stock price": "股价", "share price": "股价", "budget": "预算",
     "market share": "市场份额", "valuation": "估值", "dividend": "分红 股息",
     # industries and measures beyond compute (energy, semiconductors, consumer, banks)
     "additions": "新增", "new": "新增", "installed": "装机", "installations": "装机", "capacity": "装机 产能 规模 容量",
@@ -72,7 +72,7 @@ EN_ZH: dict[str, str] = {
     "photovoltaic": "光伏", "solar": "光伏", "pv": "光伏", "energy storage": "储能 新型储能", "storage": "储能",
     "wind": "风电", "power": "电力", "electricity": "电力 用电量", "sales": "销售额 销量 销售收入",
     "market": "市场", "output": "产量", "production": "产量", "semiconductor": "半导体", "chip": "芯片",
-    "wafer": "晶圆", "foundry": "代工 晶圆代工", "equipment": "设备", "localization": "国产化", "local": "地方",
+    "wafer": "晶圆 硅片", "foundry": "代工 晶圆代工", "equipment": "设备", "localization": "国产化", "local": "地方",
     "utilization": "产能利用率 利用率", "baijiu": "白酒", "liquor": "白酒", "inventory": "库存",
     "dealers": "经销商", "bank": "银行", "banks": "银行", "loans": "贷款", "loan": "贷款", "balance": "余额",
     "deposits": "存款", "net interest margin": "净息差", "margin": "息差 利润率", "non-performing": "不良",
