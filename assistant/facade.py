@@ -224,7 +224,7 @@ class Assistant:
         return x | {"analysis": analyse(x["resolved"], self.cards())}
 
     def _with_hits(self, x: dict, config: RunnableConfig) -> dict:
-        if x["report"] is None and x["analysis"].parts:  # each part is searched on its own (`_parts_answer`)
+        if x["report"] is None and (x["analysis"].parts or x["analysis"].asks):  # each part searched on its own
             return x | {"hits": []}
         return x | {"hits": self._retrieve(x, config)}
 
@@ -260,6 +260,20 @@ class Assistant:
                    for report, part in parts]
         return join_answers(x["question"], answers)
 
+    def _asks_answer(self, x: dict, asks: list[str]) -> Answer:
+        """Each ask answered on its own, labelled by the broker of the report its answer quotes (else the ask); asks
+        one report answers best are one question of that report, answered whole."""
+        names = {c.report: c.broker.value if c.broker else c.report for c in self.cards()}
+        answers = [self.chain.invoke({"question": ask, "resolved": ask, "report": None, "on_token": None})
+                   for ask in asks]
+        cited = [{c.report for c in a.citations} for a in answers]
+        best = {a.citations[0].report for a in answers if a.citations}
+        if len(best) == 1 and all(a.citations for a in answers):  # one report answers both asks best
+            return self.chain.invoke({"question": x["question"], "resolved": x["resolved"],
+                                      "report": best.pop(), "on_token": x.get("on_token")})
+        return join_answers(x["question"], [(names.get(next(iter(c)), ask) if len(c) == 1 and not a.abstained
+                                             else ask, a) for ask, a, c in zip(asks, answers, cited)])
+
     @staticmethod
     def _scope(x: dict) -> list[str]:
         return [x["report"]] if x["report"] else x["analysis"].scope
@@ -277,6 +291,8 @@ class Assistant:
         answer = None
         if report is None and analysis.parts:  # "国联…是多少？天风…又是多少？": each part asked of its own report
             return self._parts_answer(x, analysis.parts)
+        if report is None and analysis.asks:  # "…的A和B分别是多少？": each asked alone, wherever it is answered
+            return self._asks_answer(x, analysis.asks)
         # (the question as asked: a year made from 去年 is no name's year)
         unwritten = self._unwritten_subject(x["question"], self._scope(x))
         if unwritten:  # "水井坊2024年的营收目标": a name no report in scope writes has no figure there

@@ -101,3 +101,12 @@ def test_two_asks_of_other_operations_over_the_target_rows_are_each_answered(bui
     assert "共 10 个" in answer.answer and "最大为 45 EFLOPS（北京）" in answer.answer
     one = built_index.assistant.ask("天风报告各地智算规划里，目标年份为2025年的地区有几个？合计多少？")
     assert "asks" not in (one.tool.result or {})  # a count beside a sum is one ask: the sum states its rows
+
+
+def test_two_measures_one_report_answers_best_are_answered_whole_from_it(built_index):
+    """'…的A和B分别是多少？' is asked ask by ask; where one report answers both best, the question is answered whole from
+    that report (not twice, the same passage quoted under each ask)."""
+    answer = built_index.assistant.ask("上海“算力浦江”行动计划的总算力目标和高性能算力占比分别是多少？")
+    assert not answer.abstained and "15" in answer.answer and "35%" in answer.answer
+    assert {c.report for c in answer.citations} == {"guolian_2024-04_compute-policy-overview.txt"}
+    assert not any("part by part" in n for n in answer.notes)

@@ -45,6 +45,9 @@ class QuestionAnalysis(BaseModel):
     relative_year: bool = False  # says 明年/今年/去年 (next/this/last year): dated by the report it is asked of
     # a question in parts, each part about one report ("国联…是多少？天风…又是多少？"): (report, part) in order
     parts: list[tuple[str, str]] = Field(default_factory=list)
+    # two things asked of one subject ("广东省2025年的新能源汽车推广目标和新型储能装机目标分别是多少？"): each ask
+    # as a question of its own, in order — the two may be in two reports
+    asks: list[str] = Field(default_factory=list)
 
 
 _META: list[tuple[MetaField, re.Pattern]] = [
@@ -335,6 +338,27 @@ def _asks_of_another_document(question: str, cards: Sequence[ReportCard]) -> boo
     return False
 
 
+# "…的A和B分别是多少？": A and B the last phrases before 分别, neither a name, a year nor a figure
+_TWO_ASKED = re.compile(r"(?P<a>[^的年省市区在对里中，,、：:？?和与及\d]{2,16})(?:和|与|以及|及)"
+                        r"(?P<b>[^的，,。？?：:和与及\d]{2,16}?)(?:上|方面)?分别(?P<rest>[^，,。；;？?]*[？?]?)$")
+
+
+def measure_asks(question: str, cards: Sequence[ReportCard]) -> list[str]:
+    """Two things asked of one subject, each as a question of its own: "广东省2025年的新能源汽车推广目标是多少？",
+    "广东省2025年的新型储能装机目标是多少？". Empty unless A and B are measures (not places, not brokers)."""
+    from assistant.targets.regions import regions_in
+
+    m = _TWO_ASKED.search(question.strip())
+    if not m:
+        return []
+    a, b = m["a"].strip(), m["b"].strip()
+    brokers = [c.broker.value for c in cards if c.broker]
+    if any(regions_in(x) or any(br[:2] in x for br in brokers) for x in (a, b)):
+        return []
+    head = question.strip()[:m.start()]
+    return [f"{head}{x}{m['rest']}" for x in (a, b)]
+
+
 def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     scope = _scope(question, cards)
     meta = [] if _STOCK_RATING.search(question) or rates_a_stock(question, cards) else \
@@ -365,4 +389,5 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,
                             meta=meta, both=len(scope) > 1 or (not scope and bool(_BOTH.search(question))),  # 青岚…分别: its own rows
                             relative_year=bool(_RELATIVE_RE.search(question)),
-                            parts=report_parts(question, cards) if len(scope) > 1 else [])
+                            parts=report_parts(question, cards) if len(scope) > 1 else [],
+                            asks=measure_asks(question, cards) if intent is Intent.LOOKUP and len(scope) < 2 else [])

@@ -173,3 +173,15 @@ def test_the_name_a_years_figure_is_asked_of(question, subject):
     from assistant.answer.analysis import subject_before_year
 
     assert subject_before_year(question) == subject
+
+
+def test_two_measures_asked_of_one_subject_are_asked_one_by_one():
+    """The two may live in two reports (a vehicle target in one, a storage target in another): each is its own
+    question. Two places, two brokers, or two years are not two measures."""
+    a = analyse("海南省2025年的充电桩建设目标和氢能产业规模目标分别是多少？", CARDS)
+    assert a.asks == ["海南省2025年的充电桩建设目标是多少？", "海南省2025年的氢能产业规模目标是多少？"]
+    assert analyse("海南省2025年在充电桩和加氢站上分别定了什么目标？", CARDS).asks == \
+        ["海南省2025年在充电桩定了什么目标？", "海南省2025年在加氢站定了什么目标？"]
+    for q in ("江苏和浙江分别是多少？", "北辰和南岭分别给了什么评级？", "2024年和2025年分别是多少？",
+              "海南省2025年的充电桩建设目标是多少？"):
+        assert analyse(q, CARDS).asks == [], q
