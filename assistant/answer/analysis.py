@@ -78,17 +78,19 @@ _STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几�
                            r"\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 # What a rating is asked of: "对五粮液的投资评级", "给平安银行什么评级", "对白酒行业的评级"
 _RATED = re.compile(r"(?:对|给予了?|给出了?|给了?)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:给出了?|给予了?|给了?|给)?"
-                    r"\s*(?:投资|股票|个股|行业)?\s*(?:什么|何种|哪种|哪个|怎样的)?\s*(?:投资|股票|个股|行业)?\s*评级")
+                    r"\s*(?:的)?\s*(?:投资|股票|个股|行业)?\s*(?:什么|何种|哪种|哪个|怎样的)?\s*(?:投资|股票|个股|行业)?\s*评级")
 _INDUSTRY_WORD = re.compile(r"(?:行业|板块|产业|赛道|业)$")
+_RATED_EN = re.compile(r"\bratings?\b.{0,30}\b(?:assigns?|gives?|puts?|has|have)\s+(?:on\s+|to\s+)?"
+                       r"(?!(?:It|Its|This|The|That|These|Those)\b)[A-Z][A-Za-z]+")
 
 
 def rates_a_stock(question: str, cards: Sequence[ReportCard]) -> bool:
     """A rating asked of a named company or sub-sector, not of the report's industry: "星垣给平安银行什么评级" asks
     a stock rating the card does not hold (its rating is the industry view). What is rated is the report's subject
     when, without 行业/板块, it is a word of a report's title, industry or broker (白酒行业, 银行业)."""
-    named = [m.group(1) for m in _RATED.finditer(question) if not re.search(r"的|给|对|什么|哪|何|怎", m.group(1))]
-    if not named:
-        return False
+    named = [m.group(1) for m in _RATED.finditer(question) if not re.search(r"的|给|对|什么|哪|何|怎|各|其|两|自己", m.group(1))]
+    if not named:  # "What rating does Tianfeng give Cambricon?": a name, capitalised, given a rating
+        return bool(_RATED_EN.search(question))
     rated = _INDUSTRY_WORD.sub("", re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0]))  # 白酒行业 → 白酒
     if not rated or rated in {"报告", "研报"}:
         return False
