@@ -80,19 +80,26 @@ _STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几�
 _RATED = re.compile(r"(?:对|给予了?|给出了?|给了?)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:给出了?|给予了?|给了?|给)?"
                     r"\s*(?:的)?\s*(?:投资|股票|个股|行业)?\s*(?:什么|何种|哪种|哪个|怎样的)?\s*(?:投资|股票|个股|行业)?\s*评级")
 _INDUSTRY_WORD = re.compile(r"(?:行业|板块|产业|赛道|业)$")
+# what stands before 评级 without naming what is rated: question words, pronouns (各自, 其, 所覆盖的), times (上次评级)
+_NOT_RATED = re.compile(r"的|给|对|什么|哪|何|怎|各|其|两|自己|所|上次|此前|之前|首次|本次|最新")
 _RATED_EN = re.compile(r"\bratings?\b.{0,30}\b(?:assigns?|gives?|puts?|has|have)\s+(?:on\s+|to\s+)?"
                        r"(?!(?:It|Its|This|The|That|These|Those)\b)[A-Z][A-Za-z]+")
+
+
+def rated_name(question: str) -> str:
+    """The name a rating is asked of ("对中芯国际给出的投资评级" → 中芯国际); "" when none is named."""
+    named = [m.group(1) for m in _RATED.finditer(question) if not _NOT_RATED.search(m.group(1))]
+    return _INDUSTRY_WORD.sub("", re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0])) if named else ""
 
 
 def rates_a_stock(question: str, cards: Sequence[ReportCard]) -> bool:
     """A rating asked of a named company or sub-sector, not of the report's industry: "星垣给平安银行什么评级" asks
     a stock rating the card does not hold (its rating is the industry view). What is rated is the report's subject
     when, without 行业/板块, it is a word of a report's title, industry or broker (白酒行业, 银行业)."""
-    named = [m.group(1) for m in _RATED.finditer(question) if not re.search(r"的|给|对|什么|哪|何|怎|各|其|两|自己", m.group(1))]
-    if not named:  # "What rating does Tianfeng give Cambricon?": a name, capitalised, given a rating
+    rated = rated_name(question)  # 白酒行业 → 白酒
+    if not rated:  # "What rating does Tianfeng give Cambricon?": a name, capitalised, given a rating
         return bool(_RATED_EN.search(question))
-    rated = _INDUSTRY_WORD.sub("", re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0]))  # 白酒行业 → 白酒
-    if not rated or rated in {"报告", "研报"}:
+    if rated in {"报告", "研报"}:
         return False
     own = " ".join(f.value for c in cards for f in [c.title, c.broker, *c.industry] if f)
     return rated not in own and not any(c.broker_short and c.broker_short in rated for c in cards)

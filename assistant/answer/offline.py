@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answer.analysis import RELATIVE_YEAR_ZH
+from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, asks_reason,
                                       is_boilerplate, states_cause, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
@@ -147,6 +147,7 @@ class OfflineAnswerer:
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
         # sentence on its deliveries is no EPS forecast (two reports may each be asked their own measure)
         measures = set() if both_reports else set(asked)
+        rated = rated_name(question)  # a rating asked of a name: a unit rating something else is no answer
         asked_periods, asked_quarters = periods(question), year_quarters(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         found: list[tuple[Unit, float, SearchHit, int]] = []
@@ -166,7 +167,8 @@ class OfflineAnswerer:
                         and not other_year(unit, asked_years) \
                         and not other_quarter(unit, asked_quarters) \
                         and unit.chunk.report not in silent \
-                        and (not measures or measures <= set(measures_in(unit.match_text))):
+                        and (not measures or measures <= set(measures_in(unit.match_text))) \
+                        and (not rated or normalize(rated) in unit.match_text):
                     found.append((unit, self.coverage.score(terms, unit), hit, rank))
         siblings: dict[str, list[str]] = {}  # each table chunk's candidate row labels
         for unit, *_ in found:

@@ -171,6 +171,9 @@ MEASURES: dict[str, tuple[str, ...]] = {
     "净利率": ("净利率", "net margin"),
     "市值": ("市值", "market cap", "market value"),
     "资本开支": ("资本开支", "资本支出", "capex", "capital expenditure"),
+    # a stock's rating is written as the rating itself ("中芯国际（增持）") as often as with the word
+    "评级": ("评级", "rating", "买入", "增持", "中性", "减持", "卖出", "强于大市", "优于大市", "跑赢行业", "outperform",
+           "overweight"),
 }
 
 

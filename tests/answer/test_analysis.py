@@ -185,3 +185,34 @@ def test_two_measures_asked_of_one_subject_are_asked_one_by_one():
     for q in ("江苏和浙江分别是多少？", "北辰和南岭分别给了什么评级？", "2024年和2025年分别是多少？",
               "海南省2025年的充电桩建设目标是多少？"):
         assert analyse(q, CARDS).asks == [], q
+
+
+@pytest.mark.parametrize("question, rated, card", [
+    ("南岭证券对中国平安给出的投资评级是什么？", "中国平安", False),  # 给出的: a stock's rating, not the card's
+    ("北辰对比亚迪给的什么评级？", "比亚迪", False),
+    ("What investment rating does Nanling assign to Ping An (中国平安)?", "", False),
+    ("What stock rating does Beichen give BYD in this note?", "", False),
+    ("两份报告分别给所覆盖的行业什么投资评级？", "", True),  # 所覆盖的: the reports' own industries
+    ("北辰的报告行业评级是什么？相对上次评级有何变化？", "", True),  # 上次评级 rates nothing named
+    ("What rating does Nanling give?", "", True),
+])
+def test_a_rating_asked_of_a_named_company_is_not_the_cards(question, rated, card):
+    from assistant.answer.analysis import rated_name
+
+    assert rated_name(question) == rated
+    assert (analyse(question, CARDS).intent is Intent.REPORT_META) is card
+
+
+def test_a_stocks_rating_is_answered_by_a_unit_rating_that_stock():
+    """A rating is written as the word or as the rating itself ('中芯国际（增持）'); a sentence that only names the stock
+    among those to watch, or the report's own industry rating, does not rate it."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, SearchHit
+
+    text = "投资建议：强于大市（维持）。建议关注中国移动、中国联通。晶圆代工龙头中芯国际（增持），受益于稼动率回升。"
+    hits = [SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)]
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    assert answerer.candidates("国联证券对中国移动给出的投资评级是什么？", hits) == []
+    assert [c.unit.text for c in answerer.candidates("青岚对中芯国际给出的投资评级是什么？", hits)] == \
+        ["晶圆代工龙头中芯国际（增持），受益于稼动率回升。"]
