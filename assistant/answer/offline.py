@@ -20,7 +20,7 @@ from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
 from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
-from assistant.targets.regions import en_region_spans, regions_in
+from assistant.targets.regions import en_region_spans, region_mentions, regions_in
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
 SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
@@ -142,6 +142,9 @@ class OfflineAnswerer:
                      if not common_word(o) and not any(o in b for b in brokers)]
         figure_asked, money_asked = asks_figure(question), asks_money(question)
         national = asks_national(question) and not regions_in(question)
+        # one place a figure is asked of: a unit naming it only in a list of places (云南、贵州等地) gives it none
+        lone = regions_in(question) if figure_asked else []
+        lone = lone[0] if len(lone) == 1 else ""
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
@@ -163,6 +166,7 @@ class OfflineAnswerer:
                                                   and not figures_of_other_years(unit, asked_years))) \
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
                         and not (national and about_a_region(unit)) \
+                        and not (lone and only_listed(unit, lone)) \
                         and not other_period(unit, asked_periods, self._head(unit.chunk.report)) \
                         and not other_year(unit, asked_years) \
                         and not other_quarter(unit, asked_quarters) \
@@ -504,6 +508,20 @@ def asks_national(question: str) -> bool:
     return _NATIONAL_RE.search(question) is not None or (
         (_LOCAL_WHOLE_RE.search(question) is not None or _REGION_SET_RE.search(question) is not None)
         and asks_figure(question) and not EACH_RE.search(question))
+
+
+# places listed and closed by 等 ("云南、贵州、青海等地"): named as a group, no figure given to any one of them
+_PLACES_LISTED_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,5}、)+[\u4e00-\u9fff]{2,5}等(?:地|省|省份|地区|省区|省市|城市)?")
+
+
+def only_listed(unit: Unit, region: str) -> bool:
+    """Whether the unit names `region` only inside a list of places closed by 等: "十省以外的云南、贵州、青海等地…并网"
+    gives 云南 no figure of its own."""
+    if unit.header:
+        return False
+    mentions = [(s, e) for s, e, name in region_mentions(unit.text) if name == region]
+    lists = [m.span() for m in _PLACES_LISTED_RE.finditer(unit.text)]
+    return bool(mentions) and all(any(a <= s and e <= b for a, b in lists) for s, e in mentions)
 
 
 def about_a_region(unit: Unit) -> bool:

@@ -345,3 +345,21 @@ def test_a_why_question_puts_the_units_stating_a_cause_first():
     assert why and why[0].startswith("农商行利润增长较快")
     much = [u.text for u, _ in answerer.select("农商行利润同比增长了多少？", hits)]
     assert much and much[0].startswith("农商行利润同比增长4.3%")
+
+
+def test_a_place_named_only_in_a_list_closed_by_deng_gets_no_figure_of_its_own():
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, only_listed
+    from assistant.core.models import SearchHit
+
+    text = ("2025年底十省累计装机520.0GW，主要因十省以外的云南、贵州、青海等地大基地项目加速并网。"
+            "贵州提出2025年光伏装机达到3100万千瓦。")
+    chunk = Chunk(id="c", report="r.txt", text=text, start=0, end=len(text))
+    group, own = units_of(chunk)
+    assert only_listed(group, "云南") and only_listed(group, "贵州") and not only_listed(own, "贵州")
+    hits = [SearchHit(chunk=chunk, score=1.0)]
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    assert answerer.candidates("云南2025年光伏装机目标是多少GW？", hits) == []
+    assert [c.unit.text for c in answerer.candidates("贵州2025年光伏装机目标是多少？", hits)] == [own.text]
+    # not a figure asked: the list still says what happens there
+    assert [c.unit.text for c in answerer.candidates("哪些地方的大基地项目在加速并网？云南呢？", hits)]
