@@ -32,7 +32,8 @@ from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
 from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
-from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, named_periods, report_year,
+from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, named_periods,
+                                       report_month, report_year,
                                        subject_before_year, without_names)
 from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
@@ -229,15 +230,17 @@ class Assistant:
         return x | {"hits": self._retrieve(x, config)}
 
     def _dated(self, x: dict, config: RunnableConfig) -> dict:
-        """明年/今年/去年 made absolute by the date of the report asked about (named, else ranked first), and the
+        """明年/今年/去年 (and 上个月) made absolute by the date of the report asked about (named, else ranked first), and the
         passages retrieved again for the dated question."""
         analysis: QuestionAnalysis = x["analysis"]
         if not analysis.relative_year:
             return x
         named = [x["report"]] if x["report"] else analysis.scope
         about = named[0] if len(named) == 1 else (x["hits"][0].chunk.report if x["hits"] else None)
-        year = report_year(next((c for c in self.cards() if c.report == about), None))
+        card = next((c for c in self.cards() if c.report == about), None)
+        year, month = report_year(card), report_month(card)
         resolved = dated(x["resolved"], year) if year else x["resolved"]
+        resolved = dated_month(resolved, *month) if month else resolved
         if resolved == x["resolved"]:
             return x
         x = x | {"resolved": resolved, "dated": f"{year}"}

@@ -194,6 +194,18 @@ RELATIVE_YEAR_ZH = "|".join(w for w in _RELATIVE_YEAR if has_cjk(w))  # for othe
 _RELATIVE_RE = re.compile("|".join(sorted(map(re.escape, _RELATIVE_YEAR), key=len, reverse=True)), re.I)
 
 
+# the month before the report's ("华岳说上个月国内新能源车卖了多少辆？"), where the question names no month of its own
+_LAST_MONTH_RE = re.compile(r"上个?月|\blast month\b", re.I)
+_A_MONTH_RE = re.compile(r"(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})\s*月(?!份?末?[底初])|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+                         r"nov|dec)[a-z]*\b", re.I)
+
+
+def report_month(card: ReportCard | None) -> tuple[int, int] | None:
+    """The year and month a report is dated, from its card ("2024-08", "2024 年 09 月 17 日")."""
+    m = re.search(r"(20[0-9]{2})\s*[年\-./]\s*([0-9]{1,2})", card.date.value) if card is not None and card.date else None
+    return (int(m[1]), int(m[2])) if m and 1 <= int(m[2]) <= 12 else None
+
+
 def report_year(card: ReportCard | None) -> int | None:
     """The year a report is dated, from its card."""
     m = re.search(r"(20[0-9]{2})", card.date.value) if card is not None and card.date else None
@@ -206,6 +218,15 @@ def dated(question: str, year: int) -> str:
         y = year + _RELATIVE_YEAR[m[0].lower()]
         return f"{y}年" if has_cjk(m[0]) else str(y)
     return _RELATIVE_RE.sub(absolute, question)
+
+
+def dated_month(question: str, year: int, month: int) -> str:
+    """上个月 / last month made absolute for a report dated `year`-`month` ("上个月" → "2024年7月"), unless the question
+    names a month of its own (then 上月 is the month before that one: 环比上月)."""
+    if not _LAST_MONTH_RE.search(question) or _A_MONTH_RE.search(_LAST_MONTH_RE.sub("", question)):
+        return question
+    y, m = (year, month - 1) if month > 1 else (year - 1, 12)
+    return _LAST_MONTH_RE.sub(lambda x: f"{y}年{m}月" if has_cjk(x[0]) else f"{y}-{m:02d}", question)
 
 
 # "头三个月" / "前5个月": reports name a span of months from January as a quarter or half, else as "1—5月"
@@ -397,6 +418,6 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         intent = Intent.LOOKUP
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,
                             meta=meta, both=len(scope) > 1 or (not scope and bool(_BOTH.search(question))),  # 青岚…分别: its own rows
-                            relative_year=bool(_RELATIVE_RE.search(question)),
+                            relative_year=bool(_RELATIVE_RE.search(question) or _LAST_MONTH_RE.search(question)),
                             parts=report_parts(question, cards) if len(scope) > 1 else [],
                             asks=measure_asks(question, cards) if intent is Intent.LOOKUP and len(scope) < 2 else [])

@@ -88,3 +88,14 @@ def test_a_clause_opening_on_another_reports_name_is_its_own_part():
 def test_authored_asks_the_analysts():
     from assistant.answer.analysis import MetaField
     assert MetaField.ANALYSTS in analyse("Who authored the Tianfeng note, and what rating does it carry?", []).meta
+
+
+def test_last_month_becomes_the_month_before_the_reports():
+    from assistant.answer.analysis import dated_month, report_month
+
+    assert report_month(card("2024-08")) == (2024, 8) and report_month(card("2024 年 09 月 17 日")) == (2024, 9)
+    assert report_month(card("2024")) is None
+    assert dated_month("华岳说上个月国内新能源车卖了多少辆？", 2024, 8) == "华岳说2024年7月国内新能源车卖了多少辆？"
+    assert dated_month("How many were sold last month?", 2024, 1) == "How many were sold 2023-12?"
+    # a month of its own: 上月 is the month before that one, not the report's
+    assert dated_month("7月销量比上月增长多少？", 2024, 8) == "7月销量比上月增长多少？"
