@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name
+from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name, subject_before_year
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, asks_reason,
                                       is_boilerplate, states_cause, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
@@ -144,6 +144,8 @@ class OfflineAnswerer:
         national = asks_national(question) and not regions_in(question)
         # one place a figure is asked of: a unit naming it only in a list of places (云南、贵州等地) gives it none
         lone = regions_in(question) if figure_asked else []
+        if not lone and figure_asked:  # …or the one table name or name before the year it is asked of
+            lone = [n for n in self._named(question) if not common_word(n)] or [subject_before_year(question)]
         lone = lone[0] if len(lone) == 1 else ""
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
@@ -510,16 +512,18 @@ def asks_national(question: str) -> bool:
         and asks_figure(question) and not EACH_RE.search(question))
 
 
-# places listed and closed by 等 ("云南、贵州、青海等地"): named as a group, no figure given to any one of them
+# names listed and closed by 等 ("云南、贵州、青海等地", "小鹏汽车、蔚来等企业"): a group, no figure given to any one
 _PLACES_LISTED_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,5}、)+[\u4e00-\u9fff]{2,5}等(?:地|省|省份|地区|省区|省市|城市)?")
 
 
 def only_listed(unit: Unit, region: str) -> bool:
-    """Whether the unit names `region` only inside a list of places closed by 等: "十省以外的云南、贵州、青海等地…并网"
-    gives 云南 no figure of its own."""
+    """Whether the unit names `region` (a place, or a name a figure is asked of) only inside a list closed by 等:
+    "十省以外的云南、贵州、青海等地…并网" gives 云南 no figure of its own, "华为、理想汽车、小鹏汽车、蔚来等企业自建超充站合计
+    已超过5000座" gives 蔚来 none."""
     if unit.header:
         return False
-    mentions = [(s, e) for s, e, name in region_mentions(unit.text) if name == region]
+    mentions = [(s, e) for s, e, name in region_mentions(unit.text) if name == region] or \
+        [(m.start(), m.end()) for m in re.finditer(re.escape(region), unit.text)]
     lists = [m.span() for m in _PLACES_LISTED_RE.finditer(unit.text)]
     return bool(mentions) and all(any(a <= s and e <= b for a, b in lists) for s, e in mentions)
 

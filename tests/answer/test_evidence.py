@@ -361,5 +361,8 @@ def test_a_place_named_only_in_a_list_closed_by_deng_gets_no_figure_of_its_own()
     answerer = OfflineAnswerer(Coverage({}, 10))
     assert answerer.candidates("云南2025年光伏装机目标是多少GW？", hits) == []
     assert [c.unit.text for c in answerer.candidates("贵州2025年光伏装机目标是多少？", hits)] == [own.text]
+    cars = "华为、理想汽车、小鹏汽车、蔚来等企业自建超充站合计已超过5000座。"
+    [listed] = units_of(Chunk(id="d", report="r.txt", text=cars, start=0, end=len(cars)))
+    assert only_listed(listed, "蔚来") and not only_listed(listed, "超充站")
     # not a figure asked: the list still says what happens there
     assert [c.unit.text for c in answerer.candidates("哪些地方的大基地项目在加速并网？云南呢？", hits)]
