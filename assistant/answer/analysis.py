@@ -133,6 +133,8 @@ _LISTED = re.compile(YEARS_LISTED.pattern + r"|(?:[\u4e00-\u9fff]{2,8}、){2,}[\
 
 
 # A year as a table's column writes it: a forecast or an actual (2025E, 2023A), a quarter (2024Q1), a half (2023H1)
+# a change between two years asked as an amount ("比2022年增加了多少亿元"): computed from a table holding both years
+_AMOUNT_CHANGE = re.compile(r"(?:增加|减少|多|少)了?多少|(?:下降|增长|提升)了?多少\s*(?:亿|万|元|个|家|辆|GW|千瓦|片)")
 _TABLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[AE](?![A-Za-z])|[QH][1-4])")
 
 
@@ -409,7 +411,8 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         # (a table the retrieval ranks first must fit the question, else retrieval answers); with no table named, a
         # count or average only ("哪些领域各打造30个以上标杆" lists what a sentence says)
         intent = Intent.AGGREGATE
-    elif (asks_change(question) and any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD, _TABLE_YEAR))) \
+    elif (asks_change(question) and (any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD, _TABLE_YEAR))
+                                     or _AMOUNT_CHANGE.search(question))) \
             or share_asked(question) or asks_spread(question) or diff_of_two(question):
         # "图表1中渗透率从2020年到2023年提升了多少", "茅台营收占9家合计的比重", "拨备覆盖率最高与最低的相差多少": computed
         # from a table's cells (when a table the retrieval ranks first holds both; else retrieval answers)

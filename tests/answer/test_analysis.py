@@ -130,6 +130,14 @@ def test_a_table_spoken_of_without_its_number(question, intent):
     assert analyse(question, []).intent is intent
 
 
+def test_a_change_between_two_years_asked_as_an_amount_is_computed():
+    """'比2022年增加了多少亿元': the two years' cells of a table, when one holds both (else retrieval answers); a growth
+    asked without an amount may be a rate a sentence states, and stays a look-up."""
+    assert analyse("2023年规上啤酒企业销售收入比2022年增加了多少亿元？", []).intent is Intent.AGGREGATE
+    assert analyse("2023年保费收入比2022年减少了多少？", []).intent is Intent.AGGREGATE
+    assert analyse("2023年保费收入比2022年增长多少？", []).intent is Intent.LOOKUP
+
+
 def test_a_table_named_by_a_name_ending_in_table_makes_an_average_an_aggregate():
     from assistant.answer.analysis import Intent, analyse
     assert analyse("单品批价表，2024年6月批价的简单平均是多少？", []).intent is Intent.AGGREGATE
