@@ -230,8 +230,8 @@ class Assistant:
         return x | {"hits": self._retrieve(x, config)}
 
     def _dated(self, x: dict, config: RunnableConfig) -> dict:
-        """明年/今年/去年 (and 上个月) made absolute by the date of the report asked about (named, else ranked first), and the
-        passages retrieved again for the dated question."""
+        """明年/今年/去年 and 上个月 made absolute by the date of the report asked about (named, else ranked first), and
+        the passages retrieved again for the dated question."""
         analysis: QuestionAnalysis = x["analysis"]
         if not analysis.relative_year:
             return x

@@ -17,6 +17,7 @@ from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
 from assistant.targets.conditions import condition_in
+from assistant.targets.regions import regions_in
 from assistant.targets.table_calc import (TABLE_REF_RE, YEAR_RANGE_RE, YEARS_LISTED, asks_change, asks_of_rows,
                                           diff_of_two, op_of, share_asked)
 
@@ -132,9 +133,9 @@ _WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6
 _LISTED = re.compile(YEARS_LISTED.pattern + r"|(?:[\u4e00-\u9fff]{2,8}、){2,}[\u4e00-\u9fff]{2,8}")
 
 
-# A year as a table's column writes it: a forecast or an actual (2025E, 2023A), a quarter (2024Q1), a half (2023H1)
 # a change between two years asked as an amount ("比2022年增加了多少亿元"): computed from a table holding both years
 _AMOUNT_CHANGE = re.compile(r"(?:增加|减少|多|少)了?多少|(?:下降|增长|提升)了?多少\s*(?:亿|万|元|个|家|辆|GW|千瓦|片)")
+# A year as a table's column writes it: a forecast or an actual (2025E, 2023A), a quarter (2024Q1), a half (2023H1)
 _TABLE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*(?:[AE](?![A-Za-z])|[QH][1-4])")
 
 
@@ -378,8 +379,6 @@ _TWO_ASKED = re.compile(r"(?P<a>[^的年省市区在对里中，,、：:？?和�
 def measure_asks(question: str, cards: Sequence[ReportCard]) -> list[str]:
     """Two things asked of one subject, each as a question of its own: "广东省2025年的新能源汽车推广目标是多少？",
     "广东省2025年的新型储能装机目标是多少？". Empty unless A and B are measures (not places, not brokers)."""
-    from assistant.targets.regions import regions_in
-
     m = _TWO_ASKED.search(question.strip())
     if not m:
         return []

@@ -121,10 +121,10 @@ class OfflineAnswerer:
             terms += [(w,) for w in split_words(question)
                       if (w,) not in terms and any(w in self.report_text(r) for r in reports)]
         must = [m for m in must_terms(question) if years is None or not YEAR_RE.fullmatch(m) or m in years]
-        named = self._named(question)
-        others = set().union(*(self.peers[n] for n in named))  # the other names of those names' columns
+        listed = self._named(question)
+        others = set().union(*(self.peers[n] for n in listed))  # the other names of those names' columns
         unlisted = unknown_names(question, self.kinds, self.peers)
-        named += list(unlisted)
+        named = listed + list(unlisted)
         others |= set().union(*(self.kinds[end] for end in unlisted.values()))
         # what sets an unlisted name apart (平安 of 平安银行, HJT of HJT电池): a report that never writes it says
         # nothing about that one, whatever it says about its kind
@@ -142,11 +142,11 @@ class OfflineAnswerer:
                      if not common_word(o) and not any(o in b for b in brokers)]
         figure_asked, money_asked = asks_figure(question), asks_money(question)
         national = asks_national(question) and not regions_in(question)
-        # one place a figure is asked of: a unit naming it only in a list of places (云南、贵州等地) gives it none
-        lone = regions_in(question) if figure_asked else []
-        if not lone and figure_asked:  # …or the one table name or name before the year it is asked of
-            lone = [n for n in self._named(question) if not common_word(n)] or [subject_before_year(question)]
-        lone = lone[0] if len(lone) == 1 else ""
+        # the one place (else table name, else name before the year) a figure is asked of: a unit naming it only in a
+        # list closed by 等 (云南、贵州等地) gives it none
+        subjects = (regions_in(question) or [n for n in listed if not common_word(n)]
+                    or [subject_before_year(question)]) if figure_asked else []
+        lone = subjects[0] if len(subjects) == 1 else ""
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
@@ -315,9 +315,8 @@ class OfflineAnswerer:
         order = sorted(range(len(cands)), key=lambda i: (-probs[i], cands[i].rank))
         if probs[order[0]] < model.answer_at:
             return []
-        if reason:  # a why-question: the units stating a cause that clear the support bar go first
-            order = [i for i in order if probs[i] >= model.support_at and states_cause(cands[i].unit)] + \
-                [i for i in order if not (probs[i] >= model.support_at and states_cause(cands[i].unit))]
+        if reason:  # a why-question: the units stating a cause that clear the support bar go first (a stable sort)
+            order.sort(key=lambda i: not (probs[i] >= model.support_at and states_cause(cands[i].unit)))
         chosen = [order[0]]
         if both_reports:
             each_at = model.each_at if named else model.support_at
@@ -513,18 +512,18 @@ def asks_national(question: str) -> bool:
 
 
 # names listed and closed by 等 ("云南、贵州、青海等地", "小鹏汽车、蔚来等企业"): a group, no figure given to any one
-_PLACES_LISTED_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,5}、)+[\u4e00-\u9fff]{2,5}等(?:地|省|省份|地区|省区|省市|城市)?")
+_LISTED_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,5}、)+[\u4e00-\u9fff]{2,5}等(?:地|省|省份|地区|省区|省市|城市)?")
 
 
-def only_listed(unit: Unit, region: str) -> bool:
-    """Whether the unit names `region` (a place, or a name a figure is asked of) only inside a list closed by 等:
+def only_listed(unit: Unit, name: str) -> bool:
+    """Whether the unit names `name` (a place, or a name a figure is asked of) only inside a list closed by 等:
     "十省以外的云南、贵州、青海等地…并网" gives 云南 no figure of its own, "华为、理想汽车、小鹏汽车、蔚来等企业自建超充站合计
     已超过5000座" gives 蔚来 none."""
     if unit.header:
         return False
-    mentions = [(s, e) for s, e, name in region_mentions(unit.text) if name == region] or \
-        [(m.start(), m.end()) for m in re.finditer(re.escape(region), unit.text)]
-    lists = [m.span() for m in _PLACES_LISTED_RE.finditer(unit.text)]
+    mentions = [(s, e) for s, e, place in region_mentions(unit.text) if place == name] or \
+        [m.span() for m in re.finditer(re.escape(name), unit.text)]
+    lists = [m.span() for m in _LISTED_RE.finditer(unit.text)]
     return bool(mentions) and all(any(a <= s and e <= b for a, b in lists) for s, e in mentions)
 
 
