@@ -54,3 +54,10 @@ def test_a_chinese_name_reads_in_english_where_the_glossary_holds_it():
 
     assert english_name("内蒙古") == "Inner Mongolia" and english_name("康龙化成") == "Pharmaron"
     assert english_name("工商银行") == "ICBC" and english_name("五粮液") == ""
+
+
+def test_each_sectors_everyday_words_cc_cedict_lacks():
+    from assistant.core.glossary import zh_term_groups
+    groups = zh_term_groups("lidar cost, public charging piles, Class 1 innovative drugs approved, SPD Bank's full-year NIM")
+    assert ["激光雷达"] in groups and ["充电桩"] in groups and ["1类"] in groups and ["创新药"] in groups
+    assert ["批准", "获批"] in groups and ["浦发银行"] in groups and ["全年"] in groups
