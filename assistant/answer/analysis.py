@@ -13,6 +13,7 @@ from enum import Enum
 from pydantic import BaseModel, Field
 
 from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, asks_spread, ops_in
+from assistant.core.glossary import companies_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
@@ -157,7 +158,9 @@ def subject_before_year(question: str) -> str:
     or more characters (jieba's n, nr, ns, nt, nz, j tags, or a word its dictionary does not hold), not a count
     (四省) nor a pointer or place word (表里, 哪家); "" otherwise. A report that never writes it cannot answer."""
     if not has_cjk(question):
-        return ""
+        # an English question naming one listed company (SPD Bank's NIM): that company, as the reports would write it
+        named = companies_in(question)
+        return normalize(named[0]) if len(named) == 1 else ""
     if (glossed := _GLOSSED.search(question)) and not has_cjk(question[:glossed.start()]):
         return normalize(glossed[1])  # an English question glossing its name: "Medicilon (美迪西)"
     year = _YEAR_AFTER.search(question)

@@ -10,6 +10,31 @@ import re
 
 from assistant.core.text import question_lang
 
+# listed companies whose English names are brands, not pinyin (pinyin ones — Wuliangye, Hua Hong, Changshu
+# Bank — are read from the reports' own words: bilingual.pinyin_groups). Large caps across sectors, as a
+# securities master would give them; a name no report writes makes the question a near miss.
+COMPANIES: dict[str, str] = {
+    "catl": "宁德时代", "contemporary amperex": "宁德时代", "byd": "比亚迪", "kweichow moutai": "贵州茅台",
+    "moutai": "茅台", "luzhou laojiao": "泸州老窖", "shanxi fenjiu": "山西汾酒", "smic": "中芯国际",
+    "li auto": "理想汽车", "xpeng": "小鹏汽车", "nio": "蔚来", "xiaomi": "小米", "seres": "赛力斯",
+    "great wall motor": "长城汽车", "geely": "吉利汽车", "saic": "上汽集团", "tesla": "特斯拉",
+    "wuxi apptec": "药明康德", "wuxi biologics": "药明生物", "tigermed": "泰格医药", "pharmaron": "康龙化成",
+    "asymchem": "凯莱英", "mindray": "迈瑞医疗", "porton": "博腾股份", "joinn": "昭衍新药",
+    "icbc": "工商银行", "ccb": "建设银行", "china construction bank": "建设银行", "bank of china": "中国银行",
+    "agricultural bank of china": "农业银行", "china merchants bank": "招商银行", "ping an bank": "平安银行",
+    "bank of communications": "交通银行", "industrial bank": "兴业银行", "postal savings bank": "邮储银行",
+    "sungrow": "阳光电源", "longi": "隆基绿能", "jinkosolar": "晶科能源", "trina solar": "天合光能",
+    "ja solar": "晶澳科技", "eve energy": "亿纬锂能", "china mobile": "中国移动", "china unicom": "中国联通",
+    "china telecom": "中国电信", "inspur": "浪潮信息", "sugon": "中科曙光", "innolight": "中际旭创",
+    "luxshare": "立讯精密", "foxconn industrial internet": "工业富联", "hikvision": "海康威视", "naura": "北方华创",
+    "amec": "中微公司", "spd bank": "浦发银行", "shanghai pudong development bank": "浦发银行", "china citic bank": "中信银行",
+    "citic bank": "中信银行", "minsheng bank": "民生银行", "china everbright bank": "光大银行",
+    "bank of ningbo": "宁波银行", "bank of jiangsu": "江苏银行", "bank of beijing": "北京银行",
+    "tongwei": "通威股份", "gcl tech": "协鑫科技", "tcl zhonghuan": "TCL中环", "hengrui": "恒瑞医药",
+    "beigene": "百济神州", "yangtze memory": "长江存储", "ymtc": "长江存储", "cxmt": "长鑫存储",
+}
+
+
 # English phrase (lower case) → Chinese terms as the reports write them. Longer phrases are matched first.
 EN_ZH: dict[str, str] = {
     # regions
@@ -88,23 +113,6 @@ EN_ZH: dict[str, str] = {
     "provision coverage": "拨备覆盖率", "penetration": "渗透率", "shipments": "出货 出货量", "shipped": "出货",
     "cell": "电芯 电池", "cells": "电芯 电池", "ex-factory price": "出厂价", "yoy": "同比", "cagr": "复合增速",
     "order backlog": "在手订单", "backlog": "在手订单 未完成订单", "export": "出口", "exports": "出口",
-    # listed companies whose English names are brands, not pinyin (pinyin ones — Wuliangye, Hua Hong, Changshu
-    # Bank — are read from the reports' own words: bilingual.pinyin_groups). Large caps across sectors, as a
-    # securities master would give them; a name no report writes makes the question a near miss.
-    "catl": "宁德时代", "contemporary amperex": "宁德时代", "byd": "比亚迪", "kweichow moutai": "贵州茅台",
-    "moutai": "茅台", "luzhou laojiao": "泸州老窖", "shanxi fenjiu": "山西汾酒", "smic": "中芯国际",
-    "li auto": "理想汽车", "xpeng": "小鹏汽车", "nio": "蔚来", "xiaomi": "小米", "seres": "赛力斯",
-    "great wall motor": "长城汽车", "geely": "吉利汽车", "saic": "上汽集团", "tesla": "特斯拉",
-    "wuxi apptec": "药明康德", "wuxi biologics": "药明生物", "tigermed": "泰格医药", "pharmaron": "康龙化成",
-    "asymchem": "凯莱英", "mindray": "迈瑞医疗", "porton": "博腾股份", "joinn": "昭衍新药",
-    "icbc": "工商银行", "ccb": "建设银行", "china construction bank": "建设银行", "bank of china": "中国银行",
-    "agricultural bank of china": "农业银行", "china merchants bank": "招商银行", "ping an bank": "平安银行",
-    "bank of communications": "交通银行", "industrial bank": "兴业银行", "postal savings bank": "邮储银行",
-    "sungrow": "阳光电源", "longi": "隆基绿能", "jinkosolar": "晶科能源", "trina solar": "天合光能",
-    "ja solar": "晶澳科技", "eve energy": "亿纬锂能", "china mobile": "中国移动", "china unicom": "中国联通",
-    "china telecom": "中国电信", "inspur": "浪潮信息", "sugon": "中科曙光", "innolight": "中际旭创",
-    "luxshare": "立讯精密", "foxconn industrial internet": "工业富联", "hikvision": "海康威视", "naura": "北方华创",
-    "amec": "中微公司",
     # each sector's everyday terms, as an analyst asks them in English (CC-CEDICT lacks most: lidar, charging pile)
     "lidar": "激光雷达", "charging pile": "充电桩", "charging piles": "充电桩", "charging station": "充电站 充电桩",
     "charging": "充电", "battery": "电池 动力电池", "batteries": "电池 动力电池", "power battery": "动力电池",
@@ -130,12 +138,10 @@ EN_ZH: dict[str, str] = {
     "fee income": "手续费及佣金 中收", "net interest income": "利息净收入", "deposit": "存款",
     "capital adequacy": "资本充足率", "core tier 1": "核心一级资本充足率", "cet1": "核心一级资本充足率",
     "special mention": "关注类", "full-year": "全年", "full year": "全年", "first quarter": "一季度",
-    "spd bank": "浦发银行", "shanghai pudong development bank": "浦发银行", "china citic bank": "中信银行",
-    "citic bank": "中信银行", "minsheng bank": "民生银行", "china everbright bank": "光大银行",
-    "bank of ningbo": "宁波银行", "bank of jiangsu": "江苏银行", "bank of beijing": "北京银行",
-    "tongwei": "通威股份", "gcl tech": "协鑫科技", "tcl zhonghuan": "TCL中环", "hengrui": "恒瑞医药",
-    "beigene": "百济神州", "yangtze memory": "长江存储", "ymtc": "长江存储", "cxmt": "长鑫存储",
+    **COMPANIES,
 }
+
+
 def _spaced(text: str) -> str:
     """Lower case, a hyphen as a space: "intelligent-computing" is the phrase "intelligent computing" (same length)."""
     return text.lower().replace("-", " ")
@@ -169,6 +175,15 @@ def en_spans(text: str) -> list[tuple[int, int, str]]:
 def zh_term_groups(text: str) -> list[list[str]]:
     """For each glossary phrase in `text`, its Chinese alternatives: "intelligent computing" → ["智算", "智能算力"]."""
     return [_BY_PHRASE[m.group(1)].split() for m in _PATTERN.finditer(_spaced(text))]
+
+
+_COMPANY_PHRASES = {_spaced(k) for k in COMPANIES}
+
+
+def companies_in(text: str) -> list[str]:
+    """The Chinese names of the listed companies an English text names ("SPD Bank" → 浦发银行), in order."""
+    found = [_BY_PHRASE[m.group(1)] for m in _PATTERN.finditer(_spaced(text)) if m.group(1) in _COMPANY_PHRASES]
+    return list(dict.fromkeys(found))
 
 
 def zh_terms(text: str) -> list[str]:

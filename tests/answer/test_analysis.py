@@ -176,6 +176,8 @@ def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     ("What 2024E net profit does Jinshi forecast for Medicilon (美迪西)?", "美迪西"),  # an English question's gloss
     ("鹤鸣统计的酒鬼酒2024年营收目标是多少？", "酒鬼酒"),  # a name the dictionary splits (酒鬼|酒)
     ("东岳和澜沧对2025年新增装机的预测分别是多少？", ""),  # 对 is no part of a name
+    ("What was SPD Bank's net interest margin in Q1 2024?", "浦发银行"),  # one listed company an English question names
+    ("Compare BYD and NIO deliveries in 2024.", ""),  # two: neither is the one a figure is asked of
 ])
 def test_the_name_a_years_figure_is_asked_of(question, subject):
     from assistant.answer.analysis import subject_before_year

@@ -61,3 +61,9 @@ def test_each_sectors_everyday_words_cc_cedict_lacks():
     groups = zh_term_groups("lidar cost, public charging piles, Class 1 innovative drugs approved, SPD Bank's full-year NIM")
     assert ["激光雷达"] in groups and ["充电桩"] in groups and ["1类"] in groups and ["创新药"] in groups
     assert ["批准", "获批"] in groups and ["浦发银行"] in groups and ["全年"] in groups
+
+
+def test_listed_companies_an_english_text_names():
+    from assistant.core.glossary import companies_in
+    assert companies_in("What was SPD Bank's NIM? And China Merchants Bank's?") == ["浦发银行", "招商银行"]
+    assert companies_in("bank loans of listed banks") == []  # a kind of company is no company
