@@ -423,11 +423,12 @@ class Coverage:
         df = self._df.get(term, 0)
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
-    def score(self, groups: list[tuple[str, ...]], unit: Unit) -> float:
+    def score(self, groups: list[tuple[str, ...]], unit: Unit, full: str = "") -> float:
+        """`full`: words held as the unit's own besides its text (a named row's caption: what it says of the row)."""
         if not groups:
             return 0.0
         weights = [max(self.weight(t) for t in g) for g in groups]
-        own = unit.own or normalize(unit.text)
+        own = (unit.own or normalize(unit.text)) + (" " + full if full else "")
         # a word no passage holds may shorten one (新装 of 新增装机, 规上 of 规模以上): its characters in order, close
         groups = [type(g)(g + tuple(_SHORTENS + t for t in g)) if self._df and not any(self._df.get(t, 0) for t in g)
                   else g for g in groups]

@@ -155,6 +155,7 @@ class OfflineAnswerer:
         rated = rated_name(question)  # a rating asked of a name: a unit rating something else is no answer
         asked_periods, asked_quarters = periods(question), year_quarters(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
+        named_rows = {normalize(n) for n in listed}
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits):
@@ -175,7 +176,10 @@ class OfflineAnswerer:
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))) \
                         and (not rated or normalize(rated) in unit.match_text):
-                    found.append((unit, self.coverage.score(terms, unit), hit, rank))
+                    # the row the question names by its label (理想汽车): what its caption says is said of it (not
+                    # its header: the columns a table has are not the measure asked)
+                    full = _caption(unit) if normalize(_row_label(unit)) in named_rows else ""
+                    found.append((unit, self.coverage.score(terms, unit, full), hit, rank))
         siblings: dict[str, list[str]] = {}  # each table chunk's candidate row labels
         for unit, *_ in found:
             if label := _row_label(unit):
@@ -383,6 +387,13 @@ def _says_more(label: str, siblings: list[str], question: str) -> bool:
             if not any(extra[i:i + 2] in question for i in range(max(len(extra) - 1, 1))):
                 return True
     return False
+
+
+def _caption(unit: Unit) -> str:
+    """A table row's caption (its chunk's context without the header line) and the years its header's columns are
+    of, normalised."""
+    caption = [line for line in unit.chunk.context.split("\n") if "\t" not in line and "|" not in line]
+    return normalize(" ".join(caption + [h for h in unit.header if YEAR_RE.search(h)]))
 
 
 def _row_label(unit: Unit) -> str:

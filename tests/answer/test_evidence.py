@@ -79,6 +79,25 @@ def test_a_row_naming_only_other_years_is_no_evidence_though_its_caption_names_t
     assert found("山东2025年储能目标是多少？") == ["山东"] and found("河北2025年储能目标是多少？") == ["河北"]
 
 
+def test_the_row_a_question_names_holds_its_captions_words_as_its_own():
+    """A row labelled 北辰电器 under 家电企业销量预测 is 北辰电器's sales forecast: the caption's words count fully for
+    it — not for its neighbours (half, as before), and not the header's measures (which columns a table has)."""
+    from assistant.answer.evidence import CONTEXT_CREDIT, Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import ChunkKind, SearchHit
+
+    text = "北辰电器\t37.6\t50.0\n南岭家电\t16.0\t22.0"
+    chunk = Chunk(id="t", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                  context="图表2：家电企业销量预测（万台）\n企业\t2023A\t2024E")
+    cov = Coverage({"销量": 3, "预测": 3, "2024": 5, "北辰": 1, "电器": 2}, 50)
+    answerer = OfflineAnswerer(cov, peers={"北辰电器": {"南岭家电"}, "南岭家电": {"北辰电器"}})  # one column's names
+    [named] = answerer.candidates("北辰电器2024年销量预测是多少？", [SearchHit(chunk=chunk, score=1.0)])
+    assert named.unit.text.startswith("北辰电器") and named.coverage == 1.0
+    north, south = units_of(chunk)
+    groups = [("销量",), ("预测",)]
+    assert cov.score(groups, south) == CONTEXT_CREDIT  # a neighbour: the caption is only shared context
+
+
 def test_an_english_question_looks_for_the_latin_words_the_reports_write():
     """TOPCon and TIDES are written in the reports: an English question looks for them as they are; a word the
     reports never write (cells) and one whose Chinese the glossary gives (Lancang → 澜沧) are not added."""
