@@ -44,6 +44,7 @@ class Unit:
     own: str = ""  # the words that are the unit's own, for full coverage credit: its text, or with an anaphor's subject
     shared: str = ""  # the clause before, where this one follows a "；": it dates and places this one too
     dated: str = ""  # the time its paragraph opens on ("2023年7月至2024年7月，…"): it dates the sentences naming none
+    topic: str = ""  # its paragraph's first sentence, when it is a later one: what the paragraph is about (half credit)
 
 
 def report_label(report_id: str) -> str:
@@ -113,13 +114,15 @@ def _units_of(chunk: Chunk) -> list[Unit]:
     context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
     header = header_cells(chunk)
     units: list[Unit] = []
-    previous, clause, in_note, opened = "", False, False, ""
+    previous, clause, in_note, opened, opening = "", False, False, "", ""
     for span in unit_spans(chunk):
         text = chunk.text[span.start:span.end]
-        if not header and not chunk.text[:span.start].strip(" \t").endswith(tuple("。；;！？!?")):
+        norm = normalize(text)
+        first = not header and not chunk.text[:span.start].strip(" \t").endswith(tuple("。；;！？!?"))
+        if first:
             # a paragraph's first sentence: a time it opens on scopes the paragraph
             opened = m.group(0) if (m := _OPENS_ON_TIME.match(text)) else ""
-        norm = normalize(text)
+            opening = norm
         # "该工作组将由…领导。" names its subject in the sentence before: it is matched with that sentence's words
         own = f"{norm} {previous}" if not header and ANAPHOR_RE.match(text) else norm
         # a clause after "；" shares its sentence's year and place ("2023年…前五名为…；储能PCS出货前三名为…"),
@@ -132,7 +135,7 @@ def _units_of(chunk: Chunk) -> list[Unit]:
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
                           f"{norm} {context} {label}" if context else f"{own}{elided} {label}",
                           header[span.lead:] if header else [], span, own, shared,
-                          "" if YEAR_RE.search(text) else opened))
+                          "" if YEAR_RE.search(text) else opened, "" if header or first else opening))
         previous, clause = norm, not header and text.rstrip().endswith(("；", ";"))
     return units
 
@@ -387,7 +390,7 @@ def whole_list(unit: Unit) -> Unit:
     last = units[end]
     text = unit.chunk.text[unit.start - unit.chunk.start:last.end - unit.chunk.start]
     return Unit(unit.chunk, unit.start, last.end, text, unit.match_text, [], None, unit.own, unit.shared,
-                unit.dated)
+                unit.dated, unit.topic)
 
 
 CONTEXT_CREDIT = 0.5
@@ -435,6 +438,7 @@ class Coverage:
         # a term only in the shared caption/header (or the broker's name) holds for every row of the table: half
         # credit, so the row whose own label says 新增装机 outranks its neighbours under the same caption
         got = sum(w if any(_holds(own, t) for t in g) else CONTEXT_CREDIT * w
-                  for g, w in zip(groups, weights) if any(_holds(unit.match_text, t) for t in g) or isinstance(g, Implicit))
+                  for g, w in zip(groups, weights)
+                  if any(_holds(unit.match_text, t) or _holds(unit.topic, t) for t in g) or isinstance(g, Implicit))
         total = sum(weights)
         return got / total if total else 0.0

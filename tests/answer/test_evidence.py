@@ -98,6 +98,20 @@ def test_the_row_a_question_names_holds_its_captions_words_as_its_own():
     assert cov.score(groups, south) == CONTEXT_CREDIT  # a neighbour: the caption is only shared context
 
 
+def test_a_later_sentence_of_a_paragraph_is_about_what_its_first_sentence_names():
+    """"2023年全年息差为1.69%。" after a sentence on 上市城商行: the paragraph's opening is its context (half credit),
+    not its own words; the opening itself, and a sentence of the next paragraph, have none."""
+    from assistant.answer.evidence import CONTEXT_CREDIT, Coverage
+
+    text = "上市城商行单季息差由1.78%降至1.58%。2023年全年息差为1.69%。\n\n全年手续费收入下降9.8%。"
+    opening, later, other = units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))
+    cov = Coverage({"城商行": 3, "全年": 3}, 50)  # equal weights
+    groups = [("城商行",), ("全年",)]
+    assert cov.score(groups, later) == (CONTEXT_CREDIT + 1) / 2  # 全年 its own, 城商行 the paragraph's
+    assert later.topic and not opening.topic and not other.topic
+    assert cov.score(groups, other) == 0.5  # 全年 only: a new paragraph is not about 城商行
+
+
 def test_an_english_question_looks_for_the_latin_words_the_reports_write():
     """TOPCon and TIDES are written in the reports: an English question looks for them as they are; a word the
     reports never write (cells) and one whose Chinese the glossary gives (Lancang → 澜沧) are not added."""
