@@ -8,6 +8,7 @@ its table caption/header as context), and every region or year the question name
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 import re
 from functools import lru_cache
 from dataclasses import dataclass
@@ -359,12 +360,29 @@ _CAUSE_STATED = re.compile(r"原因|因为|由于|得益于|受益于|源于|主
                            r"受.{1,15}(?:影响|拖累|冲击)")
 
 
+# A question asking a broker's reading of something (怎么解读, 如何看待, 意味着什么, what does X make of) is answered by
+# the units that state a view (我们认为, 或将, 意味着), not by those restating the event
+_VIEW_ASKED = re.compile(r"(?:怎么|如何|怎样)(?:解读|看待?|理解|评价)|意味着什么|有(?:何|什么)(?:影响|意义)|看法|观点|"
+                         r"\bhow does\b.{0,40}\b(?:view|see|interpret|read|assess)\b|\bwhat does\b.{0,40}\b(?:think|make of)\b|"
+                         r"\b(?:implications?|take on|view on)\b", re.I)
+_VIEW_STATED = re.compile(r"我们(?:认为|判断|预判|看好|建议)|或将|意味着|预示|有望")
+
+
 def asks_reason(question: str) -> bool:
     return bool(_REASON_ASKED.search(question))
 
 
 def states_cause(unit: Unit) -> bool:
     return bool(_CAUSE_STATED.search(unit.text))
+
+
+def states_view(unit: Unit) -> bool:
+    return bool(_VIEW_STATED.search(unit.text))
+
+
+def stance_asked(question: str) -> Callable[[Unit], bool] | None:
+    """What the units answering a why- or a how-do-they-read-it question state (a cause, a view), or None."""
+    return states_cause if asks_reason(question) else states_view if _VIEW_ASKED.search(question) else None
 
 
 # A list announced and begun in one clause ("主要有三方面原因：一是…；") goes on in the clauses after it ("二是…；三是…。"):

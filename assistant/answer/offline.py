@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name, subject_before_year
-from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, asks_reason,
-                                      is_boilerplate, states_cause, whole_list,
+from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, stance_asked,
+                                      is_boilerplate, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, split_words, units_of, year_asks)
 from assistant.answer.score import Candidate, EvidenceModel
@@ -271,7 +271,7 @@ class OfflineAnswerer:
             return []
         if self.model is not None:
             return self._select_scored(cands, has_cjk(question), both_reports, each_min < SUPPORT_COVERAGE,
-                                       asks_reason(question))
+                                       stance_asked(question))
         scored = [(c.unit, c.coverage, c.rank) for c in cands]
         sim_of = {id(c.unit): c.sim for c in cands}
         bonus_of = {id(c.unit): ANSWER_TYPE_BONUS if c.type_match else 0.0 for c in cands}
@@ -308,7 +308,7 @@ class OfflineAnswerer:
         return chosen[:max(MAX_UNITS, len(chosen))]
 
     def _select_scored(self, cands: list[Candidate], zh: bool, both_reports: bool,
-                       named: bool, reason: bool = False) -> list[tuple[Unit, float]]:
+                       named: bool, stated: Callable[[Unit], bool] | None = None) -> list[tuple[Unit, float]]:
         """Units by the learned evidence score: answer when the best clears `answer_at`, add the others that clear
         `support_at`; in a both-reports question each report's best first (`each_at` when the question names them)."""
         model = self.model
@@ -319,8 +319,9 @@ class OfflineAnswerer:
         order = sorted(range(len(cands)), key=lambda i: (-probs[i], cands[i].rank))
         if probs[order[0]] < model.answer_at:
             return []
-        if reason:  # a why-question: the units stating a cause that clear the support bar go first (a stable sort)
-            order.sort(key=lambda i: not (probs[i] >= model.support_at and states_cause(cands[i].unit)))
+        if stated:  # a why- (how-do-they-read-it) question: the units stating a cause (a view) that clear the support
+            # bar go first (a stable sort)
+            order.sort(key=lambda i: not (probs[i] >= model.support_at and stated(cands[i].unit)))
         chosen = [order[0]]
         if both_reports:
             each_at = model.each_at if named else model.support_at

@@ -380,6 +380,24 @@ def test_a_why_question_puts_the_units_stating_a_cause_first():
     assert much and much[0].startswith("农商行利润同比增长4.3%")
 
 
+def test_a_question_asking_a_brokers_reading_puts_the_units_stating_a_view_first():
+    from assistant.answer.evidence import Coverage, stance_asked, states_cause, states_view
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.answer.score import EvidenceModel
+    from assistant.core.models import SearchHit
+
+    assert stance_asked("北辰怎么解读欧盟加征关税这件事？") is states_view
+    assert stance_asked("What does Beichen make of the tariff?") is states_view
+    assert stance_asked("欧盟为什么加征关税？") is states_cause and stance_asked("关税税率是多少？") is None
+    text = "欧盟宣布对进口电动车加征17%的临时关税。我们认为，欧盟加征关税或将推动车企加快海外建厂。"
+    hits = [SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)]
+    answerer = OfflineAnswerer(Coverage({}, 10), model=EvidenceModel.load())
+    read = [u.text for u, _ in answerer.select("怎么解读欧盟对进口电动车加征临时关税？", hits)]  # the event says more
+    assert read and read[0].startswith("我们认为")
+    rate = [u.text for u, _ in answerer.select("欧盟加征关税的税率是多少？", hits)]
+    assert rate and rate[0].startswith("欧盟宣布")
+
+
 def test_a_place_named_only_in_a_list_closed_by_deng_gets_no_figure_of_its_own():
     from assistant.answer.evidence import Coverage
     from assistant.answer.offline import OfflineAnswerer, only_listed
