@@ -323,6 +323,15 @@ def mentions(unit: Unit, term: str) -> bool:
     return _holds(text, term)
 
 
+def placed_by_paragraph(unit: Unit, place: str, asked: list[str]) -> bool:
+    """A place asked that the unit's paragraph opens on ("2024年7月，欧盟对…加征关税。…比亚迪在欧洲市场仍具备…")
+    places the unit too, where the unit names no place other than those asked."""
+    if YEAR_RE.fullmatch(place) or not unit.topic or place not in unit.topic:
+        return False
+    own = unit.own or normalize(unit.text)
+    return all(normalize(p) in asked for p in regions_in(own) + foreign_places(own))
+
+
 _SHORTENS = "\x00"  # marks a term read as the short form of a longer word (see Coverage.score)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name, subject_before_year
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, stance_asked,
-                                      is_boilerplate, whole_list,
+                                      is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, split_words, units_of, year_asks)
 from assistant.answer.score import Candidate, EvidenceModel
@@ -163,7 +163,8 @@ class OfflineAnswerer:
                 if unit.text in seen or is_boilerplate(unit):  # "资料来源：…" repeats under every figure
                     continue
                 seen.add(unit.text)
-                if all(mentions(unit, m) for m in must) and not self._about_another(unit, named, others) \
+                if all(mentions(unit, m) or placed_by_paragraph(unit, m, must) for m in must) \
+                        and not self._about_another(unit, named, others) \
                         and all(n in unit.match_text or o in unit.match_text for n, o in named_own) \
                         and (not figure_asked or (holds_figure(unit.text)
                                                   and not figures_of_other_years(unit, asked_years))) \

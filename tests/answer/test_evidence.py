@@ -112,6 +112,17 @@ def test_a_later_sentence_of_a_paragraph_is_about_what_its_first_sentence_names(
     assert cov.score(groups, other) == 0.5  # 全年 only: a new paragraph is not about 城商行
 
 
+def test_a_place_the_paragraph_opens_on_places_its_later_sentences_naming_no_other():
+    from assistant.answer.evidence import placed_by_paragraph
+
+    text = ("2024年7月，欧盟对进口电动车加征临时关税。我们测算，北辰汽车在欧洲市场仍有约15%的价格优势；"
+            "在美国市场则已无优势。")
+    _, europe, america = units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))
+    assert placed_by_paragraph(europe, "欧盟", ["欧盟", "欧洲"])  # it names 欧洲, asked; the paragraph the EU
+    assert not placed_by_paragraph(america, "欧盟", ["欧盟", "欧洲"])  # it names 美国, not asked
+    assert not placed_by_paragraph(europe, "2024", ["2024"])  # years keep their own rules
+
+
 def test_an_english_question_looks_for_the_latin_words_the_reports_write():
     """TOPCon and TIDES are written in the reports: an English question looks for them as they are; a word the
     reports never write (cells) and one whose Chinese the glossary gives (Lancang → 澜沧) are not added."""
