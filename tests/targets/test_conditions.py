@@ -13,6 +13,7 @@ from assistant.targets.conditions import Condition, YearLabel, change_in, condit
     ("哪家银行2025年目标较2024年增加最多？", "diff", "2025", "2024"),
     ("Which insurer's 2024E premiums grew fastest over 2023A?", "growth", "2024E", "2023A"),
     ("哪个省新增光伏装机（2024E减2023A）最多？", "diff", "2024E", "2023A"),  # "A减B": B is the base
+    ("北辰电器2025年产能较2023年增长百分之多少？", "growth", "2025", "2023"),  # 百分之多少 asks a rate
 ])
 def test_a_change_between_two_years_columns(question, kind, new, base):
     c = change_in(question)
