@@ -138,6 +138,16 @@ EN_ZH: dict[str, str] = {
     "fee income": "手续费及佣金 中收", "net interest income": "利息净收入", "deposit": "存款",
     "capital adequacy": "资本充足率", "core tier 1": "核心一级资本充足率", "cet1": "核心一级资本充足率",
     "special mention": "关注类", "full-year": "全年", "full year": "全年", "first quarter": "一季度",
+    # the report apparatus's words in English: ratings (CC-CEDICT reads overweight as 超重), per-share and period terms
+    "overweight": "增持", "outperform": "强于大市 跑赢大市 增持", "underweight": "减持", "buy rating": "买入",
+    "rated buy": "买入", "rate buy": "买入", "rates buy": "买入", "attributable": "归母",
+    "net profit attributable": "归母净利润", "attributable net profit": "归母净利润",
+    "quarter on quarter": "环比", "quarter-on-quarter": "环比", "qoq": "环比", "month on month": "环比", "mom": "环比",
+    "completion rate": "完成率", "vehicle-to-charger ratio": "车桩比", "vehicle to charger ratio": "车桩比",
+    "car-to-charger ratio": "车桩比", "above-scale": "规模以上 规上", "above designated size": "规模以上 规上",
+    "above-designated-size": "规模以上 规上", "utilisation hours": "利用小时数 利用小时", "utilization hours": "利用小时数 利用小时",
+    "fitment rate": "渗透率 搭载率 装配率", "installed capacity": "装机 装机容量", "cumulative installed": "累计装机",
+    "led": "领导 牵头", "leads": "领导 牵头",
     **COMPANIES,
 }
 

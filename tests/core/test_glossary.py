@@ -61,6 +61,8 @@ def test_each_sectors_everyday_words_cc_cedict_lacks():
     groups = zh_term_groups("lidar cost, public charging piles, Class 1 innovative drugs approved, SPD Bank's full-year NIM")
     assert ["激光雷达"] in groups and ["充电桩"] in groups and ["1类"] in groups and ["创新药"] in groups
     assert ["批准", "获批"] in groups and ["浦发银行"] in groups and ["全年"] in groups
+    groups = zh_term_groups("overweight-rated stocks, QoQ change, completion rate, net profit attributable")
+    assert ["增持"] in groups and ["环比"] in groups and ["完成率"] in groups and ["归母净利润"] in groups
 
 
 def test_listed_companies_an_english_text_names():
