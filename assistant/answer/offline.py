@@ -330,8 +330,9 @@ class OfflineAnswerer:
                 best = next(i for i in order if cands[i].unit.chunk.report == report)
                 if best not in chosen and probs[best] >= each_at:
                     chosen.append(best)
+        limit = MAX_UNITS + 1 if both_reports else MAX_UNITS  # two reports: one more unit to show both sides
         for i in order:
-            if len(chosen) >= MAX_UNITS or probs[i] < model.support_at:
+            if len(chosen) >= limit or probs[i] < model.support_at:
                 break
             if i not in chosen:
                 _keep_once(chosen, i, lambda j: cands[j].unit)

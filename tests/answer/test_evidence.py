@@ -428,3 +428,19 @@ def test_a_place_named_only_in_a_list_closed_by_deng_gets_no_figure_of_its_own()
     assert only_listed(listed, "蔚来") and not only_listed(listed, "超充站")
     # not a figure asked: the list still says what happens there
     assert [c.unit.text for c in answerer.candidates("哪些地方的大基地项目在加速并网？云南呢？", hits)]
+
+
+def test_a_both_reports_question_shows_one_more_unit_than_one_reports():
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import MAX_UNITS, OfflineAnswerer
+    from assistant.answer.score import EvidenceModel
+    from assistant.core.models import SearchHit
+
+    a = "北辰电池2023年出货量120GWh。北辰电池2023年市占率37%。北辰电池2023年营收4000亿元。"
+    b = "北辰电池2023年储能出货量40GWh。北辰电池2023年海外收入占比30%。"
+    hits = [SearchHit(chunk=Chunk(id="a", report="a.txt", text=a, start=0, end=len(a)), score=1.0),
+            SearchHit(chunk=Chunk(id="b", report="b.txt", text=b, start=0, end=len(b)), score=0.9)]
+    answerer = OfflineAnswerer(Coverage({}, 10), model=EvidenceModel.load())
+    both = answerer.select("北辰电池2023年有哪些数据？", hits, True)
+    assert len(both) == MAX_UNITS + 1 and {u.chunk.report for u, _ in both} == {"a.txt", "b.txt"}
+    assert len(answerer.select("北辰电池2023年有哪些数据？", hits, False)) == MAX_UNITS
