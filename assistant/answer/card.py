@@ -85,6 +85,9 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
         if parts:
             who = card.broker.value if card.broker else card.report
             title = f"《{card.title.value}》" if card.title else ""
+            # the report named as an analyst cites it: broker, title and date (unless the date is what was asked)
+            if card.date and MetaField.DATE not in analysis.meta:
+                title += f"（{card.date.value}）" if zh else f" ({card.date.value})"
             lines.append(f"{who}{title}：" + "；".join(parts) if zh else f"- {who}{title}: " + "; ".join(parts))
     if not citations:
         return None

@@ -155,7 +155,7 @@ class OfflineAnswerer:
         rated = rated_name(question)  # a rating asked of a name: a unit rating something else is no answer
         asked_periods, asked_quarters = periods(question), year_quarters(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
-        named_rows = {normalize(n) for n in listed}
+        named_rows = {normalize(n) for n in listed if not regions_in(n)}  # (a place: the region rules)
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits):

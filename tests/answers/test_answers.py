@@ -80,9 +80,7 @@ ANSWERABLE = [
       ("测算误差风险", "技术提升不及预期风险"), (TF, GL)),
     Q("both-shanghai", "两份报告分别提到上海的什么算力规划？", ("30EFlops",), ("2025年30EFlops",), (TF, GL)),
     Q("both-shanghai-en", "What do both reports say about Shanghai's computing power plans?", ("30EFlops", "15 EFLOPS"),
-      ("2025年30EFlops", "总算力超15 EFLOPS"), (TF, GL),
-      known="since the evidence model was refitted on today's retrieval (dev CV .651 → .674) 国联's best unit is the "
-            "sentence on the same 算力浦江 plan ('…时延小于15毫秒'), not its table row with '总算力超15 EFLOPS'"),
+      ("2025年30EFlops", "总算力超15 EFLOPS"), (TF, GL)),  # 国联's row is its second unit: four units shown for two reports
     Q("both-ratings", "两份报告分别给出了什么投资评级？", ("强于大市",), ("强于大市",), (TF, GL),
       known="answers with the rating-scale definitions (评级标准…买入…, '投资评级声明', 增持…) and never the "
             "ratings themselves (天风 '强于大市(维持评级)', 国联 '投资建议：强于大市（维持）')"),
