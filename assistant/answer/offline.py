@@ -699,6 +699,17 @@ def _same_measure(question: str, previous: str) -> bool:
     return bool(_bigrams(question) & _bigrams(previous))
 
 
+# An ask relative to a figure already asked: a part of it (其中), its share (占…比重), its growth, what is left
+_RELATIVE_ASK = re.compile(r"^\s*(?:其中|那?(?:占|比重|比例|同比|环比|增速|增幅|增长|较|比上年|还差|距离))")
+
+
+def _of_the_previous(question: str) -> bool:
+    """A short ask relative to what the question before asked, naming nothing of its own — no place, year, name or
+    report ("占全国的比重是多少？", "其中华为链的是哪几家？", "同比增长多少？")."""
+    return has_cjk(question) and len(question) <= 14 and bool(_RELATIVE_ASK.match(question)) \
+        and not regions_in(question) and not re.search(r"20\d{2}|证券", question) and not proper_names(question)
+
+
 def resolve_followup(question: str, history: list[str], peers: dict[str, set[str]] | None = None) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？". `peers`: names of one table
     column (`peer_names`), so "古井贡酒呢？" after a question on 今世缘 asks it of 古井贡酒."""
@@ -710,6 +721,8 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
         # time where this one asks the same measure at its own ("报告预计它2024年营收多少？" after "凯莱英2023年营收
         # 多少？"), nor where it asks another measure at none ("它的海外收入占比是多少？"); asked something else at a
         # time of its own ("离它2025年的目标还差多少"), the earlier time may date the answer too
+        if _of_the_previous(question):  # the earlier question whole: its figure is what this one is relative to
+            return f"{history[-1]} {question}"
         if not POINTER_RE.search(question):
             return question
         previous = history[-1]

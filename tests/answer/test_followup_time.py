@@ -38,3 +38,13 @@ def test_a_counted_pointer_takes_the_earlier_question_as_its_subject():
     assert resolve_followup("这两家2024E的PE分别是多少？", [earlier]).startswith(earlier)
     assert resolve_followup("这家公司的目标价是多少？", [earlier]).startswith(earlier)
     assert resolve_followup("两家公司2024E的PE分别是多少？", [earlier]) == "两家公司2024E的PE分别是多少？"
+
+
+def test_a_short_ask_relative_to_the_figure_before_is_read_with_that_question_whole():
+    """占…比重, 其中…, 同比…: a share, a part or a growth of what was just asked, naming nothing of its own; a question
+    naming a broker, a place or a year of its own stands alone, and so does one asking another measure."""
+    before = "北辰选取的五个省2023年底储能累计装机合计多少？"
+    assert resolve_followup("占全国的比重是多少？", [before]) == f"{before} 占全国的比重是多少？"
+    assert resolve_followup("其中最大的是哪个省？", [before]).startswith(before)  # its time stays: the same figure
+    assert resolve_followup("南岭证券推荐了哪些公司？", [before]) == "南岭证券推荐了哪些公司？"
+    assert resolve_followup("那PUE有什么要求？", [before]) == "那PUE有什么要求？"
