@@ -123,6 +123,8 @@ _AGG_OVER = re.compile(r"规划|目标|各地|各省|地方|省份|省市|(?:这
                        r"\btargets?\b|\bplans?\b|\bgoals?\b|\bprovinces?\b|\bregions?\b|" + ENTITY_SET, re.I)
 
 
+# A counted set of things an average is taken over ("四个环节…平均", "三类银行的平均"): a table's rows
+_COUNTED_SET = re.compile(r"[0-9一二两三四五六七八九十]+\s*(?:个|类|种)\s*(?=[\u4e00-\u9fff])")
 # The row holding the largest or smallest ("拨备覆盖率最高的是哪家"): a ranking over a table's rows, when the
 # retrieval's first tables fit the question (else retrieval answers)
 _WHICH_EXTREME = re.compile(r"(?:最高|最低|最大|最小|最多|最少).{0,6}(?:哪|\bwhich\b)|"
@@ -401,8 +403,9 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         meta = [f for f in meta if f not in (MetaField.DATE, MetaField.BROKER)]
     if meta:
         intent = Intent.REPORT_META
-    elif ops_in(question, ARITHMETIC) and any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE,
-                                                                           _TABLE_WORD, _WHICH_EXTREME, _LISTED)) \
+    elif ops_in(question, ARITHMETIC) and (any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE,
+                                                                            _TABLE_WORD, _WHICH_EXTREME, _LISTED))
+                                            or (Op.MEAN in ops_in(question, ARITHMETIC) and _COUNTED_SET.search(question))) \
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \

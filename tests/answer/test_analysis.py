@@ -144,6 +144,13 @@ def test_a_table_named_by_a_name_ending_in_table_makes_an_average_an_aggregate()
     assert analyse("以宁德时代为代表的企业，平均毛利率是多少？", []).intent is Intent.LOOKUP  # 代表 is no table
 
 
+def test_an_average_over_a_counted_set_of_things_is_an_aggregate():
+    from assistant.answer.analysis import Intent, analyse
+    assert analyse("家电产业链五个环节的毛利率平均是多少？", []).intent is Intent.AGGREGATE  # 五个环节: rows
+    assert analyse("一类新药的平均审批时间是多少？", []).intent is Intent.LOOKUP  # 平均审批时间: a measure named
+    assert analyse("工信部要求在哪些领域各打造30个以上应用标杆？", []).intent is Intent.LOOKUP  # no average
+
+
 def test_a_condition_with_a_count_is_an_aggregate_without_a_table_word_but_a_list_is_not():
     from assistant.answer.analysis import Intent, analyse
     assert analyse("青岚预计2025年国产化率达到30%及以上的设备类型有几类？", []).intent is Intent.AGGREGATE
