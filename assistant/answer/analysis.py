@@ -403,9 +403,10 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         meta = [f for f in meta if f not in (MetaField.DATE, MetaField.BROKER)]
     if meta:
         intent = Intent.REPORT_META
-    elif ops_in(question, ARITHMETIC) and (any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE, TABLE_REF_RE,
-                                                                            _TABLE_WORD, _WHICH_EXTREME, _LISTED))
-                                            or (Op.MEAN in ops_in(question, ARITHMETIC) and _COUNTED_SET.search(question))) \
+    elif (ops := ops_in(question, ARITHMETIC)) and (any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE,
+                                                                                     TABLE_REF_RE, _TABLE_WORD,
+                                                                                     _WHICH_EXTREME, _LISTED))
+                                                     or (Op.MEAN in ops and _COUNTED_SET.search(question))) \
             and not _counts_other_things(question):
         intent = Intent.AGGREGATE
     elif (ops_in(question, (*ARITHMETIC, Op.LIST)) or op_of(question)) and asks_of_rows(question) \

@@ -179,7 +179,7 @@ class OfflineAnswerer:
                         and (not rated or normalize(rated) in unit.match_text):
                     # the row the question names by its label (理想汽车): what its caption says is said of it (not
                     # its header: the columns a table has are not the measure asked)
-                    full = _caption(unit) if normalize(_row_label(unit)) in named_rows else ""
+                    full = _caption(unit) if named_rows and normalize(_row_label(unit)) in named_rows else ""
                     found.append((unit, self.coverage.score(terms, unit, full), hit, rank))
         siblings: dict[str, list[str]] = {}  # each table chunk's candidate row labels
         for unit, *_ in found:
