@@ -12,6 +12,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
                                       is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, split_words, units_of, year_asks)
+from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
 from assistant.core.asks import EACH_RE
@@ -140,7 +141,7 @@ class OfflineAnswerer:
         brokers = {normalize(b) for b in self.labels.values()}
         named_own = [(normalize(name), o) for name, o in zip(unlisted, own)
                      if not common_word(o) and not any(o in b for b in brokers)]
-        figure_asked, money_asked = asks_figure(question), asks_money(question)
+        figure_asked, money_asked, in_unit = asks_figure(question), asks_money(question), unit_asked(question)
         national = asks_national(question) and not regions_in(question)
         # the one place (else table name, else name before the year) a figure is asked of: a unit naming it only in a
         # list closed by 等 (云南、贵州等地) gives it none
@@ -169,6 +170,7 @@ class OfflineAnswerer:
                         and (not figure_asked or (holds_figure(unit.text)
                                                   and not figures_of_other_years(unit, asked_years))) \
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
+                        and (not in_unit or holds_unit([unit.text, *unit.header, unit.chunk.context], in_unit)) \
                         and not (national and about_a_region(unit)) \
                         and not (lone and only_listed(unit, lone)) \
                         and not other_period(unit, asked_periods, self._head(unit.chunk.report)) \
@@ -348,10 +350,20 @@ class OfflineAnswerer:
             note = (f"报告未给出：{'、'.join(missing)}" if zh else f"Not given in the report: {', '.join(missing)}") \
                 if missing else ""
             return abstention(question, hits, note)
-        lines = quote_lines([u for u, _ in chosen], self.labels, zh, self.coverage.terms(question))
-        lead = LEAD_ZH if zh else LEAD_EN
-        return Answer(question=question, answer="\n".join([lead, *lines]), abstained=False,
-                      citations=[citation_for(u) for u, _ in chosen])
+        terms = self.coverage.terms(question)
+        lines = quote_lines([u for u, _ in chosen], self.labels, zh, terms)
+        direct = self.direct(question, chosen[0][0], terms)
+        lead = [f"{direct} [1]"] if direct else []
+        return Answer(question=question, answer="\n".join([*lead, LEAD_ZH if zh else LEAD_EN, *lines]),
+                      abstained=False, direct=direct, citations=[citation_for(u) for u, _ in chosen])
+
+    def direct(self, question: str, unit: Unit, terms: list[tuple[str, ...]]) -> str | None:
+        """The figure or date the best unit gives for what is asked (`reader`), in English for an English question."""
+        kind = answer_kind(question, asks_figure(question), asks_money(question))
+        if kind is None:
+            return None
+        found = Reader(terms, self.coverage.weight).run(question, unit, kind)
+        return found if not found or question_lang(question) == "zh" else in_english(found, kind)
 
 
 REPEAT_CHARS = 12  # a shorter run inside a longer unit may be a name or a figure, not the same statement

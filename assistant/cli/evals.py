@@ -29,6 +29,8 @@ SHORT = {
     "citation_support": "cit. support",
     "abstention_precision": "abst. P",
     "abstention_recall": "abst. R",
+    "direct_rate": "direct",
+    "direct_precision": "direct P",
     "latency_p50_ms": "p50 ms",
     "latency_p95_ms": "p95 ms",
 }

@@ -212,6 +212,7 @@ class Answer(BaseModel):
     question: str
     answer: str
     abstained: bool
+    direct: str | None = None  # the figure or date read off the first cited unit, which the answer leads with
     citations: list[Citation] = Field(default_factory=list)
     related: list[Citation] = Field(default_factory=list)  # shown when abstaining, never as support
     retrieved: list[RetrievedPassage] = Field(default_factory=list)

@@ -25,6 +25,8 @@ RATE_LABELS = {
     "citation_support": "cit. support",
     "abstention_precision": "abst. P",
     "abstention_recall": "abst. R",
+    "direct_rate": "direct",
+    "direct_precision": "direct P",
 }
 
 
@@ -43,7 +45,7 @@ def rate_keys(metrics: Mapping[str, Any]) -> list[str]:
     """The 0–1 metrics of a metrics dict, in display order (hit@k's k read from its keys)."""
     hit_k = [key for key in metrics if key.startswith("hit@") and key != "hit@1"]
     keys = ["answer_accuracy", "hit@1", *hit_k, "mrr", "citation_validity", "citation_support"]
-    return [*keys, "abstention_precision", "abstention_recall"]
+    return [*keys, "abstention_precision", "abstention_recall", "direct_rate", "direct_precision"]
 
 
 def columns(metrics: Mapping[str, Any]) -> list[str]:

@@ -167,7 +167,12 @@ def score_item(
         "latency_ms": float(answer.latency_ms),
         "first_hit_rank": None,
         "supported": None,
+        "led": None,  # a right answer to an answerable question: does it lead with the figure or date asked?
+        "lead_holds": None,
     }
+    if item.answerable and scores["correct"]:
+        scores["led"] = bool(answer.direct)
+        scores["lead_holds"] = bool(answer.direct) and any(contains(answer.direct, s) for s in item.must_contain)
     if item.answerable:
         scores["first_hit_rank"] = first_hit_rank([p.text for p in answer.retrieved], item.gold_passages, k)
         scores["supported"] = any(
@@ -182,7 +187,7 @@ def score_item(
 def metric_keys(k: int = 5) -> list[str]:
     return [
         "answer_accuracy", "hit@1", f"hit@{k}", "mrr", "citation_validity", "citation_support",
-        "abstention_precision", "abstention_recall", "latency_p50_ms", "latency_p95_ms", "n",
+        "abstention_precision", "abstention_recall", "direct_rate", "direct_precision", "latency_p50_ms", "latency_p95_ms", "n",
     ]  # fmt: skip
 
 
@@ -216,6 +221,11 @@ def summarize(scores: Sequence[dict[str, Any]], k: int = 5) -> dict[str, Any]:
         "citation_support": _ratio(sum(bool(s["supported"]) for s in answerable), len(answerable)),
         "abstention_precision": _ratio(sum(not s["answerable"] for s in abstained), len(abstained)),
         "abstention_recall": _ratio(sum(s["abstained"] for s in unanswerable), len(unanswerable)),
+        # of the right answers, those leading with a direct answer; of those, the leads holding the reference
+        "direct_rate": _ratio(sum(bool(s.get("led")) for s in answerable), sum(s.get("led") is not None
+                                                                               for s in answerable)),
+        "direct_precision": _ratio(sum(bool(s.get("lead_holds")) for s in answerable),
+                                   sum(bool(s.get("led")) for s in answerable)),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p95_ms": percentile(latencies, 95),
         "n": len(scores),

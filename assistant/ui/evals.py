@@ -26,6 +26,8 @@ METRIC_LABELS = {
     "citation_support": "引用支持 / citations support",
     "abstention_precision": "拒答精确率 / abstain P",
     "abstention_recall": "拒答召回率 / abstain R",
+    "direct_rate": "直接作答 / direct answer",
+    "direct_precision": "直接作答准确 / direct P",
     "latency_p50_ms": "延迟中位 / p50 ms",
     "latency_p95_ms": "延迟 P95 / p95 ms",
 }

@@ -118,7 +118,11 @@ def answer_markdown(answer: Answer, text: str | None = None) -> str:
     if text is None and (totals := _totals_markdown(answer)) is not None:
         md = totals
     else:
-        md = "\n".join(_linked_line(raw, answer) for raw in body.split("\n"))
+        raws = body.split("\n")
+        lines = [_linked_line(raw, answer) for raw in raws]
+        if answer.direct and raws[0].startswith(answer.direct):  # the direct answer stands out above its sources
+            lines[0] = f"**{lines[0]}**"
+        md = "\n".join(lines)
     if text is not None and text != answer.answer:
         return md + " ▌"
     extras = []
