@@ -580,6 +580,11 @@ POINTER_RE = re.compile(r"这个|这一|这些|这项|该|其中|它|此项|上�
                         r"\b(?:this|that|these|those|it|they)\b", re.IGNORECASE)
 
 
+# The earlier question's time, pointed back to ("到时候", "by then"); and a follow-up asking more after moving it
+_THEN = re.compile(r"到时候|届时|到那时|那时候?|\bby then\b|\bat that time\b|\bby that time\b", re.I)
+_THEN_ASKS = re.compile(r"^\s*(?P<first>(?:那|那么)?\s*[^，,？?]{1,20}?\s*呢\s*[？?，,])\s*(?P<more>\S.{0,40})$")
+
+
 # A point in time a follow-up may move to: a year (or 今年/明年…) with a quarter, half, month or end after it.
 # Group 1: a relative year; group 2: a part of the year — either makes it a time phrase that replaces the old one.
 TIME_RE = re.compile(rf"(?:20\d{{2}}\s*年?|({RELATIVE_YEAR_ZH}))\s*"
@@ -727,7 +732,13 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
     column (`peer_names`), so "古井贡酒呢？" after a question on 今世缘 asks it of 古井贡酒."""
     if not history:
         return question
+    more = _THEN_ASKS.match(question)
+    if more:  # "那今年前7个月呢？增速怎么样？": the first ask moves the earlier question, the second asks more of it
+        return f"{resolve_followup(more['first'], history, peers)} {more['more']}"
     m = FOLLOWUP_RE.match(question)
+    if not m and _THEN.search(question) and not TIME_RE.search(question):
+        # "那到时候全国累计装机会有多少？": the time is the earlier question's, whatever it asks of it
+        return f"{history[-1]} {question}"
     if not m:
         # "这个目标出自哪份文件？": a pronoun points back, so the earlier question supplies the subject — not its
         # time where this one asks the same measure at its own ("报告预计它2024年营收多少？" after "凯莱英2023年营收

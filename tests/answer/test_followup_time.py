@@ -48,3 +48,12 @@ def test_a_short_ask_relative_to_the_figure_before_is_read_with_that_question_wh
     assert resolve_followup("其中最大的是哪个省？", [before]).startswith(before)  # its time stays: the same figure
     assert resolve_followup("南岭证券推荐了哪些公司？", [before]) == "南岭证券推荐了哪些公司？"
     assert resolve_followup("那PUE有什么要求？", [before]) == "那PUE有什么要求？"
+
+
+def test_a_followup_pointing_to_the_earlier_time_keeps_it_and_a_moved_one_may_ask_more():
+    # 到时候 is the earlier question's 2026, whatever measure it asks now
+    assert resolve_followup("那到时候全省累计产能会有多少？", ["北辰预测2026年全省新增产能多少？"]) == \
+        "北辰预测2026年全省新增产能多少？ 那到时候全省累计产能会有多少？"
+    # the first ask moves the earlier question to its own time, the second asks more of it
+    assert resolve_followup("那今年上半年呢？增速怎么样？", ["2023年全国家电出口了多少台？"]) == \
+        "今年上半年全国家电出口了多少台？ 增速怎么样？"
