@@ -148,6 +148,10 @@ class OfflineAnswerer:
         subjects = (regions_in(question) or [n for n in listed if not common_word(n)]
                     or [subject_before_year(question)]) if figure_asked else []
         lone = subjects[0] if len(subjects) == 1 else ""
+        # the name a figure is asked of (比亚迪2024年1—7月…卖了多少辆): a unit not naming it (nor its paragraph, nor
+        # the clause before) gives the figure of something else — the country's exports, another company's sales
+        of_name = normalize(subject_before_year(question)) if figure_asked and not both_reports else ""
+        of_name = "" if regions_in(of_name) else of_name
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
         # a valuation measure asked (EPS, PE…) is named by the unit, its header or caption: 小鹏汽车's sales row or a
@@ -173,6 +177,8 @@ class OfflineAnswerer:
                         and (not in_unit or holds_unit([unit.text, *unit.header, unit.chunk.context], in_unit)) \
                         and not (national and about_a_region(unit)) \
                         and not (lone and only_listed(unit, lone)) \
+                        and (not of_name or of_name in unit.match_text or of_name in unit.topic
+                             or of_name in unit.shared) \
                         and not other_period(unit, asked_periods, self._head(unit.chunk.report)) \
                         and not other_year(unit, asked_years) \
                         and not other_quarter(unit, asked_quarters) \

@@ -444,3 +444,17 @@ def test_a_both_reports_question_shows_one_more_unit_than_one_reports():
     both = answerer.select("北辰电池2023年有哪些数据？", hits, True)
     assert len(both) == MAX_UNITS + 1 and {u.chunk.report for u, _ in both} == {"a.txt", "b.txt"}
     assert len(answerer.select("北辰电池2023年有哪些数据？", hits, False)) == MAX_UNITS
+
+
+def test_a_figure_asked_of_a_name_needs_a_unit_naming_it():
+    """北辰's deliveries are not the country's: a unit that names neither it nor a paragraph opening on it is out."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import SearchHit
+
+    text = "2024年1—6月，全国船舶出口完工量2100万载重吨，同比增长18.2%。北辰2024年1—6月交付新船26艘。"
+    hit = SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    found = [c.unit.text for c in answerer.candidates("北辰2024年1—6月交付了多少艘新船？", [hit])]
+    assert found and all("北辰" in t for t in found)
+    assert any("全国" in c.unit.text for c in answerer.candidates("2024年1—6月全国船舶出口完工量是多少？", [hit]))
