@@ -17,6 +17,8 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
     # "它们的平均配储比例": the average of the rows just named
     (Op.MEAN, re.compile(r"简单平均|算术平均|平均值|均值|平均(?=\s*(?:是|为|约|大概|大约)?\s*(?:多少|几))|"
                          r"(?:它们|他们|其|这些[\u4e00-\u9fff]{0,4}|上述[\u4e00-\u9fff]{0,4})的?平均|"
+                         # over a counted set: "所列9个省份新能源项目的平均配储比例", "四个季度的平均产能利用率"
+                         r"(?<![\d.])(?:\d{1,2}|[两三四五六七八九十])\s*(?:个|家|项|季度|年)[\u4e00-\u9fff]{0,8}?的平均|"
                          r"\b(?:simple |arithmetic )?average of\b|\bmean of\b|\bon average\b|\bsimple average\b",
                          re.I)),
     # "几个月" is a duration, not a count of rows

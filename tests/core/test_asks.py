@@ -64,7 +64,8 @@ def test_a_gap_is_asked_with_both_ends():
 def test_an_average_is_asked_by_its_words_not_by_a_measure_named_average():
     from assistant.core.asks import ops_in
     from assistant.core.models import Op
-    for q in ("六家银行净息差的简单平均是多少？", "均值是多少", "平均是多少", "What is the simple average of the six?"):
+    for q in ("六家银行净息差的简单平均是多少？", "均值是多少", "平均是多少", "What is the simple average of the six?",
+              "表中所列7个城市家电项目的平均补贴比例是多少？", "北辰2023年四个季度的平均开工率是多少？"):
         assert ops_in(q)[:1] == [Op.MEAN], q
     for q in ("2026年平均储能时长是多少？", "What is the average storage duration in 2026?"):
         assert Op.MEAN not in ops_in(q), q
