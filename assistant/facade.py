@@ -38,7 +38,7 @@ from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated,
 from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
-from assistant.answer.route import format_table_total
+from assistant.answer.route import format_table_total, headline
 from assistant.targets.table_calc import (asked_unit, asked_units, asks_of_rows, asks_share_of_previous,
                                           find_named_tables, share_of_sum, table_parts, table_total)
 from assistant.ingest.card import extract_card
@@ -560,8 +560,7 @@ class Assistant:
         got = unit_named(result.unit) if result.unit else None
         if asked and got is not None and (got.family, got.canonical) not in asked:
             return None  # "多少万辆" answered in GW is another quantity's total: a table or retrieval answers
-        abstained = False
-        return Answer(question=question, answer=text, abstained=abstained, citations=citations,
+        return Answer(question=question, answer=text, abstained=False, direct=headline(text), citations=citations,
                       tool=ToolCall(name="totals", arguments=query.model_dump(mode="json"),
                                     result=brief(result).model_dump(mode="json")))
 
@@ -653,6 +652,7 @@ class Assistant:
             return None
         first = results[0]
         return Answer(question=question, answer="\n\n".join(texts), abstained=False, citations=citations,
+                      direct=headline(texts[0]) if len(texts) == 1 else None,
                       tool=ToolCall(name="table_total", arguments={"table": first.table.id, "op": first.op,
                                                                    "measure": first.measure},
                                     result={"value": str(first.value), "unit": first.unit,

@@ -95,5 +95,7 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
         lines.insert(0, EN_LEAD)
     if lead := _which_first(analysis, cards, zh):
         lines.insert(0, lead)
+    values = [c.quote for c in citations]
     return Answer(question=analysis.question, answer="\n".join(lines), abstained=False, citations=citations,
+                  direct=values[0] if len(values) == 1 else None,
                   notes=["报告信息卡 / from the report card"])

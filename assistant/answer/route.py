@@ -396,3 +396,10 @@ def format_total_answer(question: str, result: TotalResult, first: int = 1) -> s
         lines.append("注意：" if zh else "Caveats:")
         lines += [f"- {c}" for c in caveats]
     return "\n".join(lines)
+
+
+def headline(text: str) -> str | None:
+    """The figure a computed answer opens on ("平均为 13.89%（9 项简单平均）——图表 4…", "合计 67.6 GW（16 行）。"): its
+    direct answer."""
+    first = re.split(r"——|, from \d+ rows?\b", text.split("\n", 1)[0], maxsplit=1)[0]
+    return first.strip().rstrip("。:：").strip() or None
