@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import inspect
 import re
 import threading
 import time
@@ -216,6 +217,9 @@ class Assistant:
         conversation bookkeeping and latency.
         """
         # plain steps, not RunnablePassthrough.assign: that runs each step through a new thread pool (~4 ms a question)
+        for step in (Assistant._analyse, Assistant._with_hits, Assistant._dated, Assistant._answer):
+            # LangChain reads each step's signature on every call (does it take `config`?): read once, kept
+            step.__signature__ = inspect.signature(step)
         return (RunnableLambda(self._analyse, name="analyse")
                 | RunnableLambda(self._with_hits, name="retrieve")
                 | RunnableLambda(self._dated, name="date")
