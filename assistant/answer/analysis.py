@@ -151,6 +151,7 @@ _YEAR_AFTER = re.compile(r"(?:19|20)\d{2}\s*(?:年|[AE](?![A-Za-z]))")
 _NOT_A_NAME = re.compile(r"[哪什那这它里中以到]|多少|^[一二两三四五六七八九十几各每全]")
 
 
+_ORG_ENDING = re.compile(r"公司|集团|股份|控股|科技|生物|医药|药业|电子|电气|能源|汽车|银行|证券|酒业|半导体")
 RARE_NAME = 50  # jieba dictionary frequency under which a common noun is a name (水井坊 3, 厂子 115, 省份 1212)
 
 
@@ -186,7 +187,11 @@ def _name_before(question: str, end: int, strict: bool = False) -> str:
     if len(word) == 1 and tag[:1] == "n" and len(words) > 1 and re.fullmatch(r"[\u4e00-\u9fff]{2,}", words[-2][0]):
         # a name the dictionary splits (酒鬼|酒, 美迪|西): the two words as one unknown word
         word, tag = words[-2][0] + word, ""
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) or _NOT_A_NAME.search(word):
+    elif _ORG_ENDING.fullmatch(word) and len(words) > 1 and not words[-2][1] \
+            and re.fullmatch(r"[\u4e00-\u9fff]{2,}", words[-2][0]):
+        # a company's own name before its ending (中微|公司, 药明|生物): the two as one name
+        word, tag = words[-2][0] + word, "nt"
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) or (_NOT_A_NAME.search(word) and tag != "nt"):
         return ""
     # a place or an organisation (ns, nt, nr, nz); a common noun only when rare (水井坊, not 省份 or 厂子); a word
     # the dictionary does not hold when it has three characters or more (美迪西, not a split such as 价从)

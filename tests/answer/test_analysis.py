@@ -185,6 +185,8 @@ def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     ("东岳和澜沧对2025年新增装机的预测分别是多少？", ""),  # 对 is no part of a name
     ("What was SPD Bank's net interest margin in Q1 2024?", "浦发银行"),  # one listed company an English question names
     ("Compare BYD and NIO deliveries in 2024.", ""),  # two: neither is the one a figure is asked of
+    ("海晨科技2024年营收是多少？", "海晨科技"),  # a company's own name the dictionary lacks, before its ending
+    ("这家公司2023年营收是多少？", ""),  # a pointer before 公司 is no name
 ])
 def test_the_name_a_years_figure_is_asked_of(question, subject):
     from assistant.answer.analysis import subject_before_year
