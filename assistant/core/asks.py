@@ -22,7 +22,9 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
                          r"\b(?:simple |arithmetic )?average of\b|\bmean of\b|\bon average\b|\bsimple average\b",
                          re.I)),
     # "几个月" is a duration, not a count of rows
-    (Op.COUNT, re.compile(r"(?:多少个|(?<!哪)几个)(?!月|百分点|季度|小时|工作日|基点)|多少条|(?<!哪)几条|多少项|(?<!哪)几项|多少地区|多少省|(?<!哪)几家|多少家|(?:多少|(?<!哪)几)(?:份(?!额)|[款种部类])|"
+    # …and "这几家龙头" points to things named, it counts nothing
+    (Op.COUNT, re.compile(r"(?:多少个|(?<![哪这那])几个)(?!月|百分点|季度|小时|工作日|基点)|多少条|(?<![哪这那])几条|多少项|"
+                          r"(?<![哪这那])几项|多少地区|多少省|(?<![哪这那])几家|多少家|(?:多少|(?<![哪这那])几)(?:份(?!额)|[款种部类])|"
                           r"多少城市|\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
     (Op.MAX, re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bbiggest\b|\bthe most\b|\bmaximum\b", re.I)),
     (Op.MIN, re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bthe least\b|\bminimum\b", re.I)),

@@ -77,3 +77,11 @@ def test_a_share_of_no_named_whole_is_read():
     assert unnamed("其中江苏、上海两地占多少？") and unnamed("加起来是多少，占比多少？") and unnamed("占几成？")
     assert not unnamed("它们合计占全国多少？") and not unnamed("占全球比重多少？")  # the whole is named
     assert not unnamed("其中江苏、上海两地合计多少？")
+
+
+def test_a_pointer_to_things_named_counts_nothing():
+    from assistant.core.asks import ops_in
+    from assistant.core.models import Op
+    assert ops_in("北辰、南岭这几家龙头2023年的收入占行业多大比重？") == []
+    assert ops_in("那几个省份的目标合计多少？") == [Op.SUM]
+    assert ops_in("表里有几家企业？") == [Op.COUNT]
