@@ -733,6 +733,17 @@ def _of_the_previous(question: str) -> bool:
         and not regions_in(question) and not re.search(r"20\d{2}|证券", question) and not proper_names(question)
 
 
+_TIME_WORDS = re.compile(r"^(?:年|月|日|季度|年底|年末|底|末|初|今年|明年|去年|前年|上半年|下半年|时候)$")
+
+
+def _names_nothing(question: str) -> bool:
+    """A follow-up naming no thing — no noun but its time ("到2025年预计能到多少？", "截至2023年底完成了多少？"):
+    it asks the earlier question's measure of the earlier subject."""
+    if not has_cjk(question) or regions_in(question) or proper_names(question) or re.search(r"证券|报告|[A-Za-z]{2}", question):
+        return False
+    return not any(tag[:1] == "n" and not _TIME_WORDS.match(w) for w, tag, _ in pos_tokens(question))
+
+
 def resolve_followup(question: str, history: list[str], peers: dict[str, set[str]] | None = None) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？". `peers`: names of one table
     column (`peer_names`), so "古井贡酒呢？" after a question on 今世缘 asks it of 古井贡酒."""
@@ -750,7 +761,8 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
         # time where this one asks the same measure at its own ("报告预计它2024年营收多少？" after "凯莱英2023年营收
         # 多少？"), nor where it asks another measure at none ("它的海外收入占比是多少？"); asked something else at a
         # time of its own ("离它2025年的目标还差多少"), the earlier time may date the answer too
-        if _of_the_previous(question):  # the earlier question whole: its figure is what this one is relative to
+        if _of_the_previous(question) or (_names_nothing(question) and not POINTER_RE.search(question)):
+            # the earlier question whole: its figure is what this one is relative to, or what it asks at another time
             return f"{history[-1]} {question}"
         if not POINTER_RE.search(question):
             return question

@@ -57,3 +57,11 @@ def test_a_followup_pointing_to_the_earlier_time_keeps_it_and_a_moved_one_may_as
     # the first ask moves the earlier question to its own time, the second asks more of it
     assert resolve_followup("那今年上半年呢？增速怎么样？", ["2023年全国家电出口了多少台？"]) == \
         "今年上半年全国家电出口了多少台？ 增速怎么样？"
+
+
+def test_a_followup_naming_no_thing_asks_the_earlier_subject():
+    # no noun but its time: the earlier question's measure, of the earlier subject
+    assert resolve_followup("到2026年预计能到多少？", ["北辰2023年的开工率是多少？"]) == \
+        "北辰2023年的开工率是多少？ 到2026年预计能到多少？"
+    # a thing named (PUE), or a pointer: not this rule
+    assert resolve_followup("那PUE有什么要求？", ["枢纽节点的上架率要求是多少？"]) == "那PUE有什么要求？"
