@@ -73,7 +73,7 @@ _META: list[tuple[MetaField, re.Pattern]] = [
     (MetaField.TITLE, re.compile(r"标题|题目|\btitled?\b", re.I)),
 ]
 # A rating asked of something other than the report's industry view (a bank, a stock) is a lookup in the text.
-_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|(?:哪些|哪几家|哪几只|哪家|哪只).{0,10}(?:买入|增持|推荐)|目标价|股价|市盈率|估值|"
+_STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|给.{1,10}[“\"]?(?:买入|增持|推荐|中性|减持)[”\"]?评级|(?:哪些|哪几家|哪几只|哪家|哪只).{0,10}(?:买入|增持|推荐)|目标价|股价|市盈率|估值|"
                            # 年EPS: no \b between a Chinese character and a Latin letter
                            r"(?<![A-Za-z])(?:EPS|PE)(?![A-Za-z])|"
                            r"\bshare prices?\b|\btarget prices?\b|\bprice targets?\b|\bstocks?\b|"

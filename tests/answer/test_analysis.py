@@ -235,3 +235,9 @@ def test_a_stocks_rating_is_answered_by_a_unit_rating_that_stock():
     assert answerer.candidates("国联证券对中国移动给出的投资评级是什么？", hits) == []
     assert [c.unit.text for c in answerer.candidates("青岚对中芯国际给出的投资评级是什么？", hits)] == \
         ["晶圆代工龙头中芯国际（增持），受益于稼动率回升。"]
+
+
+def test_a_rating_given_to_a_stock_is_no_question_on_the_reports_card():
+    from assistant.answer.analysis import MetaField, analyse
+    assert analyse("北辰证券给海晨科技“买入”评级时，提到它受益于哪家客户？", []).meta == []
+    assert analyse("北辰证券给的行业评级是什么？", []).meta == [MetaField.RATING]
