@@ -283,7 +283,8 @@ def _topic_named(question: str, card: ReportCard) -> bool:
     """A report named by its industry as a report: "白酒那篇报告", "银行报告", "储能研报"."""
     return any(re.search(rf"{re.escape(f.value)}(?:行业)?(?:那篇|这篇|的|两篇)?(?:报告|研报|深度|点评|策略|专题)", question)
                for f in card.industry if len(f.value) >= 2) or any(
-        re.search(rf"{re.escape(f.value)}和.{{1,8}}两篇报告|和{re.escape(f.value)}两篇报告", question)
+        re.search(rf"{re.escape(f.value)}(?:和|与|、).{{1,8}}?(?:这|那)?两[篇份](?:报告|研报)?|"
+                  rf"(?:和|与|、){re.escape(f.value)}(?:这|那)?两[篇份](?:报告|研报)?", question)
         for f in card.industry if len(f.value) >= 2)
 
 

@@ -64,6 +64,7 @@ def test_a_report_named_by_its_industry_as_a_report():
              ReportCard(report="b.md", industry=[CardField(value="银行", start=0, end=2)])]
     assert analyse("白酒那篇报告的评级是什么？", cards).scope == ["a.txt"]
     assert analyse("白酒和银行两篇报告的行业评级各是什么？", cards).scope == ["a.txt", "b.md"]
+    assert analyse("白酒与银行这两份报告里，哪一份是首次覆盖？", cards).scope == ["a.txt", "b.md"]
     assert analyse("白酒产量是多少？", cards).scope == []  # the word alone is a subject, not a report
 
 
