@@ -130,7 +130,9 @@ class OfflineAnswerer:
         # what sets an unlisted name apart (平安 of 平安银行, HJT of HJT电池): a report that never writes it says
         # nothing about that one, whatever it says about its kind
         own = [normalize(name[:-len(end)]) for name, end in unlisted.items()]
-        silent = {r for r in reports if self.report_text and own and not all(o in self.report_text(r) for o in own)}
+        # (not in a both-reports question: each report may answer another of the things it names)
+        silent = {r for r in reports if self.report_text and own and not both_reports
+                  and not all(o in self.report_text(r) for o in own)}
         # a name the question holds (中金公司, 建设银行, 剑南春) that no report retrieved writes: they say nothing of
         # it, nor of what it forecasts (not per report: one report's name may be another's part of a both-reports
         # question)
@@ -170,7 +172,7 @@ class OfflineAnswerer:
                 seen.add(unit.text)
                 if all(mentions(unit, m) or placed_by_paragraph(unit, m, must) for m in must) \
                         and not self._about_another(unit, named, others) \
-                        and all(n in unit.match_text or o in unit.match_text for n, o in named_own) \
+                        and (both_reports or all(n in unit.match_text or o in unit.match_text for n, o in named_own)) \
                         and (not figure_asked or (holds_figure(unit.text)
                                                   and not figures_of_other_years(unit, asked_years))) \
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \

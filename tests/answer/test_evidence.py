@@ -458,3 +458,21 @@ def test_a_figure_asked_of_a_name_needs_a_unit_naming_it():
     found = [c.unit.text for c in answerer.candidates("北辰2024年1—6月交付了多少艘新船？", [hit])]
     assert found and all("北辰" in t for t in found)
     assert any("全国" in c.unit.text for c in answerer.candidates("2024年1—6月全国船舶出口完工量是多少？", [hit]))
+
+
+def test_a_both_reports_question_takes_each_reports_part_though_one_names_a_kind_the_other_never_writes():
+    """北辰's 商用空调 (a kind the tables list: …空调) is one report's; the other answers on its 家用冰箱: asked of both
+    reports, neither the unlisted name nor its own word (商用) rules the other report out."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import SearchHit
+
+    a = "北辰在商用空调市场份额为31.2%，居行业第一。"
+    b = "2023年国内家用冰箱出货量前三名为北辰、南岭和西川，CR3约为62%。"
+    texts = {"a.txt": a, "b.txt": b}
+    hits = [SearchHit(chunk=Chunk(id=r, report=r, text=t, start=0, end=len(t)), score=1.0) for r, t in texts.items()]
+    answerer = OfflineAnswerer(Coverage({}, 10), kinds={"空调": {"家用空调", "中央空调"}},
+                               report_text=lambda r: texts[r])
+    q = "北辰在商用空调和家用冰箱两块业务上的市场地位，两份报告分别怎么描述？"
+    assert {c.unit.chunk.report for c in answerer.candidates(q, hits, both_reports=True)} == {"a.txt", "b.txt"}
+    assert {c.unit.chunk.report for c in answerer.candidates(q, hits)} == {"a.txt"}
