@@ -93,7 +93,8 @@ def asks_share_of_unnamed_whole(question: str) -> bool:
 
 # When a document came out, not the year it is about: "2023年发布的", "发布时间在2024年的", "published in 2022"
 PUBLISHED_YEAR: list[re.Pattern[str]] = [
-    re.compile(r"(20[0-9]{2})\s*年?\s*(?:内|中)?\s*(?:发布|出台|印发|颁布)"),
+    # "2024年才发布规划的", "2023年新出台的": an adverb between the year and the verb
+    re.compile(r"(20[0-9]{2})\s*年?\s*(?:内|中)?\s*(?:才|新|刚|又|已|再)?\s*(?:发布|出台|印发|颁布)"),
     re.compile(r"(?:发布|出台|印发|颁布)(?:时间|日期)?\s*(?:于|在|为|是)?\s*(20[0-9]{2})\s*年?"),
     re.compile(r"\b(?:published|issued|released)\s+(?:in\s+)?(20[0-9]{2})\b", re.I),
 ]

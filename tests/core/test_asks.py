@@ -85,3 +85,10 @@ def test_a_pointer_to_things_named_counts_nothing():
     assert ops_in("北辰、南岭这几家龙头2023年的收入占行业多大比重？") == []
     assert ops_in("那几个省份的目标合计多少？") == [Op.SUM]
     assert ops_in("表里有几家企业？") == [Op.COUNT]
+
+
+def test_a_year_of_publication_with_an_adverb_before_the_verb():
+    from assistant.core.asks import published_years
+    assert [y for y, _ in published_years("2024年才发布规划的那几个省份，2025年目标合计多少？")] == [2024]
+    assert [y for y, _ in published_years("2023年新出台的政策有几项？")] == [2023]
+    assert published_years("2025年目标合计多少？") == []
