@@ -152,7 +152,8 @@ class OfflineAnswerer:
         lone = subjects[0] if len(subjects) == 1 else ""
         # the name a figure is asked of (比亚迪2024年1—7月…卖了多少辆): a unit not naming it (nor its paragraph, nor
         # the clause before) gives the figure of something else — the country's exports, another company's sales
-        of_name = normalize(subject_before_year(question)) if figure_asked and not both_reports else ""
+        of_name = normalize(subject_before_year(question) or _listed_before_year(question, listed)) \
+            if figure_asked and not both_reports else ""
         of_name = "" if regions_in(of_name) else of_name
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))
@@ -430,6 +431,14 @@ def _row_label(unit: Unit) -> str:
 # jieba's tags for proper names (organisation, person, place, other); shorter words it tags so are too often
 # fragments or everyday words (新设 of 新设的, 两国)
 NAME_POS, MIN_NAME = ("nt", "nr", "nrt", "nrfg", "ns", "nz"), 3
+
+
+def _listed_before_year(question: str, listed: list[str]) -> str:
+    """A name a table lists, written right before the question's first year (五粮液2024年一季度…): what the figure is
+    asked of, though the dictionary holds it as a common noun."""
+    year = re.search(r"(?:19|20)\d{2}\s*年", question)
+    head = normalize(question[:year.start()]) if year else ""
+    return next((n for n in listed if head and head.endswith(n) and not common_word(n)), "")
 
 
 def proper_names(question: str) -> list[str]:

@@ -476,3 +476,17 @@ def test_a_both_reports_question_takes_each_reports_part_though_one_names_a_kind
     q = "北辰在商用空调和家用冰箱两块业务上的市场地位，两份报告分别怎么描述？"
     assert {c.unit.chunk.report for c in answerer.candidates(q, hits, both_reports=True)} == {"a.txt", "b.txt"}
     assert {c.unit.chunk.report for c in answerer.candidates(q, hits)} == {"a.txt"}
+
+
+def test_a_figure_asked_of_a_listed_name_the_dictionary_holds_as_a_word_needs_a_unit_naming_it():
+    """小米 before the year is what the figure is of, though jieba reads it as a common noun (grain): a table lists
+    it beside 格力; a sentence on another sector's revenue growth is not 小米's."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import SearchHit
+
+    text = "2024年一季度，上市家电企业营收同比增长8.1%。小米2024年一季度营收同比增长27.2%。"
+    hit = SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)
+    answerer = OfflineAnswerer(Coverage({}, 10), peers={"小米": {"格力"}, "格力": {"小米"}})
+    found = [c.unit.text for c in answerer.candidates("小米2024年一季度营收同比增长多少？", [hit])]
+    assert found and all(t.startswith("小米") for t in found)
