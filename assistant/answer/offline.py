@@ -145,6 +145,8 @@ class OfflineAnswerer:
                      if not common_word(o) and not any(o in b for b in brokers)]
         figure_asked, money_asked, in_unit = asks_figure(question), asks_money(question), unit_asked(question)
         national = asks_national(question) and not regions_in(question)
+        # the whole of a counted set (42家上市银行…整体的…): one listed company's row is not it
+        whole = bool(_WHOLE_ASKED.search(question)) and not listed
         # the one place (else table name, else name before the year) a figure is asked of: a unit naming it only in a
         # list closed by 等 (云南、贵州等地) gives it none
         subjects = (regions_in(question) or [n for n in listed if not common_word(n)]
@@ -179,6 +181,7 @@ class OfflineAnswerer:
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
                         and (not in_unit or holds_unit([unit.text, *unit.header, unit.chunk.context], in_unit)) \
                         and not (national and about_a_region(unit)) \
+                        and not (whole and self._one_listed_row(unit)) \
                         and not (lone and only_listed(unit, lone)) \
                         and (not of_name or of_name in unit.match_text or of_name in unit.topic
                              or of_name in unit.shared) \
@@ -202,6 +205,12 @@ class OfflineAnswerer:
         sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
         return [Candidate(u, cov, sim, rank, hit.bm25_rank, hit.dense_rank, answer_type_bonus(question, u) > 0)
                 for (u, cov, hit, rank), sim in zip(found, sims)]
+
+    def _one_listed_row(self, unit: Unit) -> bool:
+        """A table row headed by one name a table column lists (招商银行), not a total (上市银行合计)."""
+        cells = split_cells(unit.text) if unit.header else []
+        head = cell_name(cells[0]) if cells else ""
+        return head in self.peers and not _TOTAL_ROW.search(head)
 
     def _head(self, report: str) -> str:
         """A report's first lines (its title): they date what it says ("…2024年一季度业绩综述")."""
@@ -431,6 +440,10 @@ def _row_label(unit: Unit) -> str:
 # jieba's tags for proper names (organisation, person, place, other); shorter words it tags so are too often
 # fragments or everyday words (新设 of 新设的, 两国)
 NAME_POS, MIN_NAME = ("nt", "nr", "nrt", "nrfg", "ns", "nz"), 3
+
+
+_WHOLE_ASKED = re.compile(r"(?:\d+|[两三四五六七八九十]+)\s*家[^，,。？?]{0,16}?(?:整体|总体|合计|全部|加总)")
+_TOTAL_ROW = re.compile(r"合计|整体|总计|全部|平均|行业")
 
 
 def _listed_before_year(question: str, listed: list[str]) -> str:

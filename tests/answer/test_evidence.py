@@ -490,3 +490,18 @@ def test_a_figure_asked_of_a_listed_name_the_dictionary_holds_as_a_word_needs_a_
     answerer = OfflineAnswerer(Coverage({}, 10), peers={"小米": {"格力"}, "格力": {"小米"}})
     found = [c.unit.text for c in answerer.candidates("小米2024年一季度营收同比增长多少？", [hit])]
     assert found and all(t.startswith("小米") for t in found)
+
+
+def test_the_whole_of_a_counted_set_is_not_one_listed_rows_figure():
+    """'12家上市券商整体的…' asks the whole: 北辰证券's row is not it; the total row is."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import ChunkKind, SearchHit
+
+    text = "北辰证券\t18.2%\n南岭证券\t15.1%\n上市券商合计（12家）\t16.4%"
+    chunk = Chunk(id="t", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                  context="图表3：上市券商资本充足情况\n券商\t风险覆盖率")
+    answerer = OfflineAnswerer(Coverage({}, 10), peers={"北辰证券": {"南岭证券"}, "南岭证券": {"北辰证券"}})
+    found = [c.unit.text.split("\t")[0] for c in
+             answerer.candidates("12家上市券商整体的风险覆盖率是多少？", [SearchHit(chunk=chunk, score=1.0)])]
+    assert found == ["上市券商合计（12家）"]
