@@ -203,8 +203,8 @@ def test_a_bare_figure_reads_with_the_unit_its_column_or_row_names():
 
 
 def test_a_sentence_naming_another_of_the_column_and_not_the_one_asked_is_no_evidence():
-    """华虹公司's capex is not 中芯国际's, though the sentence shares every other word; a sentence naming neither
-    stays, and everyday words in a table's first column (推荐) name nothing."""
+    """华虹公司's capex is not 中芯国际's, though the sentence shares every other word; nor is the industry's (a figure
+    asked of a name needs a unit, or its paragraph's opening, naming it); everyday words in a table's first column (推荐) name nothing."""
     from assistant.answer.evidence import Coverage
     from assistant.answer.offline import OfflineAnswerer
     from assistant.core.models import Chunk, SearchHit
@@ -214,7 +214,8 @@ def test_a_sentence_naming_another_of_the_column_and_not_the_one_asked_is_no_evi
     hit = SearchHit(chunk=Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text)), score=1.0)
     answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
     found = lambda q: [c.unit.text[:4] for c in answerer.candidates(q, [hit])]  # noqa: E731
-    assert found("华虹公司2024年资本开支指引是多少？") == ["行业20"]
+    assert found("华虹公司2024年资本开支指引是多少？") == []
+    # the paragraph opens on 中芯国际: its later sentence is of it as far as names go
     assert found("中芯国际2024年资本开支指引是多少？") == ["中芯国际", "行业20"]
     assert found("推荐的公司2024年资本开支是多少？") == ["中芯国际", "行业20"]
 
