@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from collections.abc import Iterator
 
 # A caption line: "图 3：…", "图表7 …", "表1、…", "图表 7 各省…", "Table 2 …", "Figure 3: …", Traditional "圖表 3".
@@ -140,7 +141,8 @@ _ONE_MONTH_RE = re.compile(r"(?<![\d.])(\d{1,2})\s*月(?!\s*(?:末|底|下旬))"
 _EN_ONE_MONTH_RE = re.compile(rf"\b{_EN_MONTH}\s*(?:\d{{1,2}},?\s*)?(?=20\d\d)", re.I)
 
 
-def periods(text: str) -> set[str]:
+@lru_cache(maxsize=16384)  # read of the same units for every question: pure, and kept
+def periods(text: str) -> frozenset[str]:
     """The parts of the year a text names: "2024年一季度" → {"q1"}, "2023H1" → {"h1"}, "1—5月" → {"to5"}, one
     month "2024年5月" → {"mon5"} (what a month's figure is of; a date's month too, so readers compare only months
     with months: `evidence.other_period`)."""
@@ -170,4 +172,4 @@ def periods(text: str) -> set[str]:
         h = m.group(4) or m.group(5) or m.group(7)
         if h:
             out.add("h" + _NTH.get(h.lower(), h))
-    return out
+    return frozenset(out)
