@@ -12,7 +12,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
                                       is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, split_words, units_of, year_asks)
-from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked
+from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked, with_unit
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
 from assistant.core.asks import EACH_RE
@@ -71,19 +71,10 @@ def render_unit(unit: Unit, terms: list[tuple[str, ...]]) -> str:
     if unit.header:
         cells = [_shorten(v, terms) for v in split_cells(unit.text)]
         row_unit = label_unit(cells[0]) if cells else ""
-        pairs = [f"{h.strip()}：{_with_unit(v.strip(), label_unit(h) or row_unit)}" if h.strip() else v.strip()
+        pairs = [f"{h.strip()}：{with_unit(v.strip(), label_unit(h) or row_unit)}" if h.strip() else v.strip()
                  for h, v in zip(unit.header + [""] * len(cells), cells) if v.strip()]
         return "；".join(pairs)
     return unit.text
-
-
-_BARE_NUMBER_RE = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
-
-
-def _with_unit(cell: str, unit: str) -> str:
-    """A bare number with the unit its column or row names ("50.0" under 新增装机（GW） → "50.0GW"): the figure
-    reads whole, as the analyst quotes it."""
-    return f"{cell}{unit}" if unit and _BARE_NUMBER_RE.fullmatch(cell) else cell
 
 
 # units → the question's dense similarity to each (None where no vector was cached)

@@ -14,7 +14,7 @@ from assistant.answer.evidence import Unit
 from assistant.core.tokenize import normalize
 from assistant.ingest.structure import split_cells
 from assistant.targets.table_calc import label_unit
-from assistant.targets.units import parse_values, unit_named
+from assistant.targets.units import parse_values, unit_named, units_in_brackets
 
 
 class AnswerKind(str, Enum):
@@ -54,6 +54,12 @@ _DATE_RE = re.compile(
     r"\s*(?P<part>[一二三四]季度|上半年|下半年|年底|年末|底|末|初|年初|中))?|"
     r"(?<![\d年])(?P<m2>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d2>[12]\d|3[01]|0?[1-9])\s*日)?|"
     r"(?<![\d.])(?P<y3>(?:19|20)\d{2})[./-](?P<m3>1[0-2]|0?[1-9])(?![\d])(?:[./-](?P<d3>[12]\d|3[01]|0?[1-9])(?!\d))?")
+def with_unit(cell: str, unit: str) -> str:
+    """A bare number with the unit its column or row names ("50.0" under 新增装机（GW） → "50.0GW"): the figure
+    reads whole, as the analyst quotes it."""
+    return f"{cell}{unit}" if unit and re.fullmatch(_NUM, cell) else cell
+
+
 _A_YEAR = re.compile(r"(?:19|20)\d{2}年?")
 _UNIT_ONLY = re.compile(rf"(?:{_UNIT})")
 _UNIT_ASKED = re.compile(rf"(?:多少|几)(?P<unit>{_UNIT})")
@@ -83,8 +89,7 @@ def holds_unit(texts: list[str], wanted: str) -> bool:
     if unit is not None:
         if any(v.family == unit.family and v.unit == unit.canonical for v in parse_values(whole)):
             return True
-        labels = (unit_named(m[1]) for m in re.finditer(r"[（(]([^（）()]{1,12})[）)]", whole))
-        return any(u is not None and u.family == unit.family and u.canonical == unit.canonical for u in labels)
+        return any(u.family == unit.family and u.canonical == unit.canonical for u in units_in_brackets(whole))
     base = re.sub(r"^[万亿千百]+", "", wanted) or wanted
     return any(b in whole for b in _WRITTEN_AS.get(base, (base,)))
 _CLAUSE_END = re.compile(r"[，,；;。！？!?：:]")
@@ -189,10 +194,7 @@ class Reader:
         best = max(figures, key=lambda i: scores[i])
         if len(figures) > 1 and (scores[best] == 0 or sum(scores[i] == scores[best] for i in figures) > 1):
             return None
-        value = cells[best].strip()
-        unit_text = label_unit(header[best]) or label_unit(cells[0])
-        if unit_text and re.fullmatch(_NUM, value):
-            value += unit_text
+        value = with_unit(cells[best].strip(), label_unit(header[best]) or label_unit(cells[0]))
         name = re.sub(r"\s+", "", cells[0])
         label = re.sub(r"\s+", "", header[best])
         return "，".join(x for x in (name, f"{label}：{value}" if label else value) if x)

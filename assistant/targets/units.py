@@ -244,13 +244,14 @@ def unit_named(text: str) -> Unit | None:
     return Unit(base.family, base.canonical, base.exponent + _mult(m["mult"]))
 
 
+def units_in_brackets(text: str) -> list[Unit]:
+    """The units a text states in brackets, in order: "新增装机（GW）" → [GW]."""
+    return [u for m in _BRACKETED.finditer(text) if (u := unit_named(m[1])) is not None]
+
+
 def unit_in_header(header: str) -> Unit | None:
     """A unit a header states in brackets: "2025年目标（GW）" → GW; "规模(亿元)" → 亿元."""
-    for m in _BRACKETED.finditer(header):
-        unit = unit_named(m[1])
-        if unit:
-            return unit
-    return None
+    return next(iter(units_in_brackets(header)), None)
 
 
 def parse_bare(text: str, unit: Unit, unit_as_written: str) -> ParsedValue | None:
