@@ -320,7 +320,7 @@ def mentions(unit: Unit, term: str) -> bool:
         text = TITLE_RE.sub("", unit.shared)
     if unit.dated and not YEAR_RE.search(text):  # …nor by its paragraph's opening time
         text = normalize(unit.dated)
-    return _holds(text, term)
+    return holds(text, term)
 
 
 def placed_by_paragraph(unit: Unit, place: str, asked: list[str]) -> bool:
@@ -332,13 +332,13 @@ def placed_by_paragraph(unit: Unit, place: str, asked: list[str]) -> bool:
     return all(normalize(p) in asked for p in regions_in(own) + foreign_places(own))
 
 
-_SHORTENS = "\x00"  # marks a term read as the short form of a longer word (see Coverage.score)
+SHORTENS = "\x00"  # marks a term read as the short form of a longer word (see Coverage.score)
 
 
-def _holds(text: str, term: str) -> bool:
+def holds(text: str, term: str) -> bool:
     """A term in a unit's text; a year also as written short ("25 年" for 2025); a marked short form as its
     characters in order, at most two others between each (新装 in 新增装机, 规上 in 规模以上)."""
-    if term.startswith(_SHORTENS):
+    if term.startswith(SHORTENS):
         chars = term[1:]
         return len(chars) >= 2 and has_cjk(chars) and \
             re.search(".{0,2}".join(map(re.escape, chars)), text) is not None
@@ -460,13 +460,13 @@ class Coverage:
         weights = [max(self.weight(t) for t in g) for g in groups]
         own = (unit.own or normalize(unit.text)) + (" " + full if full else "")
         # a word no passage holds may shorten one (新装 of 新增装机, 规上 of 规模以上): its characters in order, close
-        groups = [type(g)(g + tuple(_SHORTENS + t for t in g)) if self._df and not any(self._df.get(t, 0) for t in g)
+        groups = [type(g)(g + tuple(SHORTENS + t for t in g)) if self._df and not any(self._df.get(t, 0) for t in g)
                   else g for g in groups]
         # a term only in the shared caption/header (or the broker's name) holds for every row of the table: half
         # credit, so the row whose own label says 新增装机 outranks its neighbours under the same caption; so does a term
         # only in the first sentence of the unit's paragraph (a quarter credit measured +4 / −2 on dev)
-        got = sum(w if any(_holds(own, t) for t in g) else CONTEXT_CREDIT * w
+        got = sum(w if any(holds(own, t) for t in g) else CONTEXT_CREDIT * w
                   for g, w in zip(groups, weights)
-                  if any(_holds(unit.match_text, t) or _holds(unit.topic, t) for t in g) or isinstance(g, Implicit))
+                  if any(holds(unit.match_text, t) or holds(unit.topic, t) for t in g) or isinstance(g, Implicit))
         total = sum(weights)
         return got / total if total else 0.0

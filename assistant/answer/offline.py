@@ -12,6 +12,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
                                       is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, split_words, units_of, year_asks)
+from assistant.answer.evidence import SHORTENS, Implicit, holds
 from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked, with_unit
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
@@ -173,6 +174,7 @@ class OfflineAnswerer:
                         and (not in_unit or holds_unit([unit.text, *unit.header, unit.chunk.context], in_unit)) \
                         and not (national and about_a_region(unit)) \
                         and not (whole and self._one_listed_row(unit)) \
+                        and not (figure_asked and measure_split(unit, terms, question)) \
                         and not (lone and only_listed(unit, lone)) \
                         and (not of_name or of_name in unit.match_text or of_name in unit.topic
                              or of_name in unit.shared) \
@@ -418,6 +420,38 @@ def _caption(unit: Unit) -> str:
     of, normalised."""
     caption = [line for line in unit.chunk.context.split("\n") if "\t" not in line and "|" not in line]
     return normalize(" ".join(caption + [h for h in unit.header if YEAR_RE.search(h)]))
+
+
+# A header cell naming only a period (2024E, 2023年6月, Q1): the columns of a table of years name no measure.
+_PERIOD_CELL = re.compile(r"^(?:20\d{2}\s*(?:[AEFH]|Q[1-4]|年(?:\d{1,2}月|[一二三四]季度|上半年|下半年|前三季度|全年)?)?"
+                          r"|[一二三四]季度|Q[1-4])$", re.I)
+# What joins two things asked ("不良率和拨备覆盖率"): each is its own column
+_ASKED_APART = re.compile(r"和|与|及|以及|、|[，,；;？?]|\band\b", re.I)
+
+
+def _held(text: str, term: str) -> bool:
+    """A term in a cell, also as a short form of the cell's words (不良率 in 不良贷款率)."""
+    return holds(text, term) or (len(term) >= 2 and holds(text, SHORTENS + term))
+
+
+def measure_split(unit: Unit, groups: list[tuple[str, ...]], question: str) -> bool:
+    """A row of a table whose columns are measures (营收同比, 净息差, 不良贷款率…) gives one column's figure, so the
+    words of one measure asked must be one column's name. "贷款同比增速" split over 不良贷款率 (贷款) and 营收同比
+    (同比) is no column of the table: the row has no loan growth, however many of its words it holds. Words the
+    row's label or caption hold, years and parts of the year are not the measure."""
+    if not unit.header:
+        return False
+    measures = [c for c in (normalize(h) for h in unit.header[1:]) if c and not _PERIOD_CELL.match(c)]
+    if len(measures) < 2:
+        return False
+    named = " ".join([normalize(unit.header[0]), normalize(_row_label(unit)), _caption(unit)])
+    asked = [g for g in groups if not isinstance(g, Implicit) and not any(YEAR_RE.search(t) or periods(t) for t in g)
+             and not any(_held(named, t) for t in g)]
+    for part in _ASKED_APART.split(normalize(question)):
+        in_cells = [g for g in asked if any(t in part for t in g) and any(_held(c, t) for c in measures for t in g)]
+        if in_cells and not any(all(any(_held(c, t) for t in g) for g in in_cells) for c in measures):
+            return True
+    return False
 
 
 def _row_label(unit: Unit) -> str:

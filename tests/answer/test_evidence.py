@@ -505,3 +505,21 @@ def test_the_whole_of_a_counted_set_is_not_one_listed_rows_figure():
     found = [c.unit.text.split("\t")[0] for c in
              answerer.candidates("12家上市券商整体的风险覆盖率是多少？", [SearchHit(chunk=chunk, score=1.0)])]
     assert found == ["上市券商合计（12家）"]
+
+
+def test_a_measure_asked_split_over_two_columns_is_no_column_of_the_row():
+    """'保费同比增速' asked of an insurer: its row holds 保费 (in 保费收入) and 同比 (in 净利润同比), but no column is
+    premium growth; two measures asked apart ('综合成本率和偿付能力充足率') are each one column."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import ChunkKind, SearchHit
+
+    text = "北辰人寿\t1820\t+6.2%\t97.5%\t186%\n南岭财险\t960\t-3.1%\t99.2%\t210%"
+    chunk = Chunk(id="t", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                  context="图表5：上市险企2024年一季度经营指标\n公司\t保费收入（亿元）\t净利润同比\t综合成本率\t偿付能力充足率")
+    answerer = OfflineAnswerer(Coverage({}, 10), peers={"北辰人寿": {"南岭财险"}, "南岭财险": {"北辰人寿"}})
+    hits = [SearchHit(chunk=chunk, score=1.0)]
+    rows = lambda q: [c.unit.text.split("\t")[0] for c in answerer.candidates(q, hits)]  # noqa: E731
+    assert rows("北辰人寿2024年一季度保费同比增速是多少？") == []
+    assert rows("北辰人寿2024年一季度净利润同比是多少？") == ["北辰人寿"]
+    assert rows("南岭财险的综合成本率和偿付能力充足率分别是多少？") == ["南岭财险"]
