@@ -262,6 +262,42 @@ def year_asks(question: str) -> list[list[str]]:
     return asks if len(asks) >= 2 and set().union(*map(set, asks)) == asked else []
 
 
+# What a later ask says before asking ("车桩比是多少？"): the words of the first ask up to its question word are what it
+# asks of ("截至2024年6月底，全国充电基础设施累计有"), less the verbs and adverbs that lead into the question word.
+_ASKS_RE = re.compile(r"\bhow\s+(?:much|many|big|fast)\b|" + _ASK_WORD_RE.pattern + r"|多大|多高|多久|多长|多快|何时|谁",
+                      re.I)
+_LEAD_IN_RE = re.compile(r"(?:是|为|有|约|大约|大概|一共|共|总共|合计|达到|达|能|能够|会|要|实现|了)+$")
+
+
+def sentence_asks(question: str) -> list[str]:
+    """"截至2024年6月底，全国充电基础设施累计有多少台？车桩比是多少？" → each ask as a question of its own: the first as
+    written, a later one after what the first asks of ("截至2024年6月底，全国充电基础设施累计车桩比是多少？"); not a
+    later one naming its own year. Words asking nothing ("截至2024年6月底，") go with the ask after them. [] for a
+    question asking one thing."""
+    zh = has_cjk(question)
+    split = r"(?<=[，,；;？?])" if zh else r"(?<=[?;])|(?=\band\s+(?:what|how|which|when|who|where)\b)"
+    asks: list[str] = []
+    pending = ""
+    for piece in re.split(split, question):
+        if not piece.strip():
+            continue
+        pending += piece
+        if _ASKS_RE.search(piece):
+            asks.append(pending)
+            pending = ""
+    if pending and asks:
+        asks[-1] += pending
+    if len(asks) < 2:
+        return []
+    if zh:
+        first = _ASKS_RE.search(asks[0])
+        lead = _LEAD_IN_RE.sub("", asks[0][:first.start()].rstrip()) if first else ""
+    else:  # "How many NEVs did China export in 2023" → what it asks of: "NEVs did China export in 2023"
+        lead = re.sub(r"\s+", " ", _ASKS_RE.sub(" ", re.sub(r"[?;]", " ", asks[0]))).strip() + " "
+    later = [a if YEAR_RE.search(a) else lead + re.sub(r"^\s*(?:and\s+)?", "", a, flags=re.I) for a in asks[1:]]
+    return [asks[0].strip()] + [a.strip() for a in later]
+
+
 _BASE_YEAR_RE = re.compile(r"(?:比|较|相比于?|相较于?|\bthan|\bversus|\bvs\.?)\s*(20\d{2})", re.I)
 
 

@@ -11,7 +11,7 @@ from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name, subject_befo
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, stance_asked,
                                       is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
-                                      question_terms, split_words, units_of, year_asks)
+                                      question_terms, sentence_asks, split_words, units_of, year_asks)
 from assistant.answer.evidence import SHORTENS, Implicit, holds
 from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked, with_unit
 from assistant.answer.score import Candidate, EvidenceModel
@@ -265,17 +265,23 @@ class OfflineAnswerer:
 
     def _select_asks(self, question: str, hits: list[SearchHit], both_reports: bool,
                      each_min: float) -> list[tuple[Unit, float]]:
-        asks = year_asks(question) if self.model is not None else []
-        if asks:
-            each = [self._select(question, hits, both_reports, each_min, years) for years in asks]
-            if all(each):
-                chosen = [c[0] for c in each]
-                chosen += [u for c in each for u in c[1:]]
+        if self.model is not None:
+            # asks of different years (each ask's own years), else asks of different things (each ask's own words)
+            each = [self._select(question, hits, both_reports, each_min, years) for years in year_asks(question)] \
+                or [self._select(ask, hits, both_reports, each_min) for ask in sentence_asks(question)]
+            if each and all(each):
+                # asks of different things: the whole question's units stay (one often states both), each ask's
+                # best joins them
+                whole = self._select(question, hits, both_reports, each_min)[:MAX_UNITS + both_reports] \
+                    if not year_asks(question) else []
+                chosen = whole + [c[0] for c in each] + [u for c in each for u in c[1:]]
                 out: list[tuple[Unit, float]] = []
                 for unit, score in chosen:
                     if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in out):
                         out.append((unit, score))
-                return out[:max(MAX_UNITS, len(asks))]
+                joined = {(c[0][0].chunk.report, c[0][0].start) for c in each} - \
+                    {(u.chunk.report, u.start) for u, _ in whole}
+                return out[:max(MAX_UNITS, len(each)) + (len(joined) if whole else 0)]
         return self._select(question, hits, both_reports, each_min)
 
     def _select(self, question: str, hits: list[SearchHit], both_reports: bool, each_min: float,

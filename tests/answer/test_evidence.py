@@ -523,3 +523,44 @@ def test_a_measure_asked_split_over_two_columns_is_no_column_of_the_row():
     assert rows("北辰人寿2024年一季度保费同比增速是多少？") == []
     assert rows("北辰人寿2024年一季度净利润同比是多少？") == ["北辰人寿"]
     assert rows("南岭财险的综合成本率和偿付能力充足率分别是多少？") == ["南岭财险"]
+
+
+def test_asks_of_different_things_are_read_one_by_one():
+    """A later ask is read after what the first asks of; one naming its own year stands as written."""
+    from assistant.answer.evidence import sentence_asks
+
+    assert sentence_asks("截至2024年6月底，全国港口集装箱吞吐量累计多少？船箱比是多少？") == \
+        ["截至2024年6月底，全国港口集装箱吞吐量累计多少？", "截至2024年6月底，全国港口集装箱吞吐量累计船箱比是多少？"]
+    assert sentence_asks("2024年吞吐量多少？2025年预计多少？") == ["2024年吞吐量多少？", "2025年预计多少？"]
+    assert sentence_asks("How many TEUs did the ports handle in 2023 and what was the growth?") == \
+        ["How many TEUs did the ports handle in 2023", "TEUs did the ports handle in 2023 what was the growth?"]
+    assert sentence_asks("按北辰测算，全国港口明年吞吐量多少？") == []  # words asking nothing go with the ask
+
+
+def test_each_asks_best_unit_joins_the_whole_questions():
+    """The whole question's units stay (one often states both asks); the second ask's best unit, which the whole
+    question ranks below the three shown, joins them. (The units each question selects are given: this is the
+    joining, not the scoring.)"""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.answer.score import EvidenceModel
+
+    text = ("截至2024年6月底，全国港口集装箱吞吐量累计1.5亿标箱。集装箱航线累计新增120条。码头累计新增泊位35个。"
+            "外贸占比过半。截至2024年6月底，船箱比约为1.3:1。")
+    volume, routes, berths, trade, ratio = units_of(Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)))
+    question = "截至2024年6月底，全国港口集装箱吞吐量累计多少？船箱比是多少？"
+    first, second = sentence_asks_of(question)
+    picks = {question: [volume, routes, berths, trade, ratio], first: [volume, routes], second: [ratio, volume]}
+
+    class Given(OfflineAnswerer):
+        def _select(self, q, hits, both_reports, each_min, years=None):
+            return [(u, 0.5) for u in picks[q]]
+
+    chosen = [u for u, _ in Given(Coverage({}, 10), model=EvidenceModel.load()).select(question, [])]
+    assert chosen == [volume, routes, berths, ratio]
+
+
+def sentence_asks_of(question):
+    from assistant.answer.evidence import sentence_asks
+
+    return sentence_asks(question)
