@@ -193,6 +193,8 @@ def _name_before(question: str, end: int, strict: bool = False) -> str:
         word, tag = words[-2][0] + word, "nt"
     if not re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) or (_NOT_A_NAME.search(word) and tag != "nt"):
         return ""
+    if any(not t and re.search(r"[和与及]", w) for w, t in words[-2:]) and re.search(r"[和与及]", word):
+        return ""  # two names the dictionary glued at their 和 (凯莱|英和博腾|股份): no one name is asked of
     # a place or an organisation (ns, nt, nr, nz); a common noun only when rare (水井坊, not 省份 or 厂子); a word
     # the dictionary does not hold when it has three characters or more (美迪西, not a split such as 价从)
     named = tag in ("ns", "nt", "nr", "nz", "nrt") or (tag in ("n", "j") and word_frequency(word) < RARE_NAME) \

@@ -188,6 +188,7 @@ def test_each_of_one_named_reports_rows_is_not_a_both_reports_question():
     ("Compare BYD and NIO deliveries in 2024.", ""),  # two: neither is the one a figure is asked of
     ("海晨科技2024年营收是多少？", "海晨科技"),  # a company's own name the dictionary lacks, before its ending
     ("这家公司2023年营收是多少？", ""),  # a pointer before 公司 is no name
+    ("凯莱英和博腾股份2023年营收合计多少？", ""),  # two names the dictionary glues at 和 (凯莱|英和博腾|股份)
 ])
 def test_the_name_a_years_figure_is_asked_of(question, subject):
     from assistant.answer.analysis import subject_before_year
