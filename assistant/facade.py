@@ -376,11 +376,15 @@ class Assistant:
         """Question ↔ unit cosine from the unit vectors cached at ingest (one SQLite read per question)."""
         index = self.index
 
+        seen: dict[str, float | None] = {}  # one question's asks read the same units again
+
         def similarity(units):
             q = index.query_vector(question)
             keys = [unit_key(index.embedder.name, unit_embed_text(u.chunk, u.span)) if u.span else "" for u in units]
-            cached = index.catalog.cached_vectors([k for k in keys if k])
-            return [float(cached[k] @ q) if k in cached else None for k in keys]
+            if new := [k for k in keys if k and k not in seen]:
+                cached = index.catalog.cached_vectors(new)
+                seen.update({k: float(cached[k] @ q) if k in cached else None for k in new})
+            return [seen.get(k) if k else None for k in keys]
 
         return similarity
 

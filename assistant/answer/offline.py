@@ -265,24 +265,29 @@ class OfflineAnswerer:
 
     def _select_asks(self, question: str, hits: list[SearchHit], both_reports: bool,
                      each_min: float) -> list[tuple[Unit, float]]:
-        if self.model is not None:
-            # asks of different years (each ask's own years), else asks of different things (each ask's own words)
-            each = [self._select(question, hits, both_reports, each_min, years) for years in year_asks(question)] \
-                or [self._select(ask, hits, both_reports, each_min) for ask in sentence_asks(question)]
-            if each and all(each):
-                # asks of different things: the whole question's units stay (one often states both), each ask's
-                # best joins them
-                whole = self._select(question, hits, both_reports, each_min)[:MAX_UNITS + both_reports] \
-                    if not year_asks(question) else []
-                chosen = whole + [c[0] for c in each] + [u for c in each for u in c[1:]]
-                out: list[tuple[Unit, float]] = []
-                for unit, score in chosen:
-                    if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in out):
-                        out.append((unit, score))
-                joined = {(c[0][0].chunk.report, c[0][0].start) for c in each} - \
-                    {(u.chunk.report, u.start) for u, _ in whole}
-                return out[:max(MAX_UNITS, len(each)) + (len(joined) if whole else 0)]
-        return self._select(question, hits, both_reports, each_min)
+        if self.model is None:
+            return self._select(question, hits, both_reports, each_min)
+        if by_year := year_asks(question):  # asks of different years: each ask's own years, its best unit first
+            each = [self._select(question, hits, both_reports, each_min, years) for years in by_year]
+            whole: list[tuple[Unit, float]] = []
+        else:
+            whole = self._select(question, hits, both_reports, each_min)
+            asks = sentence_asks(question)
+            if not asks:
+                return whole
+            # asks of different things: each ask's own words; the whole question's units stay (one often states
+            # both), each ask's best joins them
+            each = [self._select(ask, hits, both_reports, each_min) for ask in asks]
+            whole = whole[:MAX_UNITS + both_reports]
+        if not all(each):
+            return whole or self._select(question, hits, both_reports, each_min)
+        chosen = whole + [c[0] for c in each] + [u for c in each for u in c[1:]]
+        out: list[tuple[Unit, float]] = []
+        for unit, score in chosen:
+            if all(unit.start != u.start or unit.chunk.report != u.chunk.report for u, _ in out):
+                out.append((unit, score))
+        joined = {(c[0][0].chunk.report, c[0][0].start) for c in each} - {(u.chunk.report, u.start) for u, _ in whole}
+        return out[:max(MAX_UNITS, len(each)) + (len(joined) if whole else 0)]
 
     def _select(self, question: str, hits: list[SearchHit], both_reports: bool, each_min: float,
                 years: list[str] | None = None) -> list[tuple[Unit, float]]:
