@@ -262,10 +262,11 @@ def year_asks(question: str) -> list[list[str]]:
     return asks if len(asks) >= 2 and set().union(*map(set, asks)) == asked else []
 
 
-# What a later ask says before asking ("车桩比是多少？"): the words of the first ask up to its question word are what it
-# asks of ("截至2024年6月底，全国充电基础设施累计有"), less the verbs and adverbs that lead into the question word.
+# The question words that open an ask, also those asking a size or a time (多大, 何时, how big)
 _ASKS_RE = re.compile(r"\bhow\s+(?:much|many|big|fast)\b|" + _ASK_WORD_RE.pattern + r"|多大|多高|多久|多长|多快|何时|谁",
                       re.I)
+# What a later ask says before asking ("车桩比是多少？"): the words of the first ask up to its question word are what it
+# asks of ("截至2024年6月底，全国充电基础设施累计有"), less the verbs and adverbs that lead into the question word.
 _LEAD_IN_RE = re.compile(r"(?:是|为|有|约|大约|大概|一共|共|总共|合计|达到|达|能|能够|会|要|实现|了)+$")
 
 

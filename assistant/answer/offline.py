@@ -11,8 +11,8 @@ from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name, subject_befo
 from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Unit, answer_type_bonus, stance_asked,
                                       is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
-                                      question_terms, sentence_asks, split_words, units_of, year_asks)
-from assistant.answer.evidence import SHORTENS, Implicit, holds
+                                      question_terms, sentence_asks, split_words, units_of, year_asks,
+                                      SHORTENS, Implicit, holds)
 from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked, with_unit
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters

@@ -54,6 +54,8 @@ _DATE_RE = re.compile(
     r"\s*(?P<part>[一二三四]季度|上半年|下半年|年底|年末|底|末|初|年初|中))?|"
     r"(?<![\d年])(?P<m2>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d2>[12]\d|3[01]|0?[1-9])\s*日)?|"
     r"(?<![\d.])(?P<y3>(?:19|20)\d{2})[./-](?P<m3>1[0-2]|0?[1-9])(?![\d])(?:[./-](?P<d3>[12]\d|3[01]|0?[1-9])(?!\d))?")
+
+
 def with_unit(cell: str, unit: str) -> str:
     """A bare number with the unit its column or row names ("50.0" under 新增装机（GW） → "50.0GW"): the figure
     reads whole, as the analyst quotes it."""
