@@ -32,6 +32,7 @@ from assistant.core.models import (Answer, Citation, ReportCard, ChunkKind, Op, 
 from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
+from assistant.core.shortforms import as_written
 from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, named_periods,
                                        report_month, report_year,
@@ -179,6 +180,7 @@ class Assistant:
             history = self._histories.setdefault(conversation, [])
         resolved = named_periods(resolve_followup(question, list(history or []),
                                                   self._peer_names() if history else None))
+        resolved = as_written(resolved, self.index.snapshot().doc_freq)  # 城市商业银行 → the reports' 城商行
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
                                     "on_token": on_token})
         if history and asks_share_of_unnamed_whole(question):
@@ -466,7 +468,7 @@ class Assistant:
         """The name the question asks a figure of (`subject_before_year`: before its year, before 的 and the measure,
         or an English question's Chinese gloss) when no report in scope (all, if none is named) writes it,
         whitespace aside; else ""."""
-        subject = subject_before_year(question)
+        subject = subject_before_year(as_written(question, self.index.snapshot().doc_freq))
         if not subject:
             return ""
         short = re.sub(r"(?:省|市|自治区|特别行政区)$", "", subject)  # 云南省 is written 云南 too

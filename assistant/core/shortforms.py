@@ -1,0 +1,75 @@
+"""The reports' short forms of what a question writes out in full: 城市商业银行 → 城商行, 农村商业银行 → 农商行,
+股份制银行 → 股份行. Broker reports abbreviate by keeping characters of the full name in order, first and last
+kept; a question (or a reader) often writes the full name. Found from the index's own words, not a hand-kept list.
+"""
+
+from __future__ import annotations
+
+from assistant.core.text import has_cjk
+from assistant.core.tokenize import normalize, pos_tokens
+
+MIN_SHORT, MAX_SHORT = 3, 4  # two characters in order match too much by chance (城行 of 城市银行)
+_NOT_NAME = ("u", "c", "r", "m", "p", "q", "d")  # jieba tags: particle, conjunction, pronoun, numeral, preposition,
+# measure word, adverb
+MIN_DROPPED = 2  # the full name is at least this much longer than the short form
+
+_by_first_cache: dict[int, tuple[dict[str, int], dict[str, list[str]]]] = {}
+
+
+def _by_first(doc_freq: dict[str, int]) -> dict[str, list[str]]:
+    """The index's Chinese words of MIN_SHORT–MAX_SHORT characters by their first character (once per index
+    generation)."""
+    cached = _by_first_cache.get(id(doc_freq))
+    if cached and cached[0] is doc_freq:
+        return cached[1]
+    out: dict[str, list[str]] = {}
+    for word in doc_freq:
+        if MIN_SHORT <= len(word) <= MAX_SHORT and all("\u4e00" <= c <= "\u9fff" for c in word):
+            out.setdefault(word[0], []).append(word)
+    _by_first_cache.clear()
+    _by_first_cache[id(doc_freq)] = (doc_freq, out)
+    return out
+
+
+def _in_order(short: str, span: str) -> bool:
+    """`short`'s characters in `span` in order, the first and last at its ends."""
+    if not span or span[0] != short[0] or span[-1] != short[-1]:
+        return False
+    rest = iter(span[1:-1])
+    return all(c in rest for c in short[1:-1])
+
+
+def short_forms(question: str, doc_freq: dict[str, int]) -> dict[str, str]:
+    """{full name in the question: the reports' short form}. The full name is a run of whole words (城市 + 商业银行),
+    none a particle, conjunction, pronoun or numeral (目标的各地 is no name of 目的地), so a short form never starts or
+    ends inside a word; the short form takes single characters, sharing no two in a row with the full name (年收入
+    is a word of its own, not a short form of 年营业收入); a short form the question itself writes is not sought."""
+    if not doc_freq or not has_cjk(question):
+        return {}
+    q = normalize(question)
+    words = pos_tokens(q)
+    starts = [start for _, _, start in words]
+    ends = {start + len(w) for w, _, start in words}
+    # positions inside a word that joins nothing into a name
+    joins = {start + i for w, pos, start in words if pos[:1] in _NOT_NAME for i in range(len(w))}
+    by_first = _by_first(doc_freq)
+    found: dict[str, str] = {}
+    for start in starts:
+        for short in by_first.get(q[start], ()):
+            if short in q:
+                continue
+            for end in sorted(e for e in ends if start + len(short) + MIN_DROPPED <= e <= start + 2 * len(short) + 2):
+                span = q[start:end]
+                if all("\u4e00" <= c <= "\u9fff" for c in span) and _in_order(short, span) \
+                        and not joins & set(range(start, end)) \
+                        and not any(short[i:i + 2] in span for i in range(len(short) - 1)):
+                    found.setdefault(span, short)
+                    break
+    return found
+
+
+def as_written(question: str, doc_freq: dict[str, int]) -> str:
+    """The question in the reports' words: each full name it writes replaced by the reports' short form."""
+    for full, short in short_forms(question, doc_freq).items():
+        question = normalize(question).replace(full, short) if full not in question else question.replace(full, short)
+    return question
