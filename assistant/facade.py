@@ -19,7 +19,8 @@ from pathlib import Path
 from langchain_core.messages.tool import tool_call
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
-from assistant.answer.offline import OfflineAnswerer, abstention, name_kinds, peer_names, resolve_followup
+from assistant.answer.offline import (OfflineAnswerer, abstention, answer_pointer, name_kinds, named_in_answer, peer_names,
+                                      resolve_followup)
 from assistant.answer.score import EvidenceModel
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, units_of
@@ -178,8 +179,12 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         if conversation is not None:
             history = self._histories.setdefault(conversation, [])
-        resolved = named_periods(resolve_followup(question, list(history or []),
-                                                  self._peer_names() if history else None))
+        pointed = self._named_by_answer(question, list(history or []), report) if history else None
+        if pointed:  # "它离目标还差多少？" after "哪个省份…最多？": the province the answer named, in its report
+            resolved, report = pointed
+        else:
+            resolved = resolve_followup(question, list(history or []), self._peer_names() if history else None)
+        resolved = named_periods(resolved)
         resolved = as_written(resolved, self.index.snapshot().doc_freq)  # 城市商业银行 → the reports' 城商行
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
                                     "on_token": on_token})
@@ -192,6 +197,25 @@ class Assistant:
             self._histories[conversation].append(resolved)
         answer.latency_ms = (time.perf_counter() - t0) * 1000
         return answer
+
+    def _named_by_answer(self, question: str, history: list[str], report: str | None) -> tuple[str, str] | None:
+        """A follow-up pointing at what the previous question asked to be named ("它", "这个省" after "哪个省份…"):
+        the previous question asked again, the pointer replaced by the names its answer leads with (or quotes
+        first), and the report that answer cites as the follow-up's scope. None when it names none."""
+        pointer = answer_pointer(question, history[-1])
+        if pointer is None:
+            return None
+        previous = resolve_followup(history[-1], history[:-1], self._peer_names() if len(history) > 1 else None)
+        before = self.chain.invoke({"question": previous, "resolved": previous, "report": report, "on_token": None})
+        if before.abstained or not before.citations:
+            return None
+        text = before.direct or before.citations[0].quote
+        plural = pointer[0] in ("它们", "这些", "这几家") or any(c in "两三四五六七八九十几" for c in pointer[0])
+        names = named_in_answer(text, set(self._peer_names()), plural, previous)
+        if not names:
+            return None
+        resolved = question[:pointer.start()] + "、".join(names) + question[pointer.end():]
+        return resolved, report or before.citations[0].report
 
     def _add_share_of_previous(self, answer: Answer, history: list[str], report: str | None) -> None:
         """"其中江苏、上海两地占多少？" after "7个省市的目标合计多少？": the part this answer computed, over the total the

@@ -16,7 +16,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
 from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked, with_unit
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
-from assistant.core.asks import EACH_RE
+from assistant.core.asks import EACH_RE, TOTAL_ROW_RE
 from assistant.core.glossary import measures_in
 from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
@@ -865,3 +865,35 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
     if new_years and old_years:
         return previous.replace(old_years[0], new_years[0])
     return f"{previous} {new}"
+
+
+# A question asking which one(s): its answer names them ("哪个省份的累计装机最多？" → 山东)
+WHICH_RE = re.compile(r"哪个|哪一|哪家|哪只|哪座|哪位|哪些|哪几")
+# What points at the names the previous answer gave, as the subject of a follow-up ("它离目标还差多少？",
+# "这个省2023年底装了多少？", "它们合计占全国多少？")
+ANSWER_POINTER_RE = re.compile(r"它们|它|(?:这|该|此)[两三四五六七八九十几]*[个家只位座]?"
+                               r"(?:省份|省|市|地区|城市|公司|企业|银行|车企|酒企|厂商)|这几家|这些")
+
+
+def answer_pointer(question: str, previous: str) -> re.Match[str] | None:
+    """Where a Chinese follow-up points at what the previous question asked to be named: "它" after "哪个省份…最多？"
+    is that province, which only the previous answer gives."""
+    if not has_cjk(question) or not WHICH_RE.search(previous) or FOLLOWUP_RE.match(question):
+        return None
+    return ANSWER_POINTER_RE.search(question)
+
+
+_ASKED_PLACE_RE = re.compile(r"哪[个些几一]?[个座]?(?:省|地区|城市|市)")
+
+
+def named_in_answer(text: str, names: set[str], plural: bool, previous: str = "") -> list[str]:
+    """The places and table names (`names`: a table's name cells, not a total row's) `text` — a previous answer's
+    lead or first quote — names, in order: places only where `previous` asked which place; the first only unless
+    the pointer is plural."""
+    places = set(regions_in(text))
+    listed = {n for n in names if len(n) >= 2 and n in text and not TOTAL_ROW_RE.match(n)}
+    found = sorted((text.find(n), n) for n in places | listed)
+    ordered = [n for i, n in found if not any(n != m and n in m for _, m in found)]  # 宁德 inside 宁德时代
+    if _ASKED_PLACE_RE.search(previous):
+        ordered = [n for n in ordered if n in places]
+    return ordered if plural else ordered[:1]

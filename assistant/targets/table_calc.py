@@ -436,12 +436,22 @@ _ASKS_REGIONS = re.compile(r"哪个省|哪些省|哪几个省|省份|各省|哪�
 
 
 def _by_row_kind(question: str, tables: list[Table]) -> list[Table]:
-    """The retrieved tables, best first — but asked of provinces or regions ("哪个省…最多"), a table whose rows are
-    regions comes before one whose rows are measures or years (the national series beside the provincial table)."""
+    """The retrieved tables, best first — but asked of provinces or regions ("哪个省…最多"), only those whose rows
+    (or columns) are regions: the national series beside the provincial table, or a table of technologies, names
+    no province."""
     if not _ASKS_REGIONS.search(question):
         return tables
-    regional = [t for t in tables if _rows_are_regions(t)]
-    return regional + [t for t in tables if t not in regional] if regional else tables
+    return [t for t in tables if _rows_are_regions(t) or _columns_are_regions(t)
+            or (t.header and _PLACE_COLUMN.search(t.header[0]))]
+
+
+_PLACE_COLUMN = re.compile(r"地区|省|市|城市|区域|region|province|city", re.I)  # a first column of places
+
+
+def _columns_are_regions(table: Table) -> bool:
+    """Most header cells after the first are a region's name (a wide table: one column a province)."""
+    cells = [h.strip() for h in table.header[1:] if h.strip()]
+    return bool(cells) and sum(bool(regions_in(h)) for h in cells) >= 0.6 * len(cells)
 
 
 _SET_SIZE = re.compile(r"(?<![\d.])(\d{1,2}|[一二两三四五六七八九十]{1,2}|\b(?:two|three|four|five|six|seven|eight|nine|ten|"

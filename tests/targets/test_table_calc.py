@@ -243,6 +243,18 @@ def test_asked_of_provinces_a_table_of_provinces_comes_before_a_national_series(
     assert _by_row_kind("2024E较2023A新增装机增加最多的是？", [national, provinces]) == [national, provinces]
 
 
+def test_asked_which_province_a_table_naming_none_gives_no_answer():
+    """"哪个省份…最多" over a table of technologies (or a national series) is no province's figure: no table total,
+    so the passages answer; a wide table, one province a column, still does."""
+    routes = table("图表2：2023年底新型储能技术路线结构", ["技术路线", "累计装机占比"],
+                   [["锂离子电池", "96.1%"], ["压缩空气储能", "1.6%"], ["液流电池", "0.9%"]])
+    assert table_total("截至2023年底，哪个省份的新型储能累计装机最多？", [routes], [routes]) is None
+    assert table_total("截至2023年底，哪种技术路线的累计装机占比最高？", [routes], [routes]).terms[0].label == "锂离子电池"
+    wide = table("图表3：各省装机（GW）", ["指标", "山东", "河北", "江苏"], [["2023A", "56.9", "54.2", "37.9"]])
+    from assistant.targets.table_calc import _by_row_kind
+    assert _by_row_kind("哪个省装机最多？", [routes, wide]) == [wide]
+
+
 def test_the_rows_a_table_lists_are_counted_whatever_their_figures():
     """"表里一共列了几个省市": a continued row (empty first cell) and a total row are no more names."""
     t = table("图表7：部分省市算力政策", ["省市", "时间", "政策"],
