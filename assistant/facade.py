@@ -23,7 +23,8 @@ from assistant.answer.offline import (OfflineAnswerer, abstention, answer_pointe
                                       resolve_followup)
 from assistant.answer.score import EvidenceModel
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
-from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, units_of
+from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, sentence_asks, units_of
+from assistant.targets.conditions import change_in
 from assistant.ingest.store.index import Index
 from assistant.core.models import IngestSummary
 from assistant.ingest.pipeline import Ingestor, Progress, pending_files
@@ -347,6 +348,12 @@ class Assistant:
             answer = answer or self._table_total_answer(question, resolved, scope, hits)
         answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
                                                  x.get("on_token"), self.retriever.queries(self._search_query(x))[1])
+        if analysis.intent is Intent.LOOKUP and (answer.abstained or not answer.direct) \
+                and change_in(resolved) is not None and not sentence_asks(resolved):
+            # a change between two years no passage states ("比亚迪2025年EPS较2023年增长了多少"): computed from the
+            # retrieved table's cells when it holds both years of the row asked
+            answer = self._table_total_answer(question, resolved, [report] if report else analysis.scope,
+                                              hits) or answer
         k = self.retriever.k
         answer.retrieved = [
             RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,

@@ -8,6 +8,7 @@ question analysis (report cards), not from patterns here.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Sequence
 
 from assistant.core.asks import ENTITY_SET, blanked, excluded_text, ops_in, published_years, without_exclusions
@@ -320,6 +321,12 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
             pct = percent_change(new.value, base.value)
             rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%" if zh else f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%"
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
+    if result.op == "mean" and result.terms and result.value is not None:
+        # (68.1 + 78.3 + 77.1 + 76.8) / 4 = 75.075: also at the table's own precision, as an analyst quotes it
+        finest = max(max(0, -t.value.as_tuple().exponent) for t in result.terms)
+        rounded = result.value.quantize(Decimal(1).scaleb(-finest), rounding=ROUND_HALF_UP)
+        if rounded != result.value:
+            extra += f"（约 {fmt(rounded)}{unit}）" if zh else f" (about {fmt(rounded)}{unit})"
     if result.op == "share":  # the part over the whole: "贵州茅台 1480 ÷ 9 项合计 3674"
         part, whole = result.terms[:result.parts], result.terms[result.parts:]
         total = _share_side(whole) if len(whole) == 1 else f"{len(whole)} 项合计 {fmt(sum(t.value for t in whole))}"

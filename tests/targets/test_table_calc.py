@@ -676,3 +676,27 @@ def test_the_largest_fall_among_rows_below_their_base_year():
     t = table_total("表6里2024年净利润低于2023年的公司，跌得最多的是谁？", [eps])
     assert t is not None and t.op == "min" and t.value == Decimal(-1020) and t.terms[0].label == "甲公司"
     assert "丁公司" not in [x.label for x in t.terms]  # it rose: not among the rows that fell
+
+
+def test_a_named_row_averaged_over_the_quarters_across_the_top():
+    """"中芯国际2023年四个季度的平均产能利用率": that row's 2023 quarter cells, not one column nor every row."""
+    util = table("图表2：代工厂产能利用率", ["公司", "2023Q1", "2023Q2", "2023Q3", "2023Q4", "2024Q1"],
+                 [["甲代工", "68.1%", "78.3%", "77.1%", "76.8%", "81.2%"],
+                  ["乙代工", "80.0%", "85.0%", "88.0%", "90.0%", "92.5%"]])
+    r = table_total("甲代工2023年四个季度的平均产能利用率是多少？", [util], [util])
+    assert r.op == "mean" and r.value == Decimal("75.075") and [t.label for t in r.terms] == \
+        ["2023Q1", "2023Q2", "2023Q3", "2023Q4"]
+    r = table_total("甲代工2023Q1至2024Q1这五个季度的平均产能利用率是多少？", [util], [util])
+    assert r.value == Decimal("76.30") and len(r.terms) == 5
+    assert table_total("乙代工哪个季度的产能利用率最高？", [util], [util]).terms[0].label == "2024Q1"
+
+
+def test_an_average_finer_than_its_cells_is_also_given_at_their_precision():
+    from assistant.answer.route import format_table_total
+    util = table("图表2：代工厂产能利用率", ["公司", "2023Q1", "2023Q2", "2023Q3", "2023Q4"],
+                 [["甲代工", "68.1%", "78.3%", "77.1%", "76.8%"]])
+    q = "甲代工2023年四个季度的平均产能利用率是多少？"
+    assert format_table_total(q, table_total(q, [util], [util])).startswith("平均为 75.075%（约 75.1%）")
+    even = table("图表3：产能利用率", ["公司", "2023Q1", "2023Q2"], [["乙代工", "80.0%", "85.0%"]])
+    q = "乙代工2023年两个季度的平均产能利用率是多少？"
+    assert "约" not in format_table_total(q, table_total(q, [even], [even]))
