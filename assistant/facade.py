@@ -19,8 +19,8 @@ from pathlib import Path
 from langchain_core.messages.tool import tool_call
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
-from assistant.answer.offline import (OfflineAnswerer, abstention, answer_pointer, name_kinds, named_in_answer, peer_names,
-                                      resolve_followup)
+from assistant.answer.offline import (ANSWER_POINTER_RE, OfflineAnswerer, abstention, answer_pointer, name_kinds,
+                                      named_in_answer, peer_names, resolve_followup)
 from assistant.answer.score import EvidenceModel
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, sentence_asks, units_of
@@ -287,11 +287,19 @@ class Assistant:
             return hits_of(self.retriever.invoke(query, config, k=k, reports=scope))
         return hits_of(self.retriever.invoke(query, config, k=k, report=scope[0] if scope else None))
 
-    def _parts_answer(self, x: dict, parts: list[tuple[str, str]]) -> Answer:
+    def _parts_answer(self, x: dict, parts: list[tuple[str | None, str]]) -> Answer:
+        """Each part asked of its own report (a part naming none, of all), labelled by its broker (else by the
+        report its answer quotes). A later part pointing back ("东岳对它的EPS预测") asks of what the first names."""
         names = {c.report: c.broker.value if c.broker else c.report for c in self.cards()}
-        answers = [(names[report], self.chain.invoke({"question": part, "resolved": part, "report": report,
-                                                      "on_token": None}))
-                   for report, part in parts]
+        first = named_in_answer(parts[0][1], set(self._peer_names()), plural=False)
+        answers = []
+        for i, (report, part) in enumerate(parts):
+            pointer = ANSWER_POINTER_RE.search(part) if i and first else None
+            if pointer and pointer[0] in ("它", "其"):
+                part = part[:pointer.start()] + first[0] + part[pointer.end():]
+            answer = self.chain.invoke({"question": part, "resolved": part, "report": report, "on_token": None})
+            quoted = report or (answer.citations[0].report if answer.citations else None)
+            answers.append((names.get(quoted, part) if quoted else part, answer))
         return join_answers(x["question"], answers)
 
     def _asks_answer(self, x: dict, asks: list[str]) -> Answer:

@@ -46,7 +46,8 @@ class QuestionAnalysis(BaseModel):
     both: bool = False  # asks about two or more reports at once
     relative_year: bool = False  # says 明年/今年/去年 (next/this/last year): dated by the report it is asked of
     # a question in parts, each part about one report ("国联…是多少？天风…又是多少？"): (report, part) in order
-    parts: list[tuple[str, str]] = Field(default_factory=list)
+    # (None: a part naming no report, asked of all: "宁德时代的装车份额是多少？东岳对它的EPS预测是多少？")
+    parts: list[tuple[str | None, str]] = Field(default_factory=list)
     # two things asked of one subject ("广东省2025年的新能源汽车推广目标和新型储能装机目标分别是多少？"): each ask
     # as a question of its own, in order — the two may be in two reports
     asks: list[str] = Field(default_factory=list)
@@ -323,25 +324,37 @@ def _sentences(question: str, cards: Sequence[ReportCard]) -> list[str]:
     return [p for p in out if p]
 
 
-def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str, str]]:
+_WHOLE_ASK = re.compile(r"(?:是|有|为|占|达到?)\s*(?:多少|几|哪|什么|谁)|多少|哪(?:个|家|些|几)|什么")
+
+
+def _whole_ask(sentence: str) -> bool:
+    """A sentence asking a whole question of its own ("宁德时代在动力电池装车量中的份额是多少？"), not a lead-in."""
+    return bool(re.search(r"[？?]\s*$", sentence)) and bool(_WHOLE_ASK.search(sentence)) and len(sentence) >= 8
+
+
+def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str | None, str]]:
     """"国联报告里工信部的目标是多少？天风测算的规模又是多少？" → [(guolian, first part), (tianfeng, second part)]: the
-    sentences of a question, each naming one report, the ones naming none joined to the part before (…？增速呢？).
-    Empty unless two or more parts name different reports (one part naming both is a both-reports question)."""
+    sentences of a question, each naming one report, the ones naming none joined to the part before (…？增速呢？) —
+    but a first sentence asking a whole question of its own and naming no report is a part of its own, asked of all
+    (None). Empty unless two or more parts name different reports (one part naming both is a both-reports
+    question)."""
     parts: list[list] = []
     for sentence in (p for p in _sentences(question, cards) if p.strip()):
         scope = _scope(sentence, cards)
         if len(scope) > 1:
             return []
-        if scope and (not parts or parts[-1][0] is not None):
+        if scope and (not parts or parts[-1][0] is not None or _whole_ask(parts[-1][1])):
+            # (a whole ask before, naming no report — "宁德时代的装车份额是多少？" — is asked of all of them)
             parts.append([scope[0], sentence])
-        elif scope:  # the sentences before named no report: they belong to this one
+        elif scope:  # the sentences before named no report (what it asks of, a time): they belong to this one
             parts[-1] = [scope[0], parts[-1][1] + sentence]
         elif parts:
             parts[-1][1] += sentence
         else:
             parts.append([None, sentence])
     reports = [r for r, _ in parts]
-    if len(parts) < 2 or None in reports or len(set(reports)) < len(reports):
+    if len(parts) < 2 or reports.count(None) > (reports[0] is None) or len(set(reports)) < len(reports) \
+            or reports == [None, None]:
         return []
     # "山东2025年新型储能目标：东岳引用的是多少？澜沧显示调整为多少？": the topic before the colon is every part's
     topic = _TOPIC_RE.match(parts[0][1])
@@ -349,7 +362,7 @@ def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str, 
         parts = [[r, p if p.startswith(topic[0]) else topic[0] + p] for r, p in parts]
     # "…是多少？澜沧呢？": a part that is only a report's name asks the other part's question: not split
     by_id = {c.report: c for c in cards}
-    if any(len(re.sub(r"[\W呢吗那又呀啊的]", "", without_names(p, [by_id[r]]))) < 4 for r, p in parts):
+    if any(len(re.sub(r"[\W呢吗那又呀啊的]", "", without_names(p, [by_id[r]] if r else []))) < 4 for r, p in parts):
         return []
     return [(r, p.strip()) for r, p in parts]
 
@@ -436,5 +449,5 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
     return QuestionAnalysis(question=question, lang="zh" if has_cjk(question) else "en", scope=scope, intent=intent,
                             meta=meta, both=len(scope) > 1 or (not scope and bool(_BOTH.search(question))),  # 青岚…分别: its own rows
                             relative_year=bool(_RELATIVE_RE.search(question) or _LAST_MONTH_RE.search(question)),
-                            parts=report_parts(question, cards) if len(scope) > 1 else [],
+                            parts=report_parts(question, cards) if scope else [],
                             asks=measure_asks(question, cards) if intent is Intent.LOOKUP and len(scope) < 2 else [])

@@ -54,3 +54,14 @@ def test_answers_are_joined_by_report_with_the_markers_counted_on():
     partly = join_answers("q", [("国联证券", first), ("天风证券", none)])
     assert not partly.abstained and "天风证券：报告中未找到" in partly.answer
     assert join_answers("q", [("国联证券", none), ("天风证券", none)]).abstained
+
+
+def test_a_whole_ask_naming_no_report_before_one_naming_a_report_is_asked_of_all():
+    """"宁德时代的装车份额是多少？东岳对它的EPS预测是多少？": the share may be in any report; the EPS is 东岳's."""
+    q = "宁德时代在国内动力电池装车量中的份额是多少？东岳对它2024年EPS的预测是多少？"
+    assert report_parts(q, CARDS) == [(None, "宁德时代在国内动力电池装车量中的份额是多少？"),
+                                      ("dongyue.txt", "东岳对它2024年EPS的预测是多少？")]
+    assert analyse(q, CARDS).parts == report_parts(q, CARDS)
+    # a lead-in asking nothing still belongs to the report after it; a last part naming no report is no part
+    assert report_parts("截至2023年底，东岳统计的累计装机是多少？", CARDS) == []
+    assert report_parts("东岳预计2025年新增装机多少？宁德时代的份额是多少？", CARDS) == []
