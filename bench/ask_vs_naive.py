@@ -26,6 +26,7 @@ def main() -> None:
     os.environ["ASSISTANT_INDEX_DIR"] = args.index
     from assistant.core.settings import Settings
     from assistant.answer.evidence import _question_terms
+    from assistant.core.shortforms import _by_first_cache
     from assistant.core.tokenize import _tokens, pos_tokens
     from assistant.facade import Assistant
 
@@ -40,6 +41,8 @@ def main() -> None:
         pos_tokens.cache_clear()  # …and its words tagged, tokenized and read as terms
         _tokens.cache_clear()
         _question_terms.cache_clear()
+        for _, _, known in _by_first_cache.values():  # …and its short forms found
+            known.clear()
         t = time.perf_counter()
         assistant.ask(q)
         ask.append((time.perf_counter() - t) * 1000)

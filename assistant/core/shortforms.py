@@ -11,24 +11,25 @@ from assistant.core.tokenize import normalize, pos_tokens
 MIN_SHORT, MAX_SHORT = 3, 4  # two characters in order match too much by chance (城行 of 城市银行)
 _NOT_NAME = ("u", "c", "r", "m", "p", "q", "d")  # jieba tags: particle, conjunction, pronoun, numeral, preposition,
 # measure word, adverb
-MIN_DROPPED = 2  # the full name is at least this much longer than the short form
+MIN_DROPPED = 2
+MAX_KNOWN = 4096  # questions whose short forms are kept  # the full name is at least this much longer than the short form
 
-_by_first_cache: dict[int, tuple[dict[str, int], dict[str, list[str]]]] = {}
+_by_first_cache: dict[int, tuple[dict[str, int], dict[str, list[str]], dict[str, dict[str, str]]]] = {}
 
 
-def _by_first(doc_freq: dict[str, int]) -> dict[str, list[str]]:
-    """The index's Chinese words of MIN_SHORT–MAX_SHORT characters by their first character (once per index
-    generation)."""
+def _by_first(doc_freq: dict[str, int]) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+    """The index's Chinese words of MIN_SHORT–MAX_SHORT characters by their first character, and the questions'
+    short forms found so far (both once per index generation: a question is read by several steps)."""
     cached = _by_first_cache.get(id(doc_freq))
     if cached and cached[0] is doc_freq:
-        return cached[1]
+        return cached[1], cached[2]
     out: dict[str, list[str]] = {}
     for word in doc_freq:
         if MIN_SHORT <= len(word) <= MAX_SHORT and all("\u4e00" <= c <= "\u9fff" for c in word):
             out.setdefault(word[0], []).append(word)
     _by_first_cache.clear()
-    _by_first_cache[id(doc_freq)] = (doc_freq, out)
-    return out
+    _by_first_cache[id(doc_freq)] = (doc_freq, out, {})
+    return out, {}
 
 
 def _in_order(short: str, span: str) -> bool:
@@ -46,25 +47,30 @@ def short_forms(question: str, doc_freq: dict[str, int]) -> dict[str, str]:
     is a word of its own, not a short form of 年营业收入); a short form the question itself writes is not sought."""
     if not doc_freq or not has_cjk(question):
         return {}
+    by_first, known = _by_first(doc_freq)
+    if question in known:
+        return known[question]
     q = normalize(question)
     words = pos_tokens(q)
     starts = [start for _, _, start in words]
-    ends = {start + len(w) for w, _, start in words}
+    ends = sorted({start + len(w) for w, _, start in words})
     # positions inside a word that joins nothing into a name
     joins = {start + i for w, pos, start in words if pos[:1] in _NOT_NAME for i in range(len(w))}
-    by_first = _by_first(doc_freq)
     found: dict[str, str] = {}
     for start in starts:
         for short in by_first.get(q[start], ()):
             if short in q:
                 continue
-            for end in sorted(e for e in ends if start + len(short) + MIN_DROPPED <= e <= start + 2 * len(short) + 2):
+            for end in (e for e in ends if start + len(short) + MIN_DROPPED <= e <= start + 2 * len(short) + 2):
                 span = q[start:end]
                 if all("\u4e00" <= c <= "\u9fff" for c in span) and _in_order(short, span) \
                         and not joins & set(range(start, end)) \
                         and not any(short[i:i + 2] in span for i in range(len(short) - 1)):
                     found.setdefault(span, short)
                     break
+    if len(known) >= MAX_KNOWN:
+        known.clear()
+    known[question] = found
     return found
 
 
