@@ -804,6 +804,9 @@ def _names_nothing(question: str) -> bool:
     return not any(tag[:1] == "n" and not _TIME_WORDS.match(w) for w, tag, _ in pos_tokens(question))
 
 
+_QUOTED_NAME = re.compile(r"[“\"《「][^”\"》」]{2,40}[”\"》」]")
+
+
 def resolve_followup(question: str, history: list[str], peers: dict[str, set[str]] | None = None) -> str:
     """"那广东呢？" after "北京的智算算力规划是多少？" → "广东的智算算力规划是多少？". `peers`: names of one table
     column (`peer_names`), so "古井贡酒呢？" after a question on 今世缘 asks it of 古井贡酒."""
@@ -852,7 +855,12 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
             out = out.replace(old, "\0")
         out = re.sub("\0+", new_regions[0], out, count=1).replace("\0", "")
         if not has_cjk(previous) or out == previous:
-            out = f"{previous} {new}"
+            return f"{previous} {new}"
+        new_years, old_years = re.findall(r"20\d{2}", new), re.findall(r"20\d{2}", out)
+        if new_years and old_years and new_years[0] not in old_years:
+            # "山东到2025年的目标呢？" after "上海“算力浦江”行动计划提出到2024年…": the year moves too, and the earlier
+            # place's own document (its quoted name) is not the new place's
+            out = _QUOTED_NAME.sub("", out.replace(old_years[0], new_years[0], 1))
         return out
     swapped = _peer_swap(new, previous, peers) if peers and has_cjk(new) else None
     if swapped:

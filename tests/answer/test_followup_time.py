@@ -65,3 +65,11 @@ def test_a_followup_naming_no_thing_asks_the_earlier_subject():
         "北辰2023年的开工率是多少？ 到2026年预计能到多少？"
     # a thing named (PUE), or a pointer: not this rule
     assert resolve_followup("那PUE有什么要求？", ["枢纽节点的上架率要求是多少？"]) == "那PUE有什么要求？"
+
+
+def test_a_new_place_with_a_new_year_moves_both_and_leaves_the_earlier_places_document():
+    previous = "上海“算力浦江”行动计划提出到2024年总算力达到多少？"
+    assert resolve_followup("山东到2025年的目标呢？", [previous]) == "山东行动计划提出到2025年总算力达到多少？"
+    # the same year (or none) named: the place moves, the rest stays
+    assert resolve_followup("那广东呢？", ["北京的智算算力规划是多少？"]) == "广东的智算算力规划是多少？"
+    assert resolve_followup("那湖南2025年呢？", ["山东2025年提出全省总算力要超过多少？"]) == "湖南2025年提出全省总算力要超过多少？"

@@ -12,7 +12,7 @@ from assistant.ingest.load import load_report
 ROOT = Path(__file__).resolve().parents[2]
 DIRS = [ROOT / "corpus", ROOT / "evals" / "reports"]
 SPLITS = {"dev": ROOT / "evals" / "dev.jsonl", "dev2": ROOT / "evals" / "dev2.jsonl", "test": ROOT / "evals" / "test.jsonl",
-          "test2": ROOT / "evals" / "test2.jsonl"}
+          "test2": ROOT / "evals" / "test2.jsonl", "dev22": ROOT / "evals" / "dev22.jsonl"}
 
 
 @lru_cache(maxsize=None)
