@@ -295,7 +295,7 @@ class Assistant:
         answers = []
         for i, (report, part) in enumerate(parts):
             pointer = ANSWER_POINTER_RE.search(part) if i and first else None
-            if pointer and pointer[0] in ("它", "其"):
+            if pointer and pointer[0] == "它":
                 part = part[:pointer.start()] + first[0] + part[pointer.end():]
             answer = self.chain.invoke({"question": part, "resolved": part, "report": report, "on_token": None})
             quoted = report or (answer.citations[0].report if answer.citations else None)

@@ -353,8 +353,7 @@ def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str |
         else:
             parts.append([None, sentence])
     reports = [r for r, _ in parts]
-    if len(parts) < 2 or reports.count(None) > (reports[0] is None) or len(set(reports)) < len(reports) \
-            or reports == [None, None]:
+    if len(parts) < 2 or reports.count(None) > (reports[0] is None) or len(set(reports)) < len(reports):
         return []
     # "山东2025年新型储能目标：东岳引用的是多少？澜沧显示调整为多少？": the topic before the colon is every part's
     topic = _TOPIC_RE.match(parts[0][1])

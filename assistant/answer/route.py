@@ -8,8 +8,8 @@ question analysis (report cards), not from patterns here.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.core.asks import ENTITY_SET, blanked, excluded_text, ops_in, published_years, without_exclusions
 from assistant.core.glossary import english_name

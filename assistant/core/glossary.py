@@ -102,7 +102,8 @@ EN_ZH: dict[str, str] = {
     "dealers": "经销商", "bank": "银行", "banks": "银行",
     # a bank category, in the short form reports write (城商行) and in full (not "rural commercial bank": it is
     # also a part of banks' own names, Changshu Rural Commercial Bank → 常熟银行)
-    "city commercial bank": "城商行 城市商业银行", "city commercial banks": "城商行 城市商业银行", "loans": "贷款", "loan": "贷款", "balance": "余额",
+    "city commercial bank": "城商行 城市商业银行", "city commercial banks": "城商行 城市商业银行",
+    "loans": "贷款", "loan": "贷款", "balance": "余额",
     "deposits": "存款", "net interest margin": "净息差", "margin": "息差 利润率", "non-performing": "不良",
     "npl": "不良率", "provision": "拨备", "small and micro": "普惠小微 小微", "inclusive": "普惠",
     "forecast": "预测 预计", "eps": "EPS", "pe": "PE", "p/e": "PE 市盈率", "p/b": "PB 市净率", "pb": "PB",

@@ -11,8 +11,8 @@ from assistant.core.tokenize import normalize, pos_tokens
 MIN_SHORT, MAX_SHORT = 3, 4  # two characters in order match too much by chance (城行 of 城市银行)
 _NOT_NAME = ("u", "c", "r", "m", "p", "q", "d")  # jieba tags: particle, conjunction, pronoun, numeral, preposition,
 # measure word, adverb
-MIN_DROPPED = 2
-MAX_KNOWN = 4096  # questions whose short forms are kept  # the full name is at least this much longer than the short form
+MIN_DROPPED = 2  # the full name is at least this much longer than the short form
+MAX_KNOWN = 4096  # questions whose short forms are kept
 
 _by_first_cache: dict[int, tuple[dict[str, int], dict[str, list[str]], dict[str, dict[str, str]]]] = {}
 

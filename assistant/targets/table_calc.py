@@ -163,14 +163,17 @@ def _year(label: str) -> int | None:
 _PART_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*(?:[QH][1-4]|年?\s*[一二三四1-4]\s*季度|年?\s*[上下]半年)\s*[AE]?\s*$", re.I)
 
 
-def _column_year(label: str) -> int | None:
-    """The year a column header names: a year (2025E), or a part of one (2023Q1, 2024H1, 2023年一季度)."""
+def _part_year(label: str) -> int | None:
+    """The year of a column header naming a part of one (2023Q1, 2024H1, 2023年一季度), else None."""
     m = _PART_LABEL_RE.match(label)
-    return _year(label) or (int(m[1]) if m else None)
+    return int(m[1]) if m else None
 
 
 def _named_row(rows: list[TableRow], question: str) -> TableRow | None:
-    """The row the question names by its label (a stock code's row by its name), or None."""
+    """The one row the question names by its label (a stock code's row by its name); None when it names none, or
+    several ("中芯国际、华虹公司、晶合集成三家的平均" is a column's, over the rows named)."""
+    if sum(any(_named(p, question) for p in _label(r).split()) for r in rows) != 1:
+        return None
     spread = _spread([_label(r) for r in rows])
     row = max(rows, key=lambda r: _match(_label(r), question, spread))
     return row if _match(_label(row), question) > 0 and any(_named(p, question) for p in _label(row).split()) else None
@@ -450,6 +453,8 @@ def _without_table_name(question: str) -> str:
 _ASKS_REGIONS = re.compile(r"哪个省|哪些省|哪几个省|省份|各省|哪个地区|哪些地区|哪个城市|\bwhich (?:province|region|city)|"
                            r"\bprovinces\b|\bregions\b", re.I)
 
+_PLACE_COLUMN = re.compile(r"地区|省|市|城市|区域|\bregion|\bprovince|\bcity", re.I)  # a first column of places
+
 
 def _by_row_kind(question: str, tables: list[Table]) -> list[Table]:
     """The retrieved tables, best first — but asked of provinces or regions ("哪个省…最多"), only those whose rows
@@ -459,9 +464,6 @@ def _by_row_kind(question: str, tables: list[Table]) -> list[Table]:
         return tables
     return [t for t in tables if _rows_are_regions(t) or _columns_are_regions(t)
             or (t.header and _PLACE_COLUMN.search(t.header[0]))]
-
-
-_PLACE_COLUMN = re.compile(r"地区|省|市|城市|区域|region|province|city", re.I)  # a first column of places
 
 
 def _columns_are_regions(table: Table) -> bool:
@@ -576,15 +578,14 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     # years to add up: the best-matching column that is not a single year is the measure
     two_years = years is None and len(set(_YEAR_RE.findall(question))) >= 2
     quoted = [j for j in range(1, len(header)) if _year(header[j]) is None and _match(header[j], question) > 0]
-    parts = [_year(h) is None and _PART_LABEL_RE.match(h) is not None for h in header]
-    # (one row named: "中芯国际、华虹公司、晶合集成三家的平均" is a column's, of the rows named)
-    named_row = _named_row(rows, question) if sum(parts) >= 2 and op in ("sum", "mean", "max", "min") \
-        and sum(any(_named(p, question) for p in _label(r).split()) for r in rows) == 1 else None
+    part_years = [_part_year(h) for h in header]
+    named_row = _named_row(rows, question) \
+        if sum(y is not None for y in part_years) >= 2 and op in ("sum", "mean", "max", "min") else None
     if named_row is not None:
-        # parts of years across the top (2023Q1…2024Q1) and a row named ("中芯国际2023年四个季度的平均"): that
+        # parts of years across the top (2023Q1…2024Q1) and one row named ("中芯国际2023年四个季度的平均"): that
         # row's cells over the years asked
-        cols = [j for j in range(1, len(header)) if parts[j]
-                and (years is None or years[0] <= _column_year(header[j]) <= years[1])]
+        cols = [j for j in range(1, len(header)) if (y := part_years[j]) is not None
+                and (years is None or years[0] <= y <= years[1])]
         measure = named_row.cells[0]
         unit_text = _unit_text(named_row.cells[0], table.caption) or _unit_text(header[0], "")
         cells = [(header[j].strip(), named_row, named_row.cells[j] if j < len(named_row.cells) else "") for j in cols]
