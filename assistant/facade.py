@@ -83,6 +83,17 @@ def clean_question(question: str, max_chars: int) -> str:
     return cleaned
 
 
+
+def _plain(method):
+    """A bound method as a plain function whose signature is read once: LangChain reads a step's signature on every
+    call (does it take `config`?), and a bound method's is rebuilt each time (~0.2 ms a step)."""
+    def step(*args, **kwargs):
+        return method(*args, **kwargs)
+
+    step.__signature__ = inspect.signature(method)
+    step.__name__ = method.__name__
+    return step
+
 class Assistant:
     def __init__(self, settings: Settings | None = None, embedder=None):
         self.settings = settings or Settings()
@@ -180,6 +191,16 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         if conversation is not None:
             history = self._histories.setdefault(conversation, [])
+        with self.index.catalog.pinned():  # one catalog state for the whole answer
+            answer, resolved = self._ask(question, history, report, on_token)
+        if resolved != question:
+            answer.notes.append(f"理解为 / understood as: {resolved}")
+        if conversation is not None:
+            self._histories[conversation].append(resolved)
+        answer.latency_ms = (time.perf_counter() - t0) * 1000
+        return answer
+
+    def _ask(self, question: str, history: list[str] | None, report: str | None, on_token) -> tuple[Answer, str]:
         pointed = self._named_by_answer(question, list(history or []), report) if history else None
         if pointed:  # "它离目标还差多少？" after "哪个省份…最多？": the province the answer named, in its report
             resolved, report = pointed
@@ -192,12 +213,7 @@ class Assistant:
         if history and asks_share_of_unnamed_whole(question):
             self._add_share_of_previous(answer, list(history), report)
         self._mark_ocr([*answer.citations, *answer.related])
-        if resolved != question:
-            answer.notes.append(f"理解为 / understood as: {resolved}")
-        if conversation is not None:
-            self._histories[conversation].append(resolved)
-        answer.latency_ms = (time.perf_counter() - t0) * 1000
-        return answer
+        return answer, resolved
 
     def _named_by_answer(self, question: str, history: list[str], report: str | None) -> tuple[str, str] | None:
         """A follow-up pointing at what the previous question asked to be named ("它", "这个省" after "哪个省份…"):
@@ -244,13 +260,10 @@ class Assistant:
         conversation bookkeeping and latency.
         """
         # plain steps, not RunnablePassthrough.assign: that runs each step through a new thread pool (~4 ms a question)
-        for step in (Assistant._analyse, Assistant._with_hits, Assistant._dated, Assistant._answer):
-            # LangChain reads each step's signature on every call (does it take `config`?): read once, kept
-            step.__signature__ = inspect.signature(step)
-        return (RunnableLambda(self._analyse, name="analyse")
-                | RunnableLambda(self._with_hits, name="retrieve")
-                | RunnableLambda(self._dated, name="date")
-                | RunnableLambda(self._answer, name="answer")).with_config(run_name="ask")
+        return (RunnableLambda(_plain(self._analyse), name="analyse")
+                | RunnableLambda(_plain(self._with_hits), name="retrieve")
+                | RunnableLambda(_plain(self._dated), name="date")
+                | RunnableLambda(_plain(self._answer), name="answer")).with_config(run_name="ask")
 
     def _analyse(self, x: dict) -> dict:
         return x | {"analysis": analyse(x["resolved"], self.cards())}

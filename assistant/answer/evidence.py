@@ -85,8 +85,14 @@ def _cover_lines(text: str) -> bool:
 
 def is_boilerplate(unit: Unit) -> bool:
     """Under a boilerplate heading at any level ("八、风险提示 > 投资评级说明"), or boilerplate by its form."""
-    return any(_BOILERPLATE_SECTION.search(s) for s in unit.chunk.section.split(" > ")) or \
-        bool(_BOILERPLATE_TEXT.search(unit.text.strip())) or _cover_lines(unit.text)
+    return _boilerplate(unit.chunk.section, unit.text)
+
+
+@lru_cache(maxsize=8192)
+def _boilerplate(section: str, text: str) -> bool:
+    # cached: every question reads its retrieved chunks' units again
+    return any(_BOILERPLATE_SECTION.search(s) for s in section.split(" > ")) or \
+        bool(_BOILERPLATE_TEXT.search(text.strip())) or _cover_lines(text)
 
 
 _UNITS: dict[tuple, list[Unit]] = {}
@@ -376,11 +382,27 @@ def holds(text: str, term: str) -> bool:
     """A term in a unit's text; a year also as written short ("25 年" for 2025); a marked short form as its
     characters in order, at most two others between each (新装 in 新增装机, 规上 in 规模以上)."""
     if term.startswith(SHORTENS):
-        chars = term[1:]
-        return len(chars) >= 2 and has_cjk(chars) and \
-            re.search(".{0,2}".join(map(re.escape, chars)), text) is not None
-    year = re.fullmatch(r"20(\d{2})年?", term)
-    return term in text or (year is not None and re.search(rf"(?<!\d){year[1]}\s*年", text) is not None)
+        pattern = _short_form(term[1:])
+        return pattern is not None and pattern.search(text) is not None
+    if term in text:
+        return True
+    short_year = _short_year(term)
+    return short_year is not None and short_year.search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def _short_form(chars: str) -> re.Pattern[str] | None:
+    return re.compile(".{0,2}".join(map(re.escape, chars))) if len(chars) >= 2 and has_cjk(chars) else None
+
+
+_YEAR_TERM = re.compile(r"20(\d{2})年?")
+
+
+@lru_cache(maxsize=1024)
+def _short_year(term: str) -> re.Pattern[str] | None:
+    """2025 / 2025年 → a pattern for "25 年"; None for a term that is no year."""
+    year = _YEAR_TERM.fullmatch(term)
+    return re.compile(rf"(?<!\d){year[1]}\s*年") if year else None
 
 
 ANSWER_TYPE_BONUS = 0.1

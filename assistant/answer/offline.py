@@ -158,6 +158,7 @@ class OfflineAnswerer:
         asked_periods, asked_quarters = periods(question), year_quarters(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         named_rows = {normalize(n) for n in listed if not regions_in(n)}  # (a place: the region rules)
+        heads = {r: self._head(r) for r in reports}  # each report's title lines, read once a question
         found: list[tuple[Unit, float, SearchHit, int]] = []
         seen: set[str] = set()
         for rank, hit in enumerate(hits):
@@ -178,7 +179,7 @@ class OfflineAnswerer:
                         and not (lone and only_listed(unit, lone)) \
                         and (not of_name or of_name in unit.match_text or of_name in unit.topic
                              or of_name in unit.shared) \
-                        and not other_period(unit, asked_periods, self._head(unit.chunk.report)) \
+                        and not other_period(unit, asked_periods, heads[unit.chunk.report]) \
                         and not other_year(unit, asked_years) \
                         and not other_quarter(unit, asked_quarters) \
                         and unit.chunk.report not in silent \

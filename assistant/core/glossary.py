@@ -7,6 +7,7 @@ adding the Chinese terms gives BM25 something to match and the multilingual embe
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.core.text import question_lang
 
@@ -268,5 +269,11 @@ _MEASURE_RES = {m: [_name_re(n) for n in names] for m, names in MEASURES.items()
 
 def measures_in(text: str) -> list[str]:
     """The measures `text` names (text normalised: lower case, Simplified)."""
-    return [m for m, res in _MEASURE_RES.items() if any(r.search(text) for r in res)]
+    return list(_measures_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _measures_in(text: str) -> tuple[str, ...]:
+    # cached: each question reads its retrieved units (and their reports' whole texts) again
+    return tuple(m for m, res in _MEASURE_RES.items() if any(r.search(text) for r in res))
 

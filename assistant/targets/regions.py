@@ -142,7 +142,13 @@ def region_mentions(text: str) -> list[tuple[int, int, str]]:
 
 def regions_in(text: str) -> list[str]:
     """Provinces and cities named in `text`, in order of appearance, without repeats (short forms)."""
-    return list(dict.fromkeys(name for _, _, name in region_mentions(text)))
+    return list(_regions_in(text))
+
+
+@lru_cache(maxsize=8192)
+def _regions_in(text: str) -> tuple[str, ...]:
+    # cached: each question reads its retrieved units again
+    return tuple(dict.fromkeys(name for _, _, name in region_mentions(text)))
 
 
 def en_region_spans(text: str) -> list[tuple[int, int]]:

@@ -42,6 +42,7 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._local = threading.local()
+        self._pin = threading.local()  # a generation held for one question (`pinned`), per thread
         self._copy: Path | None = None
         # Why this catalog can only be read, if it can: a read-only folder (a read-only mount, no write permission),
         # or a disk too full to open it for writing. Reads still work; every write raises this one-line fault.
@@ -109,9 +110,27 @@ class Catalog:
 
     # ---- reports and chunks -------------------------------------------------------------
 
-    def generation(self) -> int:
+    def generation(self, fresh: bool = False) -> int:
+        """The catalog's generation (bumped by every commit); within `pinned`, the one read when it began, unless
+        `fresh`."""
+        held = getattr(self._pin, "generation", None)
+        if held is not None and not fresh:
+            return held
         row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         return int(row[0]) if row else 0
+
+    @contextmanager
+    def pinned(self):
+        """One generation for what this thread reads meanwhile (one question): the derived data one answer reads
+        come from one state of the catalog, and ~30 reads of it a question become one."""
+        if getattr(self._pin, "generation", None) is not None:  # already pinned by the caller
+            yield
+            return
+        self._pin.generation = self.generation()
+        try:
+            yield
+        finally:
+            self._pin.generation = None
 
     def flag(self, key: str) -> bool:
         row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()

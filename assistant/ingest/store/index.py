@@ -79,7 +79,7 @@ class Index:
         with self._lock:
             if self._vectors is None:
                 # Read before opening: a commit in between costs one reopen too many, never one too few.
-                generation = self.catalog.generation()
+                generation = self.catalog.generation(fresh=True)
                 self._vectors = VectorStore(self.settings.index_dir, self.embedder.name, self.settings.chroma_url)
                 if self._vectors.embedded is not None and self._vectors.embedded.generation is None:
                     self._vectors.embedded.generation = generation
@@ -138,14 +138,14 @@ class Index:
 
     def _reopen_vectors_if_stale(self) -> None:
         embedded = self.vectors.embedded
-        if embedded is not None and embedded.generation != self.catalog.generation():
-            embedded.reopen(self.catalog.generation())
+        if embedded is not None and embedded.generation != self.catalog.generation(fresh=True):
+            embedded.reopen(self.catalog.generation(fresh=True))
 
     def _mark_vectors_current(self) -> None:
         embedded = self._vectors.embedded if self._vectors is not None else None
         if embedded is not None:
             try:
-                embedded.generation = self.catalog.generation()
+                embedded.generation = self.catalog.generation(fresh=True)
             except Exception:  # noqa: BLE001 - a failing disk: the next read reopens, which is safe
                 embedded.generation = None
 
@@ -163,7 +163,7 @@ class Index:
         try:
             if fd is not None:
                 fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            generation = self.catalog.generation()  # read under the lock: no commit can follow unseen
+            generation = self.catalog.generation(fresh=True)  # read under the lock: no commit can follow unseen
             if embedded.generation != generation:
                 embedded.reopen(generation)
         except BlockingIOError:
