@@ -355,6 +355,14 @@ class Assistant:
             answer = abstention(question, hits, f"报告未提及：{unwritten}" if zh else f"Not in the reports: {unwritten}")
         elif analysis.intent is Intent.REPORT_META:
             answer = self._card_answer(question, analysis, report, hits)
+        elif analysis.intent is Intent.AGGREGATE and both and len(analysis.scope) > 1:
+            # two reports named, each asked what it says ("东岳与澜沧的预测各是多少"): their statements, each labelled;
+            # the tools' rows come from one table of one report — they answer only where no passage does
+            answer = self._evidence_answer(question, resolved, hits, both, True, x.get("on_token"),
+                                           self.retriever.queries(self._search_query(x))[1])
+            if answer.abstained:
+                answer = self._totals_answer(question, resolved, analysis.scope, hits) \
+                    or self._table_total_answer(question, resolved, analysis.scope, hits) or answer
         elif analysis.intent is Intent.AGGREGATE:
             scope = [report] if report else analysis.scope
             # the target tool first, unless the question names a table its rows do not come from
