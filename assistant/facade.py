@@ -84,6 +84,16 @@ def clean_question(question: str, max_chars: int) -> str:
 
 
 
+# a share asked ("占…多大比重", "几成", "占比多少") and one given (a percentage, 几成)
+_SHARE_ASKED = re.compile(r"占.{0,30}?(?:比重|比例|份额|几成|百分之几|多少)|几成|占比|\bshare\b|\bpercentage\b", re.I)
+_SHARE_GIVEN = re.compile(r"%|[一二三四五六七八九十几]成|占比")
+
+
+def headline_of(answer: Answer) -> str:
+    """An answer's first line: what it leads with."""
+    return answer.answer.split("\n", 1)[0]
+
+
 def _plain(method):
     """A bound method as a plain function whose signature is read once: LangChain reads a step's signature on every
     call (does it take `config`?), and a bound method's is rebuilt each time (~0.2 ms a step)."""
@@ -375,6 +385,13 @@ class Assistant:
                 answer = None
             # no tool answer: any table may hold the figures (a target table's other columns too: 2024E装机)
             answer = answer or self._table_total_answer(question, resolved, scope, hits)
+            if answer is not None and _SHARE_ASKED.search(resolved) and not _SHARE_GIVEN.search(headline_of(answer)):
+                # a share asked that the tools did not compute (they summed the rows): a passage stating the share
+                # ("…合计3500亿元，占四川省目标的87.5%") answers it
+                stated = self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
+                                               x.get("on_token"), self.retriever.queries(self._search_query(x))[1])
+                if not stated.abstained and stated.direct and _SHARE_GIVEN.search(stated.direct):
+                    answer = stated
         answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
                                                  x.get("on_token"), self.retriever.queries(self._search_query(x))[1])
         if analysis.intent is Intent.LOOKUP and (answer.abstained or not answer.direct) \

@@ -1,6 +1,7 @@
-"""An aggregate question naming two reports ("东岳与澜沧的预测各是多少") asks what each report says: their passages
-answer it, each labelled; the totals tools (rows of one table of one report) answer only where no passage does.
-The router's order is the logic under test: the evidence and tool steps are stand-ins that record their calls."""
+"""The aggregate router's hand-offs to passages: a question naming two reports ("东岳与澜沧的预测各是多少") asks what
+each says — their passages answer it, the totals tools (rows of one table of one report) only where none does; a share
+the tools did not compute (they summed the rows) is taken from a passage stating it. The router's order is the logic
+under test: the evidence and tool steps are stand-ins that record their calls."""
 
 from __future__ import annotations
 
@@ -61,3 +62,41 @@ def test_one_report_named_keeps_the_tool_first():
     a, calls = _router(evidence_abstains=False, scope=REPORTS[:1])
     _ask(a, REPORTS[:1])
     assert calls[0] == "tool"
+
+
+SHARE_Q = "宜宾、泸州这两个核心产区的目标加起来，占四川全省白酒目标的多大比例？"
+
+
+def _share_router(tool_headline: str, stated_direct: str | None) -> tuple[Assistant, list[str]]:
+    a, calls = _router(evidence_abstains=False, scope=[])
+
+    def evidence(question, *_args, **_kwargs):
+        calls.append("evidence")
+        return Answer(question=question, answer=f"{stated_direct} [1]", abstained=False, direct=stated_direct)
+
+    def tool(question, *_args, **_kwargs):
+        calls.append("tool")
+        return Answer(question=question, answer=f"{tool_headline}\n- 宜宾 2025: 2000 亿元 [1]", abstained=False)
+
+    a.__dict__.update(_evidence_answer=evidence, _totals_answer=tool)
+    return a, calls
+
+
+def _ask_share(a: Assistant) -> Answer:
+    analysis = QuestionAnalysis(question=SHARE_Q, lang="zh", intent=Intent.AGGREGATE)
+    return a._answer({"question": SHARE_Q, "resolved": SHARE_Q, "report": None, "hits": [], "analysis": analysis})
+
+
+def test_a_share_the_tool_did_not_compute_is_taken_from_a_passage_stating_it():
+    a, calls = _share_router("合计 7500 亿元（3 行）。", "87.5%")
+    assert _ask_share(a).direct == "87.5%" and calls == ["tool", "evidence"]
+
+
+def test_the_tool_stays_when_no_passage_states_a_share():
+    a, calls = _share_router("合计 7500 亿元（3 行）。", "3500亿元")
+    assert _ask_share(a).answer.startswith("合计 7500 亿元")
+
+
+def test_a_share_the_tool_computed_is_kept():
+    a, calls = _share_router("占比 87.5%（宜宾、泸州 3500 ÷ 四川 4000）", "87.5%")
+    assert _ask_share(a).answer.startswith("占比") and calls == ["tool"]
