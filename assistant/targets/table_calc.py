@@ -326,6 +326,22 @@ def counts_listed_rows(question: str) -> bool:
 _COUNTED_NOUN = re.compile(r"(?:多少|几)\s*[个条项家份只款种部座所位名类]?\s*([\u4e00-\u9fff]{2,6})")
 
 
+# things a table's rows are, whatever its words: places, companies
+_ROW_THINGS = re.compile(r"省|市|地区|地方|城市|区域|公司|企业|机构|银行|车企|酒企")
+
+
+def counts_its_rows(question: str, table: Table) -> bool:
+    """Whether what the question counts ("几个国家数据中心集群") is what the table lists: a word of it in the table's
+    caption, header or row labels, or a kind of thing rows are (省份, 公司) — an unnamed table, retrieved for other
+    words of the question, is no count of it ("共 13 个" regions for 几个集群)."""
+    m = _COUNTED_NOUN.search(question)
+    if not m:
+        return True
+    noun = m[1]
+    words = " ".join([table.caption, *table.header, *(r.cells[0] for r in table.rows if r.cells)])
+    return _ROW_THINGS.search(noun) is not None or any(noun[i:i + 2] in words for i in range(len(noun) - 1))
+
+
 def _counted_column(table: Table, question: str) -> int:
     """The column whose things are counted: the one whose header shares a word with the counted noun (政策 of
     政策文件 → 政策名称), else the first — the table's row names (省市)."""
@@ -406,7 +422,9 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
         rank = {t.id: i for i, t in enumerate(retrieved or [])}
         fit = {t.id: _fit(t, question) for t in named}
         named = sorted((t for t in named if fit[t.id] > 0), key=lambda t: (-fit[t.id], rank.get(t.id, len(rank))))
-    for table in named or _by_row_kind(question, _best_fitting(question, (retrieved or [])[:3]))[:1]:
+    unnamed = [t for t in _by_row_kind(question, _best_fitting(question, (retrieved or [])[:3]))[:1]
+               if op != "count" or counts_its_rows(question, t)]
+    for table in named or unnamed:
         result = _table_total(_without_table_name(question), op, table)
         if result is not None:
             return result

@@ -700,3 +700,19 @@ def test_an_average_finer_than_its_cells_is_also_given_at_their_precision():
     even = table("图表3：产能利用率", ["公司", "2023Q1", "2023Q2"], [["乙代工", "80.0%", "85.0%"]])
     q = "乙代工2023年两个季度的平均产能利用率是多少？"
     assert "约" not in format_table_total(q, table_total(q, [even], [even]))
+
+
+PLANS = table("图 3：各地智算规划多以 25 年为目标", ["地区", "时间", "文件", "智算算力规划"],
+              [["上海", "2024年3月", "《上海市算力浦江》", "2025年30EFlops"], ["广东", "2024年3月", "《粤算行动》", "2025年19EFlops"],
+               ["安徽", "2023年12月", "《安徽省算力》", "2025年12EFlops"]])
+
+
+def test_a_count_of_what_an_unnamed_table_does_not_list_is_not_its_rows():
+    # the table retrieved for "规划": its rows are regions, not the clusters counted — the passages answer that
+    assert table_total("同时规划了几个国家数据中心集群？", [PLANS], [PLANS]) is None
+    # what the rows are (地区, 省份) or a word of the table's own (智算) is counted there
+    assert table_total("有几个地区发布了智算规划？", [PLANS], [PLANS]).value == 3
+    assert table_total("发布智算规划的省份有几个？", [PLANS], [PLANS]).value == 3
+    assert table_total("一共有几个智算规划？", [PLANS], [PLANS]).value == 3
+    # a table named is counted as asked
+    assert table_total("图3里一共列了几个数据中心集群？", [PLANS], [PLANS]) is not None
