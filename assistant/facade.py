@@ -89,6 +89,17 @@ _SHARE_ASKED = re.compile(r"占.{0,30}?(?:比重|比例|份额|几成|百分之�
 _SHARE_GIVEN = re.compile(r"%|[一二三四五六七八九十几]成|占比")
 
 
+_SHARE_QUOTED = re.compile(r"占[^，,。；;]{0,30}?\d+(?:\.\d+)?\s*%")
+
+
+def _states_share(answer: Answer) -> bool:
+    """The answer leads with a share, or its first quote states one ("…合计3438亿元，占规上企业销售收入的45.1%")."""
+    if answer.direct:
+        return _SHARE_GIVEN.search(answer.direct) is not None
+    first = next((line for line in answer.answer.split("\n") if "[1]" in line), "")
+    return _SHARE_QUOTED.search(first) is not None
+
+
 def headline_of(answer: Answer) -> str:
     """An answer's first line: what it leads with."""
     return answer.answer.split("\n", 1)[0]
@@ -390,7 +401,7 @@ class Assistant:
                 # ("…合计3500亿元，占四川省目标的87.5%") answers it
                 stated = self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
                                                x.get("on_token"), self.retriever.queries(self._search_query(x))[1])
-                if not stated.abstained and stated.direct and _SHARE_GIVEN.search(stated.direct):
+                if not stated.abstained and _states_share(stated):
                     answer = stated
         answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
                                                  x.get("on_token"), self.retriever.queries(self._search_query(x))[1])

@@ -67,12 +67,13 @@ def test_one_report_named_keeps_the_tool_first():
 SHARE_Q = "宜宾、泸州这两个核心产区的目标加起来，占四川全省白酒目标的多大比例？"
 
 
-def _share_router(tool_headline: str, stated_direct: str | None) -> tuple[Assistant, list[str]]:
+def _share_router(tool_headline: str, stated_direct: str | None, quote: str = "") -> tuple[Assistant, list[str]]:
     a, calls = _router(evidence_abstains=False, scope=[])
 
     def evidence(question, *_args, **_kwargs):
         calls.append("evidence")
-        return Answer(question=question, answer=f"{stated_direct} [1]", abstained=False, direct=stated_direct)
+        text = f"{stated_direct} [1]" if stated_direct else f"根据报告：\n{quote} [1]"
+        return Answer(question=question, answer=text, abstained=False, direct=stated_direct)
 
     def tool(question, *_args, **_kwargs):
         calls.append("tool")
@@ -100,3 +101,10 @@ def test_the_tool_stays_when_no_passage_states_a_share():
 def test_a_share_the_tool_computed_is_kept():
     a, calls = _share_router("占比 87.5%（宜宾、泸州 3500 ÷ 四川 4000）", "87.5%")
     assert _ask_share(a).answer.startswith("占比") and calls == ["tool"]
+
+
+def test_a_share_stated_by_the_first_quote_counts_too():
+    a, _ = _share_router("合计 5133 家", None, "六家头部酒企2023年营收合计3438亿元，占规上企业销售收入的45.1%。")
+    assert "45.1%" in _ask_share(a).answer
+    a, _ = _share_router("合计 5133 家", None, "六家头部酒企2023年营收合计3438亿元。")
+    assert _ask_share(a).answer.startswith("合计 5133 家")
