@@ -83,13 +83,15 @@ def clean_question(question: str, max_chars: int) -> str:
     return cleaned
 
 
-
-# a share asked ("占…多大比重", "几成", "占比多少") and one given (a percentage, 几成)
+# a share asked ("占…多大比重", "几成", "占比多少"); one given (a percentage, 几成); one a quote states (占…45.1%)
 _SHARE_ASKED = re.compile(r"占.{0,30}?(?:比重|比例|份额|几成|百分之几|多少)|几成|占比|\bshare\b|\bpercentage\b", re.I)
 _SHARE_GIVEN = re.compile(r"%|[一二三四五六七八九十几]成|占比")
-
-
 _SHARE_QUOTED = re.compile(r"占[^，,。；;]{0,30}?\d+(?:\.\d+)?\s*%")
+
+
+def _share_not_computed(question: str, answer: Answer) -> bool:
+    """A share asked that a tool answer does not lead with (its first line: the tools summed the rows)."""
+    return _SHARE_ASKED.search(question) is not None and not _SHARE_GIVEN.search(answer.answer.split("\n", 1)[0])
 
 
 def _states_share(answer: Answer) -> bool:
@@ -98,11 +100,6 @@ def _states_share(answer: Answer) -> bool:
         return _SHARE_GIVEN.search(answer.direct) is not None
     first = next((line for line in answer.answer.split("\n") if "[1]" in line), "")
     return _SHARE_QUOTED.search(first) is not None
-
-
-def headline_of(answer: Answer) -> str:
-    """An answer's first line: what it leads with."""
-    return answer.answer.split("\n", 1)[0]
 
 
 def _plain(method):
@@ -114,6 +111,7 @@ def _plain(method):
     step.__signature__ = inspect.signature(method)
     step.__name__ = method.__name__
     return step
+
 
 class Assistant:
     def __init__(self, settings: Settings | None = None, embedder=None):
@@ -365,6 +363,11 @@ class Assistant:
         analysis: QuestionAnalysis = x["analysis"]
         both = report is None and analysis.both
         answer = None
+
+        def passages() -> Answer:  # the evidence answer (the question's search vector compared with the units)
+            return self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1, x.get("on_token"),
+                                         self.retriever.queries(self._search_query(x))[1])
+
         if report is None and analysis.parts:  # "国联…是多少？天风…又是多少？": each part asked of its own report
             return self._parts_answer(x, analysis.parts)
         if report is None and analysis.asks:  # "…的A和B分别是多少？": each asked alone, wherever it is answered
@@ -379,8 +382,7 @@ class Assistant:
         elif analysis.intent is Intent.AGGREGATE and both and len(analysis.scope) > 1:
             # two reports named, each asked what it says ("东岳与澜沧的预测各是多少"): their statements, each labelled;
             # the tools' rows come from one table of one report — they answer only where no passage does
-            answer = self._evidence_answer(question, resolved, hits, both, True, x.get("on_token"),
-                                           self.retriever.queries(self._search_query(x))[1])
+            answer = passages()
             if answer.abstained:
                 answer = self._totals_answer(question, resolved, analysis.scope, hits) \
                     or self._table_total_answer(question, resolved, analysis.scope, hits) or answer
@@ -396,15 +398,12 @@ class Assistant:
                 answer = None
             # no tool answer: any table may hold the figures (a target table's other columns too: 2024E装机)
             answer = answer or self._table_total_answer(question, resolved, scope, hits)
-            if answer is not None and _SHARE_ASKED.search(resolved) and not _SHARE_GIVEN.search(headline_of(answer)):
-                # a share asked that the tools did not compute (they summed the rows): a passage stating the share
-                # ("…合计3500亿元，占四川省目标的87.5%") answers it
-                stated = self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
-                                               x.get("on_token"), self.retriever.queries(self._search_query(x))[1])
+            if answer is not None and _share_not_computed(resolved, answer):
+                # a passage stating the share ("…合计3500亿元，占四川省目标的87.5%") answers it
+                stated = passages()
                 if not stated.abstained and _states_share(stated):
                     answer = stated
-        answer = answer or self._evidence_answer(question, resolved, hits, both, len(analysis.scope) > 1,
-                                                 x.get("on_token"), self.retriever.queries(self._search_query(x))[1])
+        answer = answer or passages()
         if analysis.intent is Intent.LOOKUP and (answer.abstained or not answer.direct) \
                 and change_in(resolved) is not None and not sentence_asks(resolved):
             # a change between two years no passage states ("比亚迪2025年EPS较2023年增长了多少"): computed from the

@@ -138,8 +138,9 @@ class Index:
 
     def _reopen_vectors_if_stale(self) -> None:
         embedded = self.vectors.embedded
-        if embedded is not None and embedded.generation != self.catalog.generation(fresh=True):
-            embedded.reopen(self.catalog.generation(fresh=True))
+        generation = self.catalog.generation(fresh=True) if embedded is not None else None
+        if embedded is not None and embedded.generation != generation:
+            embedded.reopen(generation)
 
     def _mark_vectors_current(self) -> None:
         embedded = self._vectors.embedded if self._vectors is not None else None
