@@ -224,7 +224,9 @@ class OfflineAnswerer:
 
     def _named(self, question: str) -> list[str]:
         """Table names the question holds (常熟银行, 舍得酒业), the longest where one holds another."""
-        found = [k for k in self.peers if len(k) >= 2 and k in question]
+        # (not the group a which-question picks from: 哪类上市银行 asks for one of its peers)
+        found = [k for k in self.peers if len(k) >= 2 and k in question
+                 and not re.search(rf"哪一?[类家个些种只项]?{re.escape(k)}", question)]
         return [k for k in found if not any(k != o and k in o for o in found)]
 
     def _about_another(self, unit: Unit, named: list[str], others: set[str]) -> bool:
@@ -687,6 +689,9 @@ def peer_names(tables) -> dict[str, set[str]]:
     peers: dict[str, set[str]] = {}
     for table in tables:
         for names, _ in _name_columns(table):
+            # a total row stands for its group by the group's own name too: 上市银行合计 is the 上市银行 a sentence
+            # on 上市银行贷款整体 names, and it is not 农商行
+            names = names | {base for n in names if len(base := _TOTAL_ROW.sub("", n)) >= 2 and base != n}
             if len(names) >= 2:
                 for name in names:
                     peers.setdefault(name, set()).update(names - {name})

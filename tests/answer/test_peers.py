@@ -71,6 +71,39 @@ def test_naming_one_of_two_names_asked_does_not_make_a_row_about_the_other():
     assert text in kept and said in kept
 
 
+def test_a_sentence_on_the_whole_a_total_row_names_does_not_answer_on_one_part():
+    """上市银行合计 heads the bank-type column beside 农商行: a sentence on 上市银行贷款整体 gives the whole's growth,
+    not 农商行's; asked of the whole (上市银行), the sentence still answers."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    peers = peer_names([_rows_table("银行类型", [["上市银行合计（42家）", "-2.1%"], ["国有行（6家）", "-3.2%"],
+                                                  ["农商行（10家）", "-1.6%"]])])
+    assert "上市银行" in peers["农商行"] and "农商行" in peers["上市银行"]
+    said = "2024年一季度末上市银行贷款整体同比增长9.9%。"
+    hits = [SearchHit(chunk=Chunk(id="c1", report="r.txt", text=said, start=0, end=len(said),
+                                  kind=ChunkKind.TEXT), score=1.0)]
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
+    assert answerer.candidates("2024年一季度农商行贷款同比增速是多少？", hits) == []
+    assert [c.unit.text for c in answerer.candidates("2024年一季度上市银行贷款同比增速是多少？", hits)] == [said]
+
+
+def test_the_group_a_which_question_picks_from_is_not_the_name_asked():
+    """哪类上市银行 asks for one of the column's names: a sentence naming 城商行 (not 上市银行) answers it."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    peers = peer_names([_rows_table("银行类型", [["上市银行合计（42家）", "-2.1%"], ["城商行（17家）", "+3.8%"]])])
+    said = "一季度城商行营收、利润增速分别为+3.8%、+4.9%，继续领跑各类银行。"
+    hits = [SearchHit(chunk=Chunk(id="c1", report="r.txt", text=said, start=0, end=len(said),
+                                  kind=ChunkKind.TEXT), score=1.0)]
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
+    assert answerer._named("一季度哪类上市银行业绩领跑？") == []
+    assert [c.unit.text for c in answerer.candidates("一季度哪类上市银行业绩领跑？", hits)] == [said]
+
+
 def _rows_table(head: str, rows: list[list[str]]) -> Table:
     return Table(id="t#2", report="r.txt", caption="表2", header=[head, "数值"],
                  rows=[TableRow(cells=r, start=0, end=1) for r in rows], start=0, end=1)
