@@ -137,6 +137,7 @@ class OfflineAnswerer:
                      if not common_word(o) and not any(o in b for b in brokers)]
         figure_asked, money_asked, in_unit = asks_figure(question), asks_money(question), unit_asked(question)
         national = asks_national(question) and not regions_in(question)
+        scope = asked_scope(question) if figure_asked else None  # the world's figure, or China's
         # the whole of a counted set (42家上市银行…整体的…): one listed company's row is not it
         whole = bool(_WHOLE_ASKED.search(question)) and not listed
         # the one place (else table name, else name before the year) a figure is asked of: a unit naming it only in a
@@ -174,6 +175,7 @@ class OfflineAnswerer:
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
                         and (not in_unit or holds_unit([unit.text, *unit.header, unit.chunk.context], in_unit)) \
                         and not (national and about_a_region(unit)) \
+                        and not (scope and of_other_scope(unit, scope)) \
                         and not (whole and self._one_listed_row(unit)) \
                         and not (figure_asked and measure_split(unit, terms, question)) \
                         and not (lone and only_listed(unit, lone)) \
@@ -620,6 +622,24 @@ def only_listed(unit: Unit, name: str) -> bool:
         [m.span() for m in re.finditer(re.escape(name), unit.text)]
     lists = [m.span() for m in _LISTED_RE.finditer(unit.text)]
     return bool(mentions) and all(any(a <= s and e <= b for a, b in lists) for s, e in mentions)
+
+
+_WORLD_RE = re.compile(r"全球|世界|海外|国外|境外|\bglobal\b|\bworldwide\b|\bworld\b|\boverseas\b", re.I)
+_CHINA_RE = re.compile(r"中国|我国|国内|全国|中国大陆|\bChina\b|\bChinese\b|\bdomestic\b", re.I)
+
+
+def asked_scope(question: str) -> re.Pattern[str] | None:
+    """The scope a figure is asked of when the question names one only: the world's (全球…), or China's (国内…)."""
+    world, china = _WORLD_RE.search(question), _CHINA_RE.search(question)
+    return _WORLD_RE if world and not china else _CHINA_RE if china and not world else None
+
+
+def of_other_scope(unit: Unit, scope: re.Pattern[str]) -> bool:
+    """A unit giving the other scope's figure: naming China's market and never the world (its topic included) does
+    not answer on the world's — "2023年中国CXO市场规模约1664亿元" is no global size — nor the other way round."""
+    other = _CHINA_RE if scope is _WORLD_RE else _WORLD_RE
+    said = " ".join([unit.text, unit.topic, unit.shared])
+    return other.search(said) is not None and scope.search(said) is None
 
 
 def about_a_region(unit: Unit) -> bool:

@@ -370,3 +370,22 @@ def test_a_name_cell_with_a_count_in_brackets_is_the_name():
                   rows=[TableRow(cells=["国有行（6家）", "1.46%"], start=0, end=5),
                         TableRow(cells=["农商行（10家）", "1.72%"], start=5, end=10)])
     assert peer_names([kinds])["农商行"] == {"国有行"}
+
+
+def test_the_worlds_figure_is_not_answered_by_chinas_nor_the_other_way_round():
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, asked_scope
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    assert asked_scope("2025年全球半导体销售额是多少？") is not None
+    assert asked_scope("中国大陆占全球的比重是多少？") is None  # both named: no one scope
+    china = "2025年中国大陆半导体设备销售额预计为400亿美元。"
+    world = "2025年全球半导体设备销售额预计为1200亿美元。"
+    both = "2025年中国大陆设备销售额预计400亿美元，占全球的33%。"
+    hits = [SearchHit(chunk=Chunk(id=f"c{i}", report="r.txt", text=t, start=100 * i, end=100 * i + len(t),
+                                  kind=ChunkKind.TEXT), score=1.0) for i, t in enumerate([china, world, both])]
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    got = {c.unit.text for c in answerer.candidates("2025年全球半导体设备销售额是多少？", hits)}
+    assert world in got and both in got and china not in got
+    got = {c.unit.text for c in answerer.candidates("2025年中国大陆半导体设备销售额是多少？", hits)}
+    assert china in got and both in got and world not in got
