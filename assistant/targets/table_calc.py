@@ -588,6 +588,15 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
             return None
         return _row_change(table, row, change, _unit_text(row.cells[0], table.caption) or _unit_text(header[0], ""),
                            question)
+    month_years = [int(m[1]) if (m := _MONTH_RE.fullmatch(r.cells[0].strip())) else None for r in rows]
+    if op == "change" and change is not None and sum(y is not None for y in month_years) >= 2:
+        # months down the side (2023年1月 … 2024年4月): the column asked, the two months' rows
+        spread = _spread(header[1:])
+        col = max(range(1, len(header)), key=lambda j: _match(header[j], question, spread))
+        if _match(header[col], question) == 0:
+            return None
+        return _series_change(table, rows, month_years, col, change, _unit_text(header[col], table.caption),
+                              question)
     if sum(y is not None for y in row_years) < 2 and not own_column and _rows_first(question, op) \
             and not (op == "change" and across):
         return _row_query(question, op, table, rows)
@@ -618,7 +627,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         measure, unit_text = header[col], _unit_text(header[col], table.caption)
         if change is not None and op not in ("mean", "max", "min", "list", "spread"):
             # "2019年到2023年…减少了多少家": the two years' rows of the column, the later less the earlier
-            return _series_change(table, rows, row_years, col, change, unit_text)
+            return _series_change(table, rows, row_years, col, change, unit_text, question)
         chosen = [(r, y) for r, y in zip(rows, row_years)
                   if y is not None and (years is None or years[0] <= y <= years[1])]
         cells = [(r.cells[0].strip(), r, r.cells[col] if col < len(r.cells) else "") for r, _ in chosen]
@@ -739,10 +748,18 @@ def _cell(row: TableRow, col: int) -> str:
     return row.cells[col] if col < len(row.cells) else ""
 
 
+_MONTH_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+
+
 def _series_change(table: Table, rows: list[TableRow], row_years: list[int | None], col: int, change,
-                   unit_text: str) -> TableTotal | None:
-    """A change between two years of a series whose rows are years: new − base, or new / base − 1 in %."""
+                   unit_text: str, question: str = "") -> TableTotal | None:
+    """A change between two years of a series whose rows are years: new − base, or new / base − 1 in %. Rows of
+    months (2023年1月 … 2024年4月): the two months the question names; a year's rows are no one month."""
     by_year = {y: r for r, y in zip(rows, row_years) if y is not None}
+    if sum(y is not None for y in row_years) > len(by_year):  # several rows a year: months, quarters…
+        months = {m[1]: (m[1], int(m[2])) for m in _MONTH_RE.finditer(question)}
+        by_month = {(m[1], int(m[2])): r for r in rows if (m := _MONTH_RE.match(r.cells[0].strip()))}
+        by_year = {int(y): by_month.get(months[y]) for y in months}
     picked = [by_year.get(int(label.year)) for label in (change.new, change.base)]
     if None in picked:
         return None

@@ -14,6 +14,8 @@ from assistant.targets.conditions import Condition, YearLabel, change_in, condit
     ("Which insurer's 2024E premiums grew fastest over 2023A?", "growth", "2024E", "2023A"),
     ("哪个省新增光伏装机（2024E减2023A）最多？", "diff", "2024E", "2023A"),  # "A减B": B is the base
     ("北辰电器2025年产能较2023年增长百分之多少？", "growth", "2025", "2023"),  # 百分之多少 asks a rate
+    ("从2023Q1到2024Q1，资产收益率一共下了多少bp？", "diff", "2024Q1", "2023Q1"),  # 下了, 跌了: a fall asked
+    ("电池片价格从2023年7月到2024年7月跌了多少？", "diff", "2024", "2023"),
 ])
 def test_a_change_between_two_years_columns(question, kind, new, base):
     c = change_in(question)
@@ -24,6 +26,7 @@ def test_a_change_between_two_years_columns(question, kind, new, base):
     "2021—2023年新增装机合计多少？",  # a span of years to add up, not two columns
     "2024年到2026年三年加总是多少",
     "2025年新增装机最多的是哪个省？",  # one year; 新增装机 is a measure, not a change
+    "2023年和2024年各省定下了哪些目标？",  # 定下了: no fall
 ])
 def test_no_change_where_none_is_asked(question):
     assert change_in(question) is None

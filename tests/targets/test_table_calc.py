@@ -294,6 +294,18 @@ def test_a_change_between_two_years_of_a_series_is_the_later_less_the_earlier():
     assert (growth.op, growth.value, growth.unit) == ("growth", Decimal("-19.22"), "%")
 
 
+def test_a_change_between_two_months_of_a_series_of_months_is_read_from_their_rows():
+    t = table("图表6：2023年以来储能系统中标均价走势", ["时间", "系统均价（元/Wh）", "EPC均价（元/Wh）"],
+              [["2023年1月", "1.45", "1.82"], ["2023年7月", "1.18", "1.56"], ["2024年1月", "0.79", "1.18"],
+               ["2024年4月", "0.68", "1.05"]])
+    diff = table_total("图表6里，EPC均价从2023年1月到2024年4月一共下降了多少元/Wh？", [t])
+    assert (diff.op, diff.value, diff.measure) == ("diff", Decimal("-0.77"), "EPC均价（元/Wh）")
+    assert [x.label for x in diff.terms] == ["2024年4月", "2023年1月"]
+    growth = table_total("图表6中系统均价2024年1月较2023年7月下降了百分之多少？", [t])
+    assert (growth.op, growth.value) == ("growth", Decimal("-33.05"))
+    assert table_total("图表6里，EPC均价从2023年3月到2024年4月下降了多少？", [t]) is None  # no 2023年3月 row
+
+
 def test_the_year_in_the_words_naming_a_table_is_not_the_year_asked_of_it():
     t = table("图表3：各省市2025年新能源汽车推广目标", ["地区", "2025年推广目标", "2023年推广量（万辆）"],
               [["广东省", "120万辆以上", "98.6"], ["浙江省", "90万辆", "72.4"]])
