@@ -625,7 +625,7 @@ def only_listed(unit: Unit, name: str) -> bool:
 
 
 _WORLD_RE = re.compile(r"全球|世界|海外|国外|境外|\bglobal\b|\bworldwide\b|\bworld\b|\boverseas\b", re.I)
-_CHINA_RE = re.compile(r"中国|我国|国内|全国|中国大陆|\bChina\b|\bChinese\b|\bdomestic\b", re.I)
+_CHINA_RE = re.compile(r"中国|我国|国内|全国|\bChina\b|\bChinese\b|\bdomestic\b", re.I)
 
 
 def asked_scope(question: str) -> re.Pattern[str] | None:

@@ -591,9 +591,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     month_years = [int(m[1]) if (m := _MONTH_RE.fullmatch(r.cells[0].strip())) else None for r in rows]
     if op == "change" and change is not None and sum(y is not None for y in month_years) >= 2:
         # months down the side (2023年1月 … 2024年4月): the column asked, the two months' rows
-        spread = _spread(header[1:])
-        col = max(range(1, len(header)), key=lambda j: _match(header[j], question, spread))
-        if _match(header[col], question) == 0:
+        if (col := _asked_column(header, question)) is None:
             return None
         return _series_change(table, rows, month_years, col, change, _unit_text(header[col], table.caption),
                               question)
@@ -620,9 +618,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
         measure, unit_text, cells = _column(table, rows, max(quoted, key=lambda j: _match(header[j], question)),
                                             question)
     elif sum(y is not None for y in row_years) >= 2:  # years down the side: pick the column, then the years
-        spread = _spread(header[1:])
-        col = max(range(1, len(header)), key=lambda j: _match(header[j], question, spread))
-        if _match(header[col], question) == 0:
+        if (col := _asked_column(header, question)) is None:
             return None
         measure, unit_text = header[col], _unit_text(header[col], table.caption)
         if change is not None and op not in ("mean", "max", "min", "list", "spread"):
@@ -742,6 +738,13 @@ def _terms_of(cells: list[tuple[str, TableRow, str]], unit_text: str) -> list[Ta
             return None
         terms.append(TableTerm(label=label, value=got[0], as_written=got[1], row=row))
     return terms
+
+
+def _asked_column(header: list[str], question: str) -> int | None:
+    """The column after the first whose header the question's words fit best; None when no header fits."""
+    spread = _spread(header[1:])
+    col = max(range(1, len(header)), key=lambda j: _match(header[j], question, spread))
+    return col if _match(header[col], question) > 0 else None
 
 
 def _cell(row: TableRow, col: int) -> str:
