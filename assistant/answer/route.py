@@ -319,7 +319,8 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
                 rate = f"（{fmt(abs(result.value) * 100)}bp）"
         elif result.op == "diff" and base.value:  # "增长了多少" may ask the amount or the rate: both
             pct = percent_change(new.value, base.value)
-            rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%" if zh else f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%"
+            rate = f"，{'下降' if pct < 0 else '增长'} {fmt(abs(pct))}%{_about(abs(pct), zh)}" if zh else \
+                f", {'down' if pct < 0 else 'up'} {fmt(abs(pct))}%{_about(abs(pct), zh)}"
         where = f"{base.label}：{base.as_written} → {new.label}：{new.as_written}"
     if result.op == "mean" and result.terms and result.value is not None:
         # (68.1 + 78.3 + 77.1 + 76.8) / 4 = 75.075: also at the table's own precision, as an analyst quotes it
@@ -344,8 +345,9 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         "gap": (f"两者之差为 {v} {unit}（{where}）", f"Difference: {v} {unit} ({where})"),
         "diff": (f"{'减少' if down else '增加'} {size} {unit}{rate}（{where}）",
                  f"{'Down' if down else 'Up'} {size} {unit}{rate} ({where})"),
-        "growth": (f"{'下降' if down else '增长'} {size}%（{where}）", f"{'Down' if down else 'Up'} {size}% ({where})"),
-        "share": (f"占比 {v}%（{where}）", f"Share: {v}% ({where})"),
+        "growth": (f"{'下降' if down else '增长'} {size}%{_about(abs(result.value), zh)}（{where}）",
+                   f"{'Down' if down else 'Up'} {size}%{_about(abs(result.value), zh)} ({where})"),
+        "share": (f"占比 {v}%{_about(result.value, zh)}（{where}）", f"Share: {v}%{_about(result.value, zh)} ({where})"),
         "mean": (f"平均为 {with_unit(v, unit)}{extra}（{len(result.terms)} 项简单平均）",
                  f"Average: {with_unit(v, unit)}{extra} (simple mean of {len(result.terms)})"),
     }[result.op][0 if zh else 1]
@@ -364,6 +366,13 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         lines.append(("不计入（已含在所属省份内）：" if zh else "Left out (inside a province that is a row too): ")
                      + ("、" if zh else ", ").join(result.left_out))
     return "\n".join(lines)
+
+
+def _about(percent: Decimal | None, zh: bool) -> str:
+    """A rate computed to two decimals, also as an analyst quotes it, to one: 40.28% (约 40.3%)."""
+    if percent is None or (one := percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) == percent:
+        return ""
+    return f"（约 {fmt(one)}%）" if zh else f" (about {fmt(one)}%)"
 
 
 def format_total_answer(question: str, result: TotalResult, first: int = 1) -> str:

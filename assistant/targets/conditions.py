@@ -90,10 +90,21 @@ def _kind(letter: str | None) -> str:
     return {"Ａ": "A", "Ｅ": "E", "预测": "E", "实际": "A"}.get(letter or "", letter or "")
 
 
+# a year's part in words, as its column writes it: 2024年一季度 / 第一季度 → 2024Q1, 2023年上半年 → 2023H1
+_QUARTER_WORDS = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:第\s*)?([一二三四1-4])\s*季度")
+_HALF_WORDS = re.compile(r"((?:19|20)\d{2})\s*年?\s*([上下])半年")
+_ORDINAL = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+
+def _as_columns(question: str) -> str:
+    question = _QUARTER_WORDS.sub(lambda m: f"{m[1]}Q{_ORDINAL.get(m[2], m[2])}", question)
+    return _HALF_WORDS.sub(lambda m: f"{m[1]}H{1 if m[2] == '上' else 2}", question)
+
+
 def year_labels(question: str) -> list[YearLabel]:
-    """The distinct years the question names, in order, each with A/E when it says so."""
+    """The distinct years the question names, in order, each with A/E when it says so (and its quarter or half)."""
     out: list[YearLabel] = []
-    for m in YEAR_LABEL_RE.finditer(question):
+    for m in YEAR_LABEL_RE.finditer(_as_columns(question)):
         label = YearLabel(m[1], _kind(m[2]), _part(m[3]))
         if all((label.year, label.part) != (o.year, o.part) for o in out):
             out.append(label)
@@ -175,6 +186,22 @@ def column_gap(question: str) -> Gap | None:
     if m and _EXTREME_AFTER.search(question[m.end():]):
         return Gap(question[:m.start("second")], question[m.start("second"):], below=False)
     return None
+
+
+# "新疆2025年底累计装机会比其2025年规划目标多出多少GW": one row's column less the one named after 比
+_TIME_WORDS = re.compile(r"(?:19|20)\d{2}\s*年?\s*[AEＡＥ]?|[前去上今明后本次]一?年|同期|上[月季]度?|年[初底末中]|[其的]")
+_ROW_GAP = re.compile(r"比(?P<second>[^，,。？?；;比]{1,20}?)(?:(?P<more>多出|高出|超出|多)|(?P<less>少|低|差))了?\s*"
+                      r"(?:多少|几)")
+
+
+def row_gap(question: str) -> Gap | None:
+    """Two columns of the row asked compared by their words, not by two years (`change_in` reads those)."""
+    m = _ROW_GAP.search(question)
+    if m is None or change_in(question) is not None \
+            or not re.search(r"[\u4e00-\u9fff]{2}", _TIME_WORDS.sub(" ", m["second"])):
+        return None  # "比前年多了多少": a year's change, no column named
+    first = re.split(r"[，,。？?；;]", question[:m.start()])[-1]
+    return Gap(first, m["second"], below=m["less"] is not None)
 
 
 _BETWEEN = re.compile(r"(?:与|和|跟|同)(?P<second>[^，,。？?；;与和]{1,16}?)(?:之间)?的?(?:差距|差值|差额|缺口)")

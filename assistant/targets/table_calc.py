@@ -19,6 +19,7 @@ from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import (YEAR_LABEL_RE, Change, Gap, YearLabel, change_in, change_kind, column_gap,
+                                          row_gap,
                                           condition_in, year_labels)
 from assistant.targets.columns import Role, layout
 from assistant.targets.extract import parse_published
@@ -375,7 +376,7 @@ def _listed_rows(table: Table, rows: list[TableRow], question: str = "") -> Tabl
 def asks_of_rows(question: str) -> bool:
     """The question computes or tests something of each row first: a change between two years' columns, or a
     condition ("超过15%的", "正增长的"). The targets tool does neither; this calculator does (`_row_query`)."""
-    return _rows_first(question, op_of(question))
+    return _rows_first(question, op_of(question)) or row_gap(question) is not None
 
 
 def _rows_first(question: str, op: str | None) -> bool:
@@ -404,12 +405,15 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     """The aggregate the question asks of the table it names by number — or, naming none, of the table the
     retrieval ranks first (`retrieved`, best first) — or None when the table does not fit the question."""
     # a change of one row or year; a share of one figure in another (茅台营收占9家合计的比重)
-    share = _SHARE_RE.search(question)
+    share = _share_in(question)
     if op_of(question) == "sum" and change_in(question) is not None and re.search(r"一共|总共|累计", question):
         question = re.sub(r"一共|总共|累计", " ", question)  # "一共下降了多少": the change over the span, not a sum
     # a share of a sum ("…合计占全国的比重"), or a sum's share ("宜宾和泸州合计占四川省目标的多少")
-    op = "share" if share and (op_of(share["b"]) or op_of(share["a"]) == "sum") else \
-        op_of(question) or ("gap" if diff_of_two(question) else "change" if change_in(question) is not None else
+    # …or of a whole the clause before names ("在9家酒企营收合计中，茅台占比多少")
+    op = "share" if share and (op_of(share["b"] if _WORDS_RE.search(share["b"]) else question[:share.start()])
+                               or op_of(share["a"]) == "sum") else \
+        op_of(question) or ("gap" if diff_of_two(question) or row_gap(question) else
+                            "change" if change_in(question) is not None else
                             "share" if share else None)
     if op is None:
         return None
@@ -578,7 +582,7 @@ def _table_total(question: str, op: str, table: Table) -> TableTotal | None:
     if op == "share":
         return _share(question, table, rows, row_years)
     if op == "gap":
-        return _two_figures_diff(question, table, rows)
+        return _two_figures_diff(question, table, rows) if diff_of_two(question) else _one_row_gap(question, table, rows)
     # years (or quarters: 2023Q1…2024Q1) across the top: a change asked is one row's two cells
     across = sum(bool(year_labels(h)) for h in header[1:]) >= 2
     if op == "change" and change is not None and across and sum(y is not None for y in row_years) < 2:
@@ -787,6 +791,22 @@ def _change_of(table: Table, measure: str, terms: list[TableTerm], kind: str, un
 # "A占B的比重/比例/份额是多少": the part before 占, the whole after it
 _SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)(?:占|相当于)(?P<b>[^，,。？?；;]{1,30}?)的?(?:多少)?"
                        r"(?:比重|比例|份额|占比|百分比|百分之几|多大比|多少比|(?<=的)多少(?=\s*(?:[？?]|$)))")
+# "占比多少", "占多大比重" with no whole after 占: a share of the whole the clause before frames ("在9家酒企营收合计
+# 中，茅台占比多少"); framing none ("那2026年呢？海外销量占比多少"), it is a figure the text states or the share of a
+# total asked before (the facade's follow-up), never one computed here
+_SHARE_BARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)占(?P<b>)(?:比|比重|比例)\s*(?:是|为|有|大概|大约|约)?\s*"
+                            r"(?:多少|几成|多大|百分之几)")
+_FRAME_RE = re.compile(r"(?:中|里|当中|之中)\s*[，,]\s*$")
+
+
+def _share_in(question: str) -> re.Match[str] | None:
+    """The share the question asks: a part and the whole after 占, or a bare 占比 in a whole the clause before frames."""
+    if (m := _SHARE_RE.search(question)) is not None:
+        return m
+    bare = _SHARE_BARE_RE.search(question)
+    return bare if bare is not None and _FRAME_RE.search(question[:bare.start()]) else None
+
+
 _WHOLE_OF_ROWS = re.compile(r"合计|总计|总和|全部|所有|整体|总体|[0-9一二两三四五六七八九十]+\s*[家个省项只]")
 
 
@@ -835,15 +855,35 @@ def _two_figures_diff(question: str, table: Table, rows: list[TableRow]) -> Tabl
                       measure=f"{terms[0].label} − {terms[1].label}", terms=terms)
 
 
+def _one_row_gap(question: str, table: Table, rows: list[TableRow]) -> TableTotal | None:
+    """"新疆2025年底累计装机会比其2025年规划目标多出多少": the row asked, its column the words before 比 name less the
+    one after it — each read in its own unit, the difference in the unit a header states."""
+    gap = row_gap(question)
+    spread = _spread([_label(r) for r in rows])
+    row = max(rows, key=lambda r: _match(_label(r), question, spread))
+    pair = _gap_columns(table, rows, gap) if gap is not None and _match(_label(row), question) > 0 else None
+    if pair is None:
+        return None
+    header = table.header
+    units = [_column_unit(table, rows, j) for j in pair]
+    unit_text = next((u for j, u in zip(pair, units) if label_unit(header[j])), units[0])
+    got = [_in_unit(_cell(row, j), u, unit_text) for j, u in zip(pair, units)]
+    if None in got:
+        return None
+    terms = [TableTerm(label=header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(pair, got)]
+    return TableTotal(op="gap", value=terms[0].value - terms[1].value, unit=unit_text, table=table,
+                      measure=f"{_label(row)}：{terms[0].label} − {terms[1].label}", terms=terms)
+
+
 def share_asked(question: str) -> bool:
-    return _SHARE_RE.search(question) is not None
+    return _share_in(question) is not None
 
 
 def _share(question: str, table: Table, rows: list[TableRow], row_years: list[int | None]) -> TableTotal | None:
     """A/B in %: two rows of one column (the column of the year asked), the whole being a row the words after 占
     name (全球, 合计) or, named as a set (9家合计), the column's rows added up; rows that are years: two columns of
     the year's row (利润总额占销售收入)."""
-    m = _SHARE_RE.search(question)
+    m = _share_in(question)
     a_words, years = _split_years(m["a"])
     b_words, b_years = _split_years(m["b"])
     # "2025年中国CXO市场规模中，CDMO占多大比重": the whole and its year named in the clause before
@@ -897,7 +937,7 @@ def _share(question: str, table: Table, rows: list[TableRow], row_years: list[in
             whole_rows = [totals[0]]
         elif of_caption := _row_the_caption_is_of(caption, b_words, [r for r in rows if r not in part_rows]):
             whole_rows = [of_caption]
-        elif _WHOLE_OF_ROWS.search(m["b"]):
+        elif _WHOLE_OF_ROWS.search(m["b"] if _WORDS_RE.search(m["b"]) else question[:m.start()]):
             whole_rows = named
         else:
             return None
@@ -990,12 +1030,37 @@ def _row_change(table: Table, row: TableRow, change, unit_text: str, question: s
     else:
         cols = [next((j for j, h in enumerate(header) if j and label.names(h)), None)
                 for label in (change.new, change.base)]
+        if None in cols or cols[0] == cols[1]:
+            return None
+        if _without_years(header[cols[0]]).strip() != _without_years(header[cols[1]]).strip():
+            # two measures' columns ("2025年目标（万辆）" beside "2023年推广量" of "120万辆以上"): each read in its
+            # own unit, the change in the unit a header states
+            rows = [r for r in table.rows if r.cells]
+            col_units = [_column_unit(table, rows, j) for j in cols]
+            unit_text = next((u for j, u in zip(cols, col_units) if label_unit(header[j])), col_units[0]) or unit_text
+            got = [_in_unit(_cell(row, j), u, unit_text) for j, u in zip(cols, col_units)]
+            if None in got:
+                return None
+            terms = [TableTerm(label=header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(cols, got)]
+            return _change_of(table, _label(row), terms, change.kind, unit_text)
     if None in cols or cols[0] == cols[1]:
         return None
     cells = [row.cells[j].strip() for j in cols if j < len(row.cells)]
     unit_text = unit_text or ("%" if cells and all(c.endswith("%") for c in cells) else _cell_unit(cells))
     terms = _terms_of([(table.header[j].strip(), row, _cell(row, j)) for j in cols], unit_text)
     return _change_of(table, _label(row), terms, change.kind, unit_text) if terms else None
+
+
+def _stated_change(table: Table, change: Change) -> int | None:
+    """The column stating the change asked (同比变化 beside 2023年7月 and 2024年7月): of the change's kind, naming no
+    year, in a table whose year columns are the two compared."""
+    header = table.header
+    dated = [j for j in range(1, len(header)) if year_labels(header[j])]
+    if len(dated) != 2 or not any(change.new.names(header[j]) for j in dated) \
+            or not any(change.base.names(header[j]) for j in dated):
+        return None
+    stated = [j for j in range(1, len(header)) if j not in dated and change_kind(header[j]) == change.kind]
+    return stated[0] if len(stated) == 1 else None
 
 
 def _nested(cells: list[tuple[str, TableRow, str]], question: str) -> list[str]:
@@ -1020,6 +1085,12 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
     change, condition = change_in(question), condition_in(question)
     header = table.header
     rows = _pick_rows(rows, question)
+    if change is not None and condition is None and op in ("mean", "sum") \
+            and (stated := _stated_change(table, change)) is not None:
+        # "四个环节的平均价格降幅": the table's own change column (同比变化), as the analyst reads it
+        unit = _column_unit(table, rows, stated)
+        terms = _terms_of([(_label(r), r, _cell(r, stated)) for r in rows if _cell(r, stated).strip()], unit)
+        return _listed(op, table, header[stated].strip(), unit, terms, "") if terms else None
     asked = question
     for label in year_labels(question):  # the years chose the columns; their digits match no measure
         asked = asked.replace(label.year, " ")

@@ -84,3 +84,22 @@ def test_one_years_own_change_is_against_the_year_before():
     assert c is not None and (c.kind, c.new.year, c.base.year) == ("diff", "2023", "2022")
     assert change_in("2023年光伏累计装机增加最多的是哪个省？") is None  # one year, no one-year change said
     assert change_in("2024年全年销量是多少？") is None  # no change asked
+
+
+@pytest.mark.parametrize("question, new, base", [
+    ("甲厂2024年一季度产能利用率比2023年一季度提高多少？", "2024Q1", "2023Q1"),
+    ("甲厂2024年第一季度较2023年第四季度增加了多少？", "2024Q1", "2023Q4"),
+    ("乙行2024年上半年净利润较2023年下半年增长多少？", "2024H1", "2023H2"),
+])
+def test_a_quarter_or_half_in_words_names_its_column(question, new, base):
+    c = change_in(question)
+    assert c is not None and (str(c.new), str(c.base)) == (new, base)
+
+
+def test_one_rows_gap_names_a_column_not_a_year():
+    from assistant.targets.conditions import row_gap
+
+    gap = row_gap("新疆2025年底累计装机会比其2025年规划目标多出多少GW？")
+    assert gap is not None and "规划目标" in gap.second and not gap.below
+    assert row_gap("2023年全国光伏一共新装了多少GW？比前年多了多少？") is None  # a year's change
+    assert row_gap("甲省2025E累计装机比2023A多多少？") is None  # two years: a change

@@ -444,7 +444,7 @@ def test_a_change_of_one_row_between_two_years_across_the_top_gives_the_amount_a
     q = "图表2中新增装机从2022A到2024E增长了多少？"
     t = table_total(q, [YEARS_ACROSS])
     assert t.op == "diff" and t.value == Decimal("43") and t.unit == "GW"
-    assert "增加 43 GW，增长 116.22%（2022A：37 → 2024E：80）" in format_table_total(q, t)
+    assert "增加 43 GW，增长 116.22%（约 116.2%）（2022A：37 → 2024E：80）" in format_table_total(q, t)
     shares = table("图表 3：渗透率", ["指标", "2020A", "2023A"], [["渗透率", "5.4%", "31.8%"]])
     p = table_total("图表3中渗透率从2020年到2023年提升了多少个百分点？", [shares])
     assert p.value == Decimal("26.4") and "增加 26.4 个百分点" in format_table_total("渗透率提升了多少", p)
@@ -457,7 +457,7 @@ def test_a_share_is_one_figure_over_another_the_whole_named_as_a_row_a_set_or_a_
                      [["普通寿险", "1800", "2000"], ["分红险", "700", "650"], ["万能险", "500", "550"], ["合计", "3000", "3200"]])
     t = table_total("表4中2024E分红险占寿险保费的比重是多少？", [premiums])
     assert t.op == "share" and t.value == Decimal("20.31") and [x.label for x in t.terms] == ["分红险", "合计"]
-    assert "占比 20.31%（分红险 650 ÷ 合计 3200）" in format_table_total("分红险占比", t)
+    assert "占比 20.31%（约 20.3%）（分红险 650 ÷ 合计 3200）" in format_table_total("分红险占比", t)
     assert table_total("表4中2024E投连险占寿险保费的比重是多少？", [premiums]) is None  # no such row: no share
     ent = table_total("表3中甲保险2023年原保费收入占三家合计的比例是多少？", [ENTITIES])
     assert ent.value == Decimal("57.28") and len(ent.terms) == 4  # 12000 / (12000 + 8000 + 950)
@@ -728,3 +728,47 @@ def test_a_count_of_what_an_unnamed_table_does_not_list_is_not_its_rows():
     assert table_total("一共有几个智算规划？", [PLANS], [PLANS]).value == 3
     # a table named is counted as asked
     assert table_total("图3里一共列了几个数据中心集群？", [PLANS], [PLANS]) is not None
+
+
+def test_a_share_of_a_whole_named_only_in_the_clause_before():
+    """"在…营收合计中，A一家占比多少": the whole is the clause before's set of rows; a bare 占比 framing no whole
+    ("那2026年呢？海外收入占比多少") is a figure the text states, not a share computed here."""
+    t = table("表2：五家航司2023年营收（亿元）", ["公司", "2023年营收"],
+              [["甲航", "1200"], ["乙航", "900"], ["丙航", "600"], ["丁航", "200"], ["戊航", "100"]])
+    r = table_total("在五家航司2023年营收合计中，甲航一家占比多少？", [t], [t])
+    assert r is not None and r.op == "share" and r.value == Decimal("40.00")
+    assert table_total("那2026年呢？届时甲航营收占比大概多少？", [t], [t]) is None
+
+
+def test_a_quarter_in_words_is_its_column_and_two_measures_of_a_row_change_in_their_own_units():
+    """"2024年一季度…比2023年一季度提高了多少个百分点": the 2024Q1 and 2023Q1 columns; "2025年目标（万辆）" beside a
+    "2023年推广量" of "50.3万辆": each read in its own unit before the growth."""
+    q = table("表4：代工厂产能利用率", ["公司", "2023Q1", "2024Q1"], [["甲厂", "62.0%", "90.3%"], ["乙厂", "70.1%", "80.0%"]])
+    r = table_total("甲厂2024年一季度的产能利用率比2023年第一季度提高了多少个百分点？", [q], [q])
+    assert r is not None and r.op == "diff" and r.value == Decimal("28.3")
+    ev = table("表5：各省推广目标", ["省份", "2023年推广量", "2025年目标（万辆）"],
+               [["甲省", "503000辆", "70"], ["乙省", "20万辆", "30"]])
+    r = table_total("甲省要完成2025年目标，需要比2023年推广量增长多少？", [ev], [ev])
+    assert r is not None and r.op == "diff" and r.value == Decimal("19.7") and r.unit == "万辆"  # and 39.17% beside
+
+
+def test_one_rows_column_less_the_column_named_after_bi():
+    """"新疆2025年底累计装机会比其2025年规划目标多出多少GW": the row asked, its 2025E column less its plan column
+    (the forecast column names only its year); two years compared stay a change."""
+    t = table("图表2：重点省份风电累计装机及规划", ["地区", "2023A（GW）", "2025E（GW）", "2025年规划（GW）"],
+              [["甲省", "23.5", "50.0", "40"], ["乙省", "21.8", "45.0", "45"]])
+    r = table_total("按预测，甲省2025年底累计装机会比其2025年规划目标多出多少GW？", [t], [t])
+    assert r is not None and r.op == "gap" and r.value == Decimal("10.0") and r.unit == "GW"
+    assert [x.label for x in r.terms] == ["2025E（GW）", "2025年规划（GW）"]
+    r = table_total("甲省2025E累计装机比2023A多多少？", [t], [t])
+    assert r is not None and r.op == "diff" and r.value == Decimal("26.5")
+
+
+def test_the_mean_of_a_change_is_the_tables_own_change_column():
+    """"四个环节的平均价格降幅": the 同比变化 column the table states beside its two months, not a recomputed one."""
+    t = table("图表4：钢材价格变化", ["品种", "单位", "2023年7月", "2024年7月", "同比变化"],
+              [["螺纹钢", "元/吨", "4000", "3500", "-12.5%"], ["热卷", "元/吨", "4100", "3300", "-19.5%"],
+               ["冷轧", "元/吨", "4800", "4200", "-12.5%"]])
+    r = table_total("2023年7月到2024年7月，三个品种的平均价格降幅是多少？", [t], [t])
+    assert r is not None and r.op == "mean" and r.measure == "同比变化"
+    assert [x.value for x in r.terms] == [Decimal("-12.5"), Decimal("-19.5"), Decimal("-12.5")]
