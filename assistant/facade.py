@@ -89,6 +89,11 @@ _SHARE_GIVEN = re.compile(r"%|[一二三四五六七八九十几]成|占比")
 _SHARE_QUOTED = re.compile(r"占[^，,。；;]{0,30}?\d+(?:\.\d+)?\s*%")
 
 
+def _same_passage(cited: Quote, others: list[Citation]) -> bool:
+    """Whether a quote overlaps one of `others` in the same report (the evidence quoted the row a tool computed from)."""
+    return any(o.report == cited.report and o.start < cited.end and cited.start < o.end for o in others)
+
+
 def _share_not_computed(question: str, answer: Answer) -> bool:
     """A share asked that a tool answer does not lead with (its first line: the tools summed the rows)."""
     return _SHARE_ASKED.search(question) is not None and not _SHARE_GIVEN.search(answer.answer.split("\n", 1)[0])
@@ -404,12 +409,14 @@ class Assistant:
                 if not stated.abstained and _states_share(stated):
                     answer = stated
         answer = answer or passages()
-        if analysis.intent is Intent.LOOKUP and (answer.abstained or not answer.direct) \
-                and change_in(resolved) is not None and not sentence_asks(resolved):
+        if analysis.intent is Intent.LOOKUP and change_in(resolved) is not None and not sentence_asks(resolved):
             # a change between two years no passage states ("比亚迪2025年EPS较2023年增长了多少"): computed from the
-            # retrieved table's cells when it holds both years of the row asked
-            answer = self._table_total_answer(question, resolved, [report] if report else analysis.scope,
-                                              hits) or answer
+            # retrieved table's cells when it holds both years of the row asked — also where the evidence answer
+            # merely quotes that row (one of its cells is no change)
+            computed = self._table_total_answer(question, resolved, [report] if report else analysis.scope, hits)
+            if computed is not None and (answer.abstained or not answer.direct or not answer.citations
+                                         or _same_passage(answer.citations[0], computed.citations)):
+                answer = computed
         k = self.retriever.k
         answer.retrieved = [
             RetrievedPassage(chunk_id=h.chunk.id, report=h.chunk.report, text=h.chunk.text, score=h.score,
@@ -767,7 +774,7 @@ class Assistant:
         if answer is not None:
             answer.question = question
             answer.citations, _ = verify(answer.citations, self.report_text)
-        return answer if answer is not None and answer.citations else None
+        return answer if answer is not None and (answer.citations or answer.abstained) else None
 
     def _chunks_by_report(self) -> dict[str, tuple[list[int], list]]:
         """Each report's chunks in text order with their starts: the chunk holding an offset is a bisect away

@@ -12,12 +12,12 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, asks_spread, ops_in
+from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, asks_reason, asks_spread, ops_in
 from assistant.core.glossary import companies_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
-from assistant.targets.conditions import condition_in
+from assistant.targets.conditions import condition_in, row_gap
 from assistant.targets.regions import regions_in
 from assistant.targets.table_calc import (TABLE_REF_RE, YEAR_RANGE_RE, YEARS_LISTED, asks_change, asks_of_rows,
                                           diff_of_two, op_of, share_asked)
@@ -297,6 +297,40 @@ def _named(question: str, name: str) -> bool:
     return name in question
 
 
+# "A，和B分别是多少？": two asks, each its own phrase, joined across a comma (or before a report's name:
+# "东岳报告中的X和华岳报告中的Y分别是多少？") and asked together at the end
+_EACH_END = re.compile(r"(?:分别|各自)(?P<rest>[^，,。；;？?]*[？?]?)\s*$")
+_JOIN = r"(?:和|与|以及|及|还有)"
+
+
+def joined_asks(sentence: str, cards: Sequence[ReportCard]) -> list[str]:
+    """The two asks of "A，和B分别是多少？", each with the shared ending ("A是多少？", "B是多少？"); [] when the
+    sentence is not so built or a side is no ask of its own (a bare place or name: "广东，和江苏的分别…")."""
+    end = _EACH_END.search(sentence)
+    if end is None:
+        return []
+    head = sentence[:end.start()]
+    split = re.search(rf"[，,]\s*{_JOIN}", head)
+    if split is None:
+        # no comma: each side a report's name and an ask of its own ("东岳报告中的新型储能装机目标和华岳报告中的…");
+        # "在东岳和澜沧报告中分别…" names two reports of one ask (a both-reports question)
+        names = "|".join(re.escape(n) for c in cards for n in aliases(c) if not n.isascii())
+        split = re.search(rf"{_JOIN}(?=(?:{names}))", head) if names else None
+        opened = rf"^(?:[^：:，,]*[：:])?\s*(?:{names})(?:证券)?(?P<own>[^，,]*)$"
+        if split is None or not all((m := re.match(opened, x)) and len(_FILLER.sub("", m["own"])) >= 4
+                                    for x in (head[:split.start()], head[split.end():])):
+            return []
+    a, b = head[:split.start()].strip(), head[split.end():].strip()
+    if any(len(re.sub(r"[^\u4e00-\u9fff]", "", _PLACE_ONLY.sub("", x))) < 4 for x in (a, b)):
+        return []
+    rest = end["rest"] or "是什么？"
+    return [f"{a}{rest}", f"{b}{rest}"]
+
+
+_PLACE_ONLY = re.compile(r"[省市区县]|的|了")
+_FILLER = re.compile(r"[^\u4e00-\u9fff]|报告|研报|那篇|这篇|的|中|里|提到|给出|列出|写")
+
+
 _PART_END = re.compile(r"(?<=[？?；;])")
 _TOPIC_RE = re.compile(r"[^：:？?；;，,]{2,30}[：:]")  # a leading "topic:" the question's parts share
 
@@ -339,7 +373,8 @@ def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str |
     (None). Empty unless two or more parts name different reports (one part naming both is a both-reports
     question)."""
     parts: list[list] = []
-    for sentence in (p for p in _sentences(question, cards) if p.strip()):
+    sentences = [x for p in _sentences(question, cards) if p.strip() for x in (joined_asks(p, cards) or [p])]
+    for sentence in sentences:
         scope = _scope(sentence, cards)
         if len(scope) > 1:
             return []
@@ -404,6 +439,9 @@ _TWO_ASKED = re.compile(r"(?P<a>[^的年省市区在对里中，,、：:？?和�
 def measure_asks(question: str, cards: Sequence[ReportCard]) -> list[str]:
     """Two things asked of one subject, each as a question of its own: "广东省2025年的新能源汽车推广目标是多少？",
     "广东省2025年的新型储能装机目标是多少？". Empty unless A and B are measures (not places, not brokers)."""
+    joined = joined_asks(question.strip(), cards)
+    if joined:  # each phrase its own ask; naming a report each, they are report parts instead
+        return joined if not any(_scope(x, cards) for x in joined) else []
     m = _TWO_ASKED.search(question.strip())
     if not m:
         return []
@@ -423,6 +461,8 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         meta = [f for f in meta if f not in (MetaField.DATE, MetaField.BROKER)]
     if meta:
         intent = Intent.REPORT_META
+    elif asks_reason(question):  # "为什么最高的是江苏": a cause is read from the text, never computed
+        intent = Intent.LOOKUP
     elif (ops := ops_in(question, ARITHMETIC)) and (any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE,
                                                                                      TABLE_REF_RE, _TABLE_WORD,
                                                                                      _WHICH_EXTREME, _LISTED))
@@ -439,7 +479,7 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         intent = Intent.AGGREGATE
     elif (asks_change(question) and (any(p.search(question) for p in (TABLE_REF_RE, _TABLE_WORD, _TABLE_YEAR))
                                      or _AMOUNT_CHANGE.search(question))) \
-            or share_asked(question) or asks_spread(question) or diff_of_two(question):
+            or share_asked(question) or asks_spread(question) or diff_of_two(question) or row_gap(question):
         # "图表1中渗透率从2020年到2023年提升了多少", "茅台营收占9家合计的比重", "拨备覆盖率最高与最低的相差多少": computed
         # from a table's cells (when a table the retrieval ranks first holds both; else retrieval answers)
         intent = Intent.AGGREGATE

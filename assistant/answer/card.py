@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.answer.analysis import MetaField, QuestionAnalysis
+from assistant.answer.analysis import MetaField, QuestionAnalysis, rated_name
 from assistant.core.models import Answer, CardField, Citation, ReportCard
 from assistant.core.text import question_lang
 from assistant.ingest.card import date_key
@@ -68,6 +68,10 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
     zh = question_lang(analysis.question) == "zh"  # "What rating does 天风证券 give?" is English
     lines: list[str] = []
     citations: list[Citation] = []
+    if MetaField.RATING in analysis.meta and len(cards) == 1 and (rated := rated_name(analysis.question)):
+        # "锦石证券对白酒行业给出了什么评级": a report rates its own industry, not another report's
+        if not _rates(cards[0], rated):
+            return _rates_another(analysis, cards, rated, zh)
     for card in cards:
         parts = []
         for field in analysis.meta:
@@ -99,3 +103,18 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
     return Answer(question=analysis.question, answer="\n".join(lines), abstained=False, citations=citations,
                   direct=values[0] if len(values) == 1 else None,
                   notes=["报告信息卡 / from the report card"])
+
+
+def _rates(card: ReportCard, rated: str) -> bool:
+    """Whether what a rating is asked of is the card's subject: a word of its title, industry or broker."""
+    own = " ".join(f.value for f in [card.title, card.broker, *card.industry] if f)
+    return rated in own or bool(card.broker_short and card.broker_short in rated)
+
+
+def _rates_another(analysis: QuestionAnalysis, cards: Sequence[ReportCard], rated: str, zh: bool) -> Answer:
+    """Not found, said plainly: the named report rates its own industry, not the one asked."""
+    subjects = [f"{c.broker.value if c.broker else c.report}（{'、'.join(f.value for f in c.industry) or '—'}）"
+                for c in cards]
+    text = (f"报告中未找到：{'、'.join(subjects)}这篇报告评级的是其所覆盖的行业，没有对“{rated}”给出评级。" if zh else
+            f"The reports do not say: {', '.join(subjects)} rates the industry it covers, not “{rated}”.")
+    return Answer(question=analysis.question, answer=text, abstained=True, notes=["报告信息卡 / from the report card"])

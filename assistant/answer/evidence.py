@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from dataclasses import dataclass
 
+from assistant.core.asks import asks_reason
 from assistant.core.glossary import measure_names, zh_term_groups, zh_terms
 from assistant.core.text import has_cjk, periods, question_lang, year_quarters
 from assistant.core.models import Chunk, ChunkKind
@@ -420,10 +421,7 @@ def answer_type_bonus(question: str, unit: Unit) -> float:
     return 0.0
 
 
-# A question asking why (为什么, 原因是什么, 靠什么撑住, why, what drove) is answered by a unit stating a cause.
-_REASON_ASKED = re.compile(r"为什么|为何|为啥|原因|理由|靠什么|靠的是|凭什么|(?:怎么|如何)(?:解释|做到)|什么推动|推动的|"
-                           r"撑住|背后.{0,6}逻辑|逻辑是什么|\bwhy\b|\breasons?\b|\bhow come\b|"
-                           r"\bwhat (?:drove|drives|is driving|caused|causes|explains|is behind)\b", re.I)
+# A unit stating a cause answers a why-question (asks_reason)
 _CAUSE_STATED = re.compile(r"原因|因为|由于|得益于|受益于|源于|主要因|归因|所致|导致|推动|带动|驱动|支撑|在于|反映|"
                            r"受.{1,15}(?:影响|拖累|冲击)")
 
@@ -434,10 +432,6 @@ _VIEW_ASKED = re.compile(r"(?:怎么|如何|怎样)(?:解读|看待?|理解|评�
                          r"\bhow does\b.{0,40}\b(?:view|see|interpret|read|assess)\b|\bwhat does\b.{0,40}\b(?:think|make of)\b|"
                          r"\b(?:implications?|take on|view on)\b", re.I)
 _VIEW_STATED = re.compile(r"我们(?:认为|判断|预判|看好|建议)|或将|意味着|预示|有望")
-
-
-def asks_reason(question: str) -> bool:
-    return bool(_REASON_ASKED.search(question))
 
 
 def states_cause(unit: Unit) -> bool:

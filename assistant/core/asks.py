@@ -33,7 +33,9 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
                         r"累计(?=\s*(?:是|为|有|共|约|达)?\s*(?:多少|几))|"
                         # "what share of total computing power": the whole a share is of, not a sum
                         r"(?<!share of )(?<!proportion of )(?<!percentage of )(?<!% of )\btotal\b|"
-                        r"\bsum\b|\badd(?:ed)? up\b|\bcombined\b|\baltogether\b|\bcumulative\b", re.I)),
+                        r"\bsum\b|\badd(?:ed)? up\b|\bcombined\b|\baltogether\b|"
+                        # "cumulative capacity" is a measure; a sum only as "cumulative total" or "cumulatively"
+                        r"\bcumulative (?:total|sum)\b|\bcumulatively\b", re.I)),
     (Op.LIST, re.compile(r"列出|列举|哪些|哪几|\blist\b|\bshow all\b|\b(?:which|what)\s+(?:[a-z-]+\s+){0,2}?(?:regions|"
                          r"provinces|cities|companies|stocks|banks|firms|automakers|carmakers|types|years|policies)\b",
                          re.I)),
@@ -110,3 +112,13 @@ def blanked(text: str, spans: list[tuple[int, int]]) -> str:
     for s, e in spans:
         text = text[:s] + " " * (e - s) + text[e:]
     return text
+
+
+# A question asking why (为什么, 原因是什么, 靠什么撑住, why, what drove) is answered by a unit stating a cause.
+_REASON_ASKED = re.compile(r"为什么|为何|为啥|原因|理由|靠什么|靠的是|凭什么|(?:怎么|如何)(?:解释|做到)|什么推动|推动的|"
+                           r"撑住|背后.{0,6}逻辑|逻辑是什么|\bwhy\b|\breasons?\b|\bhow come\b|"
+                           r"\bwhat (?:drove|drives|is driving|caused|causes|explains|is behind)\b", re.I)
+
+
+def asks_reason(question: str) -> bool:
+    return bool(_REASON_ASKED.search(question))

@@ -48,6 +48,11 @@ def test_scope_from_broker_names(question, scope):
     # a change between a table's columns (2025E, 2023A, 2024Q1), or two years' columns compared row by row
     ("北辰预测中国平安2025E保费较2023A增长多少？", Intent.AGGREGATE),
     ("北辰预测哪些公司2024年保费会低于2023年？", Intent.AGGREGATE),
+    # a why-question is read from the text, whatever aggregate words it holds
+    ("为什么各省2025年储能目标合计最高的是江苏？", Intent.LOOKUP),
+    # a cumulative measure is no sum; "cumulative total" is
+    ("What was China's cumulative installed PV capacity at the end of 2023?", Intent.LOOKUP),
+    ("What is the cumulative total of the provinces' 2025 targets?", Intent.AGGREGATE),
 ])
 def test_intent(question, intent):
     assert analyse(question, CARDS).intent is intent
@@ -243,3 +248,20 @@ def test_a_rating_given_to_a_stock_is_no_question_on_the_reports_card():
     from assistant.answer.analysis import MetaField, analyse
     assert analyse("北辰证券给海晨科技“买入”评级时，提到它受益于哪家客户？", []).meta == []
     assert analyse("北辰证券给的行业评级是什么？", []).meta == [MetaField.RATING]
+
+
+def test_two_asks_joined_across_a_comma_are_asked_one_by_one():
+    """"A，和B分别是多少？": each phrase its own ask; naming a report each, they are report parts."""
+    from assistant.answer.analysis import joined_asks
+
+    q = "2023年保险业原保费收入的增速，和寿险公司中国寿的市场份额分别是多少？"
+    assert analyse(q, CARDS).asks == ["2023年保险业原保费收入的增速是多少？", "寿险公司中国寿的市场份额是多少？"]
+    assert joined_asks("广东省，和江苏省的分别是多少？", CARDS) == []  # places alone ask nothing of their own
+    assert joined_asks("广东和江苏的目标分别是多少？", CARDS) == []  # no comma, no report: the older rule's
+
+
+def test_two_asks_each_naming_a_report_are_its_parts():
+    q = "北辰报告中的比亚迪海外销量目标，和南岭报告中的寿险保费增速分别是多少？"
+    assert [r for r, _ in analyse(q, CARDS).parts] == ["beichen_2024-03_byd.txt", "nanling_2024-02_insurance.md"]
+    q = "北辰报告中的比亚迪海外销量目标和南岭报告中的寿险保费增速分别是多少？"  # 和 right before a report's name
+    assert [p for _, p in analyse(q, CARDS).parts] == ["北辰报告中的比亚迪海外销量目标是多少？", "南岭报告中的寿险保费增速是多少？"]

@@ -99,3 +99,25 @@ def test_last_month_becomes_the_month_before_the_reports():
     assert dated_month("How many were sold last month?", 2024, 1) == "How many were sold 2023-12?"
     # a month of its own: 上月 is the month before that one, not the report's
     assert dated_month("7月销量比上月增长多少？", 2024, 8) == "7月销量比上月增长多少？"
+
+
+def test_a_rating_asked_of_another_reports_industry_is_not_found_in_the_named_one():
+    """"甲证券对白酒行业给出了什么评级" when 甲's report covers 医药: no rating of 白酒 there, said plainly; its own
+    industry asked, its card answers."""
+    from assistant.answer.card import card_answer
+    from assistant.core.models import Citation
+
+    def f(value):
+        return CardField(value=value, start=0, end=len(value))
+
+    cards = [ReportCard(report="a.txt", broker=f("甲证券"), broker_short="甲", industry=[f("医药生物")],
+                        rating=f("中性（下调）")),
+             ReportCard(report="b.txt", broker=f("乙证券"), broker_short="乙", industry=[f("白酒")], rating=f("推荐"))]
+
+    def cite(report, start, end):
+        return Citation(report=report, start=start, end=end, quote="x", id=f"{report}:{start}-{end}")
+
+    off = card_answer(analyse("甲证券对白酒行业给出了什么评级？", cards), cards[:1], cite)
+    assert off.abstained and "白酒" in off.answer and not off.citations
+    own = card_answer(analyse("甲证券对医药生物行业给出了什么评级？", cards), cards[:1], cite)
+    assert not own.abstained and "中性（下调）" in own.answer
