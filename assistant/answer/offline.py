@@ -20,6 +20,7 @@ from assistant.core.asks import EACH_RE, TOTAL_ROW_RE
 from assistant.core.glossary import measures_in
 from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
+from assistant.targets.conditions import year_labels
 from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
 from assistant.targets.regions import en_region_spans, region_mentions, regions_in
@@ -301,7 +302,7 @@ class OfflineAnswerer:
             return []
         if self.model is not None:
             return self._select_scored(cands, has_cjk(question), both_reports, each_min < SUPPORT_COVERAGE,
-                                       stance_asked(question))
+                                       stance_asked(question), asked_cell(question))
         scored = [(c.unit, c.coverage, c.rank) for c in cands]
         sim_of = {id(c.unit): c.sim for c in cands}
         bonus_of = {id(c.unit): ANSWER_TYPE_BONUS if c.type_match else 0.0 for c in cands}
@@ -338,7 +339,8 @@ class OfflineAnswerer:
         return chosen[:max(MAX_UNITS, len(chosen))]
 
     def _select_scored(self, cands: list[Candidate], zh: bool, both_reports: bool,
-                       named: bool, stated: Callable[[Unit], bool] | None = None) -> list[tuple[Unit, float]]:
+                       named: bool, stated: Callable[[Unit], bool] | None = None,
+                       cell: Callable[[Unit], bool] | None = None) -> list[tuple[Unit, float]]:
         """Units by the learned evidence score: answer when the best clears `answer_at`, add the others that clear
         `support_at`; in a both-reports question each report's best first (`each_at` when the question names them)."""
         model = self.model
@@ -352,6 +354,8 @@ class OfflineAnswerer:
         if stated:  # a why- (how-do-they-read-it) question: the units stating a cause (a view) that clear the support
             # bar go first (a stable sort)
             order.sort(key=lambda i: not (probs[i] >= model.support_at and stated(cands[i].unit)))
+        elif cell:  # a figure asked of a row at one year: the rows the question names, holding it, go first
+            order.sort(key=lambda i: not (probs[i] >= model.support_at and cell(cands[i].unit)))
         chosen = [order[0]]
         if both_reports:
             each_at = model.each_at if named else model.support_at
@@ -476,6 +480,28 @@ def _row_label(unit: Unit) -> str:
         return ""
     cells = split_cells(unit.text)
     return re.sub(r"[（(][^）)]*[）)]|\s+", "", cells[0]) if cells else ""
+
+
+def asked_cell(question: str) -> Callable[[Unit], bool] | None:
+    """A figure asked of a table row at one year ("东岳预测2026年电网侧储能新增装机多少GW"): whether a unit is a row
+    the question names by its label, holding a figure in that year's one column — the cell asked, not a sentence
+    on the years around it. None when no figure of one year is asked."""
+    labels = year_labels(question)
+    if len(labels) != 1 or not asks_figure(question):
+        return None
+    asked = normalize(question)
+    # the places it names, China or the world too ("其中中国市场": the world's row is not China's)
+    places = [normalize(p) for p in [*regions_in(question), *(m[0] for r in (_CHINA_RE, _WORLD_RE)
+                                                               for m in r.finditer(question))]]
+
+    def holds(unit: Unit) -> bool:
+        label = normalize(_row_label(unit))
+        if len(label) < 2 or label not in asked or not all(p in unit.match_text for p in places):
+            return False
+        cells = split_cells(unit.text)
+        cols = [j for j, h in enumerate(unit.header) if j and labels[0].names(h)]
+        return len(cols) == 1 and cols[0] < len(cells) and bool(re.search(r"\d", cells[cols[0]]))
+    return holds
 
 
 # jieba's tags for proper names (organisation, person, place, other); shorter words it tags so are too often
@@ -681,7 +707,7 @@ TIME_RE = re.compile(rf"(?:20\d{{2}}\s*年?|({RELATIVE_YEAR_ZH}))\s*"
                      r"(?:末|底|初|以来)?)")
 
 
-NAME_CELL_RE = re.compile(r"[\u4e00-\u9fffA-Za-z（）()·\-]{2,12}")
+NAME_CELL_RE = re.compile(r"[\u4e00-\u9fffA-Za-z（）()·\-]{2,12}\d{0,4}")
 
 
 def _name_columns(table):
@@ -697,10 +723,15 @@ def _name_columns(table):
 _COUNT_NOTE_RE = re.compile(r"\s*[（(][^）)]*\d[^）)]*[）)]\s*$")
 
 
+# a product named with its code ("国窖1573", "茅台1935"), not a bound on a figure ("超过100", "截至2023")
+_CODED_NAME_RE = re.compile(r"(?!超过|不足|不到|低于|高于|达到|约|截至|同比|环比|合计|累计)[\u4e00-\u9fff]{2,}\d{3,4}")
+
+
 def cell_name(cell: str) -> str:
-    """A name cell without its count in brackets ("农商行（10家）" → 农商行); a cell with other digits is no name."""
+    """A name cell without its count in brackets ("农商行（10家）" → 农商行); a cell with other digits is no name,
+    but a product's code is part of its name (国窖1573)."""
     name = _COUNT_NOTE_RE.sub("", cell.strip())
-    return "" if any(d.isdigit() for d in name) else name
+    return "" if any(d.isdigit() for d in name) and not _CODED_NAME_RE.fullmatch(name) else name
 
 
 def peer_names(tables) -> dict[str, set[str]]:
@@ -780,11 +811,23 @@ def _peer_swap(new: str, previous: str, peers: dict[str, set[str]]) -> str | Non
     if len(new) < 2:
         return None
     keys = [k for k in peers if new == k or (new in k) or (k in new and len(k) >= 2)]
-    olds = {p for k in keys for p in peers[k] if p in previous and p not in new and new not in p}
+    olds = {w for k in keys for p in peers[k] for w in _written_forms(p)
+            if w in previous and p not in new and new not in p}
     if not olds:
         return None
     old = max(olds, key=len)
     return previous.replace(old, new, 1)
+
+
+_BRACKETED = re.compile(r"\s*[（(]([^）)]*)[）)]\s*")
+
+
+def _written_forms(cell: str) -> list[str]:
+    """How a question writes a cell's name: "飞天茅台（散瓶）" as itself, "飞天茅台散瓶" or "飞天茅台"."""
+    forms = [cell]
+    if _BRACKETED.search(cell):
+        forms += [_BRACKETED.sub(lambda m: m[1], cell), _BRACKETED.split(cell)[0]]
+    return [f for f in forms if len(f) >= 2]
 
 
 _ASKING_BIGRAMS = {"多少", "报告", "预计", "是多", "什么", "哪些", "几成", "多大"}

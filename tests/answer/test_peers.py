@@ -19,6 +19,14 @@ def test_a_name_of_the_same_column_takes_the_old_ones_place():
     assert resolve_followup("华虹呢？", ["中芯国际一季度产能利用率是多少？"], PEERS) == "华虹一季度产能利用率是多少？"
 
 
+def test_a_bracketed_cell_is_swapped_as_the_question_writes_it():
+    """"飞天茅台（散瓶）" is asked "飞天茅台散瓶" or "飞天茅台": that written form gives way to the new name."""
+    peers = peer_names([_table([["飞天茅台（散瓶）", "2750元"], ["国窖1573", "880元"], ["普五(八代)", "940元"]])])
+    assert resolve_followup("那国窖1573呢？", ["飞天茅台散瓶的批价是多少？"], peers) == "国窖1573的批价是多少？"
+    assert resolve_followup("国窖1573呢？", ["飞天茅台批价是多少？"], peers) == "国窖1573批价是多少？"
+    assert resolve_followup("国窖1573呢？", ["普五八代批价是多少？"], peers) == "国窖1573批价是多少？"
+
+
 def test_without_a_peer_in_the_earlier_question_the_followup_is_appended():
     assert resolve_followup("高性能算力占比呢？", ["上海对总算力的目标是多少？"], PEERS) == \
         "上海对总算力的目标是多少？ 高性能算力占比"
@@ -389,3 +397,36 @@ def test_the_worlds_figure_is_not_answered_by_chinas_nor_the_other_way_round():
     assert world in got and both in got and china not in got
     got = {c.unit.text for c in answerer.candidates("2025年中国大陆半导体设备销售额是多少？", hits)}
     assert china in got and both in got and world not in got
+
+
+def test_the_row_asked_at_the_year_asked_is_the_cell_asked():
+    """"2026年电网侧新增装机多少GW": the 电网侧 row, which holds a figure in the one 2026E column; not a sentence on
+    2024—2026, nor a row the question does not name, nor a row with no 2026 column."""
+    from assistant.answer.evidence import units_of
+    from assistant.answer.offline import asked_cell
+    from assistant.core.models import Chunk, ChunkKind
+
+    header = "项目\t2024E\t2025E\t2026E"
+    rows = "新增装机（GW）\t38.0\t50.0\t63.0\n电网侧（GW）\t17.0\t23.0\t30.0\n用户侧（GW）\t4.5\t6.5\t9.0"
+    table = Chunk(id="t", report="r.txt", text=rows, start=0, end=len(rows), kind=ChunkKind.TABLE, context=header)
+    said = "我们预计2024—2026年电网侧新增装机持续增长。"
+    sentence = Chunk(id="s", report="r.txt", text=said, start=200, end=200 + len(said), kind=ChunkKind.TEXT)
+    cell = asked_cell("东岳预测2026年电网侧储能新增装机多少GW？")
+    held = [u.text.split("\t")[0] for c in (table, sentence) for u in units_of(c) if cell(u)]
+    assert held == ["新增装机（GW）", "电网侧（GW）"]  # both named; the evidence score orders them
+    assert asked_cell("电网侧储能新增装机多少GW？") is None  # no year asked
+    assert not any(asked_cell("2027年电网侧新增装机多少GW？")(u) for u in units_of(table))
+
+
+def test_a_row_named_is_not_the_cell_asked_of_a_place_it_does_not_name():
+    """"全球2023年销售额多少？其中中国市场多少？": the 销售额 row of a world table gives no figure of China's."""
+    from assistant.answer.evidence import units_of
+    from assistant.answer.offline import asked_cell
+    from assistant.core.models import Chunk, ChunkKind
+
+    rows = "销售额（亿美元）\t5700\t5210"
+    table = Chunk(id="t", report="r.txt", text=rows, start=0, end=len(rows), kind=ChunkKind.TABLE,
+                  context="图表1：全球半导体销售额\n年份\t2022A\t2023A")
+    units = units_of(table)
+    assert any(asked_cell("全球半导体2023年销售额是多少？")(u) for u in units)
+    assert not any(asked_cell("全球半导体2023年销售额是多少？其中中国市场销售额多少？")(u) for u in units)
