@@ -21,6 +21,7 @@ from assistant.core.glossary import measures_in
 from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
 from assistant.targets.conditions import year_labels
+from assistant.targets.kinds import kinds_in
 from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
 from assistant.targets.regions import en_region_spans, region_mentions, regions_in
@@ -157,6 +158,8 @@ class OfflineAnswerer:
         # sentence on its deliveries is no EPS forecast (two reports may each be asked their own measure)
         measures = set() if both_reports else set(asked)
         rated = rated_name(question)  # a rating asked of a name: a unit rating something else is no answer
+        # the kinds of thing the figure is asked of (光伏装机): a row of a table of another kind (储能装机) is no answer
+        kinds = kinds_in(question) if figure_asked else set()
         asked_periods, asked_quarters = periods(question), year_quarters(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         named_rows = {normalize(n) for n in listed if not regions_in(n)}  # (a place: the region rules)
@@ -187,7 +190,8 @@ class OfflineAnswerer:
                         and not other_quarter(unit, asked_quarters) \
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))) \
-                        and (not rated or normalize(rated) in unit.match_text):
+                        and (not rated or normalize(rated) in unit.match_text) \
+                        and not (kinds and unit.header and (own := kinds_in(unit.match_text)) and not own & kinds):
                     # the row the question names by its label (理想汽车): what its caption says is said of it (not
                     # its header: the columns a table has are not the measure asked)
                     full = _caption(unit) if named_rows and normalize(_row_label(unit)) in named_rows else ""

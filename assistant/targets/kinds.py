@@ -54,6 +54,13 @@ def compute_words(text: str) -> list[str]:
     return _COMPUTE_WORD.findall(text)
 
 
+def kinds_in(text: str) -> set[str]:
+    """The kinds of physical thing `text` names (光伏配储 → 光伏装机, 储能装机; 智算 → 算力): not money, which every
+    company table writes (营收, 投入) whatever it is about."""
+    kinds = {kind for kind, family, words in KINDS if family is not Family.MONEY and words.search(text)}
+    return kinds | ({"算力"} if metric_of(text, generic=True) else set())
+
+
 def kind_of(text: str, family: Family | None = None, generic: bool = True) -> str | None:
     """The metric kind `text` names, for a value of `family` (None: any family). A FLOPS value takes a compute
     metric; other values take the first KINDS entry that fits their family."""

@@ -430,3 +430,18 @@ def test_a_row_named_is_not_the_cell_asked_of_a_place_it_does_not_name():
     units = units_of(table)
     assert any(asked_cell("全球半导体2023年销售额是多少？")(u) for u in units)
     assert not any(asked_cell("全球半导体2023年销售额是多少？其中中国市场销售额多少？")(u) for u in units)
+
+
+def test_a_row_of_a_table_of_another_kind_does_not_answer_a_figure_asked():
+    """"云南2025年光伏装机规划目标" is not answered by 云南's row of a 新型储能 target table; a storage question is."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "云南\t2024年5月\t超过1GW"
+    row = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                context="图表3：各省新型储能2025年目标\n省份\t发布时间\t2025年目标")
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    hits = [SearchHit(chunk=row, score=1.0)]
+    assert answerer.candidates("云南省2025年光伏装机规划目标是多少GW？", hits) == []
+    assert [c.unit.text for c in answerer.candidates("云南省2025年新型储能目标是多少GW？", hits)] == [text]
