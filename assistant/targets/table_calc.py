@@ -412,6 +412,7 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     # …or of a whole the clause before names ("在9家酒企营收合计中，茅台占比多少")
     op = "share" if share and (op_of(share["b"] if _WORDS_RE.search(share["b"]) else question[:share.start()])
                                or op_of(share["a"]) == "sum") else \
+        "gap" if op_of(question) == "sum" and row_gap(question) else \
         op_of(question) or ("gap" if diff_of_two(question) or row_gap(question) else
                             "change" if change_in(question) is not None else
                             "share" if share else None)
@@ -799,9 +800,14 @@ _SHARE_BARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)占(?P<b>)(?:比|比重
 _FRAME_RE = re.compile(r"(?:中|里|当中|之中)\s*[，,]\s*$")
 
 
+# "2025年CDMO在中国CXO市场中的占比": the part before 在, the whole it is in
+_SHARE_IN_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)在(?P<b>[^，,。？?；;在]{2,30}?)(?:中|里|当中|之中)的?(?:占比|比重|份额|比例)")
+
+
 def _share_in(question: str) -> re.Match[str] | None:
-    """The share the question asks: a part and the whole after 占, or a bare 占比 in a whole the clause before frames."""
-    if (m := _SHARE_RE.search(question)) is not None:
+    """The share the question asks: a part and the whole after 占 (or 在…中的占比), or a bare 占比 in a whole the
+    clause before frames."""
+    if (m := _SHARE_RE.search(question) or _SHARE_IN_RE.search(question)) is not None:
         return m
     bare = _SHARE_BARE_RE.search(question)
     return bare if bare is not None and _FRAME_RE.search(question[:bare.start()]) else None

@@ -772,3 +772,16 @@ def test_the_mean_of_a_change_is_the_tables_own_change_column():
     r = table_total("2023年7月到2024年7月，三个品种的平均价格降幅是多少？", [t], [t])
     assert r is not None and r.op == "mean" and r.measure == "同比变化"
     assert [x.value for x in r.terms] == [Decimal("-12.5"), Decimal("-19.5"), Decimal("-12.5")]
+
+
+def test_a_share_of_the_whole_it_is_in_and_a_gap_of_two_columns_totals():
+    """"2025年CDMO在中国CXO市场中的占比": CDMO over the total row; "十省2025年底累计装机比它们的2025年规划合计高出多少":
+    the total row's 2025E less its plan column."""
+    cxo = table("表1 中国CXO行业市场规模（亿元）", ["项目", "2023A", "2025E"],
+                [["CRO", "866", "1045"], ["CDMO", "798", "905"], ["合计", "1664", "1950"]])
+    r = table_total("按市场规模表，2025年CDMO在中国CXO市场中的占比是多少？", [cxo], [cxo])
+    assert r is not None and r.op == "share" and r.value == Decimal("46.41")
+    pv = table("图表2：重点省份风电累计装机及规划", ["地区", "2025E（GW）", "2025年规划（GW）"],
+               [["甲省", "50.0", "40"], ["乙省", "45.0", "45"], ["合计", "95.0", "85"]])
+    r = table_total("预测两省2025年底累计装机比它们的2025年规划合计高出多少GW？", [pv], [pv])
+    assert r is not None and r.op == "gap" and r.value == Decimal("10.0") and r.terms[0].row.cells[0] == "合计"
