@@ -12,7 +12,7 @@ from enum import Enum
 
 from pydantic import BaseModel, Field
 
-from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, asks_reason, asks_spread, ops_in
+from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, asks_reason, asks_spread, asks_view, ops_in
 from assistant.core.glossary import companies_in
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
@@ -459,9 +459,12 @@ def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:
         [f for f, p in _META if p.search(question)]
     if _asks_of_another_document(question, cards):  # its issuer and date are the document's, not the report's
         meta = [f for f in meta if f not in (MetaField.DATE, MetaField.BROKER)]
-    if meta:
+    if asks_reason(question):
+        # "为什么最高的是江苏", "锦石为什么下调评级": a cause is read from the text, never computed nor read off a card
+        meta, intent = [], Intent.LOOKUP
+    elif meta:
         intent = Intent.REPORT_META
-    elif asks_reason(question):  # "为什么最高的是江苏": a cause is read from the text, never computed
+    elif asks_view(question):  # "…加起来比全国还大，青岚怎么解读": a view, read from the text
         intent = Intent.LOOKUP
     elif (ops := ops_in(question, ARITHMETIC)) and (any(p.search(question) for p in (_AGG_OVER, YEAR_RANGE_RE,
                                                                                      TABLE_REF_RE, _TABLE_WORD,

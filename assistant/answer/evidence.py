@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from dataclasses import dataclass
 
-from assistant.core.asks import asks_reason
+from assistant.core.asks import asks_reason, asks_view
 from assistant.core.glossary import measure_names, zh_term_groups, zh_terms
 from assistant.core.text import has_cjk, periods, question_lang, year_quarters
 from assistant.core.models import Chunk, ChunkKind
@@ -426,11 +426,7 @@ _CAUSE_STATED = re.compile(r"原因|因为|由于|得益于|受益于|源于|主
                            r"受.{1,15}(?:影响|拖累|冲击)")
 
 
-# A question asking a broker's reading of something (怎么解读, 如何看待, 意味着什么, what does X make of) is answered by
-# the units that state a view (我们认为, 或将, 意味着), not by those restating the event
-_VIEW_ASKED = re.compile(r"(?:怎么|如何|怎样)(?:解读|看待?|理解|评价)|意味着什么|有(?:何|什么)(?:影响|意义)|看法|观点|"
-                         r"\bhow does\b.{0,40}\b(?:view|see|interpret|read|assess)\b|\bwhat does\b.{0,40}\b(?:think|make of)\b|"
-                         r"\b(?:implications?|take on|view on)\b", re.I)
+# A unit stating a view answers a how-do-they-read-it question (asks_view)
 _VIEW_STATED = re.compile(r"我们(?:认为|判断|预判|看好|建议)|或将|意味着|预示|有望")
 
 
@@ -444,7 +440,7 @@ def states_view(unit: Unit) -> bool:
 
 def stance_asked(question: str) -> Callable[[Unit], bool] | None:
     """What the units answering a why- or a how-do-they-read-it question state (a cause, a view), or None."""
-    return states_cause if asks_reason(question) else states_view if _VIEW_ASKED.search(question) else None
+    return states_cause if asks_reason(question) else states_view if asks_view(question) else None
 
 
 # A list announced and begun in one clause ("主要有三方面原因：一是…；") goes on in the clauses after it ("二是…；三是…。"):

@@ -122,3 +122,14 @@ _REASON_ASKED = re.compile(r"为什么|为何|为啥|原因|理由|靠什么|靠
 
 def asks_reason(question: str) -> bool:
     return bool(_REASON_ASKED.search(question))
+
+
+# A question asking a broker's reading of something (怎么解读, 如何看待, 意味着什么, what does X make of) is answered by
+# the units that state a view (我们认为, 或将, 意味着), not by those restating the event
+_VIEW_ASKED = re.compile(r"(?:怎么|如何|怎样)(?:解读|看待?|理解|评价)|意味着什么|有(?:何|什么)(?:影响|意义)|看法|观点|"
+                         r"\bhow does\b.{0,40}\b(?:view|see|interpret|read|assess)\b|\bwhat does\b.{0,40}\b(?:think|make of)\b|"
+                         r"\b(?:implications?|take on|view on)\b", re.I)
+
+
+def asks_view(question: str) -> bool:
+    return bool(_VIEW_ASKED.search(question))

@@ -50,6 +50,8 @@ def test_scope_from_broker_names(question, scope):
     ("北辰预测哪些公司2024年保费会低于2023年？", Intent.AGGREGATE),
     # a why-question is read from the text, whatever aggregate words it holds
     ("为什么各省2025年储能目标合计最高的是江苏？", Intent.LOOKUP),
+    ("南岭这次为什么把保险行业评级调下来了？", Intent.LOOKUP),  # the cause, not the card's rating
+    ("各省保费目标加起来比全国实际还大，南岭怎么解读？", Intent.LOOKUP),  # a view, not a sum
     # a cumulative measure is no sum; "cumulative total" is
     ("What was China's cumulative installed PV capacity at the end of 2023?", Intent.LOOKUP),
     ("What is the cumulative total of the provinces' 2025 targets?", Intent.AGGREGATE),
