@@ -20,7 +20,7 @@ from assistant.core.asks import EACH_RE, TOTAL_ROW_RE
 from assistant.core.glossary import measures_in
 from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
-from assistant.targets.conditions import year_labels
+from assistant.targets.conditions import YEAR_LABEL_RE, year_labels
 from assistant.targets.kinds import kinds_in
 from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
@@ -175,8 +175,10 @@ class OfflineAnswerer:
                         and not self._about_another(unit, named, others) \
                         and (both_reports or all(n in unit.match_text or o in unit.match_text for n, o in named_own)) \
                         and (not figure_asked or (holds_figure(unit.text)
-                                                  and not figures_of_other_years(unit, asked_years))) \
+                                                  and not figures_of_other_years(unit, asked_years)
+                                                  and not measure_of_other_years(unit, question))) \
                         and (not money_asked or holds_money(" ".join([unit.text, *unit.header, unit.chunk.context]))) \
+                        and not (figure_asked and money_for_quantity(unit, question)) \
                         and (not in_unit or holds_unit([unit.text, *unit.header, unit.chunk.context], in_unit)) \
                         and not (national and about_a_region(unit)) \
                         and not (scope and of_other_scope(unit, scope)) \
@@ -575,6 +577,17 @@ def asks_money(question: str) -> bool:
     return _AMOUNT_ASKED.search(question) is not None and not _RATE_WORDS.search(question)
 
 
+# a quantity of things asked (产量, 销量, 出货量…多少), not its growth or share: a unit on money that never names it
+# ("上市白酒公司合计实现营业收入1632亿元" when 产量 is asked) states something else
+_QUANTITY_ASKED = re.compile(r"(产量|销量|出货量|装车量|出口量|保有量|产能)[^，,。？?；;]{0,6}?(?:是|为|有|约|达到?)?\s*多少")
+
+
+def money_for_quantity(unit: Unit, question: str) -> bool:
+    m = _QUANTITY_ASKED.search(question)
+    return m is not None and not _RATE_WORDS.search(question[m.start():]) and holds_money(unit.text) \
+        and m[1] not in unit.match_text
+
+
 def holds_money(text: str) -> bool:
     return _MONEY.search(text) is not None
 
@@ -617,6 +630,18 @@ def figures_of_other_years(unit: Unit, asked: list[str]) -> bool:
         return False
     dated = figure_years(unit.text)
     return bool(dated) and all(dated) and not any(d & set(asked) for d in dated)
+
+
+def measure_of_other_years(unit: Unit, question: str) -> bool:
+    """A table row giving the measure asked only in other years' columns ("股息率 2024E" when 2025年股息率 is asked):
+    it states nothing for the year asked."""
+    labels = year_labels(question)
+    if not unit.header or len(labels) != 1:
+        return False
+    asked = normalize(question)
+    named = [h for h in unit.header[1:] if YEAR_LABEL_RE.search(h)
+             and len(m := re.sub(r"[（(][^）)]*[）)]|\s+", "", normalize(YEAR_LABEL_RE.sub(" ", h)))) >= 2 and m in asked]
+    return bool(named) and not any(labels[0].names(h) for h in named)
 
 
 # The whole country asked (全国, 国内, China's): a province's sentence or row is about a part of it

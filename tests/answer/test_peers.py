@@ -445,3 +445,32 @@ def test_a_row_of_a_table_of_another_kind_does_not_answer_a_figure_asked():
     hits = [SearchHit(chunk=row, score=1.0)]
     assert answerer.candidates("云南省2025年光伏装机规划目标是多少GW？", hits) == []
     assert [c.unit.text for c in answerer.candidates("云南省2025年新型储能目标是多少GW？", hits)] == [text]
+
+
+def test_a_row_giving_the_measure_only_for_other_years_does_not_answer():
+    """"2025年股息率" of a row whose 股息率 column is 2024E only: nothing for 2025 (its BVPS 2025E is no dividend)."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "甲银行\t40.20\t44.10\t6.0%"
+    row = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
+                context="银行\tBVPS 2024E（元）\tBVPS 2025E（元）\t股息率 2024E")
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    hits = [SearchHit(chunk=row, score=1.0)]
+    assert answerer.candidates("甲银行2025年股息率是多少？", hits) == []
+    assert [c.unit.text for c in answerer.candidates("甲银行2024年股息率是多少？", hits)] == [text]
+    assert [c.unit.text for c in answerer.candidates("甲银行2025年BVPS是多少？", hits)] == [text]
+
+
+def test_a_quantity_asked_is_not_answered_by_a_sum_of_money_that_never_names_it():
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    said = "2024年一季度，20家上市啤酒公司合计实现营业收入532亿元，同比增长5.6%。"
+    chunk = Chunk(id="s", report="r.txt", text=said, start=0, end=len(said), kind=ChunkKind.TEXT)
+    answerer = OfflineAnswerer(Coverage({}, 10))
+    hits = [SearchHit(chunk=chunk, score=1.0)]
+    assert answerer.candidates("2024年一季度规上啤酒企业的产量是多少？", hits) == []
+    assert [c.unit.text for c in answerer.candidates("2024年一季度上市啤酒公司的营业收入是多少？", hits)] == [said]
