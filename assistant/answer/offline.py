@@ -149,8 +149,12 @@ class OfflineAnswerer:
         lone = subjects[0] if len(subjects) == 1 else ""
         # the name a figure is asked of (比亚迪2024年1—7月…卖了多少辆): a unit not naming it (nor its paragraph, nor
         # the clause before) gives the figure of something else — the country's exports, another company's sales
-        of_name = normalize(subject_before_year(question) or _listed_before_year(question, listed)) \
-            if figure_asked and not both_reports else ""
+        # (…or the one name of a table's column the question holds as a name, wherever it stands: "2024年1—7月比亚迪
+        # 在欧洲卖了多少辆" — a word jieba tags a name, or does not know: 蔚来)
+        names = {normalize(w) for w, pos, _ in pos_tokens(question) if pos in NAME_POS or (pos == "" and has_cjk(w))}
+        sole = [n for n in listed if n in names and not regions_in(n) and not common_word(n)]
+        of_name = normalize(subject_before_year(question) or _listed_before_year(question, listed)
+                            or (sole[0] if len(sole) == 1 else "")) if figure_asked and not both_reports else ""
         of_name = "" if regions_in(of_name) else of_name
         asked = measures_in(normalize(question))
         silent |= set(self.without_measures(asked, hits))

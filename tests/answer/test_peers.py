@@ -474,3 +474,19 @@ def test_a_quantity_asked_is_not_answered_by_a_sum_of_money_that_never_names_it(
     hits = [SearchHit(chunk=chunk, score=1.0)]
     assert answerer.candidates("2024年一季度规上啤酒企业的产量是多少？", hits) == []
     assert [c.unit.text for c in answerer.candidates("2024年一季度上市啤酒公司的营业收入是多少？", hits)] == [said]
+
+
+def test_a_figure_asked_of_the_one_listed_name_a_question_holds_needs_a_unit_naming_it():
+    """"2024年1—7月比亚迪在欧洲卖了多少辆": the country's exports to Europe are not 比亚迪's sales there; a sentence
+    on 比亚迪 still answers on it."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    peers = peer_names([_table([["比亚迪", "385万辆"], ["蔚来", "23万辆"]])])
+    national = "2024年1—7月，新能源汽车出口73.8万辆，其中欧洲占31.5%。"
+    own = "2024年1—7月，比亚迪在欧洲销量约2.1万辆。"
+    hits = [SearchHit(chunk=Chunk(id=f"s{i}", report="r.txt", text=t, start=100 * i, end=100 * i + len(t),
+                                  kind=ChunkKind.TEXT), score=1.0) for i, t in enumerate([national, own])]
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
+    assert [c.unit.text for c in answerer.candidates("2024年1—7月比亚迪在欧洲卖了多少辆？", hits)] == [own]
