@@ -333,6 +333,7 @@ _FILLER = re.compile(r"[^\u4e00-\u9fff]|报告|研报|那篇|这篇|的|中|里|
 
 _PART_END = re.compile(r"(?<=[？?；;])")
 _TOPIC_RE = re.compile(r"[^：:？?；;，,]{2,30}[：:]")  # a leading "topic:" the question's parts share
+_LEAD_CLAUSE = re.compile(r"[^：:？?；;，,]{4,30}[，,]")
 
 
 def _scope(question: str, cards: Sequence[ReportCard]) -> list[str]:
@@ -394,6 +395,10 @@ def report_parts(question: str, cards: Sequence[ReportCard]) -> list[tuple[str |
     topic = _TOPIC_RE.match(parts[0][1])
     if topic:
         parts = [[r, p if p.startswith(topic[0]) else topic[0] + p] for r, p in parts]
+    elif (lead := _LEAD_CLAUSE.match(parts[0][1])) and not _scope(lead[0], cards) and _ASKS.search(lead[0]) is None:
+        # "山东2025年新型储能目标，东岳报告里写的是多少？到澜沧发报告时有没有变化？": a first clause naming no report and
+        # asking nothing is what every part asks about
+        parts = [[r, p if p.startswith(lead[0]) else lead[0] + p] for r, p in parts]
     # "…是多少？澜沧呢？": a part that is only a report's name asks the other part's question: not split
     by_id = {c.report: c for c in cards}
     if any(len(re.sub(r"[\W呢吗那又呀啊的]", "", without_names(p, [by_id[r]] if r else []))) < 4 for r, p in parts):

@@ -267,3 +267,9 @@ def test_two_asks_each_naming_a_report_are_its_parts():
     assert [r for r, _ in analyse(q, CARDS).parts] == ["beichen_2024-03_byd.txt", "nanling_2024-02_insurance.md"]
     q = "北辰报告中的比亚迪海外销量目标和南岭报告中的寿险保费增速分别是多少？"  # 和 right before a report's name
     assert [p for _, p in analyse(q, CARDS).parts] == ["北辰报告中的比亚迪海外销量目标是多少？", "南岭报告中的寿险保费增速是多少？"]
+
+
+def test_a_first_clause_naming_no_report_is_what_every_part_asks_about():
+    q = "比亚迪2024年海外销量目标，北辰报告里写的是多少？到南岭发报告时有没有变化？"
+    assert [p for _, p in analyse(q, CARDS).parts] == ["比亚迪2024年海外销量目标，北辰报告里写的是多少？",
+                                                        "比亚迪2024年海外销量目标，到南岭发报告时有没有变化？"]
