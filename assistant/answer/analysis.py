@@ -303,6 +303,10 @@ _EACH_END = re.compile(r"(?:分别|各自)(?P<rest>[^，,。；;？?]*[？?]?)\s
 _JOIN = r"(?:和|与|以及|及|还有)"
 
 
+_PLACE_ONLY = re.compile(r"[省市区县]|的|了")
+_FILLER = re.compile(r"[^\u4e00-\u9fff]|报告|研报|那篇|这篇|的|中|里|提到|给出|列出|写")
+
+
 def joined_asks(sentence: str, cards: Sequence[ReportCard]) -> list[str]:
     """The two asks of "A，和B分别是多少？", each with the shared ending ("A是多少？", "B是多少？"); [] when the
     sentence is not so built or a side is no ask of its own (a bare place or name: "广东，和江苏的分别…")."""
@@ -325,10 +329,6 @@ def joined_asks(sentence: str, cards: Sequence[ReportCard]) -> list[str]:
         return []
     rest = end["rest"] or "是什么？"
     return [f"{a}{rest}", f"{b}{rest}"]
-
-
-_PLACE_ONLY = re.compile(r"[省市区县]|的|了")
-_FILLER = re.compile(r"[^\u4e00-\u9fff]|报告|研报|那篇|这篇|的|中|里|提到|给出|列出|写")
 
 
 _PART_END = re.compile(r"(?<=[？?；;])")

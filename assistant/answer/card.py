@@ -71,7 +71,7 @@ def card_answer(analysis: QuestionAnalysis, cards: Sequence[ReportCard], cite: C
     if MetaField.RATING in analysis.meta and len(cards) == 1 and (rated := rated_name(analysis.question)):
         # "锦石证券对白酒行业给出了什么评级": a report rates its own industry, not another report's
         if not _rates(cards[0], rated):
-            return _rates_another(analysis, cards, rated, zh)
+            return _rates_another(analysis, cards[0], rated, zh)
     for card in cards:
         parts = []
         for field in analysis.meta:
@@ -111,10 +111,9 @@ def _rates(card: ReportCard, rated: str) -> bool:
     return rated in own or bool(card.broker_short and card.broker_short in rated)
 
 
-def _rates_another(analysis: QuestionAnalysis, cards: Sequence[ReportCard], rated: str, zh: bool) -> Answer:
+def _rates_another(analysis: QuestionAnalysis, card: ReportCard, rated: str, zh: bool) -> Answer:
     """Not found, said plainly: the named report rates its own industry, not the one asked."""
-    subjects = [f"{c.broker.value if c.broker else c.report}（{'、'.join(f.value for f in c.industry) or '—'}）"
-                for c in cards]
-    text = (f"报告中未找到：{'、'.join(subjects)}这篇报告评级的是其所覆盖的行业，没有对“{rated}”给出评级。" if zh else
-            f"The reports do not say: {', '.join(subjects)} rates the industry it covers, not “{rated}”.")
+    subject = f"{card.broker.value if card.broker else card.report}（{'、'.join(f.value for f in card.industry) or '—'}）"
+    text = (f"报告中未找到：{subject}这篇报告评级的是其所覆盖的行业，没有对“{rated}”给出评级。" if zh else
+            f"The reports do not say: {subject} rates the industry it covers, not “{rated}”.")
     return Answer(question=analysis.question, answer=text, abstained=True, notes=["报告信息卡 / from the report card"])

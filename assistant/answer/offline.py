@@ -489,7 +489,12 @@ def _row_label(unit: Unit) -> str:
     if not unit.header:
         return ""
     cells = split_cells(unit.text)
-    return re.sub(r"[（(][^）)]*[）)]|\s+", "", cells[0]) if cells else ""
+    return _unbracketed(cells[0]) if cells else ""
+
+
+def _unbracketed(text: str) -> str:
+    """A label without its brackets (units) and spaces: "电网侧（GW）" → 电网侧."""
+    return re.sub(r"[（(][^）)]*[）)]|\s+", "", text)
 
 
 def asked_cell(question: str) -> Callable[[Unit], bool] | None:
@@ -644,7 +649,7 @@ def measure_of_other_years(unit: Unit, question: str) -> bool:
         return False
     asked = normalize(question)
     named = [h for h in unit.header[1:] if YEAR_LABEL_RE.search(h)
-             and len(m := re.sub(r"[（(][^）)]*[）)]|\s+", "", normalize(YEAR_LABEL_RE.sub(" ", h)))) >= 2 and m in asked]
+             and len(m := _unbracketed(normalize(YEAR_LABEL_RE.sub(" ", h)))) >= 2 and m in asked]
     return bool(named) and not any(labels[0].names(h) for h in named)
 
 

@@ -5,6 +5,7 @@ installed base (光伏新增装机 vs 光伏装机)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.core.models import Family, Metric
 
@@ -54,11 +55,12 @@ def compute_words(text: str) -> list[str]:
     return _COMPUTE_WORD.findall(text)
 
 
-def kinds_in(text: str) -> set[str]:
+@lru_cache(maxsize=4096)  # read for every table row a figure question retrieves
+def kinds_in(text: str) -> frozenset[str]:
     """The kinds of physical thing `text` names (光伏配储 → 光伏装机, 储能装机; 智算 → 算力): not money, which every
     company table writes (营收, 投入) whatever it is about."""
     kinds = {kind for kind, family, words in KINDS if family is not Family.MONEY and words.search(text)}
-    return kinds | ({"算力"} if metric_of(text, generic=True) else set())
+    return frozenset(kinds | ({"算力"} if metric_of(text, generic=True) else set()))
 
 
 def kind_of(text: str, family: Family | None = None, generic: bool = True) -> str | None:

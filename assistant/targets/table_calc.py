@@ -9,6 +9,7 @@ series (years as rows or as columns) and entity tables (banks, companies × meas
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
@@ -19,8 +20,7 @@ from assistant.core.models import Family, Op, Table, TableRow
 from assistant.core.glossary import zh_terms
 from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import (YEAR_LABEL_RE, Change, Gap, YearLabel, change_in, change_kind, column_gap,
-                                          row_gap,
-                                          condition_in, year_labels)
+                                          condition_in, row_gap, year_labels)
 from assistant.targets.columns import Role, layout
 from assistant.targets.extract import parse_published
 from assistant.targets.regions import ancestors, normalise_region, regions_in
@@ -242,6 +242,25 @@ def _in_unit(cell: str, cell_unit: str, unit: str) -> tuple[Decimal, str] | None
         return None
 
 
+def _own_units(table: Table, rows: list[TableRow], cols: Sequence[int], default: str = "") -> tuple[list[str], str]:
+    """Each column's unit as its cells and header read it ("120万辆以上" beside a "2023年推广量（万辆）" of bare
+    numbers), and the unit a comparison of them is in: the one a header states, else the first's, else `default`."""
+    units = [_column_unit(table, rows, j) for j in cols]
+    return units, next((u for j, u in zip(cols, units) if label_unit(table.header[j])), units[0]) or default
+
+
+def _cells_in_own_units(table: Table, rows: list[TableRow], row: TableRow, cols: Sequence[int],
+                        default: str = "") -> tuple[list[TableTerm], str] | None:
+    """The row's cells in `cols`, each read in its column's own unit and given in the comparison's; None when one
+    holds no figure or does not convert."""
+    units, unit_text = _own_units(table, rows, cols, default)
+    got = [_in_unit(_cell(row, j), u, unit_text) for j, u in zip(cols, units)]
+    if None in got:
+        return None
+    return [TableTerm(label=table.header[j].strip(), value=v, as_written=w, row=row)
+            for j, (v, w) in zip(cols, got)], unit_text
+
+
 def _cell_unit(cells: list[str]) -> str:
     """The canonical unit of the cells' family when every value-bearing cell writes a unit of one family."""
     parsed = [v for c in cells for v in parse_values(c)[:1]]
@@ -408,14 +427,16 @@ def table_total(question: str, tables: list[Table], retrieved: list[Table] | Non
     share = _share_in(question)
     if op_of(question) == "sum" and change_in(question) is not None and re.search(r"一共|总共|累计", question):
         question = re.sub(r"一共|总共|累计", " ", question)  # "一共下降了多少": the change over the span, not a sum
-    # a share of a sum ("…合计占全国的比重"), or a sum's share ("宜宾和泸州合计占四川省目标的多少")
-    # …or of a whole the clause before names ("在9家酒企营收合计中，茅台占比多少")
-    op = "share" if share and (op_of(share["b"] if _WORDS_RE.search(share["b"]) else question[:share.start()])
-                               or op_of(share["a"]) == "sum") else \
-        "gap" if op_of(question) == "sum" and row_gap(question) else \
-        op_of(question) or ("gap" if diff_of_two(question) or row_gap(question) else
-                            "change" if change_in(question) is not None else
-                            "share" if share else None)
+    asked = op_of(question)
+    if share and (op_of(share["b"] if _WORDS_RE.search(share["b"]) else question[:share.start()])
+                  or op_of(share["a"]) == "sum"):
+        # a share of a sum ("…合计占全国的比重"), a sum's share ("宜宾和泸州合计占四川省目标的多少"), or of a whole
+        # the clause before names ("在9家酒企营收合计中，茅台占比多少")
+        op = "share"
+    elif (asked is None and diff_of_two(question)) or (asked in (None, "sum") and row_gap(question)):
+        op = "gap"  # "…比它们的2025年规划合计高出多少": a gap between totals, not a sum
+    else:
+        op = asked or ("change" if change_in(question) is not None else "share" if share else None)
     if op is None:
         return None
     named = find_named_tables(question, tables)
@@ -870,13 +891,10 @@ def _one_row_gap(question: str, table: Table, rows: list[TableRow]) -> TableTota
     pair = _gap_columns(table, rows, gap) if gap is not None and _match(_label(row), question) > 0 else None
     if pair is None:
         return None
-    header = table.header
-    units = [_column_unit(table, rows, j) for j in pair]
-    unit_text = next((u for j, u in zip(pair, units) if label_unit(header[j])), units[0])
-    got = [_in_unit(_cell(row, j), u, unit_text) for j, u in zip(pair, units)]
-    if None in got:
+    read = _cells_in_own_units(table, rows, row, pair)
+    if read is None:
         return None
-    terms = [TableTerm(label=header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(pair, got)]
+    terms, unit_text = read
     return TableTotal(op="gap", value=terms[0].value - terms[1].value, unit=unit_text, table=table,
                       measure=f"{_label(row)}：{terms[0].label} − {terms[1].label}", terms=terms)
 
@@ -1039,16 +1057,9 @@ def _row_change(table: Table, row: TableRow, change, unit_text: str, question: s
         if None in cols or cols[0] == cols[1]:
             return None
         if _without_years(header[cols[0]]).strip() != _without_years(header[cols[1]]).strip():
-            # two measures' columns ("2025年目标（万辆）" beside "2023年推广量" of "120万辆以上"): each read in its
-            # own unit, the change in the unit a header states
-            rows = [r for r in table.rows if r.cells]
-            col_units = [_column_unit(table, rows, j) for j in cols]
-            unit_text = next((u for j, u in zip(cols, col_units) if label_unit(header[j])), col_units[0]) or unit_text
-            got = [_in_unit(_cell(row, j), u, unit_text) for j, u in zip(cols, col_units)]
-            if None in got:
-                return None
-            terms = [TableTerm(label=header[j].strip(), value=v, as_written=w, row=row) for j, (v, w) in zip(cols, got)]
-            return _change_of(table, _label(row), terms, change.kind, unit_text)
+            # two measures' columns ("2025年目标（万辆）" beside "2023年推广量"): each read in its own unit
+            read = _cells_in_own_units(table, [r for r in table.rows if r.cells], row, cols, unit_text)
+            return _change_of(table, _label(row), read[0], change.kind, read[1]) if read else None
     if None in cols or cols[0] == cols[1]:
         return None
     cells = [row.cells[j].strip() for j in cols if j < len(row.cells)]
@@ -1127,11 +1138,10 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
                 return None
         # each column read in its own unit ("120万辆以上" beside a "2023年推广量（万辆）" of bare numbers), the
         # difference in the unit a header states
-        col_units = {j: _column_unit(table, rows, j) for j in (n, b)}
-        unit_text = next((col_units[j] for j in (n, b) if label_unit(header[j])), col_units[n])
+        col_units, unit_text = _own_units(table, rows, (n, b))
         terms = []
         for r in rows:
-            got = [_in_unit(r.cells[j], col_units[j], unit_text) if j < len(r.cells) else None for j in (n, b)]
+            got = [_in_unit(r.cells[j], u, unit_text) if j < len(r.cells) else None for j, u in zip((n, b), col_units)]
             if None in got:
                 continue
             (v_new, w_new), (v_base, w_base) = got

@@ -432,35 +432,32 @@ def test_a_row_named_is_not_the_cell_asked_of_a_place_it_does_not_name():
     assert not any(asked_cell("全球半导体2023年销售额是多少？其中中国市场销售额多少？")(u) for u in units)
 
 
-def test_a_row_of_a_table_of_another_kind_does_not_answer_a_figure_asked():
-    """"云南2025年光伏装机规划目标" is not answered by 云南's row of a 新型储能 target table; a storage question is."""
+def _row_candidates(text: str, context: str):
+    """The candidate units' texts a question finds in one table row (its caption and header as `context`)."""
     from assistant.answer.evidence import Coverage
     from assistant.answer.offline import OfflineAnswerer
     from assistant.core.models import Chunk, ChunkKind, SearchHit
 
-    text = "云南\t2024年5月\t超过1GW"
-    row = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
-                context="图表3：各省新型储能2025年目标\n省份\t发布时间\t2025年目标")
+    row = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE, context=context)
     answerer = OfflineAnswerer(Coverage({}, 10))
-    hits = [SearchHit(chunk=row, score=1.0)]
-    assert answerer.candidates("云南省2025年光伏装机规划目标是多少GW？", hits) == []
-    assert [c.unit.text for c in answerer.candidates("云南省2025年新型储能目标是多少GW？", hits)] == [text]
+    return lambda question: [c.unit.text for c in answerer.candidates(question, [SearchHit(chunk=row, score=1.0)])]
+
+
+def test_a_row_of_a_table_of_another_kind_does_not_answer_a_figure_asked():
+    """"云南2025年光伏装机规划目标" is not answered by 云南's row of a 新型储能 target table; a storage question is."""
+    text = "云南\t2024年5月\t超过1GW"
+    candidates = _row_candidates(text, "图表3：各省新型储能2025年目标\n省份\t发布时间\t2025年目标")
+    assert candidates("云南省2025年光伏装机规划目标是多少GW？") == []
+    assert candidates("云南省2025年新型储能目标是多少GW？") == [text]
 
 
 def test_a_row_giving_the_measure_only_for_other_years_does_not_answer():
     """"2025年股息率" of a row whose 股息率 column is 2024E only: nothing for 2025 (its BVPS 2025E is no dividend)."""
-    from assistant.answer.evidence import Coverage
-    from assistant.answer.offline import OfflineAnswerer
-    from assistant.core.models import Chunk, ChunkKind, SearchHit
-
     text = "甲银行\t40.20\t44.10\t6.0%"
-    row = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TABLE,
-                context="银行\tBVPS 2024E（元）\tBVPS 2025E（元）\t股息率 2024E")
-    answerer = OfflineAnswerer(Coverage({}, 10))
-    hits = [SearchHit(chunk=row, score=1.0)]
-    assert answerer.candidates("甲银行2025年股息率是多少？", hits) == []
-    assert [c.unit.text for c in answerer.candidates("甲银行2024年股息率是多少？", hits)] == [text]
-    assert [c.unit.text for c in answerer.candidates("甲银行2025年BVPS是多少？", hits)] == [text]
+    candidates = _row_candidates(text, "银行\tBVPS 2024E（元）\tBVPS 2025E（元）\t股息率 2024E")
+    assert candidates("甲银行2025年股息率是多少？") == []
+    assert candidates("甲银行2024年股息率是多少？") == [text]
+    assert candidates("甲银行2025年BVPS是多少？") == [text]
 
 
 def test_a_quantity_asked_is_not_answered_by_a_sum_of_money_that_never_names_it():
