@@ -24,7 +24,7 @@ from assistant.targets.conditions import YEAR_LABEL_RE, year_labels
 from assistant.targets.kinds import kinds_in
 from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
-from assistant.targets.regions import en_region_spans, region_mentions, regions_in
+from assistant.targets.regions import en_region_spans, place, region_mentions, regions_in
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
 SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
@@ -116,6 +116,13 @@ class OfflineAnswerer:
             terms += [(w,) for w in split_words(question)
                       if (w,) not in terms and any(w in self.report_text(r) for r in reports)]
         must = [m for m in must_terms(question) if years is None or not YEAR_RE.fullmatch(m) or m in years]
+        # a place that is part of a name a table lists (泸州 of 泸州老窖, 江苏 of 江苏银行) is that name's: asked only
+        # inside such a name, the name is what a unit must name; and a unit naming the place only inside one does
+        # not name the place
+        holders = self._place_holders(must)
+        asked_q = normalize(question)
+        must = [next(h for h in holders[m] if h in asked_q) if inside_names(asked_q, m, holders.get(m, ())) else m
+                for m in must]
         listed = self._named(question)
         others = set().union(*(self.peers[n] for n in listed))  # the other names of those names' columns
         unlisted = unknown_names(question, self.kinds, self.peers)
@@ -175,7 +182,8 @@ class OfflineAnswerer:
                 if unit.text in seen or is_boilerplate(unit):  # "资料来源：…" repeats under every figure
                     continue
                 seen.add(unit.text)
-                if all(mentions(unit, m) or placed_by_paragraph(unit, m, must) for m in must) \
+                if all((mentions(unit, m) and not inside_names(unit.match_text, m, holders.get(m, ())))
+                       or placed_by_paragraph(unit, m, must) for m in must) \
                         and not self._about_another(unit, named, others) \
                         and (both_reports or all(n in unit.match_text or o in unit.match_text for n, o in named_own)) \
                         and (not figure_asked or (holds_figure(unit.text)
@@ -212,6 +220,15 @@ class OfflineAnswerer:
         sims = self.similarity([u for u, _, _, _ in found]) if self.similarity else [None] * len(found)
         return [Candidate(u, cov, sim, rank, hit.bm25_rank, hit.dense_rank, answer_type_bonus(question, u) > 0)
                 for (u, cov, hit, rank), sim in zip(found, sims)]
+
+    def _place_holders(self, must: list[str]) -> dict[str, list[str]]:
+        """Each place asked → the names tables list that hold it and are no place themselves (泸州 → 泸州老窖)."""
+        out = {}
+        for m in must:
+            if not YEAR_RE.fullmatch(m) and (held := [normalize(p) for p in self.peers
+                                                       if m in normalize(p) and normalize(p) != m and place(p) is None]):
+                out[m] = held
+        return out
 
     def _one_listed_row(self, unit: Unit) -> bool:
         """A table row headed by one name a table column lists (招商银行), not a total (上市银行合计)."""
@@ -462,6 +479,15 @@ _ASKED_APART = re.compile(r"和|与|及|以及|、|[，,；;？?]|\band\b", re.I
 def _held(text: str, term: str) -> bool:
     """A term in a cell, also as a short form of the cell's words (不良率 in 不良贷款率)."""
     return holds(text, term) or (len(term) >= 2 and holds(text, SHORTENS + term))
+
+
+def inside_names(text: str, place_name: str, holders: list[str] | tuple[str, ...]) -> bool:
+    """Every time `text` writes the place it is inside one of these names (泸州 in 泸州老窖; 泸州市 is the city)."""
+    starts = [m.start() for m in re.finditer(re.escape(place_name), text)]
+    if not starts or not holders:
+        return False
+    covered = [(m.start(), m.end()) for h in holders for m in re.finditer(re.escape(h), text)]
+    return all(any(a <= s and s + len(place_name) <= b for a, b in covered) for s in starts)
 
 
 def measure_split(unit: Unit, groups: list[tuple[str, ...]], question: str) -> bool:

@@ -68,7 +68,7 @@ _INCLUSIVE = re.compile(rf"不低于|不少于|不小于|达到|以上|不超过
 
 @dataclass(frozen=True)
 class Condition:
-    op: str  # ">", ">=", "<" or "<="
+    op: str  # ">", ">=", "<", "<=" or "==" ("配储比例为10%的省份", "储能时长2小时的")
     threshold: Decimal | None = None  # a number; None with `against`
     against: YearLabel | None = None  # "2024E EPS低于2023A": the same measure in another year's column
     # the words the condition is on ("海外收入占比" of "海外收入占比超过70%的公司…2023年海外收入合计"): the column
@@ -77,13 +77,15 @@ class Condition:
     percent: bool = field(default=False, compare=False)  # "超过15%": only a column of percentages meets it
 
     def __str__(self) -> str:
-        return f"{self.op} {self.against if self.against else self.threshold}"
+        op = "=" if self.op == "==" else self.op
+        return f"{op} {self.against if self.against else self.threshold}{'%' if self.percent and not self.against else ''}"
 
     def holds(self, value: Decimal, other: Decimal | None = None) -> bool:
         limit = other if self.against else self.threshold
         if limit is None:
             return False
-        return {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit}[self.op]
+        return {">": value > limit, ">=": value >= limit, "<": value < limit, "<=": value <= limit,
+                "==": value == limit}[self.op]
 
 
 def _kind(letter: str | None) -> str:
@@ -211,6 +213,13 @@ _BETWEEN = re.compile(r"(?:与|和|跟|同)(?P<second>[^，,。？?；;与和]{1
 _TENTHS = re.compile(r"(?<![一二两三四五六七八九十])([一二两三四五六七八九])成(?![本员为立功交熟长果都])")
 
 
+# "配储比例为10%的省份有几个", "要求储能时长2小时的有哪些": rows whose column (the words before) states that figure
+_EQUAL = re.compile(rf"(?:为|是|等于|均为)?\s*(?<![\dA-Za-z.]){_NUMBER}\s*(?P<unit>(?![家个只项省座])[\u4e00-\u9fffA-Za-z/]{{0,3}}?)"
+                    r"\s*的(?=[^，,。？?；;]{0,8}?(?:有?几|多少|哪些|哪几))")
+# "哪些省份的储能时长是4小时？": the figure ending a which-question
+_EQUAL_END = re.compile(rf"(?:为|是|等于)\s*(?<![\dA-Za-z.]){_NUMBER}\s*(?P<unit>[\u4e00-\u9fffA-Za-z/]{{0,3}}?)\s*[？?]?\s*$")
+_WHICH = re.compile(r"哪|几|多少")
+
 _OR_EQUAL = re.compile(r"(?:达到|等于)或(超过|高于|低于)")
 
 
@@ -244,6 +253,11 @@ def condition_in(question: str) -> Condition | None:
         op = (">" if more else "<") + ("=" if _INCLUSIVE.fullmatch(word) else "")
         percent = bool(m.group(3) if m["w1"] else m.group(5))
         return Condition(op, threshold=Decimal(number), subject=_subject(question[:m.start()]), percent=percent)
+    ends = _EQUAL_END.search(question) if _WHICH.search(question) else None
+    for m in [*_EQUAL.finditer(question), *([ends] if ends else [])]:
+        subject = _subject(question[:m.start()])
+        if subject and not YEAR_LABEL_RE.fullmatch(m[1]) and not m["unit"].startswith(("年", "月")):
+            return Condition("==", threshold=Decimal(m[1]), subject=subject, percent=m[2] == "%")
     if _NEGATIVE.search(question):
         return Condition("<", threshold=Decimal(0))
     if _POSITIVE.search(question):

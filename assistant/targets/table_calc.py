@@ -815,9 +815,9 @@ _SHARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)(?:占|相当于)(?P<b>[^，
                        r"(?:比重|比例|份额|占比|百分比|百分之几|多大比|多少比|(?<=的)多少(?=\s*(?:[？?]|$)))")
 # "占比多少", "占多大比重" with no whole after 占: a share of the whole the clause before frames ("在9家酒企营收合计
 # 中，茅台占比多少"); framing none ("那2026年呢？海外销量占比多少"), it is a figure the text states or the share of a
-# total asked before (the facade's follow-up), never one computed here
-_SHARE_BARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)占(?P<b>)(?:比|比重|比例)\s*(?:是|为|有|大概|大约|约)?\s*"
-                            r"(?:多少|几成|多大|百分之几)")
+# total asked before (the facade's follow-up), never one computed here; a bare 占多少 ending the question is one too
+_SHARE_BARE_RE = re.compile(r"(?P<a>[^，,。？?；;]*?)占(?P<b>)(?:(?:比|比重|比例)\s*(?:是|为|有|大概|大约|约)?\s*"
+                            r"(?:多少|几成|多大|百分之几)|了?\s*(?:多少|几成|百分之几)(?=\s*[？?]?\s*$))")
 _FRAME_RE = re.compile(r"(?:中|里|当中|之中)\s*[，,]\s*$")
 
 
@@ -1192,6 +1192,8 @@ def _row_query(question: str, op: str | None, table: Table, rows: list[TableRow]
     if condition.percent and unit_text != "%":
         return None  # "超过两成" tests a share or a growth rate, not a column of amounts
     values = [(r, _value(r.cells[col], unit_text) if col < len(r.cells) else None) for r in rows]
+    if not unit_text and all(got is None for _, got in values):  # "2小时", "4小时": a unit the registry lacks
+        unit_text, values = _suffixed(rows, col)
     # a fall tested on a column of signed changes ("跌幅超过3%" of -3.3%, -12.9%): its size, rises being no falls
     falls = bool(_FALL_RE.search(condition.subject)) and \
         2 * sum(got is not None and got[0] < 0 for _, got in values) > len(values)
@@ -1274,6 +1276,18 @@ def _named_column(header: list[str], words: str, years: list, among: list[int] |
         if _match(header[col], words) > 0:
             return col
     return None
+
+
+_SUFFIXED_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([\u4e00-\u9fff]{1,2})\s*$")
+
+
+def _suffixed(rows: list[TableRow], col: int) -> tuple[str, list[tuple[TableRow, tuple[Decimal, str] | None]]]:
+    """A column whose cells all write a number and one short word after it (2小时, 4小时): that word its unit."""
+    found = [(r, _SUFFIXED_RE.match(r.cells[col]) if col < len(r.cells) else None) for r in rows]
+    words = {m[2] for _, m in found if m}
+    if len(words) != 1 or not all(m for _, m in found):
+        return "", [(r, None) for r in rows]
+    return words.pop(), [(r, (Decimal(m[1]), m[0].strip())) for r, m in found]
 
 
 def _column_unit(table: Table, rows: list[TableRow], col: int) -> str:

@@ -487,3 +487,26 @@ def test_a_figure_asked_of_the_one_listed_name_a_question_holds_needs_a_unit_nam
                                   kind=ChunkKind.TEXT), score=1.0) for i, t in enumerate([national, own])]
     answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
     assert [c.unit.text for c in answerer.candidates("2024年1—7月比亚迪在欧洲卖了多少辆？", hits)] == [own]
+
+
+def test_a_place_inside_a_listed_name_is_the_names_not_the_places():
+    """泸州 of 泸州老窖 is the company's: its row does not answer on 泸州市 (the city); asked as 江苏银行, the place
+    inside the name asks for that name — its row answers, a sentence on the province of 江苏 does not."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    peers = peer_names([_table([["泸州老窖", "约345亿元"], ["江苏银行", "2250亿元"], ["今世缘", "150亿元"]])])
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peers)
+
+    def found(question: str, text: str, context: str = "公司\t2024年营收目标") -> list[str]:
+        kind = ChunkKind.TABLE if "\t" in text else ChunkKind.TEXT
+        chunk = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=kind, context=context)
+        return [c.unit.text for c in answerer.candidates(question, [SearchHit(chunk=chunk, score=1.0)])]
+
+    assert found("泸州市给白酒产业定的2024年营收目标是多少？", "泸州老窖\t约345亿元") == []
+    assert found("泸州老窖2024年营收目标是多少？", "泸州老窖\t约345亿元") == ["泸州老窖\t约345亿元"]
+    assert found("江苏银行2024年营收目标是多少？", "江苏银行\t2250亿元") == ["江苏银行\t2250亿元"]
+    sentence = "江苏2024年营收目标为3000亿元。"
+    assert found("江苏银行2024年营收目标是多少？", sentence, "") == []
+    assert found("江苏2024年营收目标是多少？", sentence, "") == [sentence]

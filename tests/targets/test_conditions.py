@@ -45,6 +45,11 @@ def test_no_change_where_none_is_asked(question):
     ("Which provinces require a storage ratio of 15% or more?", Condition(">=", Decimal(15))),
     ("How many targets carry an implied growth of 20% or less?", Condition("<=", Decimal(20))),
     ("Which automakers sell fewer NEVs in 2024E than in 2023A?", Condition("<", against=YearLabel("2023", "A"))),
+    ("配储比例为10%的省份有几个？", Condition("==", Decimal(10))),  # a figure the rows' column states
+    ("要求储能时长2小时的省份有哪些？", Condition("==", Decimal(2))),
+    ("哪几个省份配储比例为15%？", Condition("==", Decimal(15))),  # …ending a which-question
+    ("其中9家酒企的营收合计是多少？", None),  # a counted set, no column's figure
+    ("6家银行2024Q1净息差的平均值是多少？", None),  # a quarter's label, no figure
     ("2025年目标超过多少？", None),  # asks the figure; no threshold
     ("2025年以上的目标", None),  # a year, not a threshold
 ])

@@ -738,6 +738,19 @@ def test_a_share_of_a_whole_named_only_in_the_clause_before():
     r = table_total("在五家航司2023年营收合计中，甲航一家占比多少？", [t], [t])
     assert r is not None and r.op == "share" and r.value == Decimal("40.00")
     assert table_total("那2026年呢？届时甲航营收占比大概多少？", [t], [t]) is None
+    r = table_total("五家航司2023年营收合计里，甲航占多少？", [t], [t])  # a bare 占多少 ending the question
+    assert r is not None and r.op == "share" and r.value == Decimal("40.00")
+
+
+def test_rows_whose_column_states_the_figure_asked_are_counted_in_a_unit_the_registry_lacks():
+    """"储能时长2小时的省份有几个" counts the rows at 2小时 exactly (not every row, as before): a column of "N小时"
+    reads its shared word as its unit; "为10%的" keeps the rows at 10% of a percent column."""
+    t = table("表4：各省配储要求", ["省份", "配储比例", "储能时长"],
+              [["甲省", "10%", "2小时"], ["乙省", "15%", "4小时"], ["丙省", "10%", "2小时"], ["丁省", "20%", "2小时"]])
+    r = table_total("表4中要求储能时长2小时的省份有几个？", [t], [t])
+    assert r is not None and r.op == "count" and r.value == 3
+    r = table_total("表4中配储比例为10%的省份有几个？", [t], [t])
+    assert r is not None and r.op == "count" and r.value == 2 and [x.label for x in r.terms] == ["甲省", "丙省"]
 
 
 def test_a_quarter_in_words_is_its_column_and_two_measures_of_a_row_change_in_their_own_units():
