@@ -225,8 +225,8 @@ class OfflineAnswerer:
         """Each place asked → the names tables list that hold it and are no place themselves (泸州 → 泸州老窖)."""
         out = {}
         for m in must:
-            if not YEAR_RE.fullmatch(m) and (held := [normalize(p) for p in self.peers
-                                                       if m in normalize(p) and normalize(p) != m and place(p) is None]):
+            if not YEAR_RE.fullmatch(m) and (held := [n for n, p in _normalized_names(self.peers)
+                                                       if m in n and n != m and place(p) is None]):
                 out[m] = held
         return out
 
@@ -479,6 +479,17 @@ _ASKED_APART = re.compile(r"和|与|及|以及|、|[，,；;？?]|\band\b", re.I
 def _held(text: str, term: str) -> bool:
     """A term in a cell, also as a short form of the cell's words (不良率 in 不良贷款率)."""
     return holds(text, term) or (len(term) >= 2 and holds(text, SHORTENS + term))
+
+
+_NAMES_READ: list[tuple[dict, list[tuple[str, str]]]] = []  # the last peers dict read, and its names normalised
+
+
+def _normalized_names(peers: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(normalised, as written) for each name tables list — once per peers dict (one per catalog generation), not
+    once per question: the region rule reads them for every question naming a place."""
+    if not _NAMES_READ or _NAMES_READ[0][0] is not peers:
+        _NAMES_READ[:] = [(peers, [(normalize(p), p) for p in peers])]
+    return _NAMES_READ[0][1]
 
 
 def inside_names(text: str, place_name: str, holders: list[str] | tuple[str, ...]) -> bool:
