@@ -19,8 +19,8 @@ from pathlib import Path
 from langchain_core.messages.tool import tool_call
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 
-from assistant.answer.offline import (ANSWER_POINTER_RE, OfflineAnswerer, abstention, answer_pointer, name_kinds,
-                                      named_in_answer, peer_names, resolve_followup)
+from assistant.answer.offline import (ANSWER_POINTER_RE, OfflineAnswerer, abstention, answer_pointer,
+                                      column_measures, name_kinds, named_in_answer, peer_names, resolve_followup)
 from assistant.answer.score import EvidenceModel
 from assistant.answer.cite import CITATION_ID_RE, Located, find_quote, locate, verify
 from assistant.answer.evidence import Coverage, is_boilerplate, question_terms, sentence_asks, units_of
@@ -34,7 +34,7 @@ from assistant.core.models import (Answer, Citation, ReportCard, ChunkKind, Op, 
 from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
-from assistant.core.shortforms import as_written
+from assistant.core.shortforms import as_written, full_names
 from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, named_periods,
                                        report_month, report_year,
@@ -232,6 +232,7 @@ class Assistant:
             resolved = resolve_followup(question, list(history or []), self._peer_names() if history else None)
         resolved = named_periods(resolved)
         resolved = as_written(resolved, self.index.snapshot().doc_freq)  # 城市商业银行 → the reports' 城商行
+        resolved = self._full_names(resolved)  # 工行 → the tables' 工商银行
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
                                     "on_token": on_token})
         if history and asks_share_of_unnamed_whole(question):
@@ -440,7 +441,8 @@ class Assistant:
                                st.evidence_sim_weight, st.evidence_sim_answerable, st.evidence_sim_min_coverage,
                                st.evidence_sim_floor, {c.report: c.broker.value for c in self.cards() if c.broker},
                                self._evidence_model if learned else None, self._peer_names(),
-                               self._per_generation("kinds", lambda: name_kinds(self.tables())), self._normalized_text)
+                               self._per_generation("kinds", lambda: name_kinds(self.tables())), self._normalized_text,
+                               self._per_generation("columns", lambda: column_measures(self.tables())))
 
     def _evidence_answer(self, question: str, resolved: str, hits: list[SearchHit], both: bool,
                          named_several: bool = False, on_token=None, searched: str | None = None) -> Answer:
@@ -574,6 +576,16 @@ class Assistant:
             if any(n in compact[rid] for n in names):
                 return ""
         return subject
+
+    def _full_names(self, question: str) -> str:
+        """The question with each short form of a name the tables list written whole (工行 → 工商银行)."""
+        ids = self.index.catalog.report_ids()
+        found = full_names(question, self._peer_names(),
+                           lambda word: any(word in self._normalized_text(r) for r in ids))
+        for short, full in found.items():
+            question = normalize(question).replace(short, full) if short not in question else \
+                question.replace(short, full)
+        return question
 
     def _normalized_text(self, report_id: str) -> str:
         """A report's text as search compares it (Simplified, NFKC, lower case), read once per catalog generation."""

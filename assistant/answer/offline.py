@@ -92,7 +92,7 @@ class OfflineAnswerer:
                  sim_answerable: float = 2.0, sim_min_coverage: float = 0.0, sim_floor: float = 0.0,
                  labels: dict[str, str] | None = None, model: EvidenceModel | None = None,
                  peers: dict[str, set[str]] | None = None, kinds: dict[str, set[str]] | None = None,
-                 report_text: Callable[[str], str] | None = None):
+                 report_text: Callable[[str], str] | None = None, columns: frozenset[str] = frozenset()):
         self.coverage = coverage
         self.similarity = similarity
         self.sim_weight = sim_weight
@@ -104,6 +104,7 @@ class OfflineAnswerer:
         self.peers = peers or {}  # names of one table column (`peer_names`): a row about another never answers
         self.kinds = kinds or {}  # kinds of row name (`name_kinds`): a row does not answer on an unlisted one
         self.report_text = report_text  # report id → its text, normalised: does the report name what is asked?
+        self.columns = columns  # measures tables' columns name (`column_measures`): one asked must be the unit's
 
     def candidates(self, question: str, hits: list[SearchHit], both_reports: bool = False,
                    years: list[str] | None = None) -> list[Candidate]:
@@ -171,6 +172,9 @@ class OfflineAnswerer:
         rated = rated_name(question)  # a rating asked of a name: a unit rating something else is no answer
         # the kinds of thing the figure is asked of (光伏装机): a row of a table of another kind (储能装机) is no answer
         kinds = kinds_in(question) if figure_asked else set()
+        # a measure a table column names (海外收入占比) asked of a figure: a unit not naming it gives another measure
+        # (药明生物's order backlog, its revenue row) — the report may hold the measure for other names only
+        columns = columns_in(asked_q, self.columns) if figure_asked else []
         asked_periods, asked_quarters = periods(question), year_quarters(question)
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         named_rows = {normalize(n) for n in listed if not regions_in(n)}  # (a place: the region rules)
@@ -205,7 +209,8 @@ class OfflineAnswerer:
                         and unit.chunk.report not in silent \
                         and (not measures or measures <= set(measures_in(unit.match_text))) \
                         and (not rated or normalize(rated) in unit.match_text) \
-                        and not (kinds and unit.header and (own := kinds_in(unit.match_text)) and not own & kinds):
+                        and not (kinds and unit.header and (own := kinds_in(unit.match_text)) and not own & kinds) \
+                        and all(names_measure(unit, c) for c in columns):
                     # the row the question names by its label (理想汽车): what its caption says is said of it (not
                     # its header: the columns a table has are not the measure asked)
                     full = _caption(unit) if named_rows and normalize(_row_label(unit)) in named_rows else ""
@@ -499,6 +504,45 @@ def inside_names(text: str, place_name: str, holders: list[str] | tuple[str, ...
         return False
     covered = [(m.start(), m.end()) for h in holders for m in re.finditer(re.escape(h), text)]
     return all(any(a <= s and s + len(place_name) <= b for a, b in covered) for s in starts)
+
+
+_COLUMN_NOISE = re.compile(r"20\d{2}\s*[年A-Za-z]?|[（(\[【][^）)\]】]*[）)\]】]|[Qq][1-4]|[HhEeAa]\b")
+_COLUMN_EDGE = re.compile(r"^[底末初年的]+|[底末初的]+$")
+
+
+_RATE_END = re.compile(r"(?:占比|比例|比重|率)$")
+
+
+def column_measures(tables) -> frozenset[str]:
+    """The rates tables' columns name, once years, units in brackets and codes are gone (2023年海外收入占比 →
+    海外收入占比, 配储比例（%） → 配储比例): four or more Chinese characters ending in a rate word. A rate is its own
+    measure — the amount it is of (海外收入) is not it — while an amount's name is written many ways in prose
+    (新增装机 as 新增光伏装机, 产业规模目标 as 产业规模达到), so only rates are held to their column's name."""
+    out = set()
+    for table in tables:
+        for cell in table.header:
+            name = _COLUMN_EDGE.sub("", _COLUMN_NOISE.sub("", normalize(cell)))
+            if len(name) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", name) and _RATE_END.search(name) \
+                    and not regions_in(name):
+                out.add(name)
+    return frozenset(out)
+
+
+def columns_in(question: str, columns: frozenset[str]) -> list[str]:
+    """The column measures a (normalised) question names, the longest where one holds another."""
+    found = [c for c in columns if c in question]
+    return [c for c in found if not any(c != o and c in o for o in found)]
+
+
+def names_measure(unit: Unit, measure: str) -> bool:
+    """The unit (its text, header, caption, paragraph) names the rate: whole, or by its last word — prose shortens
+    a column's name (规划完成率 → 完成率, 海外收入占比 → 海外收入合计占比); a unit without that word gives another
+    measure (an amount, an order backlog)."""
+    context = " ".join([unit.match_text, unit.shared, unit.topic, *map(normalize, unit.header),
+                        normalize(unit.chunk.context)])
+    last = pos_tokens(measure)[-1][0]  # 完成率, 覆盖率; 占比 and 比例 are split by the dictionary, so read whole
+    last = last if len(last) >= 2 else _RATE_END.search(measure).group()
+    return measure in context or (len(last) >= 2 and last in context)
 
 
 def measure_split(unit: Unit, groups: list[tuple[str, ...]], question: str) -> bool:

@@ -79,3 +79,21 @@ def as_written(question: str, doc_freq: dict[str, int]) -> str:
     for full, short in short_forms(question, doc_freq).items():
         question = normalize(question).replace(full, short) if full not in question else question.replace(full, short)
     return question
+
+
+def full_names(question: str, names, written) -> dict[str, str]:
+    """{short form in the question: the one listed name it shortens} — 工行 → 工商银行, 招行 → 招商银行: an analyst's
+    short form no report writes, whose characters stand in order in exactly one name the tables list (first and last
+    kept, the name two or more characters longer). `names`: the tables' names; `written(word)`: does a report write
+    it (a word the reports write is theirs, not a short form)."""
+    if not names or not has_cjk(question):
+        return {}
+    found: dict[str, str] = {}
+    for word, pos, _ in pos_tokens(normalize(question)):
+        if not 2 <= len(word) <= 3 or pos[:1] in _NOT_NAME or not all("\u4e00" <= c <= "\u9fff" for c in word) \
+                or word in names:
+            continue
+        full = [n for n in names if len(n) >= len(word) + MIN_DROPPED and _in_order(word, n)]
+        if len(full) == 1 and not written(word):
+            found[word] = full[0]
+    return found

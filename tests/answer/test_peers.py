@@ -510,3 +510,38 @@ def test_a_place_inside_a_listed_name_is_the_names_not_the_places():
     sentence = "江苏2024年营收目标为3000亿元。"
     assert found("江苏银行2024年营收目标是多少？", sentence, "") == []
     assert found("江苏2024年营收目标是多少？", sentence, "") == [sentence]
+
+
+def test_a_measure_a_table_column_names_must_be_the_units_when_a_figure_is_asked():
+    """A table's column 2023年海外收入占比 makes 海外收入占比 a measure: asked of 药明生物, its order backlog and its
+    revenue row give other measures (no answer); a sentence writing the measure's words a little apart
+    (海外收入合计占比), or shortening it to its last word (完成率 of 规划完成率), still names it. Read from any table's header, rates only (an amount is written many ways)."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, column_measures, names_measure
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    shares = Table(id="t#3", report="r.txt", caption="表3", header=["公司", "2023年海外收入", "2023年海外收入占比"],
+                   rows=[TableRow(cells=["药明康德", "262亿元", "65.0%"], start=0, end=1)], start=0, end=1)
+    storage = Table(id="t#4", report="s.txt", caption="图表4",
+                    header=["省份", "储能时长（小时）", "配储比例", "2023年底规划完成率"],
+                    rows=[TableRow(cells=["新疆", "2", "15%"], start=0, end=1)], start=0, end=1)
+    columns = column_measures([shares, storage])
+    assert {"海外收入占比", "配储比例", "规划完成率"} <= columns and not {"公司", "省份", "储能时长", "海外收入"} & columns
+    answerer = OfflineAnswerer(Coverage({}, 10), columns=columns)
+
+    def found(question: str, *texts: str) -> list[str]:
+        hits = [SearchHit(chunk=Chunk(id=f"c{i}", report="r.txt", text=t, start=100 * i, end=100 * i + len(t),
+                                      kind=ChunkKind.TEXT), score=1.0) for i, t in enumerate(texts)]
+        return [c.unit.text for c in answerer.candidates(question, hits)]
+
+    backlog = "药明生物2023年末未完成订单总额约200亿美元。"
+    assert found("药明生物2023年海外收入占比是多少？", backlog) == []
+    assert found("药明生物2023年末未完成订单是多少？", backlog) == [backlog]  # no column measure asked
+    prose = "药明康德2023年海外收入合计占比65.0%。"
+    assert found("药明康德2023年海外收入占比是多少？", prose) == [prose]
+    shortened = "内蒙古2023年底完成率仅48.4%。"
+    assert found("内蒙古2023年底光伏规划完成率是多少？", shortened) == [shortened]
+    assert found("内蒙古2023年底光伏规划完成率是多少？", "内蒙古2023年底光伏装机21.8GW。") == []
+    assert not names_measure(answerer.candidates("药明康德2023年收入是多少？", [SearchHit(chunk=Chunk(
+        id="x", report="r.txt", text="药明康德2023年海外收入262亿元。", start=0, end=20, kind=ChunkKind.TEXT),
+        score=1.0)])[0].unit, "海外收入占比")

@@ -29,3 +29,17 @@ def test_as_written_puts_the_short_form_in_the_question():
     assert as_written("一季度城市商业银行的收入增长了多少？", DF) == "一季度城商行的收入增长了多少？"
     assert as_written("What was the NIM?", DF) == "What was the NIM?"
     assert as_written("城市商业银行", {}) == "城市商业银行"
+
+
+def test_an_analysts_short_form_of_a_listed_name_is_read_whole():
+    """工行 / 招行 — short forms no report writes — are the one listed name holding their characters in order."""
+    from assistant.core.shortforms import full_names
+
+    names = {"工商银行", "招商银行", "中国银行", "中信银行", "宁德时代", "药明康德"}
+    never = lambda word: False  # noqa: E731 — no report writes the word
+    assert full_names("工行、招行2023年末普惠小微贷款余额合计多少？", names, never) == \
+        {"工行": "工商银行", "招行": "招商银行"}
+    assert full_names("中行的不良贷款率是多少？", names, never) == {}  # 中国银行 or 中信银行: not guessed
+    assert full_names("工行的不良贷款率是多少？", names, lambda word: word == "工行") == {}  # the reports' own word
+    assert full_names("宁德时代的目标价", names, never) == {}  # a listed name as written
+    assert full_names("工行的目标价", set(), never) == {}
