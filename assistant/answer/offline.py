@@ -155,6 +155,9 @@ class OfflineAnswerer:
         subjects = (regions_in(question) or [n for n in listed if not common_word(n)]
                     or [subject_before_year(question)]) if figure_asked else []
         lone = subjects[0] if len(subjects) == 1 else ""
+        # what a figure is asked of (普惠小微, 光伏): a unit naming it only in a list closed by 等 (科技贷款、普惠小微、
+        # 绿色贷款等目标) gives the list's figure or another member's, not its own
+        grouped = listed_words(asked_q) if figure_asked else []
         # the name a figure is asked of (比亚迪2024年1—7月…卖了多少辆): a unit not naming it (nor its paragraph, nor
         # the clause before) gives the figure of something else — the country's exports, another company's sales
         # (…or the one name of a table's column the question holds as a name, wherever it stands: "2024年1—7月比亚迪
@@ -201,6 +204,7 @@ class OfflineAnswerer:
                         and not (whole and self._one_listed_row(unit)) \
                         and not (figure_asked and measure_split(unit, terms, question)) \
                         and not (lone and only_listed(unit, lone)) \
+                        and not any(only_listed(unit, w) for w in grouped) \
                         and (not of_name or of_name in unit.match_text or of_name in unit.topic
                              or of_name in unit.shared) \
                         and not other_period(unit, asked_periods, heads[unit.chunk.report]) \
@@ -210,6 +214,7 @@ class OfflineAnswerer:
                         and (not measures or measures <= set(measures_in(unit.match_text))) \
                         and (not rated or normalize(rated) in unit.match_text) \
                         and not (kinds and unit.header and (own := kinds_in(unit.match_text)) and not own & kinds) \
+                        and not (kinds and of_another_kind(unit, kinds)) \
                         and all(names_measure(unit, c) for c in columns):
                     # the row the question names by its label (理想汽车): what its caption says is said of it (not
                     # its header: the columns a table has are not the measure asked)
@@ -513,6 +518,15 @@ _COLUMN_EDGE = re.compile(r"^[底末初年的]+|[底末初的]+$")
 _RATE_END = re.compile(r"(?:占比|比例|比重|率)$")
 
 
+def of_another_kind(unit: Unit, kinds: frozenset[str]) -> bool:
+    """A sentence whose words, section and paragraph name only other kinds of thing (储能: 全国新增装机520万千瓦
+    under 新型储能装机…) than asked (光伏): its figure is of theirs. (Table rows: their table's kind, above.)"""
+    if unit.header:
+        return False
+    around = kinds_in(" ".join([unit.match_text, normalize(unit.chunk.section), unit.topic]))
+    return bool(around) and not around & kinds
+
+
 def column_measures(tables) -> frozenset[str]:
     """The rates tables' columns name, once years, units in brackets and codes are gone (2023年海外收入占比 →
     海外收入占比, 配储比例（%） → 配储比例): four or more Chinese characters ending in a rate word. A rate is its own
@@ -767,6 +781,17 @@ def only_listed(unit: Unit, name: str) -> bool:
         [m.span() for m in re.finditer(re.escape(name), unit.text)]
     lists = [m.span() for m in _LISTED_RE.finditer(unit.text)]
     return bool(mentions) and all(any(a <= s and e <= b for a, b in lists) for s, e in mentions)
+
+
+def listed_words(question: str) -> list[str]:
+    """The question's nouns of two or more characters — not places (`only_listed` reads those by the region rules),
+    not everyday words, not ones the question itself lists (光伏、风电的…: then a list is what it asks of)."""
+    lists = [m.span() for m in re.finditer(r"[\u4e00-\u9fff]+(?:[、和及与][\u4e00-\u9fff]+)+", question)
+             if "、" in m.group()]
+    return [w for w, pos, start in pos_tokens(question)
+            if len(w) >= 2 and pos[:1] in ("n", "") and pos not in ("ns", "nr", "nt") and has_cjk(w)
+            and not regions_in(w) and not common_word(w)
+            and not any(a <= start < b for a, b in lists)]
 
 
 _WORLD_RE = re.compile(r"全球|世界|海外|国外|境外|\bglobal\b|\bworldwide\b|\bworld\b|\boverseas\b", re.I)

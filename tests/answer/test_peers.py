@@ -545,3 +545,43 @@ def test_a_measure_a_table_column_names_must_be_the_units_when_a_figure_is_asked
     assert not names_measure(answerer.candidates("药明康德2023年收入是多少？", [SearchHit(chunk=Chunk(
         id="x", report="r.txt", text="药明康德2023年海外收入262亿元。", start=0, end=20, kind=ChunkKind.TEXT),
         score=1.0)])[0].unit, "海外收入占比")
+
+
+def test_a_sentence_under_a_section_on_another_kind_does_not_answer_a_figure_asked():
+    """"全国新增装机520万千瓦" under a section on 新型储能 is storage's figure: it does not answer 光伏新增装机, and it
+    answers the storage question; a sentence naming the kind asked answers wherever it stands."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    def found(question: str, text: str, section: str) -> list[str]:
+        chunk = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TEXT,
+                      section=section)
+        return [c.unit.text for c in OfflineAnswerer(Coverage({}, 10)).candidates(
+            question, [SearchHit(chunk=chunk, score=1.0)])]
+
+    storage = "2024年一季度，全国新增装机520万千瓦。"
+    assert found("2024年一季度全国光伏新增装机是多少？", storage, "1. 新型储能装机进入高速增长期") == []
+    assert found("2024年一季度全国新型储能新增装机是多少？", storage, "1. 新型储能装机进入高速增长期") == [storage]
+    assert found("2024年一季度全国光伏新增装机是多少？", storage, "1. 行业回顾") == [storage]  # no kind: not judged
+    pv = "2024年一季度，全国光伏新增装机45.7GW。"
+    assert found("2024年一季度全国光伏新增装机是多少？", pv, "1. 新型储能装机进入高速增长期") == [pv]
+
+
+def test_a_measure_named_only_in_a_list_closed_by_deng_gets_no_figure_of_its_own():
+    """"科技贷款、普惠小微、绿色贷款等目标…浙江…科技贷款目标合计约3.9万亿元" names 普惠小微 only as one of a group: it
+    does not answer 浙江's 普惠小微 target; the sentence still answers 科技贷款, named outside the list too."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, listed_words
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "科技贷款、普惠小微、绿色贷款等目标均有提高，浙江2025年科技贷款目标约1.8万亿元。"
+    chunk = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TEXT)
+
+    def found(question: str) -> list[str]:
+        return [c.unit.text for c in OfflineAnswerer(Coverage({}, 10)).candidates(
+            question, [SearchHit(chunk=chunk, score=1.0)])]
+
+    assert found("浙江2025年普惠小微贷款目标是多少？") == []
+    assert found("浙江2025年科技贷款目标是多少？") == [text]
+    assert "普惠小微" not in listed_words("科技贷款、普惠小微的目标分别是多少？")  # the question lists them itself
