@@ -140,6 +140,10 @@ class OfflineAnswerer:
         # question)
         if self.report_text and any(not any(o in self.report_text(r) for r in reports) for o in proper_names(question)):
             silent |= reports
+        # a product asked by a code no report retrieved writes, where they write others of its line (梦之蓝M9 beside
+        # 梦之蓝M6+, P型组件 beside N型硅片): they say nothing of that one
+        if self.report_text and unwritten_variant(asked_q, [self.report_text(r) for r in reports]):
+            silent |= reports
         # a unit on an unlisted name names it, or its own part where that is a name (小鹏 of 小鹏汽车; not 上市 of
         # 上市银行, an everyday word, nor a broker's 星垣 of 星垣银行)
         brokers = {normalize(b) for b in self.labels.values()}
@@ -781,6 +785,30 @@ def only_listed(unit: Unit, name: str) -> bool:
         [m.span() for m in re.finditer(re.escape(name), unit.text)]
     lists = [m.span() for m in _LISTED_RE.finditer(unit.text)]
     return bool(mentions) and all(any(a <= s and e <= b for a, b in lists) for s, e in mentions)
+
+
+_CODED = re.compile(r"([\u4e00-\u9fff]{2,4})([a-z]{1,2}\d{1,2}\+?)(?![a-z0-9])")  # 梦之蓝m9 (normalised)
+_TYPED = re.compile(r"(?<![a-z])([a-z]{1,3})型")  # p型组件, n型硅片
+
+
+def unwritten_variant(question: str, texts: list[str]) -> str:
+    """A product the (normalised) question names by a code that none of `texts` (normalised reports) writes while they
+    write the same line with other codes: 梦之蓝m9 where a report writes 梦之蓝m6+, p型 where one writes n型. "" if
+    none."""
+    if not (_CODED.search(question) or _TYPED.search(question)):
+        return ""
+    compact = [re.sub(r"\s+", "", t) for t in texts]
+    for m in _CODED.finditer(question):
+        for size in range(len(m.group(1)), 1, -1):  # the longest stem the reports write with a code
+            stem = m.group(1)[-size:]
+            if any(stem + m.group(2) in t for t in compact):
+                break
+            if any(re.search(re.escape(stem) + r"[a-z]{1,2}\d", t) for t in compact):
+                return stem + m.group(2)
+    for m in _TYPED.finditer(question):
+        if not any(m.group() in t for t in compact) and any(_TYPED.search(t) for t in compact):
+            return m.group()
+    return ""
 
 
 def listed_words(question: str) -> list[str]:

@@ -585,3 +585,24 @@ def test_a_measure_named_only_in_a_list_closed_by_deng_gets_no_figure_of_its_own
     assert found("浙江2025年普惠小微贷款目标是多少？") == []
     assert found("浙江2025年科技贷款目标是多少？") == [text]
     assert "普惠小微" not in listed_words("科技贷款、普惠小微的目标分别是多少？")  # the question lists them itself
+
+
+def test_a_product_asked_by_a_code_no_report_writes_beside_others_of_its_line_is_not_found():
+    """梦之蓝M9 where the report prices 梦之蓝M6+, P型组件 where it prices N型硅片 and TOPCon组件: the report says nothing
+    of that product, however close its rows; asked by a code the report writes, it answers."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, unwritten_variant
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "产品：梦之蓝M6+；2024年6月：560元。N型硅片（182mm）2024年7月价格为1.2元/片。"
+    chunk = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TEXT)
+    answerer = OfflineAnswerer(Coverage({}, 10), report_text=lambda report: text.lower())
+
+    def found(question: str) -> int:
+        return len(answerer.candidates(question, [SearchHit(chunk=chunk, score=1.0)]))
+
+    assert found("2024年6月梦之蓝M9的批价是多少？") == 0
+    assert found("2024年6月梦之蓝M6+的批价是多少？") > 0
+    assert found("2024年7月P型组件的价格是多少？") == 0
+    assert found("2024年7月N型硅片的价格是多少？") > 0
+    assert unwritten_variant("首批l3车型什么时候上路？", [text.lower()]) == ""  # no other code of its line written
