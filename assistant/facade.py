@@ -38,7 +38,7 @@ from assistant.core.shortforms import as_written, full_names
 from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, named_periods,
                                        report_month, report_year,
-                                       subject_before_year, without_names)
+                                       subject_asks, subject_before_year, without_names)
 from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
@@ -291,7 +291,11 @@ class Assistant:
                 | RunnableLambda(_plain(self._answer), name="answer")).with_config(run_name="ask")
 
     def _analyse(self, x: dict) -> dict:
-        return x | {"analysis": analyse(x["resolved"], self.cards())}
+        analysis = analyse(x["resolved"], self.cards())
+        if analysis.intent is Intent.LOOKUP and not (analysis.parts or analysis.asks or analysis.scope):
+            # one measure of two listed names ("比亚迪和中芯国际…分别"): each asked alone, wherever it is answered
+            analysis.asks = subject_asks(x["resolved"], self._peer_names())
+        return x | {"analysis": analysis}
 
     def _with_hits(self, x: dict, config: RunnableConfig) -> dict:
         if x["report"] is None and (x["analysis"].parts or x["analysis"].asks):  # each part searched on its own

@@ -18,7 +18,7 @@ from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
 from assistant.targets.conditions import condition_in, row_gap
-from assistant.targets.regions import regions_in
+from assistant.targets.regions import place, regions_in
 from assistant.targets.table_calc import (TABLE_REF_RE, YEAR_RANGE_RE, YEARS_LISTED, asks_change, asks_of_rows,
                                           diff_of_two, op_of, share_asked)
 
@@ -456,6 +456,27 @@ def measure_asks(question: str, cards: Sequence[ReportCard]) -> list[str]:
         return []
     head = question.strip()[:m.start()]
     return [f"{head}{x}{m['rest']}" for x in (a, b)]
+
+
+# "贵州茅台和药明康德2024年PE各是多少倍？": two names, then one ask of each (分别 / 各)
+_TWO_NAMES = re.compile(r"(?P<a>[\u4e00-\u9fffA-Za-z]{2,8})(?:和|与|、|以及)(?P<b>[\u4e00-\u9fffA-Za-z]{2,8}?)"
+                        r"(?P<rest>(?:20\d{2}|的|在|对)[^，,。；;？?]*?(?:分别|各自|各)[^，,。；;？?]*[？?]?)$")
+
+
+def subject_asks(question: str, names) -> list[str]:
+    """One measure asked of two names a table lists ("比亚迪和中芯国际2024年的预测市盈率分别是多少？"), each as a question
+    of its own ("比亚迪2024年的预测市盈率是多少？"): the two may be rows of two reports' tables. Empty unless both are
+    listed names (`names`: the tables' row names) and neither is a place (the region rules read places)."""
+    m = _TWO_NAMES.search(question.strip())
+    if not m:
+        return []
+    a = next((n for n in sorted(names, key=len, reverse=True) if m["a"].endswith(n)), "")
+    b = m["b"]
+    if not a or b not in names or place(a) or place(b):
+        return []
+    head = question.strip()[:m.start() + len(m["a"]) - len(a)]
+    rest = re.sub(r"分别|各自|各(?=是|为|有|多少|几)", "", m["rest"], count=1)
+    return [f"{head}{x}{rest}" for x in (a, b)]
 
 
 def analyse(question: str, cards: Sequence[ReportCard]) -> QuestionAnalysis:

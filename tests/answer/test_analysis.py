@@ -273,3 +273,18 @@ def test_a_first_clause_naming_no_report_is_what_every_part_asks_about():
     q = "比亚迪2024年海外销量目标，北辰报告里写的是多少？到南岭发报告时有没有变化？"
     assert [p for _, p in analyse(q, CARDS).parts] == ["比亚迪2024年海外销量目标，北辰报告里写的是多少？",
                                                         "比亚迪2024年海外销量目标，到南岭发报告时有没有变化？"]
+
+
+def test_one_measure_asked_of_two_listed_names_is_asked_of_each():
+    """"比亚迪和中芯国际2024年的预测市盈率分别是多少？" — two rows of two reports' tables — is two questions; a place is
+    not read as such a name (the region rules read places), and a name the tables do not list is not split."""
+    from assistant.answer.analysis import subject_asks
+
+    names = {"比亚迪", "中芯国际", "贵州茅台", "药明康德", "上海", "北京"}
+    assert subject_asks("比亚迪和中芯国际2024年的预测市盈率分别是多少？", names) == \
+        ["比亚迪2024年的预测市盈率是多少？", "中芯国际2024年的预测市盈率是多少？"]
+    assert subject_asks("按两家券商的预测，贵州茅台和药明康德2024年PE各是多少倍？", names) == \
+        ["按两家券商的预测，贵州茅台2024年PE是多少倍？", "按两家券商的预测，药明康德2024年PE是多少倍？"]
+    assert subject_asks("上海和北京2025年的智算规划分别是多少？", names) == []
+    assert subject_asks("比亚迪和理想汽车2024年的预测市盈率分别是多少？", names) == []
+    assert subject_asks("比亚迪和中芯国际谁的市盈率更高？", names) == []
