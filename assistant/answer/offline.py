@@ -24,7 +24,7 @@ from assistant.targets.conditions import YEAR_LABEL_RE, year_labels
 from assistant.targets.kinds import kinds_in
 from assistant.targets.table_calc import label_unit
 from assistant.ingest.structure import split_cells
-from assistant.targets.regions import en_region_spans, place, region_mentions, regions_in
+from assistant.targets.regions import en_region_spans, foreign_places, place, region_mentions, regions_in
 
 ANSWERABLE_COVERAGE = 0.6  # share of the question's (IDF-weighted) key terms one unit must hold
 SUPPORT_COVERAGE = 0.45  # further units shown beside the best one
@@ -142,7 +142,8 @@ class OfflineAnswerer:
             silent |= reports
         # a product asked by a code no report retrieved writes, where they write others of its line (梦之蓝M9 beside
         # 梦之蓝M6+, P型组件 beside N型硅片): they say nothing of that one
-        if self.report_text and unwritten_variant(asked_q, [self.report_text(r) for r in reports]):
+        if self.report_text and unwritten_variant(asked_q, [self.report_text(r) for r in reports],
+                                                  [n for n, _ in _normalized_names(self.peers)]):
             silent |= reports
         # a unit on an unlisted name names it, or its own part where that is a name (小鹏 of 小鹏汽车; not 上市 of
         # 上市银行, an everyday word, nor a broker's 星垣 of 星垣银行)
@@ -156,7 +157,7 @@ class OfflineAnswerer:
         whole = bool(_WHOLE_ASKED.search(question)) and not listed
         # the one place (else table name, else name before the year) a figure is asked of: a unit naming it only in a
         # list closed by 等 (云南、贵州等地) gives it none
-        subjects = (regions_in(question) or [n for n in listed if not common_word(n)]
+        subjects = (regions_in(question) or foreign_places(question) or [n for n in listed if not common_word(n)]
                     or [subject_before_year(question)]) if figure_asked else []
         lone = subjects[0] if len(subjects) == 1 else ""
         # what a figure is asked of (普惠小微, 光伏): a unit naming it only in a list closed by 等 (科技贷款、普惠小微、
@@ -208,6 +209,7 @@ class OfflineAnswerer:
                         and not (whole and self._one_listed_row(unit)) \
                         and not (figure_asked and measure_split(unit, terms, question)) \
                         and not (lone and only_listed(unit, lone)) \
+                        and not (lone and not figure_after(unit, lone, money_asked, in_unit)) \
                         and not any(only_listed(unit, w) for w in grouped) \
                         and (not of_name or of_name in unit.match_text or of_name in unit.topic
                              or of_name in unit.shared) \
@@ -788,13 +790,21 @@ def only_listed(unit: Unit, name: str) -> bool:
 
 
 _CODED = re.compile(r"([\u4e00-\u9fff]{2,4})([a-z]{1,2}\d{1,2}\+?)(?![a-z0-9])")  # 梦之蓝m9 (normalised)
+_QUALIFIED = re.compile(r"(?P<stem>[\u4e00-\u9fff]{2,8})\s*[(（](?P<q>[\u4e00-\u9fff]{1,4})[)）]")  # 飞天茅台（散瓶）
 _TYPED = re.compile(r"(?<![a-z])([a-z]{1,3})型")  # p型组件, n型硅片
 
 
-def unwritten_variant(question: str, texts: list[str]) -> str:
+def unwritten_variant(question: str, texts: list[str], names=()) -> str:
     """A product the (normalised) question names by a code that none of `texts` (normalised reports) writes while they
-    write the same line with other codes: 梦之蓝m9 where a report writes 梦之蓝m6+, p型 where one writes n型. "" if
-    none."""
+    write the same line with other codes: 梦之蓝m9 where a report writes 梦之蓝m6+, p型 where one writes n型; or by a
+    qualifier no report writes where a table lists the name with another in brackets: 飞天茅台原箱 beside 飞天茅台（散瓶）
+    (`names`: the tables' names, normalised). "" if none."""
+    for name in names:
+        if "(" in name and (m := _QUALIFIED.fullmatch(name)) and m["stem"] in question:
+            after = question[question.index(m["stem"]) + len(m["stem"]):].lstrip("(（")
+            word = next(iter(pos_tokens(after)), ("", "", 0))[0]
+            if len(word) >= 2 and has_cjk(word) and not common_word(word) and not any(word in t for t in texts):
+                return m["stem"] + word
     if not (_CODED.search(question) or _TYPED.search(question)):
         return ""
     compact = [re.sub(r"\s+", "", t) for t in texts]
@@ -809,6 +819,22 @@ def unwritten_variant(question: str, texts: list[str]) -> str:
         if not any(m.group() in t for t in compact) and any(_TYPED.search(t) for t in compact):
             return m.group()
     return ""
+
+
+def figure_after(unit: Unit, name: str, money: bool, in_unit: str | None = None) -> bool:
+    """Whether a sentence states a figure (money, or in the unit asked, when asked) at or after where it first names
+    what the figure is asked of: "全球…融资额142亿美元…，其中美国市场融资额同比增长超过40%" gives 美国 no amount in 亿美元.
+    (A row's cells are its own.)"""
+    if unit.header:
+        return True
+    starts = [s for s, _, found in region_mentions(unit.text) if found == name] or \
+        [m.start() for m in re.finditer(re.escape(name), unit.text)]
+    if not starts:  # placed by its paragraph or the clause before
+        return True
+    tail = unit.text[min(starts):]
+    if in_unit:
+        return holds_unit([tail], in_unit)
+    return holds_money(tail) if money else holds_figure(tail)
 
 
 def listed_words(question: str) -> list[str]:

@@ -305,17 +305,20 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         size = abs if result.by_size else (lambda x: x)
         where = ("、" if zh else ", ").join(
             named(t.label, zh) for t in result.terms if size(t.value) == size(result.terms[0].value))
+    down, size, rate = result.value is not None and result.value < 0, v.lstrip("-"), ""
+    bp_asked = re.search(r"基点|\bbps?\b|\bbasis points?\b", question, re.I) is not None
     if result.op in ("spread", "gap"):  # the two the gap is between; percentages differ by percentage points
         hi, lo = result.terms
         if unit == "%" or (not unit and hi.as_written.endswith("%") and lo.as_written.endswith("%")):
             unit = "个百分点" if zh else "percentage points"
+            if bp_asked and result.value is not None:  # (and in bp, asked: 相差多少个基点)
+                rate = f"（{fmt(abs(result.value) * 100)}bp）" if zh else f" ({fmt(abs(result.value) * 100)}bp)"
         where = f"{hi.label} {hi.as_written} − {lo.label} {lo.as_written}"
-    down, size, rate = result.value is not None and result.value < 0, v.lstrip("-"), ""
     if result.op in ("diff", "growth"):  # the earlier year, then the later: "2019：1176 → 2023：989"
         new, base = result.terms
         if result.op == "diff" and unit == "%":  # a change between two percentages is in points (and bp, asked)
             unit = "个百分点" if zh else "percentage points"
-            if re.search(r"基点|\bbps?\b|\bbasis points?\b", question, re.I):
+            if bp_asked:
                 rate = f"（{fmt(abs(result.value) * 100)}bp）"
         elif result.op == "diff" and base.value:  # "增长了多少" may ask the amount or the rate: both
             pct = percent_change(new.value, base.value)
@@ -341,8 +344,9 @@ def format_table_total(question: str, result: TableTotal, asked: str = "", first
         "list": (f"共 {v} 项：{names}", f"{v} rows: {names}"),
         "max": (f"最大为 {with_unit(v, unit)}{extra}（{where}）", f"Largest: {with_unit(v, unit)}{extra} ({where})"),
         "min": (f"最小为 {with_unit(v, unit)}{extra}（{where}）", f"Smallest: {with_unit(v, unit)}{extra} ({where})"),
-        "spread": (f"最高与最低相差 {v} {unit}（{where}）", f"Gap between highest and lowest: {v} {unit} ({where})"),
-        "gap": (f"两者之差为 {v} {unit}（{where}）", f"Difference: {v} {unit} ({where})"),
+        "spread": (f"最高与最低相差 {v} {unit}{rate}（{where}）",
+                   f"Gap between highest and lowest: {v} {unit}{rate} ({where})"),
+        "gap": (f"两者之差为 {v} {unit}{rate}（{where}）", f"Difference: {v} {unit}{rate} ({where})"),
         "diff": (f"{'减少' if down else '增加'} {size} {unit}{rate}（{where}）",
                  f"{'Down' if down else 'Up'} {size} {unit}{rate} ({where})"),
         "growth": (f"{'下降' if down else '增长'} {size}%{_about(abs(result.value), zh)}（{where}）",

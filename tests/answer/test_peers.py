@@ -606,3 +606,32 @@ def test_a_product_asked_by_a_code_no_report_writes_beside_others_of_its_line_is
     assert found("2024年7月P型组件的价格是多少？") == 0
     assert found("2024年7月N型硅片的价格是多少？") > 0
     assert unwritten_variant("首批l3车型什么时候上路？", [text.lower()]) == ""  # no other code of its line written
+
+
+def test_a_name_asked_with_a_qualifier_no_report_writes_beside_a_listed_bracketed_one_is_not_found():
+    """飞天茅台原箱 where the table lists 飞天茅台（散瓶）: the report prices the loose bottle, not the case."""
+    from assistant.answer.offline import unwritten_variant
+
+    text = "产品\t2024年6月\n飞天茅台（散瓶）\t2420\n2024年6月中旬，飞天茅台（散瓶）批价约2420元/瓶。".lower()
+    names = ["飞天茅台(散瓶)", "普五(八代)"]
+    assert unwritten_variant("2024年6月飞天茅台原箱的批价是多少?", [text], names) == "飞天茅台原箱"
+    assert unwritten_variant("2024年6月飞天茅台散瓶的批价是多少?", [text], names) == ""
+    assert unwritten_variant("2024年6月飞天茅台的批价是多少?", [text], names) == ""
+
+
+def test_a_figure_stated_before_the_name_asked_is_not_its_figure():
+    """"全球…融资额142亿美元，…其中美国市场融资额同比增长超过40%": 美国's amount in 亿美元 is not given (the amount is
+    the world's, stated before 美国 is named); its growth is."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    text = "2024年1—2月，全球生物医药一级市场融资额142亿美元，同比增长36.5%，其中美国市场融资额同比增长超过40%。"
+    chunk = Chunk(id="c1", report="r.txt", text=text, start=0, end=len(text), kind=ChunkKind.TEXT)
+
+    def found(question: str) -> int:
+        return len(OfflineAnswerer(Coverage({}, 10)).candidates(question, [SearchHit(chunk=chunk, score=1.0)]))
+
+    assert found("2024年1—2月美国生物医药一级市场融资额是多少亿美元？") == 0
+    assert found("2024年1—2月美国生物医药一级市场融资额同比增长多少？") == 1
+    assert found("2024年1—2月全球生物医药一级市场融资额是多少亿美元？") == 1

@@ -135,6 +135,9 @@ def test_the_gap_between_highest_and_lowest_is_their_difference():
     assert gap.expression == "243 − 185 = 58"
     assert format_table_total(q, gap).startswith("最高与最低相差 58 个百分点（华泰证券 243% − 中信证券 185%）")
     assert table_total("三家券商风险覆盖率最高的是哪家？", [t], retrieved=[t]).op == "max"  # no gap asked
+    # asked in basis points, the gap between percentages is also given in bp
+    bp = "三家券商风险覆盖率最高和最低相差多少个基点？"
+    assert format_table_total(bp, table_total(bp, [t], retrieved=[t])).startswith("最高与最低相差 58 个百分点（5800bp）")
 
 
 def test_a_word_only_one_row_has_picks_that_row():
