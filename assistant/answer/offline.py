@@ -12,8 +12,9 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
                                       is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, sentence_asks, split_words, units_of, year_asks,
-                                      SHORTENS, Implicit, holds)
-from assistant.answer.reader import Reader, answer_kind, holds_unit, in_english, unit_asked, with_unit
+                                      SHORTENS, TITLE_RE, Implicit, holds)
+from assistant.answer.reader import (Reader, answer_kind, asks_rate, holds_unit, in_english, states_rate,
+                                    unit_asked, with_unit)
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
 from assistant.core.asks import EACH_RE, TOTAL_ROW_RE
@@ -163,12 +164,15 @@ class OfflineAnswerer:
         # what a figure is asked of (普惠小微, 光伏): a unit naming it only in a list closed by 等 (科技贷款、普惠小微、
         # 绿色贷款等目标) gives the list's figure or another member's, not its own
         grouped = listed_words(asked_q) if figure_asked else []
+        rate_asked = figure_asked and not money_asked and not in_unit and asks_rate(question)
         # the name a figure is asked of (比亚迪2024年1—7月…卖了多少辆): a unit not naming it (nor its paragraph, nor
         # the clause before) gives the figure of something else — the country's exports, another company's sales
         # (…or the one name of a table's column the question holds as a name, wherever it stands: "2024年1—7月比亚迪
         # 在欧洲卖了多少辆" — a word jieba tags a name, or does not know: 蔚来)
         names = {normalize(w) for w, pos, _ in pos_tokens(question) if pos in NAME_POS or (pos == "" and has_cjk(w))}
-        sole = [n for n in listed if n in names and not regions_in(n) and not common_word(n)]
+        # (…or one of a kind of name the tables list — 农商行 beside 城商行 —, which jieba may cut: 农|商行)
+        kinded = {n for end, group in self.kinds.items() if not _MEASURE_END.search(end) for n in group}
+        sole = [n for n in listed if (n in names or n in kinded) and not regions_in(n) and not common_word(n)]
         of_name = normalize(subject_before_year(question) or _listed_before_year(question, listed)
                             or (sole[0] if len(sole) == 1 else "")) if figure_asked and not both_reports else ""
         of_name = "" if regions_in(of_name) else of_name
@@ -195,7 +199,8 @@ class OfflineAnswerer:
                     continue
                 seen.add(unit.text)
                 if all((mentions(unit, m) and not inside_names(unit.match_text, m, holders.get(m, ())))
-                       or placed_by_paragraph(unit, m, must) for m in must) \
+                       or placed_by_paragraph(unit, m, must) or dated_by_report(unit, m, heads[unit.chunk.report])
+                       for m in must) \
                         and not self._about_another(unit, named, others) \
                         and (both_reports or all(n in unit.match_text or o in unit.match_text for n, o in named_own)) \
                         and (not figure_asked or (holds_figure(unit.text)
@@ -209,7 +214,7 @@ class OfflineAnswerer:
                         and not (whole and self._one_listed_row(unit)) \
                         and not (figure_asked and measure_split(unit, terms, question)) \
                         and not (lone and only_listed(unit, lone)) \
-                        and not (lone and not figure_after(unit, lone, money_asked, in_unit)) \
+                        and not (lone and not figure_after(unit, lone, money_asked, in_unit, rate_asked)) \
                         and not any(only_listed(unit, w) for w in grouped) \
                         and (not of_name or of_name in unit.match_text or of_name in unit.topic
                              or of_name in unit.shared) \
@@ -790,6 +795,9 @@ def only_listed(unit: Unit, name: str) -> bool:
 
 
 _CODED = re.compile(r"([\u4e00-\u9fff]{2,4})([a-z]{1,2}\d{1,2}\+?)(?![a-z0-9])")  # 梦之蓝m9 (normalised)
+_MEASURE_END = re.compile(r"同比|环比|评级|率|占比|比重")  # kinds of row that are measures (营业收入同比), not names
+
+
 _QUALIFIED = re.compile(r"(?P<stem>[\u4e00-\u9fff]{2,8})\s*[(（](?P<q>[\u4e00-\u9fff]{1,4})[)）]")  # 飞天茅台（散瓶）
 _TYPED = re.compile(r"(?<![a-z])([a-z]{1,3})型")  # p型组件, n型硅片
 
@@ -821,10 +829,23 @@ def unwritten_variant(question: str, texts: list[str], names=()) -> str:
     return ""
 
 
-def figure_after(unit: Unit, name: str, money: bool, in_unit: str | None = None) -> bool:
-    """Whether a sentence states a figure (money, or in the unit asked, when asked) at or after where it first names
-    what the figure is asked of: "全球…融资额142亿美元…，其中美国市场融资额同比增长超过40%" gives 美国 no amount in 亿美元.
-    (A row's cells are its own.)"""
+def dated_by_report(unit: Unit, year: str, head: str) -> bool:
+    """A year asked that a unit naming no year at all is dated by its report's title, where the title names
+    that year and a part of it the unit names too: "一季度城商行贷款同比增长14.6%" in 《银行业2024年一季报点评》 is
+    2024's."""
+    if not YEAR_RE.fullmatch(year) or not head:
+        return False
+    own = TITLE_RE.sub("", " ".join([unit.match_text, unit.shared, normalize(unit.dated)]))
+    if YEAR_RE.search(own):
+        return False
+    title = normalize(head.split("\n", 1)[0])
+    return holds(title, year) and bool({p for p in periods(own) if not p.startswith("mon")} & periods(title))
+
+
+def figure_after(unit: Unit, name: str, money: bool, in_unit: str | None = None, rate: bool = False) -> bool:
+    """Whether a sentence states a figure (money, in the unit asked, or a rate, when asked) at or after where it first
+    names what the figure is asked of: "全球…融资额142亿美元…，其中美国市场融资额同比增长超过40%" gives 美国 no amount in
+    亿美元; "户用分布式新增18.7GW" gives 户用分布式 no growth rate. (A row's cells are its own.)"""
     if unit.header:
         return True
     starts = [s for s, _, found in region_mentions(unit.text) if found == name] or \
@@ -834,6 +855,8 @@ def figure_after(unit: Unit, name: str, money: bool, in_unit: str | None = None)
     tail = unit.text[min(starts):]
     if in_unit:
         return holds_unit([tail], in_unit)
+    if rate:
+        return states_rate(tail)
     return holds_money(tail) if money else holds_figure(tail)
 
 

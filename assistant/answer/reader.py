@@ -36,6 +36,15 @@ _RATE_ASKED = re.compile(r"占比|比重|份额|市占率|渗透率|几成|比�
 _RATE = re.compile(r"[%％]|个百分点|pcts?|bps?|BP|倍")
 
 
+def asks_rate(question: str) -> bool:
+    """A rate asked (占比, 同比增长多少, what share) — answered by a percentage, points or a multiple."""
+    return _RATE_ASKED.search(question) is not None
+
+
+def states_rate(text: str) -> bool:
+    return _RATE.search(text) is not None or re.search(r"[一二两三四五六七八九十半]成|翻番|过半", text) is not None
+
+
 def answer_kind(question: str, figure_asked: bool, money_asked: bool = False) -> AnswerKind | None:
     if _WHEN.search(question) and not _WHICH_MOST.search(question):
         return AnswerKind.DATE

@@ -635,3 +635,40 @@ def test_a_figure_stated_before_the_name_asked_is_not_its_figure():
     assert found("2024年1—2月美国生物医药一级市场融资额是多少亿美元？") == 0
     assert found("2024年1—2月美国生物医药一级市场融资额同比增长多少？") == 1
     assert found("2024年1—2月全球生物医药一级市场融资额是多少亿美元？") == 1
+    # a rate asked of the name: the sentence must state one after naming it
+    from assistant.answer.offline import figure_after
+    unit = OfflineAnswerer(Coverage({}, 10)).candidates("美国融资额是多少", [SearchHit(chunk=chunk, score=1.0)])[0].unit
+    assert figure_after(unit, "美国", money=False, rate=True)  # 超过40%
+    amount = Chunk(id="c2", report="r.txt", text="其中，户用分布式新增18.7GW。", start=0, end=17, kind=ChunkKind.TEXT)
+    unit = OfflineAnswerer(Coverage({}, 10)).candidates("户用分布式新增多少", [SearchHit(chunk=amount, score=1.0)])[0].unit
+    assert not figure_after(unit, "户用分布式", money=False, rate=True)
+    assert figure_after(unit, "户用分布式", money=False)
+
+
+def test_a_unit_naming_no_year_is_dated_by_its_reports_title_and_a_listed_name_asked_must_be_named():
+    """In 《银行业2024年一季报点评》, "一季度城商行贷款同比增长14.6%" is 2024's; a sentence on the sector's margin in bp
+    names no 农商行 (a name of a kind the tables list — 城商行, 农商行 —, which jieba cuts 农|商行): it does not answer
+    农商行's loan growth."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer, dated_by_report
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    head = "# 银行业2024年一季报点评：营收降幅收窄\n"
+    loans = "一季度城商行贷款同比增长14.6%，高于上市银行整体4.7个百分点。"
+    margin = "单季环比降幅由2023年四季度的7bp收窄至2024年一季度的4bp。"
+    text = head + loans + margin
+    from assistant.answer.offline import name_kinds
+
+    kinds_table = _table([["城商行", "3.8%"], ["农商行", "5.2%"], ["国有行", "1.1%"]])
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peer_names([kinds_table]), kinds=name_kinds([kinds_table]),
+                               report_text=lambda report: text.lower())
+    chunk = Chunk(id="c1", report="r.txt", text=loans + margin, start=len(head), end=len(text), kind=ChunkKind.TEXT)
+
+    def found(question: str) -> list[str]:
+        return [c.unit.text for c in answerer.candidates(question, [SearchHit(chunk=chunk, score=1.0)])]
+
+    assert loans in found("2024年一季度城商行贷款同比增长多少？")
+    assert found("2024年一季度农商行贷款同比增长多少？") == []
+    assert loans not in found("2023年一季度城商行贷款同比增长多少？")  # the title's year only
+    assert not dated_by_report(answerer.candidates("城商行贷款增长多少", [SearchHit(chunk=chunk, score=1.0)])[0].unit,
+                               "2024", "# 银行业年度策略")

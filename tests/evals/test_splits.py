@@ -14,7 +14,8 @@ DIRS = [ROOT / "corpus", ROOT / "evals" / "reports"]
 SPLITS = {"dev": ROOT / "evals" / "dev.jsonl", "dev2": ROOT / "evals" / "dev2.jsonl", "test": ROOT / "evals" / "test.jsonl",
           "test2": ROOT / "evals" / "test2.jsonl", "dev22": ROOT / "evals" / "dev22.jsonl",
           "test3": ROOT / "evals" / "test3.jsonl", "dev23": ROOT / "evals" / "dev23.jsonl",
-          "dev24": ROOT / "evals" / "dev24.jsonl", "dev25": ROOT / "evals" / "dev25.jsonl"}
+          "dev24": ROOT / "evals" / "dev24.jsonl", "dev25": ROOT / "evals" / "dev25.jsonl",
+          "dev26": ROOT / "evals" / "dev26.jsonl"}
 
 
 @lru_cache(maxsize=None)
