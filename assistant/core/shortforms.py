@@ -81,6 +81,18 @@ def as_written(question: str, doc_freq: dict[str, int]) -> str:
     return question
 
 
+_NAMES_BY_FIRST: list = []  # the last names read, and them by first character (one names dict a catalog generation)
+
+
+def _names_by_first(names) -> dict[str, list[str]]:
+    if not _NAMES_BY_FIRST or _NAMES_BY_FIRST[0] is not names:
+        by_first: dict[str, list[str]] = {}
+        for name in names:
+            by_first.setdefault(name[:1], []).append(name)
+        _NAMES_BY_FIRST[:] = [names, by_first]
+    return _NAMES_BY_FIRST[1]
+
+
 def full_names(question: str, names, written) -> dict[str, str]:
     """{short form in the question: the one listed name it shortens} — 工行 → 工商银行, 招行 → 招商银行: an analyst's
     short form no report writes, whose characters stand in order in exactly one name the tables list (first and last
@@ -88,12 +100,13 @@ def full_names(question: str, names, written) -> dict[str, str]:
     it (a word the reports write is theirs, not a short form)."""
     if not names or not has_cjk(question):
         return {}
+    by_first = _names_by_first(names)
     found: dict[str, str] = {}
     for word, pos, _ in pos_tokens(normalize(question)):
-        if not 2 <= len(word) <= 3 or pos[:1] in _NOT_NAME or not all("\u4e00" <= c <= "\u9fff" for c in word) \
-                or word in names:
+        if not 2 <= len(word) <= 3 or word[0] not in by_first or pos[:1] in _NOT_NAME or word in names \
+                or not all("\u4e00" <= c <= "\u9fff" for c in word):
             continue
-        full = [n for n in names if len(n) >= len(word) + MIN_DROPPED and _in_order(word, n)]
+        full = [n for n in by_first[word[0]] if len(n) >= len(word) + MIN_DROPPED and _in_order(word, n)]
         if len(full) == 1 and not written(word):
             found[word] = full[0]
     return found
