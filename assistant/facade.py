@@ -38,7 +38,8 @@ from assistant.core.shortforms import as_written, full_names
 from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, named_periods,
                                        report_month, report_year,
-                                       subject_asks, subject_before_year, without_names)
+                                       subject_asks, subject_before_year, without_names,
+                                       without_report_dates)
 from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
 from assistant.answer.offline import AGREED_TOP_COVERAGE, SUPPORT_COVERAGE
@@ -233,6 +234,7 @@ class Assistant:
         resolved = named_periods(resolved)
         resolved = as_written(resolved, self.index.snapshot().doc_freq)  # 城市商业银行 → the reports' 城商行
         resolved = self._full_names(resolved)  # 工行 → the tables' 工商银行
+        resolved = without_report_dates(resolved, self.cards())  # "东岳6月的报告": the report's month, no month asked
         answer = self.chain.invoke({"question": question, "resolved": resolved, "report": report,
                                     "on_token": on_token})
         if history and asks_share_of_unnamed_whole(question):

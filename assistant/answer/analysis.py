@@ -272,6 +272,21 @@ def aliases(card: ReportCard) -> list[str]:
     return [n for n in names if n]
 
 
+def without_report_dates(question: str, cards: Sequence[ReportCard]) -> str:
+    """The question without the dates it gives the reports it names — "东岳6月的报告", "澜沧证券（2024年7月）": the
+    month a report was published, not a month whose figure is asked — where the date is that report's card's."""
+    for card in cards:
+        month = report_month(card)
+        names = [n for n in aliases(card) if not n.isascii()]
+        if month is None or not names or not any(n in question for n in names):
+            continue
+        date = rf"(?:{month[0]}\s*年\s*)?0?{month[1]}\s*月份?"
+        who = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+        question = re.sub(rf"((?:{who})(?:证券)?)\s*(?:[（(]\s*{date}\s*[)）]|{date}(?=(?:的|发布的|出的)?(?:报告|研报)))",
+                          r"\1", question)
+    return question
+
+
 def without_names(question: str, cards: Sequence[ReportCard]) -> str:
     """The question without the names of the reports it is scoped to ("天风", "Tianfeng"): once the search is
     filtered to a report, its broker's name matches only what every page of it carries (disclaimers, mastheads)."""

@@ -1083,7 +1083,7 @@ def _of_the_previous(question: str) -> bool:
         and not regions_in(question) and not re.search(r"20\d{2}|证券", question) and not proper_names(question)
 
 
-_TIME_WORDS = re.compile(r"^(?:年|月|日|季度|年底|年末|底|末|初|今年|明年|去年|前年|上半年|下半年|时候)$")
+_TIME_WORDS = re.compile(r"^(?:年|月|日|季度|年底|年末|底|末|初|今年|明年|去年|前年|上半年|下半年|时候|(?:去年|上年|前年)?同期)$")
 
 
 def _names_nothing(question: str) -> bool:

@@ -121,3 +121,18 @@ def test_a_rating_asked_of_another_reports_industry_is_not_found_in_the_named_on
     assert off.abstained and "白酒" in off.answer and not off.citations
     own = card_answer(analyse("甲证券对医药生物行业给出了什么评级？", cards), cards[:1], cite)
     assert not own.abstained and "中性（下调）" in own.answer
+
+
+def test_a_reports_own_month_given_with_its_name_is_no_month_asked():
+    """"东岳6月的报告和澜沧7月的报告里分别…", "东岳证券（2024年6月）": the months the reports came out (their cards'
+    dates), dropped so no figure is required to be June's; a month asked of a figure stays, and so does a month that
+    is not the named report's."""
+    from assistant.answer.analysis import without_report_dates
+
+    cards = [_dated_card("dongyue.txt", "东岳证券", "2024年6月18日"), _dated_card("lancang.txt", "澜沧证券", "2024-07-09")]
+    assert without_report_dates("山东2025年新型储能目标，在东岳6月的报告和澜沧7月的报告里分别写的是多少？", cards) == \
+        "山东2025年新型储能目标，在东岳的报告和澜沧的报告里分别写的是多少？"
+    assert without_report_dates("东岳证券（2024年6月）和澜沧证券（2024年7月）的报告里，山东目标分别是多少？", cards) == \
+        "东岳证券和澜沧证券的报告里，山东目标分别是多少？"
+    assert without_report_dates("东岳报告中2024年6月的储能中标均价是多少？", cards) == "东岳报告中2024年6月的储能中标均价是多少？"
+    assert without_report_dates("东岳7月的报告说了什么？", cards) == "东岳7月的报告说了什么？"

@@ -73,3 +73,9 @@ def test_a_new_place_with_a_new_year_moves_both_and_leaves_the_earlier_places_do
     # the same year (or none) named: the place moves, the rest stays
     assert resolve_followup("那广东呢？", ["北京的智算算力规划是多少？"]) == "广东的智算算力规划是多少？"
     assert resolve_followup("那湖南2025年呢？", ["山东2025年提出全省总算力要超过多少？"]) == "湖南2025年提出全省总算力要超过多少？"
+
+
+def test_the_same_period_a_year_before_asks_the_earlier_question_again():
+    """"去年同期是多少？" names nothing but a time: the earlier question's measure of the earlier subject, a year back."""
+    assert resolve_followup("去年同期是多少？", ["鹤鸣调研的白酒经销商平均库存现在是几个月？"]) == \
+        "鹤鸣调研的白酒经销商平均库存现在是几个月？ 去年同期是多少？"
