@@ -831,11 +831,11 @@ def unwritten_variant(question: str, texts: list[str], names=()) -> str:
 
 def dated_by_report(unit: Unit, year: str, head: str) -> bool:
     """A year asked that a unit naming no year at all is dated by its report's title, where the title names
-    that year and a part of it the unit names too: "一季度城商行贷款同比增长14.6%" in 《银行业2024年一季报点评》 is
-    2024's."""
+    that year and a part of it the unit (or its paragraph's opening) names too: "一季度城商行贷款同比增长14.6%" in
+    《银行业2024年一季报点评》 is 2024's, and so is "拨贷比3.06%" in a paragraph opening on 一季度末."""
     if not YEAR_RE.fullmatch(year) or not head:
         return False
-    own = TITLE_RE.sub("", " ".join([unit.match_text, unit.shared, normalize(unit.dated)]))
+    own = TITLE_RE.sub("", " ".join([unit.match_text, unit.shared, normalize(unit.dated), unit.topic]))
     if YEAR_RE.search(own):
         return False
     title = normalize(head.split("\n", 1)[0])

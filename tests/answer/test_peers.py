@@ -672,3 +672,20 @@ def test_a_unit_naming_no_year_is_dated_by_its_reports_title_and_a_listed_name_a
     assert loans not in found("2023年一季度城商行贷款同比增长多少？")  # the title's year only
     assert not dated_by_report(answerer.candidates("城商行贷款增长多少", [SearchHit(chunk=chunk, score=1.0)])[0].unit,
                                "2024", "# 银行业年度策略")
+
+
+def test_a_paragraph_opening_on_a_part_of_the_year_dates_its_sentences_by_the_reports_title():
+    """"一季度末，…。拨贷比3.06%，较年初下降4bp。" in 《银行业2024年一季报点评》: the later sentence is 2024's too."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    head = "# 银行业2024年一季报点评\n"
+    body = "一季度末，上市银行不良贷款率1.27%，较年初下降1bp。拨贷比3.06%，较年初下降4bp。"
+    text = head + body
+    chunk = Chunk(id="c1", report="r.txt", text=body, start=len(head), end=len(text), kind=ChunkKind.TEXT)
+    answerer = OfflineAnswerer(Coverage({}, 10), report_text=lambda report: text.lower())
+    found = [c.unit.text for c in answerer.candidates("2024年一季度末上市银行拨贷比是多少？", [SearchHit(chunk=chunk, score=1.0)])]
+    assert "拨贷比3.06%，较年初下降4bp。" in found
+    assert "拨贷比3.06%，较年初下降4bp。" not in [c.unit.text for c in answerer.candidates(
+        "2023年一季度末上市银行拨贷比是多少？", [SearchHit(chunk=chunk, score=1.0)])]
