@@ -34,7 +34,7 @@ from assistant.core.models import (Answer, Citation, ReportCard, ChunkKind, Op, 
 from assistant.core.models import Quote, ocr_confidence
 from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
-from assistant.core.shortforms import as_written, full_names
+from assistant.core.shortforms import as_written, full_names, replaced
 from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
 from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, named_periods,
                                        report_month, report_year,
@@ -586,12 +586,8 @@ class Assistant:
     def _full_names(self, question: str) -> str:
         """The question with each short form of a name the tables list written whole (工行 → 工商银行)."""
         ids = self.index.catalog.report_ids()
-        found = full_names(question, self._peer_names(),
-                           lambda word: any(word in self._normalized_text(r) for r in ids))
-        for short, full in found.items():
-            question = normalize(question).replace(short, full) if short not in question else \
-                question.replace(short, full)
-        return question
+        return replaced(question, full_names(question, self._peer_names(),
+                                             lambda word: any(word in self._normalized_text(r) for r in ids)))
 
     def _normalized_text(self, report_id: str) -> str:
         """A report's text as search compares it (Simplified, NFKC, lower case), read once per catalog generation."""

@@ -5,6 +5,7 @@ them with [n] markers, or abstains — "报告中未找到…" — and offers th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 
 from assistant.answer.analysis import RELATIVE_YEAR_ZH, rated_name, subject_before_year
@@ -782,14 +783,20 @@ def asks_national(question: str) -> bool:
 _LISTED_RE = re.compile(r"(?:[\u4e00-\u9fff]{2,5}、)+[\u4e00-\u9fff]{2,5}等(?:地|省|省份|地区|省区|省市|城市)?")
 
 
+@lru_cache(maxsize=8192)  # read by several rules for each unit a figure question retrieves
+def name_spans(text: str, name: str) -> tuple[tuple[int, int], ...]:
+    """Where `text` names `name`: as a place (云南省 for 云南), else as written."""
+    return tuple((s, e) for s, e, found in region_mentions(text) if found == name) or \
+        tuple(m.span() for m in re.finditer(re.escape(name), text))
+
+
 def only_listed(unit: Unit, name: str) -> bool:
     """Whether the unit names `name` (a place, or a name a figure is asked of) only inside a list closed by 等:
     "十省以外的云南、贵州、青海等地…并网" gives 云南 no figure of its own, "华为、理想汽车、小鹏汽车、蔚来等企业自建超充站合计
     已超过5000座" gives 蔚来 none."""
     if unit.header:
         return False
-    mentions = [(s, e) for s, e, place in region_mentions(unit.text) if place == name] or \
-        [m.span() for m in re.finditer(re.escape(name), unit.text)]
+    mentions = name_spans(unit.text, name)
     lists = [m.span() for m in _LISTED_RE.finditer(unit.text)]
     return bool(mentions) and all(any(a <= s and e <= b for a, b in lists) for s, e in mentions)
 
@@ -848,11 +855,10 @@ def figure_after(unit: Unit, name: str, money: bool, in_unit: str | None = None,
     亿美元; "户用分布式新增18.7GW" gives 户用分布式 no growth rate. (A row's cells are its own.)"""
     if unit.header:
         return True
-    starts = [s for s, _, found in region_mentions(unit.text) if found == name] or \
-        [m.start() for m in re.finditer(re.escape(name), unit.text)]
-    if not starts:  # placed by its paragraph or the clause before
+    spans = name_spans(unit.text, name)
+    if not spans:  # placed by its paragraph or the clause before
         return True
-    tail = unit.text[min(starts):]
+    tail = unit.text[spans[0][0]:]
     if in_unit:
         return holds_unit([tail], in_unit)
     if rate:

@@ -76,8 +76,14 @@ def short_forms(question: str, doc_freq: dict[str, int]) -> dict[str, str]:
 
 def as_written(question: str, doc_freq: dict[str, int]) -> str:
     """The question in the reports' words: each full name it writes replaced by the reports' short form."""
-    for full, short in short_forms(question, doc_freq).items():
-        question = normalize(question).replace(full, short) if full not in question else question.replace(full, short)
+    return replaced(question, short_forms(question, doc_freq))
+
+
+def replaced(question: str, words: dict[str, str]) -> str:
+    """The question with each word replaced, as written where it writes the word so, else normalised (the words were
+    found in its normalised form)."""
+    for old, new in words.items():
+        question = normalize(question).replace(old, new) if old not in question else question.replace(old, new)
     return question
 
 
