@@ -94,9 +94,11 @@ PERIOD_RE = re.compile(
 _HALF_YEAR_REPORT_RE = re.compile(r"中报|半年报|半年度报告")
 
 
-# Months: a span ("1—5月", "7—9月") or a month's end ("5月末", "3月底", "截至6月", "5月下旬")
+# Months: a span ("1—5月", "7—9月") or a month's end ("5月末", "3月底", "截至6月", "5月下旬") — not a start
+# ("7月下旬之后", "6月底起": from then on, a date in that month)
 _MONTH_SPAN_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[—\-–~至到]\s*(\d{1,2})\s*月")
-_MONTH_END_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(?:末|底|下旬)|截至\s*(?:20\d{2}\s*年\s*)?(\d{1,2})\s*月")
+_STARTS = r"(?!\s*(?:之?后|以后|起))"
+_MONTH_END_RE = re.compile(r"(?<!\d)(\d{1,2})\s*月\s*(?:末|底|下旬)" + _STARTS + r"|截至\s*(?:20\d{2}\s*年\s*)?(\d{1,2})\s*月")
 
 
 _MONTH_NAMES = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -137,7 +139,7 @@ def year_quarters(text: str) -> set[str]:
 
 
 # One month, neither a span nor an end: "2024年5月" → mon5, "July 2024" → mon7
-_ONE_MONTH_RE = re.compile(r"(?<![\d.])(\d{1,2})\s*月(?!\s*(?:末|底|下旬))")
+_ONE_MONTH_RE = re.compile(r"(?<![\d.])(\d{1,2})\s*月(?!\s*(?:末|底|下旬)" + _STARTS + ")")
 _EN_ONE_MONTH_RE = re.compile(rf"\b{_EN_MONTH}\s*(?:\d{{1,2}},?\s*)?(?=20\d\d)", re.I)
 
 

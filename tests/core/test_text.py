@@ -48,6 +48,9 @@ def test_months_name_parts_of_the_year_as_spans_and_ends_in_both_languages():
     assert periods("截至2024年3月底累计") >= {"to3", "q1"} and "q1" in periods("一季度")  # a quarter's end is it
     assert periods("2024年1—6月") >= {"h1"} and periods("in January–June 2024") >= {"h1", "to6"}
     assert periods("5月下旬调研") == {"to5"} != periods("4月末库存")
+    # a month's end that starts something is a date in that month, as "7月25日起" is
+    assert periods("7月下旬之后能拿多少补贴") == {"mon7"} == periods("2024年7月25日起")
+    assert periods("6月底起执行") == {"mon6"}
     assert periods("7—9月") == {"m7-9", "q3"}
     # dates and spans across years are no part of a year
     assert not periods("2023年7月至2024年7月") & {"m7-7", "to7", "q3", "h2"}
