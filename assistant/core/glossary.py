@@ -153,6 +153,17 @@ EN_ZH: dict[str, str] = {
     "above-designated-size": "规模以上 规上", "utilisation hours": "利用小时数 利用小时", "utilization hours": "利用小时数 利用小时",
     "fitment rate": "渗透率 搭载率 装配率", "installed capacity": "装机 装机容量", "cumulative installed": "累计装机",
     "led": "领导 牵头", "leads": "领导 牵头",
+    "passenger car": "乘用车", "passenger cars": "乘用车", "passenger vehicle": "乘用车",
+    "passenger vehicles": "乘用车", "commercial vehicle": "商用车", "commercial vehicles": "商用车",
+    "transaction price": "成交价", "average transaction price": "平均成交价", "price war": "价格战",
+    "retail": "零售", "wholesale": "批发", "cumulative": "累计", "cumulatively": "累计", "accumulated": "累计",
+    "lithium-ion": "锂离子电池 锂离子 锂电", "lithium ion": "锂离子电池 锂离子 锂电", "sodium-ion": "钠离子电池 钠离子",
+    "sodium ion": "钠离子电池 钠离子", "flow battery": "液流电池", "flow batteries": "液流电池",
+    "compressed air": "压缩空气", "lead-carbon": "铅炭电池 铅炭",
+    "localized": "国产化", "localisation": "国产化", "localization rate": "国产化率", "localisation rate": "国产化率",
+    "domestic substitution": "国产替代", "lithography": "光刻 光刻设备 光刻机", "etching": "刻蚀", "etch": "刻蚀",
+    "thin film deposition": "薄膜沉积", "deposition": "沉积 薄膜沉积", "ion implantation": "离子注入",
+    "top three": "前三", "top five": "前五 排名前五", "top ten": "前十",
     **COMPANIES,
 }
 
