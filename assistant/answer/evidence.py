@@ -311,12 +311,16 @@ _BASE_YEAR_RE = re.compile(r"(?:比|较|相比于?|相较于?|\bthan|\bversus|\b
 
 TITLE_RE = re.compile(r"《[^》]*》")
 
-def other_period(unit: Unit, asked: set[str], report_head: str = "") -> bool:
+FULL_YEAR = re.compile(r"全年|full[- ]year|whole year", re.I)
+
+
+def other_period(unit: Unit, asked: set[str], report_head: str = "", whole_year: bool = False) -> bool:
     """The unit names parts of the year and none of those asked: 一季度's revenue does not answer 二季度's. One
     month asked (2024年5月, July 2024) is answered by a unit that names it, or whose paragraph does: not by another
     month's figure, a span's (1—7月) or one no month dates; asked anything else, a unit's single months (often an
     event's date: "2024年3月，…印发") are left aside, and a unit naming no part of the year must be dated by its
-    paragraph, section or report (`report_head`: the report's first lines, its title)."""
+    paragraph, section or report (`report_head`: the report's first lines, its title). A unit giving the whole
+    year's figure (全年) answers no part of it, unless the question asks of the whole year too (`whole_year`)."""
     if not asked:
         return False
     named = periods(TITLE_RE.sub("", unit.match_text))
@@ -326,6 +330,8 @@ def other_period(unit: Unit, asked: set[str], report_head: str = "") -> bool:
         named = named or periods(TITLE_RE.sub("", normalize(unit.chunk.text)))
         return not (named & months)
     named = {p for p in named if not p.startswith("mon")}
+    if not named and not whole_year and FULL_YEAR.search(unit.match_text):  # "预计2024年全年…约1.55%": the whole year's, no part's
+        return True
     if not named:  # a span or half asked (1—6月, H1): a whole year's figure is none, unless its paragraph, section
         # or report dates it (a Q1 bank review's rating table)
         dating = normalize(f"{unit.chunk.text} {unit.chunk.section} {report_head}")

@@ -13,7 +13,7 @@ from assistant.answer.evidence import (ANSWER_TYPE_BONUS, YEAR_RE, Coverage, Uni
                                       is_boilerplate, placed_by_paragraph, whole_list,
                                       mentions, must_terms, other_period, other_quarter, other_year, periods,
                                       question_terms, sentence_asks, split_words, units_of, year_asks,
-                                      SHORTENS, TITLE_RE, Implicit, holds)
+                                      SHORTENS, TITLE_RE, FULL_YEAR, Implicit, holds)
 from assistant.answer.reader import (Reader, answer_kind, asks_rate, holds_unit, in_english, states_rate,
                                     unit_asked, with_unit)
 from assistant.answer.score import Candidate, EvidenceModel
@@ -154,7 +154,8 @@ class OfflineAnswerer:
                      if not common_word(o) and not any(o in b for b in brokers)]
         figure_asked, money_asked, in_unit = asks_figure(question), asks_money(question), unit_asked(question)
         national = asks_national(question) and not regions_in(question)
-        scope = asked_scope(question) if figure_asked else None  # the world's figure, or China's
+        # the world's figure, or China's (or size: "全球CXO市场规模有多大")
+        scope = asked_scope(question) if figure_asked or _SIZE_ASKED.search(question) else None
         # the whole of a counted set (42家上市银行…整体的…): one listed company's row is not it
         whole = bool(_WHOLE_ASKED.search(question)) and not listed
         # the one place (else table name, else name before the year) a figure is asked of: a unit naming it only in a
@@ -174,7 +175,7 @@ class OfflineAnswerer:
         # (…or one of a kind of name the tables list — 农商行 beside 城商行 —, which jieba may cut: 农|商行)
         kinded = {n for end, group in self.kinds.items() if not _MEASURE_END.search(end) for n in group}
         sole = [n for n in listed if (n in names or n in kinded) and not regions_in(n) and not common_word(n)]
-        of_name = normalize(subject_before_year(question) or _listed_before_year(question, listed)
+        of_name = normalize(subject_before_year(question) or _listed_before_year(question, listed, self.peers)
                             or (sole[0] if len(sole) == 1 else "")) if figure_asked and not both_reports else ""
         of_name = "" if regions_in(of_name) else of_name
         asked = measures_in(normalize(question))
@@ -189,6 +190,7 @@ class OfflineAnswerer:
         # (药明生物's order backlog, its revenue row) — the report may hold the measure for other names only
         columns = columns_in(asked_q, self.columns) if figure_asked else []
         asked_periods, asked_quarters = periods(question), year_quarters(question)
+        whole_year = FULL_YEAR.search(question) is not None  # "…and how does that compare with full-year 2023?"
         asked_years = [m for m in must if YEAR_RE.fullmatch(m)]
         named_rows = {normalize(n) for n in listed if not regions_in(n)}  # (a place: the region rules)
         heads = {r: self._head(r) for r in reports}  # each report's title lines, read once a question
@@ -219,7 +221,7 @@ class OfflineAnswerer:
                         and not any(only_listed(unit, w) for w in grouped) \
                         and (not of_name or of_name in unit.match_text or of_name in unit.topic
                              or of_name in unit.shared) \
-                        and not other_period(unit, asked_periods, heads[unit.chunk.report]) \
+                        and not other_period(unit, asked_periods, heads[unit.chunk.report], whole_year) \
                         and not other_year(unit, asked_years) \
                         and not other_quarter(unit, asked_quarters) \
                         and unit.chunk.report not in silent \
@@ -227,7 +229,8 @@ class OfflineAnswerer:
                         and (not rated or normalize(rated) in unit.match_text) \
                         and not (kinds and unit.header and (own := kinds_in(unit.match_text)) and not own & kinds) \
                         and not (kinds and of_another_kind(unit, kinds)) \
-                        and all(names_measure(unit, c) for c in columns):
+                        and all(names_measure(unit, c) for c in columns
+                                if unit.header or _RATE_END.search(c)):
                     # the row the question names by its label (理想汽车): what its caption says is said of it (not
                     # its header: the columns a table has are not the measure asked)
                     full = _caption(unit) if named_rows and normalize(_row_label(unit)) in named_rows else ""
@@ -540,16 +543,15 @@ def of_another_kind(unit: Unit, kinds: frozenset[str]) -> bool:
 
 
 def column_measures(tables) -> frozenset[str]:
-    """The rates tables' columns name, once years, units in brackets and codes are gone (2023年海外收入占比 →
-    海外收入占比, 配储比例（%） → 配储比例): four or more Chinese characters ending in a rate word. A rate is its own
-    measure — the amount it is of (海外收入) is not it — while an amount's name is written many ways in prose
-    (新增装机 as 新增光伏装机, 产业规模目标 as 产业规模达到), so only rates are held to their column's name."""
+    """The measures tables' columns name, once years, units in brackets and codes are gone (2023年海外收入占比 →
+    海外收入占比, 配储比例（%） → 配储比例, 归母净利润2024E → 归母净利润): four or more Chinese characters. A rate is
+    its own measure wherever it is given — the amount it is of (海外收入) is not it — while an amount's name is
+    written many ways in prose (新增装机 as 新增光伏装机), so amounts are held to their name in table rows only."""
     out = set()
     for table in tables:
         for cell in table.header:
             name = _COLUMN_EDGE.sub("", _COLUMN_NOISE.sub("", normalize(cell)))
-            if len(name) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", name) and _RATE_END.search(name) \
-                    and not regions_in(name):
+            if len(name) >= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", name) and not regions_in(name):
                 out.add(name)
     return frozenset(out)
 
@@ -567,7 +569,8 @@ def names_measure(unit: Unit, measure: str) -> bool:
     context = " ".join([unit.match_text, unit.shared, unit.topic, *map(normalize, unit.header),
                         normalize(unit.chunk.context)])
     last = pos_tokens(measure)[-1][0]  # 完成率, 覆盖率; 占比 and 比例 are split by the dictionary, so read whole
-    last = last if len(last) >= 2 else _RATE_END.search(measure).group()
+    if len(last) < 2:
+        last = rate.group() if (rate := _RATE_END.search(measure)) else measure
     return measure in context or (len(last) >= 2 and last in context)
 
 
@@ -635,12 +638,22 @@ _WHOLE_ASKED = re.compile(r"(?:\d+|[两三四五六七八九十]+)\s*家[^，,�
 _TOTAL_ROW = re.compile(r"合计|整体|总计|全部|平均|行业")
 
 
-def _listed_before_year(question: str, listed: list[str]) -> str:
+def _listed_before_year(question: str, listed: list[str], names=()) -> str:
     """A name a table lists, written right before the question's first year (五粮液2024年一季度…): what the figure is
-    asked of, though the dictionary holds it as a common noun."""
+    asked of, though the dictionary holds it as a common noun; or a word there that is part of a listed name (茅台 of
+    贵州茅台, `names`: the tables' names), as analysts shorten them."""
     year = re.search(r"(?:19|20)\d{2}\s*年", question)
     head = normalize(question[:year.start()]) if year else ""
-    return next((n for n in listed if head and head.endswith(n) and not common_word(n)), "")
+    if not head:
+        return ""
+    if found := next((n for n in listed if head.endswith(n) and not common_word(n)), ""):
+        return found
+    words = [w for w, _, start in pos_tokens(head) if w.strip()]
+    word = words[-1] if words else ""
+    if re.fullmatch(r"[\u4e00-\u9fff]{2,}", word) and not common_word(word) and not regions_in(word) \
+            and any(word in n and word != n for n in names):
+        return word
+    return ""
 
 
 def proper_names(question: str) -> list[str]:
@@ -881,6 +894,9 @@ _WORLD_RE = re.compile(r"全球|世界|海外|国外|境外|\bglobal\b|\bworldwi
 _CHINA_RE = re.compile(r"中国|我国|国内|全国|\bChina\b|\bChinese\b|\bdomestic\b", re.I)
 
 
+_SIZE_ASKED = re.compile(r"多[大高快]|how (?:big|large)", re.I)  # a size asked: a figure, not a list
+
+
 def asked_scope(question: str) -> re.Pattern[str] | None:
     """The scope a figure is asked of when the question names one only: the world's (全球…), or China's (国内…)."""
     world, china = _WORLD_RE.search(question), _CHINA_RE.search(question)
@@ -891,7 +907,8 @@ def of_other_scope(unit: Unit, scope: re.Pattern[str]) -> bool:
     """A unit giving the other scope's figure: naming China's market and never the world (its topic included) does
     not answer on the world's — "2023年中国CXO市场规模约1664亿元" is no global size — nor the other way round."""
     other = _CHINA_RE if scope is _WORLD_RE else _WORLD_RE
-    said = " ".join([unit.text, unit.topic, unit.shared])
+    # (`own`: an anaphor's sentence before too — "其中CDMO…" is of the market the sentence before names)
+    said = " ".join([unit.text, unit.own, unit.topic, unit.shared])
     return other.search(said) is not None and scope.search(said) is None
 
 
@@ -979,6 +996,8 @@ def peer_names(tables) -> dict[str, set[str]]:
 # What a word before a kind's ending may not be for the two to name one thing: a pronoun or question word (什么评级,
 # 哪家银行), a number or measure (四家银行), a particle, conjunction, preposition, verb, adverb, time or place word.
 NOT_A_NAME_POS = ("r", "m", "q", "u", "c", "p", "v", "d", "t", "f")
+# …nor a word a question or pointing word opens, which jieba's dictionary may not hold (哪类设备, 这款电池)
+_PRONOUN_LED = re.compile(r"[哪这那各每几何某该此]")
 
 
 def name_kinds(tables) -> dict[str, set[str]]:
@@ -1023,7 +1042,8 @@ def unknown_names(question: str, kinds: dict[str, set[str]], known) -> dict[str,
                     continue
             name = question[head[2]:m.end()]
             own = name[:-len(end)]
-            if head[1].startswith(NOT_A_NAME_POS) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,}", own):
+            if head[1].startswith(NOT_A_NAME_POS) or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]{2,}", own) \
+                    or _PRONOUN_LED.match(own):
                 continue  # 哪家银行, 四家银行; and no lone character torn off a name (星垣 → 垣银行)
             if any(name in k or k in name for k in known if len(k) >= 2) or any(name in f or f in name for f in found):
                 continue

@@ -217,6 +217,10 @@ def test_a_span_asked_is_answered_only_by_a_unit_its_paragraph_section_or_report
     unit = units_of(Chunk(id="c", report="r.txt", text=year, start=0, end=len(year)))[0]
     assert other_period(unit, {"to6", "h1"})  # a whole year's figure is no answer to 1—6月
     assert not other_period(unit, {"q1"}, report_head="# 银行业2024年一季报点评")  # the report dates it
+    # …but not a figure the unit itself gives for the whole year, whatever its paragraph names
+    whole = "二季度以来需求回暖。我们预计2024年全年上市券商净利润增长5%。"
+    whole_unit = units_of(Chunk(id="w", report="r.txt", text=whole, start=0, end=len(whole)))[1]
+    assert other_period(whole_unit, {"q2"}) and not other_period(whole_unit, {"q2"}, whole_year=True)
 
 
 def test_coverage_reads_a_short_year_and_gives_an_english_questions_china_half_credit():

@@ -134,7 +134,8 @@ def test_an_unlisted_name_of_a_listed_kind_is_found_and_question_words_are_not_n
     assert unknown_names("平安银行一季度的不良贷款率是多少？", kinds, known) == {"平安银行": "银行"}
     assert unknown_names("瑞金医院有多少床位？", kinds, known) == {"瑞金医院": "医院"}
     assert unknown_names("招商银行一季度的不良贷款率是多少？", kinds, known) == {}  # a listed one
-    for q in ("哪家银行的不良贷款率最高？", "四家银行合计多少？", "各银行的不良率", "What about Ping An Bank?"):
+    for q in ("哪家银行的不良贷款率最高？", "四家银行合计多少？", "各银行的不良率", "What about Ping An Bank?",
+              "把瑞金放在哪类医院里？", "这类医院有几家？"):  # words jieba's dictionary lacks (哪类) are no names
         assert unknown_names(q, kinds, known) == {}, q
 
 
@@ -397,6 +398,9 @@ def test_the_worlds_figure_is_not_answered_by_chinas_nor_the_other_way_round():
     assert world in got and both in got and china not in got
     got = {c.unit.text for c in answerer.candidates("2025年中国大陆半导体设备销售额是多少？", hits)}
     assert china in got and both in got and world not in got
+    # a size asked ("有多大") is a figure of its scope too
+    got = {c.unit.text for c in answerer.candidates("2025年全球半导体设备市场有多大？", hits)}
+    assert world in got and china not in got
 
 
 def test_the_row_asked_at_the_year_asked_is_the_cell_asked():
@@ -515,7 +519,8 @@ def test_a_place_inside_a_listed_name_is_the_names_not_the_places():
 def test_a_measure_a_table_column_names_must_be_the_units_when_a_figure_is_asked():
     """A table's column 2023年海外收入占比 makes 海外收入占比 a measure: asked of 药明生物, its order backlog and its
     revenue row give other measures (no answer); a sentence writing the measure's words a little apart
-    (海外收入合计占比), or shortening it to its last word (完成率 of 规划完成率), still names it. Read from any table's header, rates only (an amount is written many ways)."""
+    (海外收入合计占比), or shortening it to its last word (完成率 of 规划完成率), still names it. Read from any table's
+    header; amounts (海外收入) are held to it in table rows only (prose writes an amount many ways)."""
     from assistant.answer.evidence import Coverage
     from assistant.answer.offline import OfflineAnswerer, column_measures, names_measure
     from assistant.core.models import Chunk, ChunkKind, SearchHit
@@ -526,7 +531,8 @@ def test_a_measure_a_table_column_names_must_be_the_units_when_a_figure_is_asked
                     header=["省份", "储能时长（小时）", "配储比例", "2023年底规划完成率"],
                     rows=[TableRow(cells=["新疆", "2", "15%"], start=0, end=1)], start=0, end=1)
     columns = column_measures([shares, storage])
-    assert {"海外收入占比", "配储比例", "规划完成率"} <= columns and not {"公司", "省份", "储能时长", "海外收入"} & columns
+    assert {"海外收入占比", "配储比例", "规划完成率", "海外收入", "储能时长"} <= columns
+    assert not {"公司", "省份"} & columns
     answerer = OfflineAnswerer(Coverage({}, 10), columns=columns)
 
     def found(question: str, *texts: str) -> list[str]:
@@ -545,6 +551,16 @@ def test_a_measure_a_table_column_names_must_be_the_units_when_a_figure_is_asked
     assert not names_measure(answerer.candidates("药明康德2023年收入是多少？", [SearchHit(chunk=Chunk(
         id="x", report="r.txt", text="药明康德2023年海外收入262亿元。", start=0, end=20, kind=ChunkKind.TEXT),
         score=1.0)])[0].unit, "海外收入占比")
+    # an amount a column names is held to its name in table rows only: a row of a table without the column gives
+    # another measure; prose writes amounts many ways
+    row = Chunk(id="r", report="r.txt", text="泰格医药\t164.2亿元", start=0, end=12, kind=ChunkKind.TABLE,
+                context="公司\t2023年末在手订单")
+    asked = "泰格医药2023年海外收入是多少？"
+    assert answerer.candidates(asked, [SearchHit(chunk=row, score=1.0)]) == []
+    assert found(asked, "泰格医药2023年来自海外客户的收入约35亿元。")
+    # a measure whose last word is one character (储能时长: 储能|时|长) is named whole
+    row = Chunk(id="s", report="s.txt", text="新疆\t2小时", start=0, end=5, kind=ChunkKind.TABLE, context="省份\t储能时长")
+    assert answerer.candidates("新疆的储能时长要求是多少？", [SearchHit(chunk=row, score=1.0)])
 
 
 def test_a_sentence_under_a_section_on_another_kind_does_not_answer_a_figure_asked():
@@ -689,3 +705,18 @@ def test_a_paragraph_opening_on_a_part_of_the_year_dates_its_sentences_by_the_re
     assert "拨贷比3.06%，较年初下降4bp。" in found
     assert "拨贷比3.06%，较年初下降4bp。" not in [c.unit.text for c in answerer.candidates(
         "2023年一季度末上市银行拨贷比是多少？", [SearchHit(chunk=chunk, score=1.0)])]
+
+
+def test_a_listed_names_short_form_before_the_year_is_what_the_figure_is_asked_of():
+    """汾酒 of 山西汾酒, written alone before the year: the industry's total does not answer for it; a sentence on
+    汾酒 does."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, SearchHit
+
+    peers = peer_names([_table([["山西汾酒", "360亿元"], ["今世缘", "150亿元"]])])
+    total, own = "2024年一季度，20家上市白酒公司合计实现营业收入1632亿元。", "2024年一季度，汾酒实现营业收入153亿元。"
+    hits = [SearchHit(chunk=Chunk(id=f"c{i}", report="r.txt", text=t, start=i * 40, end=i * 40 + len(t)), score=1.0)
+            for i, t in enumerate([total, own])]
+    answerer = OfflineAnswerer(Coverage({"营业收入": 2}, 10), peers=peers)
+    assert [c.unit.text for c in answerer.candidates("汾酒2024年一季度营收是多少？", hits)] == [own]
