@@ -14,7 +14,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 
 from assistant.core.asks import asks_reason, asks_view
-from assistant.core.glossary import measure_names, zh_term_groups, zh_terms
+from assistant.core.glossary import measure_names, report_label, zh_term_groups, zh_terms
 from assistant.core.text import has_cjk, periods, question_lang, year_quarters
 from assistant.core.models import Chunk, ChunkKind
 from assistant.core.tokenize import common_word, normalize, pos_tokens, term_groups, tokenize
@@ -47,11 +47,6 @@ class Unit:
     shared: str = ""  # the clause before, where this one follows a "；": it dates and places this one too
     dated: str = ""  # the time its paragraph opens on ("2023年7月至2024年7月，…"): it dates the sentences naming none
     topic: str = ""  # its paragraph's first sentence, when it is a later one: what the paragraph is about (half credit)
-
-
-def report_label(report_id: str) -> str:
-    """The broker's Chinese name from a file name like "tianfeng_2024-09-17_…" (through the glossary)."""
-    return " ".join(zh_terms(re.sub(r"[_\-.]+", " ", report_id)))
 
 
 # Text every broker report carries that never answers a question about the report's subject: legal notices,

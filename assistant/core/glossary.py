@@ -212,6 +212,11 @@ def companies_in(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def report_label(report_id: str) -> str:
+    """The broker's Chinese name from a file name like "tianfeng_2024-09-17_…" (through the glossary)."""
+    return " ".join(zh_terms(re.sub(r"[_\-.]+", " ", report_id)))
+
+
 def zh_terms(text: str) -> list[str]:
     """The glossary's Chinese terms for the English phrases in `text` (in order, without repeats)."""
     seen: dict[str, None] = {}

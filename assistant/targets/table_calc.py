@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from assistant.core.asks import (ADDS_VALUES, ARITHMETIC, OP_WORDS, TOTAL_ROW_RE, asks_spread, blanked, excluded_text,
                                  ops_in, published_years, without_exclusions)
 from assistant.core.models import Family, Op, Table, TableRow
-from assistant.core.glossary import zh_terms
+from assistant.core.glossary import report_label, zh_terms
 from assistant.core.text import CAPTION_RE, periods, question_lang
 from assistant.targets.conditions import (YEAR_LABEL_RE, Change, Gap, YearLabel, change_in, change_kind, column_gap,
                                           condition_in, row_gap, year_labels)
@@ -27,7 +27,8 @@ from assistant.targets.regions import ancestors, normalise_region, regions_in
 from assistant.targets.units import (convert_unit, fmt, mean_of, parse_bare, parse_values, percent_change,
                                      share_percent, shift, shown, unit_named, with_unit)
 
-TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)", re.I)
+# (not a count after a table's name: "估值表6家银行")
+TABLE_REF_RE = re.compile(r"(图表|图|表|Figure|Fig\.?|Table|Exhibit)\s*(\d+)(?!\d|\s*[家个只项条座所位名])", re.I)
 _YEAR_LABEL_RE = re.compile(r"^\s*((?:19|20)\d{2})\s*[AEＡＥ]?\s*(?:年(?:末|底|度)?)?\s*$")
 YEAR_RANGE_RE = re.compile(r"((?:19|20)\d{2})\s*[AE]?\s*年?\s*(?:[-—–~至到]|to|through)\s*((?:19|20)\d{2})\s*[AE]?", re.I)
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -287,7 +288,8 @@ def asked_unit(question: str) -> str:
 
 # A table named by its caption's words: quoted (“光伏主产业链价格变化”表), or a name ending in 表 (重点银行一季度指标表里)
 _QUOTED_TABLE_RE = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]\s*(?:那张|这张|这个|那个)?\s*(?:图?表|table)", re.I)
-_NAMED_TABLE_RE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{3,24}?)(?<![代发外报])表\s*(?:里|中|内|的|，|,)")
+_NAMED_TABLE_RE = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{3,24}?)(?<![代发外报])表\s*"
+                             r"(?:里|中|内|的|，|,|(?=[\d一二三四五六七八九十]+\s*[家个只项条座]))")  # 估值表6家银行
 MIN_CAPTION_SHARE = 0.5  # of the name's word pairs the caption must hold
 
 
@@ -300,7 +302,9 @@ def _tables_by_caption(question: str, tables: list[Table]) -> list[Table]:
     name = bigrams(m[1])
     if len(name) < 2:
         return []
-    share = {t.id: len(name & bigrams(CAPTION_RE.sub("", t.caption or ""))) / len(name) for t in tables}
+    # (with its broker: "星垣估值表" names 星垣证券's 图表7：重点银行估值表)
+    share = {t.id: len(name & bigrams(CAPTION_RE.sub("", t.caption or "") + report_label(t.report))) / len(name)
+             for t in tables}
     best = max(tables, key=lambda t: share[t.id], default=None)
     return [best] if best is not None and share[best.id] >= MIN_CAPTION_SHARE else []
 

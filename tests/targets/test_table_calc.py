@@ -334,6 +334,10 @@ def test_a_table_named_by_its_captions_words_is_found_without_a_number():
     assert find_named_tables("澜沧“光伏主产业链价格变化”表里同比降幅的简单平均？", tables) == [prices]
     assert find_named_tables("白酒批价表里平均是多少？", tables) == []  # too few of its words in any caption
     assert table_total("星垣重点银行一季度指标表里拨备覆盖率简单平均是多少？", tables, [kinds]).table is banks
+    # named with its broker's short name and followed by a count: the broker is read from the table's report
+    values = Table(id="tianfeng_2024-05_banks.md#7", report="tianfeng_2024-05_banks.md", caption="图表7：重点银行估值表",
+                   header=["银行", "股息率 2024E"], rows=[TableRow(cells=["甲", "6.0%"], start=0, end=5)], start=0, end=5)
+    assert find_named_tables("天风估值表6家银行2024E股息率的简单平均是多少？", [*tables, values]) == [values]
 
 
 def test_a_change_asked_in_other_words_and_of_another_kind_than_a_ready_column():
