@@ -19,7 +19,7 @@ def _part(text: str | None) -> str:
     return re.sub(r"\s+", "", text or "").upper()
 _GROWTH = re.compile(r"增速|增幅|增长率|涨幅|降幅|跌幅|同比|环比|变动率|变化率|百分之(?:多少|几)|\bgrowth\b|\bgrew\b|\bgrowth rate\b|%\s*change", re.I)
 # not 新增: 新增装机 is a measure
-_DIFF = re.compile(r"增量|增加|(?:增长|提升|提高|上升|下降|下滑|回落)了?多少|(?:下降|下滑|回落|上升)得?(?=最)|[跌涨降]得?(?=最多)|减少|变化|变动|相差|差额|多出|高出|减去|减(?=\s*(?:19|20)\d{2})|[少多降涨跌]了|(?<![定留写落])下了|[少多]多少|"
+_DIFF = re.compile(r"增量|增加|(?:增长|提升|提高|上升|下降|下滑|回落|回升|反弹|收窄|扩大)了?多少|(?:下降|下滑|回落|上升)得?(?=最)|[跌涨降]得?(?=最多)|减少|变化|变动|相差|差额|多出|高出|减去|减(?=\s*(?:19|20)\d{2})|[少多降涨跌]了|(?<![定留写落])下了|[少多]多少|"
                    r"\bincrease\b|\bchange\b|\bdifference\b|\bminus\b", re.I)
 # "A相对B", "A较B", "A比B", "A减B", "from B to A": which year is the base
 _BASE_AFTER = re.compile(r"相对于?|相比于?|较|比|对比|减去?|\bover\b|\bversus\b|\bvs\.?|\bminus\b", re.I)

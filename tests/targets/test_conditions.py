@@ -16,6 +16,8 @@ from assistant.targets.conditions import Condition, YearLabel, change_in, condit
     ("北辰电器2025年产能较2023年增长百分之多少？", "growth", "2025", "2023"),  # 百分之多少 asks a rate
     ("从2023Q1到2024Q1，资产收益率一共下了多少bp？", "diff", "2024Q1", "2023Q1"),  # 下了, 跌了: a fall asked
     ("电池片价格从2023年7月到2024年7月跌了多少？", "diff", "2024", "2023"),
+    ("某厂稼动率从2023Q2到2024Q2一共回升了多少个百分点？", "diff", "2024Q2", "2023Q2"),  # 回升, 反弹, 收窄
+    ("价差从2023年到2024年收窄了多少？", "diff", "2024", "2023"),
 ])
 def test_a_change_between_two_years_columns(question, kind, new, base):
     c = change_in(question)
