@@ -57,7 +57,8 @@ ADDS_VALUES = re.compile(r"合计|加总|总和|加起来|加在一起|相加|�
 EACH_RE = re.compile(r"分别|各自|各是|各为|\brespectively\b|\beach\b", re.I)
 
 # "不含深圳", "剔除贵州", "去掉江苏和上海", "excluding Jiangsu": what follows these words leaves the aggregate
-EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计入?|不算|排除|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*(.{1,30}?)"
+EXCLUDE_RE = re.compile(r"(?:不含|不包括|不计入|不计(?!入)|不算|排除|剔除|去掉|去除|除去|扣除|除了|除|excluding|except)\s*"
+                        r"(?![，,。；;？?）)])(.{1,30}?)"
                         r"(?=[，,。；;）)？?]|以外|之外|外|后|$)", re.I)
 
 # A table's own total row: summing it with the rows it totals would count every row twice.
@@ -75,14 +76,19 @@ def ops_in(question: str, among: tuple[Op, ...] = tuple(Op)) -> list[Op]:
 _OUTSIDE_RE = re.compile(r"(?:^|(?<=[，,。；;：:中里]))(?![除不排剔去扣])([\u4e00-\u9fff、和与及]{2,12}?)(?:以外|之外)(?=的)")
 
 
+# …or with the word after: "（深圳不重复算）", "上海不计入"
+_NOT_COUNTED_RE = re.compile(r"(?:^|(?<=[，,。；;：:（(]))([\u4e00-\u9fff、和与及]{2,12}?)"
+                             r"(?:不重复计算?|不重复算|不单独计算?|不另计|不计入?|不算)")
+
+
 def excluded_text(question: str) -> str:
     """What the question leaves out, joined ("去掉江苏和上海" → "江苏和上海")."""
-    return " ".join(m[1] for r in (EXCLUDE_RE, _OUTSIDE_RE) for m in r.finditer(question))
+    return " ".join(m[1] for r in (EXCLUDE_RE, _OUTSIDE_RE, _NOT_COUNTED_RE) for m in r.finditer(question))
 
 
 def without_exclusions(question: str) -> str:
     """The question with its exclusion phrases blanked, so the places they name are not read as asked."""
-    return _OUTSIDE_RE.sub(" ", EXCLUDE_RE.sub(" ", question))
+    return _NOT_COUNTED_RE.sub(" ", _OUTSIDE_RE.sub(" ", EXCLUDE_RE.sub(" ", question)))
 
 
 # A share asked of no whole it names ("其中江苏、上海两地占多少？", "占比多少", "占几成"): of the total asked before

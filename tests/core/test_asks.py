@@ -92,3 +92,9 @@ def test_a_year_of_publication_with_an_adverb_before_the_verb():
     assert [y for y, _ in published_years("2024年才发布规划的那几个省份，2025年目标合计多少？")] == [2024]
     assert [y for y, _ in published_years("2023年新出台的政策有几项？")] == [2023]
     assert published_years("2025年目标合计多少？") == []
+
+
+def test_what_is_not_counted_again_is_excluded():
+    q = "各市2023年光伏新增装机合计多少GW？（苏州不重复算）"
+    assert excluded_text(q) == "苏州" and "苏州" not in without_exclusions(q) and "合计" in without_exclusions(q)
+    assert excluded_text("五省目标合计多少，湖北不计入？") == "湖北"
