@@ -117,7 +117,8 @@ def _units_of(chunk: Chunk) -> list[Unit]:
     context = normalize(chunk.context if chunk.kind == ChunkKind.TABLE else "")
     header = header_cells(chunk)
     units: list[Unit] = []
-    previous, clause, in_note, opened, opening = "", False, False, "", ""
+    previous, clause, in_note, opened, opening, elided = "", False, False, "", "", ""
+    dating = ""  # the last clause of this sentence naming a year: "2023年…；完成销售收入…；实现利润总额…" is 2023's
     for span in unit_spans(chunk):
         text = chunk.text[span.start:span.end]
         norm = normalize(text)
@@ -134,11 +135,17 @@ def _units_of(chunk: Chunk) -> list[Unit]:
         shared = previous if clause and own == norm and not in_note else ""
         # …and its subject too where it names none before its figure ("…净息差约1.55%；2025年约为1.50%。"): the
         # clause before is then its context, as a table's caption is a row's (half credit)
-        elided = f" {previous}" if shared and not _names_a_subject(text) else ""
+        # (…and the context of a clause before that names none either: "2023年规上白酒企业产量…；完成销售收入…；实现
+        # 利润总额…" — the last two are the companies' of the first)
+        elided = f" {previous}{elided}" if shared and not _names_a_subject(text) else ""
+        dating = norm if YEAR_RE.search(norm) else dating if clause else ""
+        # a clause naming no year, after clauses that do not either, is dated by the sentence's last one that does
+        dated = "" if YEAR_RE.search(text) else \
+            (dating if shared and not YEAR_RE.search(shared) and dating else opened)
         units.append(Unit(chunk, chunk.start + span.start, chunk.start + span.end, text,
                           f"{norm} {context} {label}" if context else f"{own}{elided} {label}",
                           header[span.lead:] if header else [], span, own, shared,
-                          "" if YEAR_RE.search(text) else opened, "" if header or first else opening))
+                          dated, "" if header or first else opening))
         previous, clause = norm, not header and text.rstrip().endswith(("；", ";"))
     return units
 
@@ -151,6 +158,9 @@ def _names_a_subject(clause: str) -> bool:
     numbered item ("2）发电侧…") is one of a list, each on its own subject."""
     if _ITEM_RE.match(clause):
         return True
+    words = [(w, p) for w, p, _ in pos_tokens(clause) if w.strip()]
+    if words and words[0][1] == "v":  # opening on its verb (实现利润总额…, 完成销售收入…): its subject is before
+        return False
     for word, pos, _ in pos_tokens(clause):
         if any(c.isdigit() for c in word) and not YEAR_RE.fullmatch(word):
             return False

@@ -155,6 +155,10 @@ def test_a_clause_after_a_semicolon_is_dated_and_placed_by_the_clause_before_but
     assert "山东" not in second.match_text  # …but not its words: coverage reads the clause's own
     assert not mentions(units["2）隐含增速=目标/上年目标-1。"], "江苏")  # a note's items stand alone
     assert not mentions(units["2024年预计新增9GW。"], "2022")  # a clause with its own year keeps it
+    # clauses on: each dated by the last of the sentence naming a year, not the one before only
+    text = "2023年全国规上乳企产量3000万吨，同比下降2%；完成销售收入5000亿元；实现利润总额400亿元。"
+    units = {u.text: u for u in units_of(Chunk(id="d", report="r.txt", text=text, start=0, end=len(text)))}
+    assert mentions(units["实现利润总额400亿元。"], "2023") and not mentions(units["实现利润总额400亿元。"], "2024")
 
 
 def test_the_year_compared_against_is_no_year_the_answer_must_name():
@@ -170,6 +174,10 @@ def test_a_clause_naming_no_subject_before_its_figure_reads_the_clause_before_at
     elided = units["2025年约为1.50%。"]
     assert "净息差" in elided.match_text and "净息差" not in elided.own  # context, half credit
     assert "发电侧" not in units["2）电网侧独立储能由2024年的5GW增至8GW。"].match_text  # a list item's own subject
+    # a clause opening on its verb (实现…) names its measure, not its subject: the clauses before are its context
+    text = "2023年全国规上乳企产量3000万吨；完成销售收入5000亿元；实现利润总额400亿元。"
+    units = {u.text: u for u in units_of(Chunk(id="d", report="r.txt", text=text, start=0, end=len(text)))}
+    assert "乳企" in units["实现利润总额400亿元。"].match_text and "乳企" not in units["实现利润总额400亿元。"].own
 
 
 def test_one_month_asked_is_answered_only_by_a_unit_that_names_it():
@@ -403,6 +411,7 @@ def test_a_question_asking_a_brokers_reading_puts_the_units_stating_a_view_first
 
     assert stance_asked("北辰怎么解读欧盟加征关税这件事？") is states_view
     assert stance_asked("What does Beichen make of the tariff?") is states_view
+    assert stance_asked("目标是2027年达到80GW，北辰觉得会不会提前做到？") is states_view  # a judgment asked
     assert stance_asked("欧盟为什么加征关税？") is states_cause and stance_asked("关税税率是多少？") is None
     text = "欧盟宣布对进口电动车加征17%的临时关税。我们认为，欧盟加征关税或将推动车企加快海外建厂。"
     hits = [SearchHit(chunk=Chunk(id="c", report="r.txt", text=text, start=0, end=len(text)), score=1.0)]
