@@ -133,6 +133,7 @@ def asks_reason(question: str) -> bool:
 # A question asking a broker's reading of something (怎么解读, 如何看待, 意味着什么, what does X make of) is answered by
 # the units that state a view (我们认为, 或将, 意味着), not by those restating the event
 _VIEW_ASKED = re.compile(r"(?:怎么|如何|怎样)(?:解读|看待?|理解|评价)|意味着什么|有(?:何|什么)(?:影响|意义)|看法|观点|"
+                         r"(?:觉得|认为|判断|看来)[^，,。？?]{0,16}(?:会不会|能不能|能否|是否|有没有|可不可能)|"
                          r"\bhow does\b.{0,40}\b(?:view|see|interpret|read|assess)\b|\bwhat does\b.{0,40}\b(?:think|make of)\b|"
                          r"\b(?:implications?|take on|view on)\b", re.I)
 
