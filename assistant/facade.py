@@ -72,6 +72,9 @@ class QuestionError(ValueError):
     """A question that cannot be asked (empty, too long). The message is bilingual, Chinese first."""
 
 
+_TWO_REPORTS = re.compile(r"两份|两篇|两家(?:券商|机构)|\bboth reports\b|\bthe two reports\b", re.I)
+
+
 def clean_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str):
         raise QuestionError("问题必须是文字 / the question must be text")
@@ -297,7 +300,20 @@ class Assistant:
         if analysis.intent is Intent.LOOKUP and not (analysis.parts or analysis.asks or analysis.scope):
             # one measure of two listed names ("比亚迪和中芯国际…分别"): each asked alone, wherever it is answered
             analysis.asks = subject_asks(x["resolved"], self._peer_names())
+        if analysis.intent is Intent.LOOKUP and x["report"] is None and not analysis.scope \
+                and _TWO_REPORTS.search(x["resolved"]):
+            # "两份报告中上海的算力目标分别是什么": the two reports are the two that write all it asks of (上海, 算力,
+            # 目标), each searched for its own best passages
+            analysis.scope = self._reports_holding(x["resolved"], 2)
         return x | {"analysis": analysis}
+
+    def _reports_holding(self, question: str, count: int) -> list[str]:
+        """The reports whose text holds each of the question's key terms (one of a group's forms), when there are
+        exactly `count` of them; else none."""
+        terms = [g for g in question_terms(question) if not any(c.isdigit() for c in g[0])]
+        holding = [r for r in self.index.catalog.report_ids()
+                   if terms and all(any(t in self._normalized_text(r) for t in g) for g in terms)]
+        return holding if len(holding) == count else []
 
     def _with_hits(self, x: dict, config: RunnableConfig) -> dict:
         if x["report"] is None and (x["analysis"].parts or x["analysis"].asks):  # each part searched on its own

@@ -110,3 +110,14 @@ def test_two_measures_one_report_answers_best_are_answered_whole_from_it(built_i
     assert not answer.abstained and "15" in answer.answer and "35%" in answer.answer
     assert {c.report for c in answer.citations} == {"guolian_2024-04_compute-policy-overview.txt"}
     assert not any("part by part" in n for n in answer.notes)
+
+
+def test_a_two_reports_question_naming_neither_is_asked_of_the_two_that_write_what_it_asks(built_index):
+    """"两份报告中上海的算力目标分别是什么": the reports writing 上海, 算力 and 目标 are the two; a word only one
+    report writes (四小龙) leaves the question unscoped, as before."""
+    assistant = built_index.assistant
+    both = assistant._reports_holding("两份报告中上海的算力目标分别是什么？", 2)
+    assert sorted(both) == sorted(assistant.index.catalog.report_ids())
+    assert assistant._reports_holding("两份报告里四小龙分别是哪些公司？", 2) == []
+    answer = assistant.ask("两份报告中上海的算力目标分别是什么？")
+    assert {c.report for c in answer.citations} == set(both)
