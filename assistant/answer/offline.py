@@ -19,7 +19,7 @@ from assistant.answer.reader import (Reader, answer_kind, asks_rate, holds_unit,
 from assistant.answer.score import Candidate, EvidenceModel
 from assistant.core.text import SENTENCE_RE, has_cjk, question_lang, year_quarters
 from assistant.core.asks import EACH_RE, TOTAL_ROW_RE
-from assistant.core.glossary import measures_in
+from assistant.core.glossary import measures_in, same_words
 from assistant.core.tokenize import common_word, normalize, pos_tokens
 from assistant.core.models import Answer, Citation, SearchHit
 from assistant.targets.conditions import YEAR_LABEL_RE, year_labels
@@ -280,7 +280,9 @@ class OfflineAnswerer:
     def _named(self, question: str) -> list[str]:
         """Table names the question holds (常熟银行, 舍得酒业), the longest where one holds another."""
         # (not the group a which-question picks from: 哪类上市银行 asks for one of its peers)
-        found = [k for k in self.peers if len(k) >= 2 and k in question
+        # (or by a name broker reports write for it: 光刻机 for the cell 光刻设备, 工行 for 工商银行)
+        found = [k for k in self.peers if len(k) >= 2
+                 and (k in question or any(len(a) >= 2 and a in question for a in same_words(normalize(k))))
                  and not re.search(rf"哪一?[类家个些种只项]?{re.escape(k)}", question)]
         return [k for k in found if not any(k != o and k in o for o in found)]
 

@@ -274,6 +274,15 @@ _OTHER_NAMES = {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lowe
                 for names in [*MEASURES.values(), *SAME_WORDS] for n in names}
 
 
+_SAME = {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower()) for names in SAME_WORDS for n in names}
+
+
+def same_words(word: str) -> tuple[str, ...]:
+    """The other words broker reports write for a word (光刻设备 → 光刻机; 工商银行 → 工行), normalised; not a
+    measure's names (a rating's 买入 is no other name of 评级)."""
+    return _SAME.get(word, ())
+
+
 def measure_names(word: str) -> tuple[str, ...]:
     """The other names of the measure a word names, normalised (市净率 → pb, p/b, price-to-book; 营收 → 营业收入);
     () for others."""

@@ -720,3 +720,18 @@ def test_a_listed_names_short_form_before_the_year_is_what_the_figure_is_asked_o
             for i, t in enumerate([total, own])]
     answerer = OfflineAnswerer(Coverage({"营业收入": 2}, 10), peers=peers)
     assert [c.unit.text for c in answerer.candidates("汾酒2024年一季度营收是多少？", hits)] == [own]
+
+
+def test_a_listed_name_asked_by_another_name_reports_write_for_it_is_that_name():
+    """硅料 is what analysts call 多晶硅: asked of 硅料, the table's 多晶硅 row answers and its 硅片 row does not."""
+    from assistant.answer.evidence import Coverage
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.core.models import Chunk, ChunkKind, SearchHit
+
+    tables = [_rows_table("环节", [["多晶硅", "-41.5%"], ["硅片", "-60.9%"]])]
+    answerer = OfflineAnswerer(Coverage({}, 10), peers=peer_names(tables))
+    assert answerer._named("硅料价格同比降了多少？") == ["多晶硅"]
+    rows = [Chunk(id=f"r{i}", report="r.txt", text=t, start=10 * i, end=10 * i + len(t), kind=ChunkKind.TABLE,
+                  context="环节\t价格同比") for i, t in enumerate(["多晶硅\t-41.5%", "硅片\t-60.9%"])]
+    got = [c.unit.text for c in answerer.candidates("硅料价格同比降了多少？", [SearchHit(chunk=r, score=1.0) for r in rows])]
+    assert got == ["多晶硅\t-41.5%"]
