@@ -282,7 +282,7 @@ class OfflineAnswerer:
         # (not the group a which-question picks from: 哪类上市银行 asks for one of its peers)
         # (or by a name broker reports write for it: 光刻机 for the cell 光刻设备, 工行 for 工商银行)
         found = [k for k in self.peers if len(k) >= 2
-                 and (k in question or any(len(a) >= 2 and a in question for a in same_words(normalize(k))))
+                 and (k in question or any(a in question for a in _other_words(k)))
                  and not re.search(rf"哪一?[类家个些种只项]?{re.escape(k)}", question)]
         return [k for k in found if not any(k != o and k in o for o in found)]
 
@@ -638,6 +638,12 @@ NAME_POS, MIN_NAME = ("nt", "nr", "nrt", "nrfg", "ns", "nz"), 3
 
 _WHOLE_ASKED = re.compile(r"(?:\d+|[两三四五六七八九十]+)\s*家[^，,。？?]{0,16}?(?:整体|总体|合计|全部|加总)")
 _TOTAL_ROW = re.compile(r"合计|整体|总计|全部|平均|行业")
+
+
+@lru_cache(maxsize=4096)
+def _other_words(name: str) -> tuple[str, ...]:
+    """Other words reports write for a listed name (光刻设备 → 光刻机); cached: every question reads every name."""
+    return tuple(a for a in same_words(normalize(name)) if len(a) >= 2)
 
 
 def _listed_before_year(question: str, listed: list[str], names=()) -> str:
