@@ -161,7 +161,7 @@ def _names_a_subject(clause: str) -> bool:
     words = [(w, p) for w, p, _ in pos_tokens(clause) if w.strip()]
     if words and words[0][1] == "v":  # opening on its verb (实现利润总额…, 完成销售收入…): its subject is before
         return False
-    for word, pos, _ in pos_tokens(clause):
+    for word, pos in words:
         if any(c.isdigit() for c in word) and not YEAR_RE.fullmatch(word):
             return False
         if pos.startswith(("n", "vn")) and pos != "nr":
@@ -335,8 +335,8 @@ def other_period(unit: Unit, asked: set[str], report_head: str = "", whole_year:
         named = named or periods(TITLE_RE.sub("", normalize(unit.chunk.text)))
         return not (named & months)
     named = {p for p in named if not p.startswith("mon")}
-    if not named and not whole_year and FULL_YEAR.search(unit.match_text):  # "预计2024年全年…约1.55%": the whole year's, no part's
-        return True
+    if not named and not whole_year and FULL_YEAR.search(unit.match_text):
+        return True  # "预计2024年全年…约1.55%": the whole year's figure, no part's
     if not named:  # a span or half asked (1—6月, H1): a whole year's figure is none, unless its paragraph, section
         # or report dates it (a Q1 bank review's rating table)
         dating = normalize(f"{unit.chunk.text} {unit.chunk.section} {report_head}")

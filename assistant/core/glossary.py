@@ -270,11 +270,15 @@ SAME_WORDS: list[tuple[str, ...]] = [
     ("交行", "交通银行"), ("邮储", "邮储银行"), ("硅料", "多晶硅"), ("光刻机", "光刻设备"), ("装备", "设备"),
     ("普五", "第八代五粮液", "普通五粮液"),
 ]
-_OTHER_NAMES = {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower())
-                for names in [*MEASURES.values(), *SAME_WORDS] for n in names}
+def _others(groups) -> dict[str, tuple[str, ...]]:
+    """Each word of a group → the group's other words, lower case."""
+    return {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower()) for names in groups for n in names}
 
 
-_SAME = {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower()) for names in SAME_WORDS for n in names}
+_OTHER_NAMES = _others([*MEASURES.values(), *SAME_WORDS])
+
+
+_SAME = _others(SAME_WORDS)
 
 
 def same_words(word: str) -> tuple[str, ...]:

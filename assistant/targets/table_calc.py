@@ -302,7 +302,7 @@ def _tables_by_caption(question: str, tables: list[Table]) -> list[Table]:
     name = bigrams(m[1])
     if len(name) < 2:
         return []
-    # (with its broker: "星垣估值表" names 星垣证券's 图表7：重点银行估值表)
+    # (with its broker as the glossary reads it from the file name: "天风估值表" names tianfeng_…'s 重点银行估值表)
     share = {t.id: len(name & bigrams(CAPTION_RE.sub("", t.caption or "") + report_label(t.report))) / len(name)
              for t in tables}
     best = max(tables, key=lambda t: share[t.id], default=None)
