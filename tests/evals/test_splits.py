@@ -15,7 +15,8 @@ SPLITS = {"dev": ROOT / "evals" / "dev.jsonl", "dev2": ROOT / "evals" / "dev2.js
           "test2": ROOT / "evals" / "test2.jsonl", "dev22": ROOT / "evals" / "dev22.jsonl",
           "test3": ROOT / "evals" / "test3.jsonl", "dev23": ROOT / "evals" / "dev23.jsonl",
           "dev24": ROOT / "evals" / "dev24.jsonl", "dev25": ROOT / "evals" / "dev25.jsonl",
-          "dev26": ROOT / "evals" / "dev26.jsonl", "dev27": ROOT / "evals" / "dev27.jsonl"}
+          "dev26": ROOT / "evals" / "dev26.jsonl", "dev27": ROOT / "evals" / "dev27.jsonl",
+          "dev28": ROOT / "evals" / "dev28.jsonl"}
 
 
 @lru_cache(maxsize=None)
