@@ -433,7 +433,7 @@ def answer_type_bonus(question: str, unit: Unit) -> float:
 
 
 # A unit stating a cause answers a why-question (asks_reason)
-_CAUSE_STATED = re.compile(r"原因|因为|由于|得益于|受益于|源于|主要因|归因|所致|导致|推动|带动|驱动|支撑|在于|反映|"
+_CAUSE_STATED = re.compile(r"原因|因为|由于|考虑到|鉴于|得益于|受益于|源于|主要因|归因|所致|导致|推动|带动|驱动|支撑|在于|反映|"
                            r"受.{1,15}(?:影响|拖累|冲击)")
 
 

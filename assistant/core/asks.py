@@ -67,9 +67,16 @@ TOTAL_ROW_RE = re.compile(r"^\s*(?:合计|总计|小计|共计|总和|全国合�
                           r"^[^，,。；;]{1,12}?(?:合计|总计|小计)\s*(?:[（(][^）)]{0,12}[）)])?\s*$", re.I)
 
 
+# An operation whose result the asker states ("各地规划加起来3.4万亿，那全国…多大"): a premise, not an ask
+_GIVEN_RESULT = re.compile(r"\s*(?:是|为|约|有|达到?|了|共|才|已|超过?|不到)?\s*(?:约|近|超)?\s*"
+                           # (a year is no result: "合计2025年目标", "the total 2025 target", "合计2019—2023")
+                           r"(?!(?:19|20)\d\d(?![\d.]|\s*(?:亿|万|千|百|%|个|家|台|辆|元|[GMTK]Wh?|E?FLOPS)))\d")
+
+
 def ops_in(question: str, among: tuple[Op, ...] = tuple(Op)) -> list[Op]:
     """The operations the question's words ask, in OP_WORDS order."""
-    return [op for op, pattern in OP_WORDS if op in among and pattern.search(question)]
+    return [op for op, pattern in OP_WORDS if op in among
+            and any(not _GIVEN_RESULT.match(question, m.end()) for m in pattern.finditer(question))]
 
 
 # …and with no word before: "四川以外的四个省", "江苏之外的省份" (the names from a clause's start)
@@ -120,8 +127,8 @@ def blanked(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-# A question asking why (为什么, 原因是什么, 靠什么撑住, why, what drove) is answered by a unit stating a cause.
-_REASON_ASKED = re.compile(r"为什么|为何|为啥|原因|理由|靠什么|靠的是|凭什么|(?:怎么|如何)(?:解释|做到)|什么推动|推动的|"
+# A question asking why (为什么, 原因是什么, 靠什么撑住, 怎么还能涨, why, what drove) is answered by a unit stating a cause.
+_REASON_ASKED = re.compile(r"为什么|为何|为啥|原因|理由|靠什么|靠的是|凭什么|(?:怎么|如何)(?:解释|做到)|怎么还(?:能|会|在)|怎么会|何以|什么推动|推动的|"
                            r"撑住|背后.{0,6}逻辑|逻辑是什么|\bwhy\b|\breasons?\b|\bhow come\b|"
                            r"\bwhat (?:drove|drives|is driving|caused|causes|explains|is behind)\b", re.I)
 

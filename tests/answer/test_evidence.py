@@ -403,6 +403,26 @@ def test_a_why_question_puts_the_units_stating_a_cause_first():
     assert much and much[0].startswith("农商行利润同比增长4.3%")
 
 
+def test_how_come_asks_why_and_considering_states_a_cause():
+    from assistant.answer.evidence import Coverage, asks_reason, states_cause
+    from assistant.answer.offline import OfflineAnswerer
+    from assistant.answer.score import EvidenceModel
+    from assistant.core.models import SearchHit
+
+    # colloquial why (怎么还能 / 怎么会): a cause is asked, not the figures restating the fact
+    assert asks_reason("运价跌了这么多，船东利润怎么还能涨？") and asks_reason("钢价怎么会这么低？")
+    assert not asks_reason("船东利润怎么样？")
+    # a broker's reasoning opens with 考虑到 / 鉴于 as often as with 因为
+    text = ("航运板块评级由“推荐”下调至“中性”。船东2023年净利润同比增长12.0%，受益于油轮运价上行。"
+            "考虑到新船交付高峰临近、运力过剩风险上升，航运板块估值难以提升，我们下调航运板块评级至中性。")
+    chunk = Chunk(id="c", report="r.txt", text=text, start=0, end=len(text))
+    units = units_of(chunk)
+    assert states_cause(units[-1]) and not states_cause(units[0])
+    answerer = OfflineAnswerer(Coverage({}, 10), model=EvidenceModel.load())
+    why = [u.text for u, _ in answerer.select("为什么下调航运板块评级？", [SearchHit(chunk=chunk, score=1.0)])]
+    assert why and why[0].startswith("考虑到")
+
+
 def test_a_question_asking_a_brokers_reading_puts_the_units_stating_a_view_first():
     from assistant.answer.evidence import Coverage, stance_asked, states_cause, states_view
     from assistant.answer.offline import OfflineAnswerer
