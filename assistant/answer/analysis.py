@@ -80,7 +80,9 @@ _STOCK_RATING = re.compile(r"(?:给了|给予).{0,8}评级的|给.{1,10}[“\"]?
                            r"\bshare prices?\b|\btarget prices?\b|\bprice targets?\b|\bstocks?\b|"
                            r"\brate[sd]? (?:it )?(?:buy|overweight)\b", re.I)
 # What a rating is asked of: "对五粮液的投资评级", "给平安银行什么评级", "对白酒行业的评级"
-_RATED = re.compile(r"(?:对|给予了?|给出了?|给了?)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*(?:的)?\s*(?:给出了?|给予了?|给了?|给)?"
+# (…the rating asked beside another thing of the name: "对中国移动的盈利预测和评级")
+_RATED = re.compile(r"(?:对|给予了?|给出了?|给了?)\s*([\u4e00-\u9fffA-Za-z]{2,12}?)\s*"
+                    r"(?:的\s*[\u4e00-\u9fff]{2,6}?(?:和|及|与|、)|的)?\s*(?:给出了?|给予了?|给了?|给)?"
                     r"\s*(?:的)?\s*(?:投资|股票|个股|行业)?\s*(?:什么|何种|哪种|哪个|怎样的)?\s*(?:投资|股票|个股|行业)?\s*评级")
 _INDUSTRY_WORD = re.compile(r"(?:行业|板块|产业|赛道|业)$")
 # what stands before 评级 without naming what is rated: question words, pronouns (各自, 其, 所覆盖的), times (上次评级)
@@ -92,7 +94,11 @@ _RATED_EN = re.compile(r"\bratings?\b.{0,30}\b(?:assigns?|gives?|puts?|has|have)
 def rated_name(question: str) -> str:
     """The name a rating is asked of ("对中芯国际给出的投资评级" → 中芯国际); "" when none is named."""
     named = [m.group(1) for m in _RATED.finditer(question) if not _NOT_RATED.search(m.group(1))]
-    return _INDUSTRY_WORD.sub("", re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0])) if named else ""
+    if not named:
+        return ""
+    name = re.sub(r"^(?:这篇|该|本)?(?:报告|研报)?", "", named[0])
+    bare = _INDUSTRY_WORD.sub("", name)
+    return bare if len(bare) >= 2 or len(name) < 3 else name[:-1]  # 银行业 → 银行 (not 银)
 
 
 def rates_a_stock(question: str, cards: Sequence[ReportCard]) -> bool:

@@ -218,6 +218,8 @@ def test_two_measures_asked_of_one_subject_are_asked_one_by_one():
 @pytest.mark.parametrize("question, rated, card", [
     ("南岭证券对中国平安给出的投资评级是什么？", "中国平安", False),  # 给出的: a stock's rating, not the card's
     ("北辰对比亚迪给的什么评级？", "比亚迪", False),
+    ("北辰对比亚迪的盈利预测和评级是什么？", "比亚迪", False),  # the rating asked beside another thing of the name
+    ("北辰对银行业的观点和评级？", "银行", False),  # 银行业 is the industry 银行 (not 银), not the card's (cars)
     ("What investment rating does Nanling assign to Ping An (中国平安)?", "", False),
     ("What stock rating does Beichen give BYD in this note?", "", False),
     ("两份报告分别给所覆盖的行业什么投资评级？", "", True),  # 所覆盖的: the reports' own industries

@@ -25,6 +25,14 @@ def test_cumulative_measure_is_not_an_operation():
     assert ops_in("三省累计装机合计多少GW？") == [Op.SUM]
 
 
+def test_a_result_the_asker_states_is_a_premise_not_an_ask():
+    # the sum given ("加起来3.4万亿"), the question asks something else of the reports
+    assert ops_in("各省风电规划加起来超过200GW，那全国去年实际新增多少？") == []
+    assert ops_in("十家券商净利润合计约1500亿元，龙头占多少？", ARITHMETIC) == []
+    assert ops_in("各省风电规划加起来是多少GW？") == [Op.SUM]  # asked
+    assert ops_in("合计2025年目标是多少？") == [Op.SUM] and ops_in("合计2019—2023年的新增装机") == [Op.SUM]  # years
+
+
 def test_exclusions_are_read_and_blanked():
     q = "7个省市2025年目标里，去掉江苏和上海，剩下5个合计多少亿元？"
     assert excluded_text(q) == "江苏和上海"
