@@ -29,6 +29,14 @@ def test_a_measures_other_names_join_its_term_group():
     assert not any(w in g for g in groups for w in ("现在", "几倍"))  # "now" and "how many times" ask, not name
 
 
+def test_units_spelled_out_find_the_symbols_reports_write():
+    from assistant.answer.evidence import question_terms
+    # an analyst's 吉瓦 / 每瓦时 is the report's GW / 元/Wh
+    groups = question_terms("今年海上风电新增装机能到多少吉瓦？")
+    assert any("吉瓦" in g and "gw" in g for g in groups)
+    assert any("每瓦时" in g and "/wh" in g for g in question_terms("组件最新报价每瓦时多少钱？"))
+
+
 def test_broker_report_words_cc_cedict_glosses_otherwise():
     from assistant.core.glossary import zh_term_groups
     groups = zh_term_groups("new-type energy storage cell shipments; NPL ratio of listed banks; NEV exports")
