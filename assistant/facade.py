@@ -318,11 +318,13 @@ class Assistant:
     def _with_hits(self, x: dict, config: RunnableConfig) -> dict:
         if x["report"] is None and (x["analysis"].parts or x["analysis"].asks):  # each part searched on its own
             return x | {"hits": []}
+        if x["analysis"].relative_year and (x["report"] or len(x["analysis"].scope) == 1):
+            return x | {"hits": None}  # 去年 of a named report: dated by its card first, searched once (`_dated`)
         return x | {"hits": self._retrieve(x, config)}
 
     def _dated(self, x: dict, config: RunnableConfig) -> dict:
         """明年/今年/去年 and 上个月 made absolute by the date of the report asked about (named, else ranked first), and
-        the passages retrieved again for the dated question."""
+        the passages retrieved for the dated question (again, when the first search found the report)."""
         analysis: QuestionAnalysis = x["analysis"]
         if not analysis.relative_year:
             return x
@@ -333,7 +335,7 @@ class Assistant:
         resolved = dated(x["resolved"], year) if year else x["resolved"]
         resolved = dated_month(resolved, *month) if month else resolved
         if resolved == x["resolved"]:
-            return x
+            return x if x["hits"] is not None else x | {"hits": self._retrieve(x, config)}
         x = x | {"resolved": resolved, "dated": f"{year}"}
         return x | {"hits": self._retrieve(x, config)}
 

@@ -247,6 +247,19 @@ def test_relative_year_is_read_by_the_report_date(assistant):
     assert [c.id for c in a.citations] == [c.id for c in undated.citations]
 
 
+def test_a_relative_year_of_a_named_report_is_searched_once(assistant, monkeypatch):
+    # the named report's card dates the question before any search: one search, for the dated question
+    searched = []
+    retrieve = type(assistant)._retrieve
+    monkeypatch.setattr(type(assistant), "_retrieve", lambda self, x, config: searched.append(x["resolved"])
+                        or retrieve(self, x, config))
+    a = assistant.ask("天风预计明年地方智算建设规模是多少？")
+    assert searched == ["天风预计2025年地方智算建设规模是多少？"] and "107.1" in a.answer
+    searched.clear()
+    assistant.ask("明年地方智算建设规模预计是多少？")  # no report named: the first search finds the report to date by
+    assert len(searched) == 2 and "2025" in searched[1]
+
+
 def test_a_question_in_parts_is_answered_per_report(assistant):
     # each sentence names one report: each is searched in its report, the answers joined under the brokers' names
     a = assistant.ask("国联报告里工信部的2025年全国算力规模目标是多少？天风测算的2025年地方智算建设规模又是多少？")
