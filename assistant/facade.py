@@ -75,6 +75,12 @@ class QuestionError(ValueError):
 _TWO_REPORTS = re.compile(r"两份|两篇|两家(?:券商|机构)|\bboth reports\b|\bthe two reports\b", re.I)
 
 
+def _one_named(x: dict) -> str | None:
+    """The one report a chain input names (chosen, or the analysis's single scope), else None."""
+    named = [x["report"]] if x["report"] else x["analysis"].scope
+    return named[0] if len(named) == 1 else None
+
+
 def clean_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str):
         raise QuestionError("问题必须是文字 / the question must be text")
@@ -318,7 +324,7 @@ class Assistant:
     def _with_hits(self, x: dict, config: RunnableConfig) -> dict:
         if x["report"] is None and (x["analysis"].parts or x["analysis"].asks):  # each part searched on its own
             return x | {"hits": []}
-        if x["analysis"].relative_year and (x["report"] or len(x["analysis"].scope) == 1):
+        if x["analysis"].relative_year and _one_named(x):
             return x | {"hits": None}  # 去年 of a named report: dated by its card first, searched once (`_dated`)
         return x | {"hits": self._retrieve(x, config)}
 
@@ -328,8 +334,7 @@ class Assistant:
         analysis: QuestionAnalysis = x["analysis"]
         if not analysis.relative_year:
             return x
-        named = [x["report"]] if x["report"] else analysis.scope
-        about = named[0] if len(named) == 1 else (x["hits"][0].chunk.report if x["hits"] else None)
+        about = _one_named(x) or (x["hits"][0].chunk.report if x["hits"] else None)
         card = next((c for c in self.cards() if c.report == about), None)
         year, month = report_year(card), report_month(card)
         resolved = dated(x["resolved"], year) if year else x["resolved"]

@@ -273,14 +273,14 @@ SAME_WORDS: list[tuple[str, ...]] = [
     ("瓦时", "wh"), ("每瓦时", "/wh"), ("千瓦时", "kwh"), ("每千瓦时", "/kwh"), ("吉瓦", "gw"), ("吉瓦时", "gwh"),
     ("兆瓦", "mw"), ("兆瓦时", "mwh"),
 ]
+
+
 def _others(groups) -> dict[str, tuple[str, ...]]:
     """Each word of a group → the group's other words, lower case."""
     return {n.lower(): tuple(m.lower() for m in names if m.lower() != n.lower()) for names in groups for n in names}
 
 
 _OTHER_NAMES = _others([*MEASURES.values(), *SAME_WORDS])
-
-
 _SAME = _others(SAME_WORDS)
 
 
