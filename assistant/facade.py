@@ -36,9 +36,9 @@ from assistant.ingest.ocr import cap_note
 from assistant.ingest.page_image import quote_image
 from assistant.core.shortforms import as_written, full_names, replaced
 from assistant.core.asks import EACH_RE, asks_share_of_unnamed_whole, asks_spread
-from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, named_periods,
-                                       report_month, report_year,
-                                       subject_asks, subject_before_year, without_names,
+from assistant.answer.analysis import (Intent, QuestionAnalysis, analyse, dated, dated_month, full_years,
+                                       named_periods, report_month, report_year,
+                                       subject_asks, subject_before_year, subject_forms, without_names,
                                        without_report_dates)
 from assistant.answer.card import card_answer
 from assistant.answer.parts import join_answers
@@ -52,6 +52,7 @@ from assistant.search.retriever import HybridRetriever, hits_of
 from assistant.ingest.structure import find_table
 from assistant.ingest.upload import UploadRefused, accept_uploads
 from assistant.targets.extract import NATIONAL
+from assistant.targets.regions import spelled_provinces
 from assistant.targets.totals import GroupBy, Op, TotalsQuery
 from assistant.targets.units import fmt, share_percent, unit_named
 
@@ -235,6 +236,9 @@ class Assistant:
         return answer
 
     def _ask(self, question: str, history: list[str] | None, report: str | None, on_token) -> tuple[Answer, str]:
+        # as written, not resolved: "25年" is 2025年, "粤鲁两省" 广东、山东两省 — in the question and before it
+        question = spelled_provinces(full_years(question))
+        history = [spelled_provinces(full_years(h)) for h in history] if history else history
         pointed = self._named_by_answer(question, list(history or []), report) if history else None
         if pointed:  # "它离目标还差多少？" after "哪个省份…最多？": the province the answer named, in its report
             resolved, report = pointed
@@ -596,8 +600,7 @@ class Assistant:
         subject = subject_before_year(as_written(question, self.index.snapshot().doc_freq))
         if not subject:
             return ""
-        short = re.sub(r"(?:省|市|自治区|特别行政区)$", "", subject)  # 云南省 is written 云南 too
-        names = {subject, short} if len(short) >= 2 else {subject}
+        names = subject_forms(subject)
         compact = self._per_generation("compact", dict)
         for rid in scope or [c.report for c in self.cards()]:
             if rid not in compact:

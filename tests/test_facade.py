@@ -76,6 +76,12 @@ def test_a_name_no_report_writes_gets_no_figure_but_one_a_report_writes_does(bui
     assert not written.abstained and "45" in written.answer
 
 
+def test_provinces_by_their_one_character_names_are_the_target_tables_rows(built_index):
+    answer = built_index.assistant.ask("京沪粤三地2025年的智算算力规划加一起是多少？")
+    assert answer.tool is not None and "94 EFLOPS" in answer.answer  # 北京 45 + 上海 30 + 广东 19
+    assert "理解为 / understood as: 北京、上海、广东三地" in " ".join(answer.notes)
+
+
 def test_a_follow_up_share_is_the_part_over_the_previous_questions_total(built_index):
     """"其中…占多少": both figures computed by the tool (the earlier total asked again), the share by code."""
     assistant = built_index.assistant

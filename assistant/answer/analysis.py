@@ -13,7 +13,7 @@ from enum import Enum
 from pydantic import BaseModel, Field
 
 from assistant.core.asks import ARITHMETIC, ENTITY_SET, Op, asks_reason, asks_spread, asks_view, ops_in
-from assistant.core.glossary import companies_in
+from assistant.core.glossary import companies_in, same_words
 from assistant.core.models import ReportCard
 from assistant.core.text import has_cjk
 from assistant.core.tokenize import normalize, pos_tokens, word_frequency
@@ -162,6 +162,13 @@ _ORG_ENDING = re.compile(r"公司|集团|股份|控股|科技|生物|医药|药�
 RARE_NAME = 50  # jieba dictionary frequency under which a common noun is a name (水井坊 3, 厂子 115, 省份 1212)
 
 
+def subject_forms(subject: str) -> set[str]:
+    """The ways a report may write a subject: as asked, without its 省/市 (云南省 is written 云南 too), and by the
+    glossary's other words for it (光刻机 is a table's 光刻设备)."""
+    short = re.sub(r"(?:省|市|自治区|特别行政区)$", "", subject)
+    return {subject, *([short] if len(short) >= 2 else []), *same_words(normalize(subject))}
+
+
 def subject_before_year(question: str) -> str:
     """The noun right before the question's first year (none: before "的" and the measure the clause asks; in English,
     the Chinese an English name is glossed with) — what its figure is of — when it is a name: a noun of two
@@ -265,6 +272,16 @@ def named_periods(question: str) -> str:
         return _SPAN_NAMES.get(n, f"1—{n}月")
 
     return _FIRST_MONTHS_RE.sub(name, question)
+
+
+# "25年比23年", "它26年呢": a year written by its last two digits, as analysts shorten them (not a span of years:
+# 近10年, 过去20年, 成立25年, 20年代, 10年来)
+_SHORT_YEAR_RE = re.compile(r"(?<![\d.年第近前后去多这那立了满每])([12]\d)(?=\s*年(?!来|间|代|期|内|以来|之久|多|历史))")
+
+
+def full_years(question: str) -> str:
+    """The question with each two-digit year written whole: 25年 → 2025年."""
+    return _SHORT_YEAR_RE.sub(r"20\1", question)
 
 
 def aliases(card: ReportCard) -> list[str]:

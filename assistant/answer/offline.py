@@ -1107,7 +1107,7 @@ def _same_measure(question: str, previous: str) -> bool:
 
 
 # An ask relative to a figure already asked: a part of it (其中), its share (占…比重), its growth, what is left
-_RELATIVE_ASK = re.compile(r"^\s*(?:其中|那?(?:占|比重|比例|同比|环比|增速|增幅|增长|较|比上年|还差|距离))")
+_RELATIVE_ASK = re.compile(r"^\s*(?:其中|那?(?:对应|相应|占|比重|比例|同比|环比|增速|增幅|增长|较|比上年|还差|距离))")
 
 
 def _of_the_previous(question: str) -> bool:
@@ -1196,6 +1196,8 @@ def resolve_followup(question: str, history: list[str], peers: dict[str, set[str
     new_years, old_years = re.findall(r"20\d{2}", new), re.findall(r"20\d{2}", previous)
     if new_years and old_years:
         return previous.replace(old_years[0], new_years[0])
+    if new_years and old_time and old_time[1]:  # "它2026年呢？" after "…赛力斯今年销量…": the year replaces 今年
+        return previous[:old_time.start(1)] + f"{new_years[0]}年" + previous[old_time.end(1):]
     return f"{previous} {new}"
 
 

@@ -29,7 +29,7 @@ OP_WORDS: list[tuple[Op, re.Pattern[str]]] = [
     (Op.MAX, re.compile(r"最大|最高|最多|\blargest\b|\bhighest\b|\bbiggest\b|\bthe most\b|\bmaximum\b", re.I)),
     (Op.MIN, re.compile(r"最小|最低|最少|\bsmallest\b|\blowest\b|\bthe least\b|\bminimum\b", re.I)),
     # 累计 is a sum only when it asks the amount ("累计是多少"); "累计装机" is a measure, not an operation
-    (Op.SUM, re.compile(r"合计|总计|加总|总和|一共|共计|加起来|加在一起|相加|之和|总共|"
+    (Op.SUM, re.compile(r"合计|总计|加总|总和|一共|共计|加起来|加在一起|加一起|加到一起|相加|之和|总共|"
                         r"累计(?=\s*(?:是|为|有|共|约|达)?\s*(?:多少|几))|"
                         # "what share of total computing power": the whole a share is of, not a sum
                         r"(?<!share of )(?<!proportion of )(?<!percentage of )(?<!% of )\btotal\b|"
@@ -52,7 +52,7 @@ def asks_spread(question: str) -> bool:
 ENTITY_SET = r"[0-9一二两三四五六七八九十]+\s*家|各家|\bcompanies\b|\bbanks\b|\bfirms\b"
 # Words that add values up, never a count's "一共几个": asked beside a count ("有几个？加总是多少"), the sum is
 # the answer — it states its row count too.
-ADDS_VALUES = re.compile(r"合计|加总|总和|加起来|加在一起|相加|之和|\bsum\b|\badd(?:ed)? up\b|\bcombined\b", re.I)
+ADDS_VALUES = re.compile(r"合计|加总|总和|加起来|加在一起|加一起|加到一起|相加|之和|\bsum\b|\badd(?:ed)? up\b|\bcombined\b", re.I)
 # A question about two reports asking each its own figure ("分别…合计各是多少"), not one figure over both.
 EACH_RE = re.compile(r"分别|各自|各是|各为|\brespectively\b|\beach\b", re.I)
 

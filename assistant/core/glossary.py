@@ -268,7 +268,7 @@ SAME_WORDS: list[tuple[str, ...]] = [
     # the market's short names: banks, materials, equipment, products
     ("工行", "工商银行"), ("建行", "建设银行"), ("农行", "农业银行"), ("中行", "中国银行"), ("招行", "招商银行"),
     ("交行", "交通银行"), ("邮储", "邮储银行"), ("硅料", "多晶硅"), ("光刻机", "光刻设备"), ("装备", "设备"),
-    ("普五", "第八代五粮液", "普通五粮液"),
+    ("普五", "第八代五粮液", "普通五粮液"), ("坏账", "不良"),
     # units spelled out in Chinese, written as symbols in the reports (元/Wh, GW)
     ("瓦时", "wh"), ("每瓦时", "/wh"), ("千瓦时", "kwh"), ("每千瓦时", "/kwh"), ("吉瓦", "gw"), ("吉瓦时", "gwh"),
     ("兆瓦", "mw"), ("兆瓦时", "mwh"),

@@ -151,6 +151,38 @@ def _regions_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for _, _, name in region_mentions(text)))
 
 
+@lru_cache(maxsize=1)
+def _provinces_by_initial() -> dict[str, str]:
+    """Each province's one-character name → its short name (粤 → 广东, 晋 → 山西): jionlp's list of the 简称 and its
+    list of the provinces, in the same order."""
+    _jio()  # (its banner kept out of stdout)
+    from jionlp.rule.rule_pattern import CHINA_PROVINCE_ALIAS, CHINA_PROVINCE_SHORT_PATTERN
+
+    names = CHINA_PROVINCE_SHORT_PATTERN.strip("()").split("|")
+    return dict(zip(CHINA_PROVINCE_ALIAS, names)) if len(names) == len(CHINA_PROVINCE_ALIAS) else {}
+
+
+_COUNTS = "两二三四五六七八九十"
+
+
+def spelled_provinces(text: str) -> str:
+    """Provinces written by their one-character names and counted ("晋、皖、苏三省", "京沪粤三地", "粤鲁两省") spelled
+    out: "山西、安徽、江苏三省". Only a run the count after it numbers exactly, and that is no place itself (辽宁省): 苏
+    of 苏州, 新 of 新增 or 云 of 云计算 are no province."""
+    initials = _provinces_by_initial()
+    if not initials:
+        return text
+    chars = "".join(initials)
+
+    def spell(m: re.Match) -> str:
+        run = m[1].replace("、", "")
+        if len(run) != max(_COUNTS.index(m[2]) + 1, 2) or len(set(run)) != len(run) or ("、" not in m[1] and place(run)):
+            return m[0]
+        return "、".join(initials[c] for c in run) + m[0][len(m[1]):]
+
+    return re.sub(rf"(?<![{chars}])([{chars}](?:、?[{chars}])+)([{_COUNTS}])个?(?=省|市|地|区)", spell, text)
+
+
 def en_region_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` names a region in English ("Beijing's target" → [(0, 7)])."""
     return [(s, e) for s, e, zh in en_spans(text) if _english_place(zh)]

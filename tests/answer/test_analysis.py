@@ -92,6 +92,22 @@ def test_every_card_field_a_question_asks_for(question, fields):
     assert set(analyse(question, []).meta) == fields
 
 
+def test_two_digit_years_are_written_whole_but_spans_of_years_are_not():
+    from assistant.answer.analysis import full_years
+
+    assert full_years("华虹、晶合三家，25年比23年一共新增多少产能？") == "华虹、晶合三家，2025年比2023年一共新增多少产能？"
+    assert full_years("它26年呢？") == "它2026年呢？" and full_years("到25年底的目标") == "到2025年底的目标"
+    for kept in ("近10年复合增速", "成立25年", "20年代", "过去20年来", "2025年", "1.25年"):
+        assert full_years(kept) == kept
+
+
+def test_a_subject_is_written_by_the_glossarys_other_words_and_without_its_province_suffix():
+    from assistant.answer.analysis import subject_forms
+
+    assert "光刻设备" in subject_forms("光刻机")  # a foundry report's table writes 光刻设备
+    assert "云南" in subject_forms("云南省") and subject_forms("水井坊") == {"水井坊"}
+
+
 def test_a_date_asked_of_an_event_is_no_report_date():
     assert analyse("美国白宫哪天宣布成立工作组？", []).intent is Intent.LOOKUP
 

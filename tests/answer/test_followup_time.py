@@ -11,6 +11,9 @@ from assistant.answer.offline import resolve_followup
     # a bare year keeps the rest of the old period, as before
     ("2024年一季度净息差是多少？", "那2025年呢？", "2025年一季度净息差是多少？"),
     ("星垣预计2024年全年上市银行净息差多少？", "2025年呢？", "星垣预计2025年全年上市银行净息差多少？"),
+    # a year replaces a relative one (今年 of the report's date)
+    ("华岳对赛力斯今年销量怎么看？", "它2026年呢？", "华岳对赛力斯2026年销量怎么看？"),
+    ("东岳预计明年一季度储能新增多少？", "那2026年呢？", "东岳预计2026年一季度储能新增多少？"),
 ])
 def test_time_followups(history, question, resolved):
     assert resolve_followup(question, [history]) == resolved
@@ -79,3 +82,8 @@ def test_the_same_period_a_year_before_asks_the_earlier_question_again():
     """"去年同期是多少？" names nothing but a time: the earlier question's measure of the earlier subject, a year back."""
     assert resolve_followup("去年同期是多少？", ["鹤鸣调研的白酒经销商平均库存现在是几个月？"]) == \
         "鹤鸣调研的白酒经销商平均库存现在是几个月？ 去年同期是多少？"
+
+
+def test_a_follow_up_asking_what_corresponds_to_the_earlier_answer_asks_of_its_subject():
+    earlier = "青岚给中微公司什么评级？"
+    assert resolve_followup("对应今明两年PE分别多少？", [earlier]) == f"{earlier} 对应今明两年PE分别多少？"

@@ -15,6 +15,7 @@ from assistant.targets.table_calc import first_op
     ("Sum the China-market sales for 2021A–2023A: how many 亿美元 in total?", Op.SUM),  # a quantity in a unit
     ("How many provinces set a target?", Op.COUNT),
     ("哪家银行的不良率最高？", Op.MAX),
+    ("粤鲁两省明年普惠小微贷款目标加一起是多少？", Op.SUM),
 ])
 def test_first_op(question, op):
     assert first_op(question, tuple(Op)) is op

@@ -37,6 +37,11 @@ def test_units_spelled_out_find_the_symbols_reports_write():
     assert any("每瓦时" in g and "/wh" in g for g in question_terms("组件最新报价每瓦时多少钱？"))
 
 
+def test_an_analysts_bad_debt_is_the_reports_non_performing():
+    from assistant.answer.evidence import question_terms
+    assert any("坏账" in g and "不良" in g for g in question_terms("上市银行一季度末的坏账率是多少？"))
+
+
 def test_broker_report_words_cc_cedict_glosses_otherwise():
     from assistant.core.glossary import zh_term_groups
     groups = zh_term_groups("new-type energy storage cell shipments; NPL ratio of listed banks; NEV exports")
