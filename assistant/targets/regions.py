@@ -170,9 +170,8 @@ def spelled_provinces(text: str) -> str:
     out: "山西、安徽、江苏三省". Only a run the count after it numbers exactly, and that is no place itself (辽宁省): 苏
     of 苏州, 新 of 新增 or 云 of 云计算 are no province."""
     initials = _provinces_by_initial()
-    if not initials:
+    if not initials or not any(c in initials for c in text):
         return text
-    chars = "".join(initials)
 
     def spell(m: re.Match) -> str:
         run = m[1].replace("、", "")
@@ -180,7 +179,13 @@ def spelled_provinces(text: str) -> str:
             return m[0]
         return "、".join(initials[c] for c in run) + m[0][len(m[1]):]
 
-    return re.sub(rf"(?<![{chars}])([{chars}](?:、?[{chars}])+)([{_COUNTS}])个?(?=省|市|地|区)", spell, text)
+    return _initials_run().sub(spell, text)
+
+
+@lru_cache(maxsize=1)
+def _initials_run() -> re.Pattern[str]:
+    chars = "".join(_provinces_by_initial())
+    return re.compile(rf"(?<![{chars}])([{chars}](?:、?[{chars}])+)([{_COUNTS}])个?(?=省|市|地|区)")
 
 
 def en_region_spans(text: str) -> list[tuple[int, int]]:
