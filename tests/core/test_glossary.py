@@ -40,6 +40,8 @@ def test_units_spelled_out_find_the_symbols_reports_write():
 def test_an_analysts_bad_debt_is_the_reports_non_performing():
     from assistant.answer.evidence import question_terms
     assert any("坏账" in g and "不良" in g for g in question_terms("上市银行一季度末的坏账率是多少？"))
+    # …and the 预测 asked is what a broker writes as 我们预计
+    assert any("预测" in g and "预计" in g for g in question_terms("澜沧对今年光伏新增的预测是多少？"))
 
 
 def test_broker_report_words_cc_cedict_glosses_otherwise():
