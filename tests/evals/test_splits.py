@@ -16,7 +16,8 @@ SPLITS = {"dev": ROOT / "evals" / "dev.jsonl", "dev2": ROOT / "evals" / "dev2.js
           "test3": ROOT / "evals" / "test3.jsonl", "dev23": ROOT / "evals" / "dev23.jsonl",
           "dev24": ROOT / "evals" / "dev24.jsonl", "dev25": ROOT / "evals" / "dev25.jsonl",
           "dev26": ROOT / "evals" / "dev26.jsonl", "dev27": ROOT / "evals" / "dev27.jsonl",
-          "dev28": ROOT / "evals" / "dev28.jsonl", "dev29": ROOT / "evals" / "dev29.jsonl"}
+          "dev28": ROOT / "evals" / "dev28.jsonl", "dev29": ROOT / "evals" / "dev29.jsonl",
+          "dev30": ROOT / "evals" / "dev30.jsonl"}
 
 
 @lru_cache(maxsize=None)
